@@ -1,0 +1,215 @@
+//! Stage: analyze. The token filters of the Spanish analyzer, each a small tantivy `TokenFilter`.
+//!
+//! Every filter rewrites one token's text in place (or drops the token), so all of them share one
+//! generic adapter, [`Map`], around a [`TermMap`]. The chain is assembled in `super::Analyzer`.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// A per-token rewrite: change `term` in place, return `false` to drop the token.
+pub trait TermMap: Clone + Send + Sync + 'static {
+    fn map(&mut self, term: &mut String) -> bool;
+}
+
+/// Adapts a [`TermMap`] into a tantivy [`TokenFilter`].
+#[derive(Clone)]
+pub struct Map<M>(pub M);
+
+impl<M: TermMap> TokenFilter for Map<M> {
+    type Tokenizer<T: Tokenizer> = MapTokenizer<T, M>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> MapTokenizer<T, M> {
+        MapTokenizer { inner, map: self.0 }
+    }
+}
+
+/// The tokenizer produced by [`Map`].
+#[derive(Clone)]
+pub struct MapTokenizer<T, M> {
+    inner: T,
+    map: M,
+}
+
+impl<T: Tokenizer, M: TermMap> Tokenizer for MapTokenizer<T, M> {
+    type TokenStream<'a> = MapStream<'a, T::TokenStream<'a>, M>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapStream {
+            tail: self.inner.token_stream(text),
+            map: &mut self.map,
+        }
+    }
+}
+
+/// The token stream produced by [`Map`].
+pub struct MapStream<'a, S, M> {
+    tail: S,
+    map: &'a mut M,
+}
+
+impl<S: TokenStream, M: TermMap> TokenStream for MapStream<'_, S, M> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            if self.map.map(&mut self.tail.token_mut().text) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Splits text into words: runs of letters, digits and combining marks.
+///
+/// Combining marks count as word characters so that text in decomposed form (NFD, as some macOS
+/// exports write "planeacio\u{301}n") stays one word; [`Normalize`] then composes it.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream {
+            text,
+            pos: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+/// The token stream of [`WordTokenizer`].
+pub struct WordStream<'a> {
+    text: &'a str,
+    pos: usize,
+    token: &'a mut Token,
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let rest = &self.text[self.pos..];
+        let Some(start) = rest.find(is_word_char) else {
+            self.pos = self.text.len();
+            return false;
+        };
+        let from = self.pos + start;
+        let len = self.text[from..]
+            .find(|c: char| !is_word_char(c))
+            .unwrap_or(self.text.len() - from);
+        let to = from + len;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[from..to]);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.pos = to;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Lowercases and composes to NFC (so "á" typed as `a` + U+0301 equals the precomposed "á").
+#[derive(Clone, Default)]
+pub struct Normalize;
+
+impl TermMap for Normalize {
+    fn map(&mut self, term: &mut String) -> bool {
+        if term.is_ascii() {
+            term.make_ascii_lowercase();
+        } else {
+            let lower: String = term.nfc().flat_map(char::to_lowercase).collect();
+            *term = lower;
+        }
+        true
+    }
+}
+
+/// Drops stop words, except protected acronyms. The list holds accented surface forms; a
+/// folded twin of each entry is added so that "esta" typed without its accent is also dropped.
+#[derive(Clone)]
+pub struct StopWords {
+    pub words: Arc<FxHashSet<String>>,
+}
+
+impl TermMap for StopWords {
+    fn map(&mut self, term: &mut String) -> bool {
+        !self.words.contains(term.as_str())
+    }
+}
+
+/// Snowball Spanish stemming (rust-stemmers), leaving acronyms and numbers untouched and folding
+/// an acronym's plural ("pdts") onto the acronym.
+#[derive(Clone)]
+pub struct Stem {
+    pub stemmer: Arc<rust_stemmers::Stemmer>,
+    pub acronyms: Arc<FxHashSet<String>>,
+}
+
+impl TermMap for Stem {
+    fn map(&mut self, term: &mut String) -> bool {
+        if self.acronyms.contains(term.as_str()) || term.chars().all(|c| c.is_ascii_digit()) {
+            return true;
+        }
+        if let Some(singular) = term.strip_suffix('s')
+            && self.acronyms.contains(singular)
+        {
+            term.pop();
+            return true;
+        }
+        let stemmed = self.stemmer.stem(term).into_owned();
+        *term = stemmed;
+        true
+    }
+}
+
+/// Removes accents and diaeresis but keeps "ñ": "año" and "ano" are different words in Spanish,
+/// while "planeación" and "planeacion" are the same word typed two ways.
+#[derive(Clone, Default)]
+pub struct FoldAccents;
+
+impl TermMap for FoldAccents {
+    fn map(&mut self, term: &mut String) -> bool {
+        if !term.is_ascii() {
+            *term = fold(term);
+        }
+        true
+    }
+}
+
+/// Folds accents of one lowercase word, keeping "ñ" (see [`FoldAccents`]).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c == 'ñ' || c == 'Ñ' || c.is_ascii() {
+            out.push(c);
+        } else {
+            out.extend(c.nfd().filter(|d| !is_combining_mark(*d)));
+        }
+    }
+    out
+}

@@ -1,0 +1,200 @@
+//! Stage: analyze. THE Spanish analyzer: text in, search/feature terms out.
+//!
+//! One chain serves the tantivy index (registered as [`TOKENIZER`]) and the classifier's features
+//! (through [`Analyzer::terms`]), so the index and the model never see different tokens:
+//!
+//! ```text
+//! words (letters, digits, combining marks) → lowercase + NFC → stop words → Snowball stem → fold accents (keep ñ)
+//! ```
+//!
+//! The order is deliberate: the stop list and the Snowball stemmer expect accented lowercase
+//! words, so accents are folded last. Negations and quantifiers ("no", "sin", "nada", "muy") are
+//! kept (see `lexicons/es/stopwords.txt`): "no me sirvió" must not read like "me sirvió".
+//! Domain acronyms (`lexicons/es/acronyms.txt`: PDT, KPT, SGR, CONPES…) are never stemmed.
+//!
+//! A second, lighter chain ([`PLAIN_TOKENIZER`]: lowercase + fold, no stop words, no stemming)
+//! feeds the unstemmed copy of the text that prefix and fuzzy queries need.
+
+pub mod filters;
+
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::{TextAnalyzer, Token};
+
+use filters::{FoldAccents, Map, Normalize, Stem, StopWords, WordTokenizer};
+
+/// Name under which the full chain is registered with tantivy.
+pub const TOKENIZER: &str = "codifica_es";
+/// Name under which the unstemmed chain is registered with tantivy.
+pub const PLAIN_TOKENIZER: &str = "codifica_es_plain";
+/// Version of the analyzer's code; bump it when a change alters the terms produced.
+pub const ANALYZER_VERSION: u32 = 1;
+
+const STOPWORDS: &str = include_str!("../../lexicons/es/stopwords.txt");
+const ACRONYMS: &str = include_str!("../../lexicons/es/acronyms.txt");
+
+/// The analyzer's settings: written into `codifica.toml` and into every trained model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyzerSettings {
+    /// Language of the chain; only `"es"` exists today.
+    pub language: String,
+    /// Remove the stop words of `lexicons/es/stopwords.txt`.
+    pub stopwords: bool,
+    /// Apply Snowball Spanish stemming.
+    pub stem: bool,
+    /// Fold accents (á→a, ü→u; ñ is kept).
+    pub fold_accents: bool,
+}
+
+impl Default for AnalyzerSettings {
+    fn default() -> Self {
+        AnalyzerSettings {
+            language: "es".into(),
+            stopwords: true,
+            stem: true,
+            fold_accents: true,
+        }
+    }
+}
+
+impl AnalyzerSettings {
+    /// A short hash of everything that decides the terms: these settings, the analyzer version
+    /// and the lexicon files compiled in. Two analyzers with the same fingerprint produce the
+    /// same terms; a model refuses to run under a different one.
+    pub fn fingerprint(&self) -> String {
+        let mut h = crc32fast::Hasher::new();
+        h.update(format!("v{ANALYZER_VERSION}|{self:?}|").as_bytes());
+        h.update(STOPWORDS.as_bytes());
+        h.update(ACRONYMS.as_bytes());
+        format!("es{ANALYZER_VERSION}-{:08x}", h.finalize())
+    }
+}
+
+/// Lines of a lexicon file, without comments and blank lines.
+pub fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn stopword_set() -> Arc<FxHashSet<String>> {
+    static SET: OnceLock<Arc<FxHashSet<String>>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let acronyms = acronym_set();
+        let mut set = FxHashSet::default();
+        for w in lexicon_lines(STOPWORDS) {
+            set.insert(w.to_string());
+            set.insert(filters::fold(w));
+        }
+        set.retain(|w| !acronyms.contains(w));
+        Arc::new(set)
+    })
+    .clone()
+}
+
+/// The domain acronyms kept verbatim (lowercase).
+pub fn acronym_set() -> Arc<FxHashSet<String>> {
+    static SET: OnceLock<Arc<FxHashSet<String>>> = OnceLock::new();
+    SET.get_or_init(|| Arc::new(lexicon_lines(ACRONYMS).map(str::to_lowercase).collect()))
+        .clone()
+}
+
+/// The Spanish analyzer. Cheap to clone (one per thread); `terms` needs `&mut self` because
+/// tantivy's token streams reuse internal buffers.
+#[derive(Clone)]
+pub struct Analyzer {
+    settings: AnalyzerSettings,
+    chain: TextAnalyzer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(&AnalyzerSettings::default())
+    }
+}
+
+impl Analyzer {
+    /// Builds the chain for `settings`.
+    pub fn new(settings: &AnalyzerSettings) -> Analyzer {
+        let mut b = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Map(Normalize))
+            .dynamic();
+        if settings.stopwords {
+            b = b.filter_dynamic(Map(StopWords {
+                words: stopword_set(),
+            }));
+        }
+        if settings.stem {
+            b = b.filter_dynamic(Map(Stem {
+                stemmer: Arc::new(rust_stemmers::Stemmer::create(
+                    rust_stemmers::Algorithm::Spanish,
+                )),
+                acronyms: acronym_set(),
+            }));
+        }
+        if settings.fold_accents {
+            b = b.filter_dynamic(Map(FoldAccents));
+        }
+        Analyzer {
+            settings: settings.clone(),
+            chain: b.build(),
+        }
+    }
+
+    /// The unstemmed chain (lowercase + fold, nothing removed) for prefix and fuzzy matching.
+    pub fn plain() -> TextAnalyzer {
+        TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Map(Normalize))
+            .filter(Map(FoldAccents))
+            .build()
+    }
+
+    /// The settings this analyzer was built with.
+    pub fn settings(&self) -> &AnalyzerSettings {
+        &self.settings
+    }
+
+    /// The tantivy analyzer, to register with an index's tokenizer manager.
+    pub fn text_analyzer(&self) -> TextAnalyzer {
+        self.chain.clone()
+    }
+
+    /// Calls `f` on every token (term, byte offsets, position) of `text`.
+    pub fn for_each_token(&mut self, text: &str, mut f: impl FnMut(&Token)) {
+        let mut stream = self.chain.token_stream(text);
+        while stream.advance() {
+            f(stream.token());
+        }
+    }
+
+    /// The terms of `text`, in order.
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |t| out.push(t.text.clone()));
+        out
+    }
+
+    /// Registers the full and the plain chain with a tantivy index. Custom tokenizers are not
+    /// persisted by tantivy, so this must run after every `Index::open` / `Index::create`.
+    pub fn register(&self, index: &tantivy::Index) {
+        index.tokenizers().register(TOKENIZER, self.text_analyzer());
+        index.tokenizers().register(PLAIN_TOKENIZER, Analyzer::plain());
+    }
+}
+
+/// Terms of `text` under the plain chain (folded words, nothing removed).
+pub fn plain_terms(text: &str) -> Vec<String> {
+    let mut chain = Analyzer::plain();
+    let mut stream = chain.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,44 @@
+//! `codifica init`: create a workspace with the Monitoreo 360 config (or a given one).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use codifica::config::Config;
+use codifica::workspace::Workspace;
+
+use super::Global;
+
+/// Options of `codifica init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Start from this codifica.toml instead of the Monitoreo 360 default.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Overwrite an existing codifica.toml (answers, models and codebooks are kept).
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs `codifica init`.
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let text = match &args.config {
+        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        None => Config::monitoreo360_text().to_string(),
+    };
+    let ws = Workspace::init(&g.workspace, &text, args.force)?;
+    install_codebooks(&ws)?;
+    if !g.quiet {
+        let c = ws.config();
+        println!("Created workspace {} for \"{}\"", ws.root().display(), c.survey);
+        println!("  config:    {}", ws.config_path().display());
+        println!("  questions: {}", c.questions.len());
+        println!("  next:      codifica import FILE   (see README: input formats)");
+    }
+    Ok(())
+}
+
+/// Copies the default codebooks into the workspace (without overwriting edited ones).
+fn install_codebooks(ws: &Workspace) -> anyhow::Result<()> {
+    codifica::codebook::install_defaults(ws)?;
+    Ok(())
+}

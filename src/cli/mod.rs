@@ -1,0 +1,140 @@
+//! The command line: global options, one file per subcommand, and the mapping of errors to exit
+//! codes. `anyhow` lives only here, at the edge; the library returns typed errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod agreement;
+mod autocode;
+mod classify;
+mod codebook;
+mod demo;
+mod evaluate;
+mod export;
+mod flags;
+mod import;
+mod init;
+mod report;
+mod review;
+mod sample;
+mod search;
+mod serve;
+mod status;
+mod train;
+mod trends;
+
+/// Options shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Workspace folder (holds codifica.toml, the index, models and codebooks).
+    #[arg(long, short = 'w', global = true, env = "CODIFICA_WORKSPACE", default_value = ".")]
+    pub workspace: PathBuf,
+    /// Print only results and errors (no progress bars or notes).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+/// codifica: qualitative coding of Spanish interview answers (Monitoreo 360, DNP).
+#[derive(Debug, Parser)]
+#[command(name = "codifica", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a workspace (codifica.toml, index, models, codebooks).
+    Init(init::Args),
+    /// Show what the workspace holds.
+    Status(status::Args),
+    /// Import a month of interviews (long CSV, or a wide CSV/XLSX through a mapping).
+    Import(import::Args),
+    /// Search answers by keyword (BM25, boolean, phrases, prefix, fuzzy) with filters.
+    Search(search::Args),
+    /// Train one classifier per coded question.
+    Train(train::Args),
+    /// Evaluate a classifier (k-fold cross-validation or a held-out file).
+    Evaluate(evaluate::Args),
+    /// Classify answers (a workspace month, or a file) with a trained model.
+    Classify(classify::Args),
+    /// List the answers the model was least sure of, to code them first.
+    Review(review::Args),
+    /// Agreement between two coders: percent, Cohen's kappa, Krippendorff's alpha.
+    Agreement(agreement::Args),
+    /// Per-entity series of ratings and codes across interviews.
+    Trends(trends::Args),
+    /// Entities needing priority attention in a month, with reasons.
+    Flags(flags::Args),
+    /// Write the month's report (HTML, XLSX, GeoJSON).
+    Report(report::Args),
+    /// Draw next month's interview sample, stratified by region.
+    Sample(sample::Args),
+    /// List, show and edit codebooks; import/export REFI-QDA codebooks.
+    Codebook(codebook::Args),
+    /// Code answers by the codebook's seed terms (a cold start before any training).
+    Autocode(autocode::Args),
+    /// Export coded answers (XLSX, CSV, code matrix, crosstabs, REFI-QDA project).
+    Export(export::Args),
+    /// Run the whole job on a built-in synthetic example.
+    Demo(demo::Args),
+    /// Start the local web app for analysts.
+    Serve(serve::Args),
+}
+
+/// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
+/// goes to stderr), 2 usage error (from clap).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", render(&err));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn render(err: &anyhow::Error) -> String {
+    let mut out = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !out.contains(&c) {
+            out.push_str(&format!(": {c}"));
+        }
+    }
+    out
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init(a) => init::run(a, g),
+        Command::Status(a) => status::run(a, g),
+        Command::Import(a) => import::run(a, g),
+        Command::Search(a) => search::run(a, g),
+        Command::Train(a) => train::run(a, g),
+        Command::Evaluate(a) => evaluate::run(a, g),
+        Command::Classify(a) => classify::run(a, g),
+        Command::Review(a) => review::run(a, g),
+        Command::Agreement(a) => agreement::run(a, g),
+        Command::Trends(a) => trends::run(a, g),
+        Command::Flags(a) => flags::run(a, g),
+        Command::Report(a) => report::run(a, g),
+        Command::Sample(a) => sample::run(a, g),
+        Command::Codebook(a) => codebook::run(a, g),
+        Command::Autocode(a) => autocode::run(a, g),
+        Command::Export(a) => export::run(a, g),
+        Command::Demo(a) => demo::run(a, g),
+        Command::Serve(a) => serve::run(a, g),
+    }
+}
+
+/// Opens the workspace named by the global options.
+pub fn open_workspace(g: &Global) -> anyhow::Result<codifica::workspace::Workspace> {
+    Ok(codifica::workspace::Workspace::open(&g.workspace)?)
+}

@@ -1,0 +1,120 @@
+//! `codifica status`: what the workspace holds — answers by month and question, coded and
+//! uncoded, machine-coded, and the trained models.
+
+use std::collections::BTreeMap;
+
+use codifica::store::{AnswerFilter, Store};
+use serde::Serialize;
+
+use super::{Global, open_workspace};
+
+/// Options of `codifica status`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Counts {
+    answers: usize,
+    with_text: usize,
+    human_coded: usize,
+    machine_coded: usize,
+    uncoded: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Status {
+    workspace: String,
+    survey: String,
+    answers: usize,
+    entities: usize,
+    /// month → question → counts
+    months: BTreeMap<String, BTreeMap<String, Counts>>,
+    models: Vec<String>,
+    codebooks: Vec<String>,
+}
+
+/// Runs `codifica status`.
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let store = Store::open(&ws)?;
+    let answers = store.answers(&AnswerFilter::default())?;
+    let mut months: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
+    let mut entities = std::collections::BTreeSet::new();
+    for a in &answers {
+        entities.insert(a.entity_code.as_str());
+        let c = months
+            .entry(a.month.to_string())
+            .or_default()
+            .entry(a.question.clone())
+            .or_default();
+        c.answers += 1;
+        let coded_question = ws.config().question(&a.question).is_some_and(|q| q.is_coded());
+        if coded_question && !a.text.trim().is_empty() {
+            c.with_text += 1;
+            match (a.is_coded(), a.machine.is_some()) {
+                (true, _) => c.human_coded += 1,
+                (false, true) => c.machine_coded += 1,
+                (false, false) => c.uncoded += 1,
+            }
+        }
+    }
+    let status = Status {
+        workspace: ws.root().display().to_string(),
+        survey: ws.config().survey.clone(),
+        answers: answers.len(),
+        entities: entities.len(),
+        months,
+        models: list_dir(&ws.models_dir(), "model"),
+        codebooks: list_dir(&ws.codebooks_dir(), "toml"),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+    } else {
+        print_table(&status);
+    }
+    Ok(())
+}
+
+fn list_dir(dir: &std::path::Path, ext: &str) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn print_table(s: &Status) {
+    println!("Workspace {} — {}", s.workspace, s.survey);
+    println!("{} answers from {} entities", s.answers, s.entities);
+    if s.months.is_empty() {
+        println!("No answers yet: run `codifica import FILE`.");
+    }
+    for (month, questions) in &s.months {
+        println!("\n{month}");
+        println!(
+            "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
+            "question", "answers", "with text", "human", "machine", "uncoded"
+        );
+        for (q, c) in questions {
+            println!(
+                "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
+                q, c.answers, c.with_text, c.human_coded, c.machine_coded, c.uncoded
+            );
+        }
+    }
+    println!("\nModels: {}", join_or_none(&s.models));
+    println!("Codebooks: {}", join_or_none(&s.codebooks));
+}
+
+fn join_or_none(items: &[String]) -> String {
+    if items.is_empty() { "none".into() } else { items.join(", ") }
+}

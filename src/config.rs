@@ -1,0 +1,267 @@
+//! The workspace configuration, `codifica.toml`: the survey's questions, the satisfaction
+//! threshold, the analyzer settings, the flag rules and the wide-spreadsheet mappings.
+//!
+//! Read once and validated into a [`Config`]; later stages only ever see a valid one.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::AnalyzerSettings;
+use crate::error::{Error, Result};
+use crate::ingest::wide::WideMapping;
+
+/// What kind of answer a question collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionKind {
+    /// A number on the question's scale.
+    Rating,
+    /// Free text, coded into the question's codebook.
+    Open,
+    /// A pick among options (free text allowed), coded like an open question.
+    Choice,
+}
+
+/// One survey question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Stable id used in files and commands, e.g. `calificacion_general`.
+    pub id: String,
+    /// The question as asked.
+    pub text: String,
+    pub kind: QuestionKind,
+    /// Rating scale `[min, max]` (ratings only; default 1–5).
+    #[serde(default = "default_scale")]
+    pub scale: [f64; 2],
+    /// Short label for reports, e.g. "Plan indicativo".
+    #[serde(default)]
+    pub label: String,
+}
+
+fn default_scale() -> [f64; 2] {
+    [1.0, 5.0]
+}
+
+impl Question {
+    /// True for questions whose text is coded (open and choice).
+    pub fn is_coded(&self) -> bool {
+        matches!(self.kind, QuestionKind::Open | QuestionKind::Choice)
+    }
+
+    /// The report label, falling back to the id.
+    pub fn label(&self) -> &str {
+        if self.label.is_empty() { &self.id } else { &self.label }
+    }
+
+    /// An open question created on the fly by `import --new-questions`.
+    pub fn new_open(id: &str) -> Question {
+        Question {
+            id: id.to_string(),
+            text: id.to_string(),
+            kind: QuestionKind::Open,
+            scale: default_scale(),
+            label: String::new(),
+        }
+    }
+}
+
+/// Rules of the priority-attention flags (see `trends`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlagRules {
+    /// Flag an overall rating below the satisfaction threshold.
+    pub below_threshold: bool,
+    /// Flag an overall drop of at least this many points since the previous interview.
+    pub overall_drop: f64,
+    /// Flag this many declines in a row (2 = three interviews, each lower).
+    pub consecutive_declines: usize,
+    /// Flag a topic rating drop of at least this many points.
+    pub topic_drop: f64,
+    /// Flag answers coded into codes the codebook marks negative.
+    pub negative_codes: bool,
+}
+
+impl Default for FlagRules {
+    fn default() -> Self {
+        FlagRules {
+            below_threshold: true,
+            overall_drop: 1.0,
+            consecutive_declines: 2,
+            topic_drop: 1.0,
+            negative_codes: true,
+        }
+    }
+}
+
+/// The validated contents of `codifica.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Survey name shown in reports.
+    pub survey: String,
+    /// A rating at or above this is "satisfied" (3.5 of 5 by default; 3.5 itself is satisfied).
+    #[serde(default = "default_threshold")]
+    pub satisfaction_threshold: f64,
+    /// The question holding the overall rating.
+    #[serde(default = "default_overall")]
+    pub overall_question: String,
+    #[serde(default)]
+    pub analyzer: AnalyzerSettings,
+    #[serde(default)]
+    pub flags: FlagRules,
+    pub questions: Vec<Question>,
+    /// Column mappings for wide spreadsheets (one row per interview).
+    #[serde(default, rename = "mapping", skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<WideMapping>,
+}
+
+fn default_threshold() -> f64 {
+    3.5
+}
+
+fn default_overall() -> String {
+    "calificacion_general".into()
+}
+
+const DEFAULT_CONFIG: &str = include_str!("../lexicons/monitoreo360.toml");
+
+impl Config {
+    /// The Monitoreo 360 survey, as `codifica init` writes it.
+    pub fn monitoreo360() -> Config {
+        Config::parse(DEFAULT_CONFIG, Path::new("lexicons/monitoreo360.toml"))
+            .unwrap_or_else(|e| unreachable!("the embedded default config is valid: {e}"))
+    }
+
+    /// The embedded default config's text (with its comments).
+    pub fn monitoreo360_text() -> &'static str {
+        DEFAULT_CONFIG
+    }
+
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and validates TOML text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        config.validate().map_err(|m| Error::file(path, m))?;
+        Ok(config)
+    }
+
+    /// Serialises to TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let mut seen = BTreeSet::new();
+        for q in &self.questions {
+            if q.id.is_empty() || q.id.contains(['|', ' ']) {
+                return Err(format!("question id '{}' must be non-empty, without spaces or '|'", q.id));
+            }
+            if !seen.insert(q.id.as_str()) {
+                return Err(format!("question id '{}' appears twice", q.id));
+            }
+            if !(q.scale[0] < q.scale[1]) || !q.scale.iter().all(|v| v.is_finite()) {
+                return Err(format!("question '{}': scale must be [min, max] with min < max", q.id));
+            }
+        }
+        if !self.satisfaction_threshold.is_finite() {
+            return Err("satisfaction_threshold must be a number".into());
+        }
+        match self.question(&self.overall_question) {
+            Some(q) if q.kind == QuestionKind::Rating => Ok(()),
+            Some(_) => Err(format!("overall_question '{}' must be a rating question", self.overall_question)),
+            None if self.questions.is_empty() => Ok(()),
+            None => Err(format!("overall_question '{}' is not among the questions", self.overall_question)),
+        }
+    }
+
+    /// The question with this id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The rating questions other than the overall one (the topics).
+    pub fn topic_questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions
+            .iter()
+            .filter(|q| q.kind == QuestionKind::Rating && q.id != self.overall_question)
+    }
+
+    /// The questions whose answers are coded.
+    pub fn coded_questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions.iter().filter(|q| q.is_coded())
+    }
+
+    /// The named wide mapping.
+    pub fn mapping(&self, name: &str) -> Option<&WideMapping> {
+        self.mappings.iter().find(|m| m.name == name)
+    }
+}
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let msg = e.message().to_string();
+    match line {
+        Some(l) => Error::file(path, format!("line {l}: {msg}")),
+        None => Error::file(path, msg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_has_the_stable_question_ids() {
+        let c = Config::monitoreo360();
+        let ids: Vec<&str> = c.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "calificacion_general",
+                "calif_plan_indicativo",
+                "calif_armonizacion",
+                "calif_seguimiento_pdt",
+                "articulacion_instrumentos",
+                "necesidades_debilidades",
+                "fortalecimiento_capacidades",
+                "demanda_temas"
+            ]
+        );
+        assert_eq!(c.satisfaction_threshold, 3.5);
+        assert_eq!(c.topic_questions().count(), 3);
+        assert_eq!(c.coded_questions().count(), 4);
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let c = Config::monitoreo360();
+        let again = Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap();
+        assert_eq!(c, again);
+    }
+
+    #[test]
+    fn bad_config_names_the_line() {
+        let text = "survey = \"x\"\nquestions = [\n{ id = \"a\", text = \"t\", kind = \"weird\" }\n]\n";
+        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("c.toml") && err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_question_is_refused() {
+        let text = "survey = \"x\"\novERALL = 1\n";
+        assert!(Config::parse(text, Path::new("c.toml")).is_err());
+        let text = "survey = \"x\"\noverall_question = \"a\"\n[[questions]]\nid = \"a\"\ntext = \"t\"\nkind = \"rating\"\n[[questions]]\nid = \"a\"\ntext = \"t\"\nkind = \"open\"\n";
+        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("appears twice"), "{err}");
+    }
+}

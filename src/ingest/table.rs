@@ -1,0 +1,60 @@
+//! Stage: ingest. Reading a table (CSV or XLSX) into header + rows of text cells, whatever the
+//! encoding and delimiter an analyst's spreadsheet program chose.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One data row: its 1-based row number as a spreadsheet shows it (header = row 1) and cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Record {
+    /// The cell at `idx`, or "" when the row is short.
+    pub fn get(&self, idx: usize) -> &str {
+        self.cells.get(idx).map_or("", |s| s.as_str())
+    }
+}
+
+/// A whole table in memory.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    pub rows: Vec<Record>,
+}
+
+impl Table {
+    /// Index of the column named `name` (case-insensitive, trimmed), or an error naming the file
+    /// and the column.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.find_column(name).ok_or_else(|| {
+            Error::at(
+                &self.path,
+                Some(1),
+                Some(name),
+                format!(
+                    "missing column '{name}' (the file has: {})",
+                    self.headers.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Index of the column named `name`, if present.
+    pub fn find_column(&self, name: &str) -> Option<usize> {
+        let want = name.trim().to_lowercase();
+        self.headers
+            .iter()
+            .position(|h| h.trim().to_lowercase() == want)
+    }
+}
+
+/// Reads a whole table: `.xlsx`/`.xlsm`/`.xls`/`.ods` through calamine (first sheet), anything
+/// else as CSV (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252; `,`, `;` or tab).
+pub fn read_table(path: &Path) -> Result<Table> {
+    crate::ingest::reader::read_table(path)
+}

@@ -1,0 +1,437 @@
+//! Stage: index. The answer store: every answer lives in the workspace's tantivy index, both as
+//! searchable fields and as a stored JSON copy, keyed by [`Answer::key`].
+//!
+//! In: validated `Answer`s from `ingest`, codings from `model`. Out: answers for search, training,
+//! trends and reports. Every write is one tantivy commit: a crash before it leaves the previous
+//! contents untouched, so an import is all or nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+
+use crate::analyze::{self, Analyzer, AnalyzerSettings};
+use crate::answer::{Answer, MachineCoding};
+use crate::error::{Error, Result};
+use crate::fsutil::atomic_write;
+use crate::month::Month;
+use crate::workspace::Workspace;
+
+const WRITER_MEMORY: usize = 120_000_000;
+const ANALYZER_FILE: &str = "codifica-analyzer.json";
+
+/// The index fields. Filters use the raw STRING/FAST fields; search uses `text` (stemmed) and
+/// `text_plain` (folded words, for prefix and fuzzy queries).
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub key: Field,
+    pub entity: Field,
+    pub entity_name: Field,
+    pub department: Field,
+    pub department_key: Field,
+    pub region: Field,
+    pub region_key: Field,
+    pub question: Field,
+    pub month: Field,
+    pub rating: Field,
+    pub codes: Field,
+    pub machine_codes: Field,
+    pub coded: Field,
+    pub text: Field,
+    pub text_plain: Field,
+    pub doc: Field,
+}
+
+fn text_options(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// The index schema.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        entity: b.add_text_field("entity", STRING | FAST),
+        entity_name: b.add_text_field("entity_name", text_options(analyze::PLAIN_TOKENIZER)),
+        department: b.add_text_field("department", STRING | FAST),
+        department_key: b.add_text_field("department_key", STRING),
+        region: b.add_text_field("region", STRING | FAST),
+        region_key: b.add_text_field("region_key", STRING),
+        question: b.add_text_field("question", STRING | FAST),
+        month: b.add_u64_field("month", INDEXED | FAST),
+        rating: b.add_f64_field("rating", INDEXED | FAST),
+        codes: b.add_text_field("codes", STRING | FAST),
+        machine_codes: b.add_text_field("machine_codes", STRING | FAST),
+        coded: b.add_u64_field("coded", INDEXED | FAST),
+        text: b.add_text_field("text", text_options(analyze::TOKENIZER)),
+        text_plain: b.add_text_field("text_plain", text_options(analyze::PLAIN_TOKENIZER)),
+        doc: b.add_text_field("doc", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Lowercase, accent-folded form used to match filters typed by people ("Pacifico" = "Pacífico").
+pub fn filter_key(value: &str) -> String {
+    analyze::plain_terms(value).join(" ")
+}
+
+/// Which answers to read.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerFilter {
+    pub month: Option<Month>,
+    pub question: Option<String>,
+    /// An entity code.
+    pub entity: Option<String>,
+}
+
+/// What an upsert did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UpsertSummary {
+    pub added: usize,
+    pub replaced: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Serialize, Deserialize, PartialEq)]
+struct IndexAnalyzer {
+    settings: AnalyzerSettings,
+    fingerprint: String,
+}
+
+/// The answer store of one workspace.
+pub struct Store {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Store {
+    /// Opens (creating on first use) the workspace's index, with the workspace's analyzer.
+    pub fn open(ws: &Workspace) -> Result<Store> {
+        let dir = ws.index_dir();
+        let settings = &ws.config().analyzer;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        check_analyzer(&dir, settings)?;
+        let (schema, fields) = schema();
+        let index = if dir.join("meta.json").exists() {
+            Index::open_in_dir(&dir)?
+        } else {
+            Index::create_in_dir(&dir, schema)?
+        };
+        Analyzer::new(settings).register(&index);
+        let reader = index.reader()?;
+        Ok(Store {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The index fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The tantivy index (for search, which builds its own queries).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher over the latest commit.
+    pub fn searcher(&self) -> Result<Searcher> {
+        self.reader.reload()?;
+        Ok(self.reader.searcher())
+    }
+
+    fn writer(&self) -> Result<IndexWriter> {
+        let writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Busy {
+                path: self.index_path(),
+            },
+            other => Error::Index(other),
+        })?;
+        Ok(writer)
+    }
+
+    fn index_path(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from("index")
+    }
+
+    /// The stored answer with this key.
+    pub fn get(&self, key: &str) -> Result<Option<Answer>> {
+        let searcher = self.searcher()?;
+        self.get_in(&searcher, key)
+    }
+
+    fn get_in(&self, searcher: &Searcher, key: &str) -> Result<Option<Answer>> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.key, key),
+            IndexRecordOption::Basic,
+        );
+        let hits = searcher.search(&q, &DocSetCollector)?;
+        match hits.into_iter().next() {
+            Some(addr) => Ok(Some(self.load(searcher, addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads the stored answer at `addr`.
+    pub fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Answer> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc
+            .get_first(self.fields.doc)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        serde_json::from_str(json)
+            .map_err(|e| Error::invalid(format!("corrupt answer in the index: {e}")))
+    }
+
+    /// Counts what [`Store::upsert`] would do, without writing.
+    pub fn plan_upsert<'a>(&self, answers: impl IntoIterator<Item = &'a Answer>) -> Result<UpsertSummary> {
+        let searcher = self.searcher()?;
+        let mut summary = UpsertSummary::default();
+        for a in answers {
+            match self.get_in(&searcher, &a.key())? {
+                None => summary.added += 1,
+                Some(old) if old.same_content(a) => summary.unchanged += 1,
+                Some(_) => summary.replaced += 1,
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Adds or replaces answers by key, in one commit. An answer whose content is unchanged is
+    /// left alone; a replaced answer keeps its machine coding unless the text changed. The
+    /// caller holds the workspace lock.
+    pub fn upsert(
+        &self,
+        answers: impl IntoIterator<Item = Answer>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<UpsertSummary> {
+        let searcher = self.searcher()?;
+        let mut writer = self.writer()?;
+        let mut summary = UpsertSummary::default();
+        for (i, mut a) in answers.into_iter().enumerate() {
+            let key = a.key();
+            match self.get_in(&searcher, &key)? {
+                None => summary.added += 1,
+                Some(old) if old.same_content(&a) => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(old) => {
+                    summary.replaced += 1;
+                    if old.text == a.text && a.machine.is_none() {
+                        a.machine = old.machine;
+                    }
+                    writer.delete_term(Term::from_field_text(self.fields.key, &key));
+                }
+            }
+            writer.add_document(self.document(&a))?;
+            progress(i + 1);
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok(summary)
+    }
+
+    /// Applies `f` to every answer matching `filter`; answers for which it returns `true` are
+    /// rewritten, all in one commit. Returns how many changed. The caller holds the lock.
+    pub fn update_where(
+        &self,
+        filter: &AnswerFilter,
+        mut f: impl FnMut(&mut Answer) -> bool,
+    ) -> Result<usize> {
+        let answers = self.answers(filter)?;
+        let mut writer = self.writer()?;
+        let mut changed = 0;
+        for mut a in answers {
+            if f(&mut a) {
+                writer.delete_term(Term::from_field_text(self.fields.key, &a.key()));
+                writer.add_document(self.document(&a))?;
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+        }
+        Ok(changed)
+    }
+
+    /// Stores machine codings by answer key, in one commit; human codes are never touched.
+    pub fn set_machine_codings(&self, codings: &[(String, MachineCoding)]) -> Result<usize> {
+        let by_key: BTreeMap<&str, &MachineCoding> =
+            codings.iter().map(|(k, m)| (k.as_str(), m)).collect();
+        self.update_by_keys(by_key.keys().copied(), |a| {
+            a.machine = by_key.get(a.key().as_str()).map(|m| (*m).clone());
+        })
+    }
+
+    /// Replaces human codes by answer key, in one commit.
+    pub fn set_human_codes(&self, updates: &[(String, Vec<String>)]) -> Result<usize> {
+        let by_key: BTreeMap<&str, &Vec<String>> =
+            updates.iter().map(|(k, c)| (k.as_str(), c)).collect();
+        self.update_by_keys(by_key.keys().copied(), |a| {
+            if let Some(c) = by_key.get(a.key().as_str()) {
+                a.codes = (*c).clone();
+            }
+        })
+    }
+
+    fn update_by_keys<'a>(
+        &self,
+        keys: impl Iterator<Item = &'a str>,
+        mut f: impl FnMut(&mut Answer),
+    ) -> Result<usize> {
+        let searcher = self.searcher()?;
+        let mut writer = self.writer()?;
+        let mut changed = 0;
+        for key in keys {
+            let Some(mut a) = self.get_in(&searcher, key)? else {
+                return Err(Error::invalid(format!("no answer with key '{key}' in the workspace")));
+            };
+            f(&mut a);
+            writer.delete_term(Term::from_field_text(self.fields.key, key));
+            writer.add_document(self.document(&a))?;
+            changed += 1;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok(changed)
+    }
+
+    /// The answers matching `filter`, sorted by month, entity, question and answer id.
+    pub fn answers(&self, filter: &AnswerFilter) -> Result<Vec<Answer>> {
+        let searcher = self.searcher()?;
+        let query = self.filter_query(filter);
+        let addrs = searcher.search(&query, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            out.push(self.load(&searcher, addr)?);
+        }
+        out.sort_by(|a, b| {
+            (a.month, &a.entity_code, &a.question, &a.answer_id).cmp(&(
+                b.month,
+                &b.entity_code,
+                &b.question,
+                &b.answer_id,
+            ))
+        });
+        Ok(out)
+    }
+
+    /// Number of answers stored.
+    pub fn len(&self) -> Result<u64> {
+        Ok(self.searcher()?.num_docs())
+    }
+
+    /// True when the store holds no answer.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// A query selecting `filter` (all answers when empty).
+    pub fn filter_query(&self, filter: &AnswerFilter) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(m) = filter.month {
+            clauses.push((Occur::Must, Box::new(self.month_query(m, m))));
+        }
+        if let Some(q) = &filter.question {
+            clauses.push((Occur::Must, self.term(self.fields.question, q)));
+        }
+        if let Some(e) = &filter.entity {
+            clauses.push((Occur::Must, self.term(self.fields.entity, e)));
+        }
+        if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+
+    /// Answers in months `from..=to`.
+    pub fn month_query(&self, from: Month, to: Month) -> RangeQuery {
+        RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(self.fields.month, from.as_u32() as u64)),
+            std::ops::Bound::Included(Term::from_field_u64(self.fields.month, to.as_u32() as u64)),
+        )
+    }
+
+    /// An exact-term query on a raw field.
+    pub fn term(&self, field: Field, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    fn document(&self, a: &Answer) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::new();
+        d.add_text(f.key, a.key());
+        d.add_text(f.entity, &a.entity_code);
+        d.add_text(f.entity_name, &a.entity_name);
+        d.add_text(f.department, &a.department);
+        d.add_text(f.department_key, filter_key(&a.department));
+        d.add_text(f.region, &a.region);
+        d.add_text(f.region_key, filter_key(&a.region));
+        d.add_text(f.question, &a.question);
+        d.add_u64(f.month, a.month.as_u32() as u64);
+        if let Some(r) = a.rating {
+            d.add_f64(f.rating, r);
+        }
+        for c in &a.codes {
+            d.add_text(f.codes, c);
+        }
+        for c in a.machine.iter().flat_map(|m| &m.codes) {
+            d.add_text(f.machine_codes, c);
+        }
+        d.add_u64(f.coded, a.is_coded() as u64);
+        d.add_text(f.text, &a.text);
+        d.add_text(f.text_plain, &a.text);
+        d.add_text(f.doc, serde_json::to_string(a).unwrap_or_default());
+        d
+    }
+}
+
+/// The index remembers the analyzer it was built with; opening it under other settings would
+/// mix terms of two analyzers, so it is refused.
+fn check_analyzer(dir: &Path, settings: &AnalyzerSettings) -> Result<()> {
+    let path = dir.join(ANALYZER_FILE);
+    let current = IndexAnalyzer {
+        settings: settings.clone(),
+        fingerprint: settings.fingerprint(),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let stored: IndexAnalyzer = serde_json::from_str(&text)
+                .map_err(|e| Error::file(&path, format!("unreadable analyzer record: {e}")))?;
+            if stored.fingerprint != current.fingerprint {
+                return Err(Error::invalid(format!(
+                    "the index in {} was built with analyzer {} but codifica.toml now asks for {}: \
+                     restore the [analyzer] settings, or move the index folder away and import again",
+                    dir.display(),
+                    stored.fingerprint,
+                    current.fingerprint
+                )));
+            }
+            Ok(())
+        }
+        Err(_) => {
+            let json = serde_json::to_vec_pretty(&current).unwrap_or_default();
+            atomic_write(&path, &json)
+        }
+    }
+}
