@@ -21,17 +21,26 @@
 
 pub mod analyze;
 pub mod answer;
+pub mod autocode;
 pub mod codebook;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod features;
 pub mod fsutil;
 pub mod ingest;
 pub mod model;
 pub mod month;
+pub mod report;
+pub mod sample;
+pub mod qda;
+pub mod search;
 pub mod store;
+pub mod synth;
 pub mod tabular;
+pub mod trends;
+pub mod web;
 pub mod workspace;
 
 pub use error::{Error, Result};

@@ -181,10 +181,29 @@ impl TermMap for Stem {
             term.pop();
             return true;
         }
-        let stemmed = self.stemmer.stem(term).into_owned();
+        let accented = restore_suffix_accent(term);
+        let stemmed = self.stemmer.stem(accented.as_deref().unwrap_or(term)).into_owned();
         *term = stemmed;
         true
     }
+}
+
+/// Unaccented endings that Snowball Spanish only recognises with their accent, mapped back to
+/// it. Without this, "articulacion" typed without its accent keeps its suffix while
+/// "articulación" and "articulaciones" lose it, and a search for one misses the others.
+const SUFFIX_ACCENTS: &[(&str, &str)] = &[
+    ("cion", "ción"),
+    ("sion", "sión"),
+    ("xion", "xión"),
+    ("logia", "logía"),
+    ("logias", "logías"),
+];
+
+fn restore_suffix_accent(term: &str) -> Option<String> {
+    SUFFIX_ACCENTS.iter().find_map(|(plain, accented)| {
+        let stem = term.strip_suffix(plain)?;
+        (stem.chars().count() >= 2).then(|| format!("{stem}{accented}"))
+    })
 }
 
 /// Removes accents and diaeresis but keeps "ñ": "año" and "ano" are different words in Spanish,

@@ -1,12 +1,83 @@
-//! `codifica flags` (not yet implemented in this build).
+//! `codifica flags`: the entities interviewed in a month that need priority attention, most
+//! severe first, each with its reasons; and the entities that improved most.
 
-use super::Global;
+use std::io::Write;
+
+use anyhow::Context;
+use codifica::month::Month;
+use codifica::store::{AnswerFilter, Store};
+use codifica::trends::spanish::es_num;
+use codifica::trends::{build_series, flags_for_month, load_codebooks};
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica flags`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The month, YYYY-MM.
+    #[arg(long, value_parser = super::trends::parse_month)]
+    month: Month,
+    /// Print JSON: {month, interviewed, flagged: [...], improved: [...]}.
+    #[arg(long)]
+    json: bool,
+}
 
 /// Runs `codifica flags`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica flags` is not implemented yet")
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let store = Store::open(&ws)?;
+    let answers: Vec<_> = store
+        .answers(&AnswerFilter::default())?
+        .into_iter()
+        .filter(|a| a.month <= args.month)
+        .collect();
+    let series = build_series(&answers, ws.config());
+    let codebooks = load_codebooks(&ws)?;
+    let report = flags_for_month(&series, ws.config(), &codebooks, args.month);
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).context("serialising the flags")?;
+        println!("{text}");
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    if report.interviewed == 0 {
+        writeln!(out, "No interviews in {} ({}).", args.month, args.month.spanish())?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}: {} entities interviewed, {} need priority attention (most severe first).",
+        args.month,
+        report.interviewed,
+        report.flagged.len()
+    )?;
+    for (i, f) in report.flagged.iter().enumerate() {
+        writeln!(
+            out,
+            "\n{}. {} {} — {}, {} (severity {})",
+            i + 1,
+            f.entity_code,
+            f.entity_name,
+            f.department,
+            f.region,
+            es_num(f.severity, 2)
+        )?;
+        let mut quoted: Vec<&str> = Vec::new();
+        for r in &f.reasons {
+            writeln!(out, "   [{}] {}", r.kind.as_str(), r.message)?;
+        }
+        for q in f.reasons.iter().flat_map(|r| &r.quotes) {
+            if !quoted.contains(&q.as_str()) {
+                writeln!(out, "      «{q}»")?;
+                quoted.push(q);
+            }
+        }
+    }
+    if !report.improved.is_empty() {
+        writeln!(out, "\nImproved most:")?;
+        for m in &report.improved {
+            writeln!(out, "  {} {} ({}): {}", m.entity_code, m.entity_name, m.region, m.message)?;
+        }
+    }
+    Ok(())
 }

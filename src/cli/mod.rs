@@ -11,6 +11,7 @@ mod autocode;
 mod classify;
 mod codebook;
 mod demo;
+mod demo_steps;
 mod evaluate;
 mod export;
 mod flags;

@@ -1,12 +1,80 @@
-//! `codifica report` (not yet implemented in this build).
+//! `codifica report`: the month's report — one self-contained Spanish HTML file with inline SVG
+//! charts, an XLSX workbook of its tables and a GeoJSON of the entities needing priority
+//! attention.
 
-use super::Global;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use codifica::month::Month;
+use codifica::report::{MapInput, RenderOptions, ReportData, write_report};
+use codifica::store::{AnswerFilter, Store};
+use codifica::trends::load_codebooks;
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica report`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The month, YYYY-MM.
+    #[arg(long, value_parser = super::trends::parse_month)]
+    month: Month,
+    /// Output folder (created if needed).
+    #[arg(long)]
+    out: PathBuf,
+    /// Department boundaries, GeoJSON (WGS84; properties DPTO_CCDGO, DPTO_CNMBR), e.g.
+    /// ../shared/data/colombia/mgn2018_departamentos_simplificado.geojson. Without it the report
+    /// has no map.
+    #[arg(long)]
+    boundaries: Option<PathBuf>,
+    /// Gazetteer CSV placing entities (divipola_mpio, lat_cabecera, lon_cabecera,
+    /// lat_centroide, lon_centroide), e.g. ../shared/data/colombia/municipios.csv.
+    #[arg(long)]
+    gazetteer: Option<PathBuf>,
+}
+
+/// Reads `SOURCE_DATE_EPOCH` (reproducible builds): a date for the footer and the workbook.
+fn source_date() -> anyhow::Result<(Option<String>, i64)> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is not a number of seconds"))?;
+            let date = chrono::DateTime::from_timestamp(secs, 0)
+                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is out of range"))?;
+            Ok((Some(date.format("%Y-%m-%d").to_string()), secs))
+        }
+        // 1980-01-01: the zip epoch, a fixed date so reruns are byte-identical.
+        Err(_) => Ok((None, 315_532_800)),
+    }
+}
 
 /// Runs `codifica report`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica report` is not implemented yet")
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let (generated_on, created) = source_date()?;
+    let map = MapInput::load(args.boundaries.as_deref(), args.gazetteer.as_deref())?;
+    let store = Store::open(&ws)?;
+    let answers = store.answers(&AnswerFilter::default())?;
+    let codebooks = load_codebooks(&ws)?;
+    let data = ReportData::build(&answers, ws.config(), &codebooks, args.month, &map);
+    if data.interviews == 0 && !g.quiet {
+        eprintln!("note: no interviews in {}; the report says so", args.month);
+    }
+    let files = write_report(&data, &args.out, &RenderOptions { generated_on }, created)?;
+    if !g.quiet {
+        if let Some(note) = &data.map_note {
+            eprintln!("note: {note}");
+        }
+        println!(
+            "{}: {} interviews, {} flagged entities",
+            args.month,
+            data.interviews,
+            data.flags.flagged.len()
+        );
+    }
+    println!("{}", files.html.display());
+    println!("{}", files.xlsx.display());
+    println!("{}", files.geojson.display());
+    Ok(())
 }

@@ -1,12 +1,97 @@
-//! `codifica sample` (not yet implemented in this build).
+//! `codifica sample`: draws the interview sample of a month from a population of entities,
+//! stratified by region in proportion, seeded, preferring entities not interviewed recently and
+//! always including those flagged in the latest month with data before it.
 
-use super::Global;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use codifica::fsutil::atomic_write;
+use codifica::month::Month;
+use codifica::sample::{SampleRequest, draw, read_population, to_csv};
+use codifica::store::{AnswerFilter, Store};
+use codifica::trends::{build_series, flags_for_month, load_codebooks};
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica sample`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The month the sample is for, YYYY-MM.
+    #[arg(long, value_parser = super::trends::parse_month)]
+    month: Month,
+    /// Number of entities to draw.
+    #[arg(long, default_value_t = 52)]
+    size: usize,
+    /// Population CSV: entity_code,entity_name,department,region[,entity_kind].
+    #[arg(long)]
+    population: PathBuf,
+    /// Seed of the random draw (same seed, same data → same sample).
+    #[arg(long, default_value_t = 360)]
+    seed: u64,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
 
 /// Runs `codifica sample`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica sample` is not implemented yet")
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let population = read_population(&args.population)?;
+    let store = Store::open(&ws)?;
+    let answers: Vec<_> = store
+        .answers(&AnswerFilter::default())?
+        .into_iter()
+        .filter(|a| a.month < args.month)
+        .collect();
+    let mut last: BTreeMap<String, Month> = BTreeMap::new();
+    for a in &answers {
+        let e = last.entry(a.entity_code.clone()).or_insert(a.month);
+        *e = (*e).max(a.month);
+    }
+    let latest = answers.iter().map(|a| a.month).max();
+    let flagged: BTreeSet<String> = match latest {
+        Some(m) => {
+            let series = build_series(&answers, ws.config());
+            let codebooks = load_codebooks(&ws)?;
+            flags_for_month(&series, ws.config(), &codebooks, m)
+                .flagged
+                .into_iter()
+                .map(|f| f.entity_code)
+                .collect()
+        }
+        None => BTreeSet::new(),
+    };
+    let sample = draw(&SampleRequest {
+        month: args.month,
+        size: args.size,
+        seed: args.seed,
+        population: &population,
+        last_interview: &last,
+        flagged: &flagged,
+    })?;
+    let bytes = to_csv(&sample).map_err(|e| anyhow::anyhow!("writing the sample CSV: {e}"))?;
+    if !g.quiet {
+        if let Some(m) = latest {
+            eprintln!(
+                "{} entities flagged in {m} are always included; {} drawn in total (seed {})",
+                flagged.len(),
+                sample.rows.len(),
+                args.seed
+            );
+        }
+        for n in &sample.notes {
+            eprintln!("note: {n}");
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            atomic_write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            if !g.quiet {
+                eprintln!("wrote {} ({} entities)", path.display(), sample.rows.len());
+            }
+        }
+        None => print!("{}", String::from_utf8_lossy(&bytes)),
+    }
+    Ok(())
 }

@@ -1,12 +1,282 @@
-//! `codifica search` (not yet implemented in this build).
+//! `codifica search QUERY`: finds answers by keyword (BM25), with filters, highlighted snippets
+//! and facet counts. Options are validated into a [`SearchRequest`]; the work is done by
+//! `codifica::search::search`, which the web app shares.
 
-use super::Global;
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
+use codifica::Error;
+use codifica::month::Month;
+use codifica::search::{
+    self, CodeSource, CountBy, Facet, Filters, Hit, SearchRequest, SearchResults,
+};
+use codifica::store::Store;
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica search`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = QUERY_HELP)]
+pub struct Args {
+    /// The query; several arguments are joined with spaces. See the syntax below.
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// Only answers of this month (YYYY-MM); repeat for several months.
+    #[arg(long, value_parser = parse_month)]
+    month: Vec<Month>,
+    /// Only answers from this month on (YYYY-MM, inclusive).
+    #[arg(long, value_parser = parse_month)]
+    from: Option<Month>,
+    /// Only answers up to this month (YYYY-MM, inclusive).
+    #[arg(long, value_parser = parse_month)]
+    to: Option<Month>,
+    /// Only answers to this question id; repeat for several.
+    #[arg(long)]
+    question: Vec<String>,
+    /// Only this entity: its code (e.g. 05001) or words of its name ("santa marta"); repeatable.
+    #[arg(long)]
+    entity: Vec<String>,
+    /// Only this department (case and accents ignored); repeatable.
+    #[arg(long)]
+    department: Vec<String>,
+    /// Only this region (case and accents ignored: "Pacifico" = "Pacífico"); repeatable.
+    #[arg(long)]
+    region: Vec<String>,
+    /// Only answers with this code; repeatable (any of them).
+    #[arg(long)]
+    code: Vec<String>,
+    /// Which codes --code looks at.
+    #[arg(long, value_enum, default_value_t = Source::Any)]
+    code_source: Source,
+    /// Only answers rated at least this.
+    #[arg(long)]
+    min_rating: Option<f64>,
+    /// Only answers rated at most this.
+    #[arg(long)]
+    max_rating: Option<f64>,
+    /// Only answers an analyst has coded.
+    #[arg(long, conflicts_with = "uncoded")]
+    coded: bool,
+    /// Only answers no analyst has coded yet.
+    #[arg(long)]
+    uncoded: bool,
+    /// Hits to show (0: only the count and facets).
+    #[arg(long, default_value_t = search::DEFAULT_LIMIT)]
+    limit: usize,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Count all matches by month, question, region, department, code or machine_code
+    /// (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "FACET")]
+    count_by: Vec<CountBy>,
+    /// Print one JSON object per line: each hit, then each facet.
+    #[arg(long)]
+    json: bool,
+}
+
+const QUERY_HELP: &str = "\
+Query syntax:
+  planeación territorial     both words (words are joined with AND: more words, fewer hits)
+  agua OR acueducto          either word
+  NOT vías, vías -rurales    exclude a word (a query starting with '-' needs `--` before it)
+  (agua OR luz) rural        group with parentheses
+  \"listas de espera\"         a phrase; \"plan desarrollo\"~2 allows 2 words in between
+  planea*                    any word starting with planea (accents ignored)
+  asistensia~  asistnecia~2  words within 1 (default) or 2 typing errors
+Matching ignores case and accents and is stem-aware: asistencia also finds asistencias.
+Keywords AND, OR, NOT are uppercase; error positions count characters from 1.";
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Source {
+    Human,
+    Machine,
+    Any,
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    Month::parse(s).ok_or_else(|| format!("'{s}' is not a month: write YYYY-MM, e.g. 2020-07"))
+}
+
+impl Args {
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.join(" "),
+            filters: Filters {
+                months: self.month.clone(),
+                from: self.from,
+                to: self.to,
+                questions: self.question.clone(),
+                entities: self.entity.clone(),
+                departments: self.department.clone(),
+                regions: self.region.clone(),
+                codes: self.code.clone(),
+                code_source: match self.code_source {
+                    Source::Human => CodeSource::Human,
+                    Source::Machine => CodeSource::Machine,
+                    Source::Any => CodeSource::Any,
+                },
+                min_rating: self.min_rating,
+                max_rating: self.max_rating,
+                coded: match (self.coded, self.uncoded) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                },
+            },
+            limit: self.limit,
+            offset: self.offset,
+            count_by: self.count_by.clone(),
+        }
+    }
+}
 
 /// Runs `codifica search`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica search` is not implemented yet")
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    for q in &args.question {
+        if ws.config().question(q).is_none() {
+            let known: Vec<&str> = ws
+                .config()
+                .questions
+                .iter()
+                .map(|q| q.id.as_str())
+                .collect();
+            anyhow::bail!(
+                "unknown question '{q}': the workspace has {}",
+                known.join(", ")
+            );
+        }
+    }
+    let req = args.request();
+    let store = Store::open(&ws)?;
+    let results = match search::search(&store, &ws.config().analyzer, &req) {
+        Ok(r) => r,
+        Err(Error::Query { position, message }) => {
+            anyhow::bail!("{}", query_error(&req.query, position, &message))
+        }
+        Err(e) => return Err(e).context("search failed"),
+    };
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    if args.json {
+        print_json(&mut out, &results)?;
+        if !g.quiet {
+            eprintln!("{} matching answers", results.total);
+        }
+    } else {
+        let (open, close) = if std::io::stdout().is_terminal() {
+            ("\x1b[1m", "\x1b[0m")
+        } else {
+            ("«", "»")
+        };
+        print_text(&mut out, &req, &results, open, close)?;
+    }
+    Ok(())
+}
+
+/// The error message, the query and a caret under the offending character.
+fn query_error(query: &str, position: usize, message: &str) -> String {
+    let caret = " ".repeat(position.saturating_sub(1));
+    format!("invalid query at position {position}: {message}\n  {query}\n  {caret}^")
+}
+
+fn print_json(out: &mut impl Write, r: &SearchResults) -> anyhow::Result<()> {
+    for hit in &r.hits {
+        writeln!(out, "{}", serde_json::to_string(hit)?)?;
+    }
+    for facet in &r.facets {
+        let line =
+            serde_json::json!({ "count_by": facet.by, "total": r.total, "counts": facet.counts });
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn print_text(
+    out: &mut impl Write,
+    req: &SearchRequest,
+    r: &SearchResults,
+    open: &str,
+    close: &str,
+) -> anyhow::Result<()> {
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (showing {}–{})",
+            req.offset + 1,
+            req.offset + r.hits.len()
+        )
+    };
+    let noun = if r.total == 1 {
+        "answer matches"
+    } else {
+        "answers match"
+    };
+    writeln!(out, "{} {noun} {}{shown}", r.total, req.query)?;
+    for (i, hit) in r.hits.iter().enumerate() {
+        writeln!(out)?;
+        print_hit(out, req.offset + i + 1, hit, open, close)?;
+    }
+    for facet in &r.facets {
+        writeln!(out)?;
+        print_facet(out, facet)?;
+    }
+    Ok(())
+}
+
+fn print_hit(
+    out: &mut impl Write,
+    n: usize,
+    h: &Hit,
+    open: &str,
+    close: &str,
+) -> anyhow::Result<()> {
+    let mut head = format!(
+        "{n:>3}. {} {} ({}, {}) · {} · {}",
+        h.entity_code, h.entity_name, h.department, h.region, h.month, h.question
+    );
+    if let Some(r) = h.rating {
+        head.push_str(&format!(" · rating {r}"));
+    }
+    if !h.codes.is_empty() {
+        head.push_str(&format!(" · codes {}", h.codes.join(";")));
+    }
+    if !h.machine_codes.is_empty() {
+        head.push_str(&format!(" · model {}", h.machine_codes.join(";")));
+    }
+    writeln!(out, "{head} · score {:.2}", h.score)?;
+    writeln!(out, "     {}", h.snippet.marked(open, close))?;
+    Ok(())
+}
+
+fn print_facet(out: &mut impl Write, f: &Facet) -> anyhow::Result<()> {
+    writeln!(out, "by {}:", f.by)?;
+    let width = f
+        .counts
+        .iter()
+        .map(|c| c.value.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    if f.counts.is_empty() {
+        writeln!(out, "  (none)")?;
+    }
+    for c in &f.counts {
+        let pad = width - c.value.chars().count();
+        writeln!(out, "  {}{} {:>7}", c.value, " ".repeat(pad), c.count)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_points_at_the_position() {
+        let m = query_error("a \"b", 3, "unclosed quote");
+        assert!(m.ends_with("  a \"b\n    ^"), "{m:?}");
+    }
 }

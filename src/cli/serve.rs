@@ -1,12 +1,57 @@
-//! `codifica serve` (not yet implemented in this build).
+//! `codifica serve`: starts the local web app (Buscar, Codificar, Tablero, Entidad) on the
+//! workspace and prints its address. Loopback only unless `--host` says otherwise; then an access
+//! token is required and printed. Ctrl-C stops it.
 
-use super::Global;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use codifica::web::{DEFAULT_PORT, ServeOptions, Server};
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica serve`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address (127.0.0.1, ::1) makes the app
+    /// reachable from other machines and requires the access token printed at start.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Department boundaries GeoJSON for the Tablero's map (as `report --boundaries`).
+    #[arg(long)]
+    pub boundaries: Option<PathBuf>,
+    /// Municipality gazetteer CSV placing entities on the map (as `report --gazetteer`).
+    #[arg(long)]
+    pub gazetteer: Option<PathBuf>,
+}
 
-/// Runs `codifica serve`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica serve` is not implemented yet")
+/// Runs `codifica serve` until Ctrl-C.
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let opts = ServeOptions {
+        host: args.host,
+        port: args.port,
+        boundaries: args.boundaries,
+        gazetteer: args.gazetteer,
+    };
+    let server = Server::bind(ws, &opts).context("cannot start the web app")?;
+    println!(
+        "codifica sirviendo en {} (Ctrl-C para detener)",
+        server.url()
+    );
+    if server.requires_token() {
+        println!(
+            "Atención: escuchando en {} (accesible desde otras máquinas). Código de acceso: {}",
+            server.addr(),
+            server.access_token()
+        );
+    }
+    server.run(true)?;
+    if !g.quiet {
+        eprintln!("codifica serve: detenido");
+    }
+    Ok(())
 }

@@ -1,12 +1,117 @@
-//! `codifica trends` (not yet implemented in this build).
+//! `codifica trends`: each entity's interviews in month order, each compared with the entity's
+//! previous interview (overall and topic ratings, satisfied or not, the mix of codes).
 
-use super::Global;
+use std::io::Write;
+
+use anyhow::Context;
+use codifica::month::Month;
+use codifica::store::{AnswerFilter, Store};
+use codifica::trends::spanish::{es_num, es_signed};
+use codifica::trends::{EntitySeries, build_series};
+
+use super::{Global, open_workspace};
 
 /// Options of `codifica trends`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Only this entity (its DIVIPOLA code).
+    #[arg(long)]
+    entity: Option<String>,
+    /// Print JSON (one object per entity) instead of text.
+    #[arg(long)]
+    json: bool,
+}
 
 /// Runs `codifica trends`.
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("`codifica trends` is not implemented yet")
+pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
+    let ws = open_workspace(g)?;
+    let store = Store::open(&ws)?;
+    let filter = AnswerFilter {
+        entity: args.entity.clone(),
+        ..AnswerFilter::default()
+    };
+    let answers = store.answers(&filter)?;
+    let series = build_series(&answers, ws.config());
+    if let Some(e) = &args.entity
+        && series.is_empty()
+    {
+        anyhow::bail!("no interviews of entity '{e}' in the workspace");
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&series).context("serialising the series")?;
+        println!("{text}");
+        return Ok(());
+    }
+    if series.is_empty() {
+        println!("No interviews in the workspace yet.");
+    }
+    let topics: Vec<(String, String)> = ws
+        .config()
+        .topic_questions()
+        .map(|q| (q.id.clone(), q.label().to_string()))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    for s in &series {
+        print_series(&mut out, s, &topics)?;
+    }
+    Ok(())
+}
+
+fn print_series(out: &mut impl Write, s: &EntitySeries, topics: &[(String, String)]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {} — {}, región {}",
+        s.entity_code, s.entity_name, s.department, s.region
+    );
+    if s.region_changed() {
+        writeln!(
+            out,
+            "  (region changed across interviews: {}; grouped under the latest, {})",
+            s.regions.join(" → "),
+            s.region
+        )?;
+    }
+    for iv in &s.interviews {
+        let overall = iv.overall.map_or("—".to_string(), |r| es_num(r, 1));
+        let delta = iv
+            .change
+            .as_ref()
+            .map(|c| match c.overall {
+                Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
+                None => format!("no comparison vs {}", c.previous_month),
+            })
+            .unwrap_or_else(|| "first interview".into());
+        let sat = match iv.satisfied {
+            Some(true) => "satisfied",
+            Some(false) => "NOT satisfied",
+            None => "no rating",
+        };
+        writeln!(out, "  {}  general {overall:>4}  ({delta})  {sat}", iv.month)?;
+        let t: Vec<String> = topics
+            .iter()
+            .filter_map(|(id, label)| {
+                let r = iv.topics.get(id)?;
+                let d = iv
+                    .change
+                    .as_ref()
+                    .and_then(|c| c.topics.get(id))
+                    .map(|d| format!(" ({})", es_signed(d.delta, 1)))
+                    .unwrap_or_default();
+                Some(format!("{label} {}{d}", es_num(*r, 1)))
+            })
+            .collect();
+        if !t.is_empty() {
+            writeln!(out, "      topics: {}", t.join("; "))?;
+        }
+        for (q, codes) in &iv.codes {
+            let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+            writeln!(out, "      {q}: {}", c.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// Parses a `YYYY-MM` month argument.
+pub fn parse_month(s: &str) -> Result<Month, String> {
+    s.parse()
 }

@@ -2,6 +2,12 @@
 //! folder. Codes carry a stable slug id (used in files), a REFI-QDA GUID (minted once), a label,
 //! a description, an optional parent, a polarity (used by the priority flags) and seed terms
 //! (used by lexicon coding). The defaults for Monitoreo 360 ship in `lexicons/codebooks/`.
+//!
+//! Editing (add / rename / merge, with the answers' codes following in one store commit) lives
+//! in [`edit`]. GUIDs are minted once by [`mint_guid`] and never change afterwards, not even
+//! when a code's id or label is renamed: they are the code's identity in REFI-QDA exchange.
+
+pub mod edit;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +49,9 @@ pub struct Code {
     /// Seed terms and phrases for lexicon coding.
     #[serde(default)]
     pub seeds: Vec<String>,
+    /// A grouping node that answers are not coded with (REFI-QDA `isCodable="false"`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub category: bool,
 }
 
 /// The codebook of one question.
@@ -91,33 +100,93 @@ impl Codebook {
                 None => Error::file(path, e.message().to_string()),
             }
         })?;
-        cb.validate().map_err(|m| Error::file(path, m))?;
+        cb.validate_located().map_err(|(i, m)| {
+            match i.and_then(|i| codes_table_line(text, i)) {
+                Some(l) => Error::file(path, format!("line {l}: {m}")),
+                None => Error::file(path, m),
+            }
+        })?;
         Ok(cb)
     }
 
-    /// Ids unique, GUIDs unique, parents resolve.
+    /// Ids unique and well-formed, GUIDs valid UUIDs and unique, labels non-empty and unique
+    /// (REFI-QDA tools merge codes with the same name), colours `#RRGGBB`, parents resolve and
+    /// form no cycle.
     pub fn validate(&self) -> std::result::Result<(), String> {
+        self.validate_located().map_err(|(_, m)| m)
+    }
+
+    /// Like [`Codebook::validate`], also naming the index of the offending code.
+    pub fn validate_located(&self) -> std::result::Result<(), (Option<usize>, String)> {
         let mut ids = std::collections::BTreeSet::new();
         let mut guids = std::collections::BTreeSet::new();
-        for c in &self.codes {
-            if c.id.is_empty() || c.id.contains([';', '|']) {
-                return Err(format!("code id '{}' must be non-empty, without ';' or '|'", c.id));
-            }
+        let mut labels = std::collections::BTreeMap::new();
+        for (i, c) in self.codes.iter().enumerate() {
+            let at = |m: String| (Some(i), m);
+            check_id(&c.id).map_err(at)?;
             if !ids.insert(c.id.as_str()) {
-                return Err(format!("code id '{}' appears twice", c.id));
+                return Err(at(format!("code id '{}' appears twice", c.id)));
             }
-            if !guids.insert(c.guid.to_lowercase()) {
-                return Err(format!("GUID {} appears twice", c.guid));
+            let guid = normalize_guid(&c.guid)
+                .ok_or_else(|| at(format!("code '{}': GUID '{}' is not a UUID", c.id, c.guid)))?;
+            if !guids.insert(guid) {
+                return Err(at(format!("GUID {} appears twice", c.guid)));
+            }
+            if c.label.trim().is_empty() {
+                return Err(at(format!("code '{}' has an empty label", c.id)));
+            }
+            if let Some(other) = labels.insert(c.label.trim().to_lowercase(), c.id.as_str()) {
+                return Err(at(format!(
+                    "codes '{other}' and '{}' have the same label '{}'",
+                    c.id, c.label
+                )));
+            }
+            if let Some(col) = &c.color
+                && !is_rrggbb(col)
+            {
+                return Err(at(format!(
+                    "code '{}': colour '{col}' must be #RRGGBB",
+                    c.id
+                )));
             }
         }
-        for c in &self.codes {
+        for (i, c) in self.codes.iter().enumerate() {
             if let Some(p) = &c.parent
                 && !ids.contains(p.as_str())
             {
-                return Err(format!("code '{}' has parent '{p}', which is not in the codebook", c.id));
+                return Err((
+                    Some(i),
+                    format!(
+                        "code '{}' has parent '{p}', which is not in the codebook",
+                        c.id
+                    ),
+                ));
+            }
+        }
+        for (i, c) in self.codes.iter().enumerate() {
+            let mut seen = std::collections::BTreeSet::from([c.id.as_str()]);
+            let mut cur = c.parent.as_deref();
+            while let Some(p) = cur {
+                if !seen.insert(p) {
+                    return Err((
+                        Some(i),
+                        format!("code '{}' is its own ancestor (parent cycle)", c.id),
+                    ));
+                }
+                cur = self.code(p).and_then(|x| x.parent.as_deref());
             }
         }
         Ok(())
+    }
+
+    /// Index of the code with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.codes.iter().position(|c| c.id == id)
+    }
+
+    /// The codes answers can be coded with (categories excluded), in codebook order.
+    pub fn codable(&self) -> impl Iterator<Item = &Code> {
+        self.codes.iter().filter(|c| !c.category)
     }
 
     /// The code with this id.
@@ -135,7 +204,82 @@ impl Codebook {
         DEFAULTS
             .iter()
             .find(|(q, _)| *q == question)
-            .and_then(|(q, text)| Codebook::parse(text, Path::new(&format!("lexicons/codebooks/{q}.toml"))).ok())
+            .and_then(|(q, text)| {
+                Codebook::parse(text, Path::new(&format!("lexicons/codebooks/{q}.toml"))).ok()
+            })
+    }
+}
+
+/// The 1-based line of the `i`-th `[[codes]]` table header in TOML text.
+fn codes_table_line(text: &str, i: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[codes]]"))
+        .nth(i)
+        .map(|(n, _)| n + 1)
+}
+
+/// Checks a code id: a short slug (letters, digits, `_`, `-`, `.`), as CSV `codes` columns
+/// separate ids with `;`.
+pub fn check_id(id: &str) -> std::result::Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 80
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "code id '{id}' must be 1-80 letters, digits, '_', '-' or '.' (no spaces, ';' or '|')"
+        ))
+    }
+}
+
+/// The canonical form of a GUID (lowercase, hyphenated, no braces), or `None` if it is not one.
+pub fn normalize_guid(s: &str) -> Option<String> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(t);
+    if t.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::parse_str(t)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
+/// True for `#RRGGBB`.
+pub fn is_rrggbb(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Mints the GUID of a new code: UUID v5 (URL namespace) of `codifica:<question>:<id>`, the rule
+/// the shipped defaults were minted with, so the same code created twice gets the same GUID.
+/// If that GUID is already taken in `cb` (an id reused after a rename), `:2`, `:3`… is appended
+/// to the name until it is free. Minted once: renames keep the GUID.
+pub fn mint_guid(cb: &Codebook, id: &str) -> String {
+    let taken: std::collections::BTreeSet<String> = cb
+        .codes
+        .iter()
+        .filter_map(|c| normalize_guid(&c.guid))
+        .collect();
+    let mut n = 1usize;
+    loop {
+        let name = if n == 1 {
+            format!("codifica:{}:{id}", cb.question)
+        } else {
+            format!("codifica:{}:{id}:{n}", cb.question)
+        };
+        let g = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
+            .hyphenated()
+            .to_string();
+        if !taken.contains(&g) {
+            return g;
+        }
+        n += 1;
     }
 }
 
@@ -186,14 +330,76 @@ mod tests {
             assert!(cb.codes.len() >= 3, "{q}");
         }
         let nd = Codebook::default_for("necesidades_debilidades").unwrap();
-        assert_eq!(nd.code("brecha_conectividad").unwrap().polarity, Polarity::Negative);
+        assert_eq!(
+            nd.code("brecha_conectividad").unwrap().polarity,
+            Polarity::Negative
+        );
     }
 
     #[test]
     fn duplicate_ids_and_dangling_parents_are_refused() {
-        let text = "question = \"q\"\n[[codes]]\nid = \"a\"\nguid = \"1\"\nlabel = \"A\"\n[[codes]]\nid = \"a\"\nguid = \"2\"\nlabel = \"B\"\n";
-        assert!(Codebook::parse(text, Path::new("q.toml")).unwrap_err().to_string().contains("twice"));
-        let text = "question = \"q\"\n[[codes]]\nid = \"a\"\nguid = \"1\"\nlabel = \"A\"\nparent = \"zz\"\n";
-        assert!(Codebook::parse(text, Path::new("q.toml")).unwrap_err().to_string().contains("parent"));
+        let g1 = "00000000-0000-4000-8000-000000000001";
+        let g2 = "00000000-0000-4000-8000-000000000002";
+        let text = format!(
+            "question = \"q\"\n[[codes]]\nid = \"a\"\nguid = \"{g1}\"\nlabel = \"A\"\n[[codes]]\nid = \"a\"\nguid = \"{g2}\"\nlabel = \"B\"\n"
+        );
+        assert!(
+            Codebook::parse(&text, Path::new("q.toml"))
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
+        let text = format!(
+            "question = \"q\"\n[[codes]]\nid = \"a\"\nguid = \"{g1}\"\nlabel = \"A\"\nparent = \"zz\"\n"
+        );
+        assert!(
+            Codebook::parse(&text, Path::new("q.toml"))
+                .unwrap_err()
+                .to_string()
+                .contains("parent")
+        );
+        let text = "question = \"q\"\n[[codes]]\nid = \"a\"\nguid = \"1\"\nlabel = \"A\"\n";
+        assert!(
+            Codebook::parse(text, Path::new("q.toml"))
+                .unwrap_err()
+                .to_string()
+                .contains("UUID")
+        );
+    }
+
+    #[test]
+    fn malformed_toml_names_the_line() {
+        let text = "question = \"q\"\n\n[[codes]]\nid = \"a\"\nlabel = \n";
+        let err = Codebook::parse(text, Path::new("q.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn minting_matches_the_shipped_defaults_and_avoids_collisions() {
+        let cb = Codebook::default_for("articulacion_instrumentos").unwrap();
+        let c = cb.code("integralidad").unwrap();
+        let empty = Codebook {
+            codes: vec![],
+            ..cb.clone()
+        };
+        assert_eq!(mint_guid(&empty, "integralidad"), c.guid);
+        let again = mint_guid(&cb, "integralidad");
+        assert_ne!(again, c.guid);
+        assert_eq!(again, mint_guid(&cb, "integralidad"));
+        assert_eq!(
+            normalize_guid("{5E122622-1B12-5DD1-ADFC-D44759CC1330}").unwrap(),
+            c.guid
+        );
+        assert!(normalize_guid("5e122622").is_none());
+    }
+
+    #[test]
+    fn parent_cycles_are_refused() {
+        let mut cb = Codebook::default_for("demanda_temas").unwrap();
+        cb.codes[0].parent = Some(cb.codes[1].id.clone());
+        cb.codes[1].parent = Some(cb.codes[0].id.clone());
+        assert!(cb.validate().unwrap_err().contains("cycle"));
     }
 }

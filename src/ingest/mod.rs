@@ -1,6 +1,404 @@
-//! Stage: ingest. Files in (CSV, XLSX; long or wide), validated `Answer`s out — or every problem
-//! found, with file, row and column, and nothing at all written.
+//! Stage: ingest. Files in (CSV, XLSX/XLS/ODS; long or wide), validated `Answer`s out — or every
+//! problem found, with file, row and column, and nothing at all written.
+//!
+//! [`import`] is the whole pipeline: lock the workspace, read and validate every row (pass 1,
+//! streaming; valid answers are spooled to an anonymous temporary file, so memory does not grow
+//! with the file), then, only if no problem was found, upsert the spooled answers into the store
+//! in one commit (pass 2). See `docs/import.md` for the formats.
 
+pub mod canonical;
 pub mod reader;
 pub mod table;
+pub mod validate;
 pub mod wide;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::answer::Answer;
+use crate::config::Question;
+use crate::error::{Error, Result};
+use crate::store::{Store, UpsertSummary};
+use crate::workspace::Workspace;
+use reader::SourceFormat;
+use validate::Validator;
+
+/// What `codifica import` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// A `[[mapping]]` of codifica.toml: the file is a wide (or stacked) sheet.
+    pub mapping: Option<String>,
+    /// The workbook sheet (overrides the mapping's).
+    pub sheet: Option<String>,
+    /// Validate and count, write nothing.
+    pub dry_run: bool,
+    /// Add unknown questions to codifica.toml as open questions instead of refusing them.
+    pub new_questions: bool,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: PathBuf,
+    pub format: SourceFormat,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+    /// Answers found in them.
+    pub answers: usize,
+    pub added: usize,
+    pub replaced: usize,
+    pub unchanged: usize,
+    /// Months present in the file, sorted.
+    pub months: Vec<String>,
+    /// Questions present in the file, sorted.
+    pub questions: Vec<String>,
+    /// Questions added to codifica.toml (`--new-questions`).
+    pub new_questions: Vec<String>,
+    pub dry_run: bool,
+}
+
+/// Progress of a running import, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Pass 1: rows read and validated so far.
+    Reading { rows: usize },
+    /// Pass 2: answers written so far, of `total`.
+    Writing { done: usize, total: usize },
+}
+
+/// Imports `path` into the workspace (see the module docs). All or nothing.
+pub fn import(ws: &Workspace, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+    import_with_progress(ws, path, opts, &mut |_| {})
+}
+
+/// [`import`], reporting progress.
+pub fn import_with_progress(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    // A dry run writes nothing, so it does not need (nor wait for) the lock.
+    let _lock = if opts.dry_run { None } else { Some(ws.lock()?) };
+    let mapping = match &opts.mapping {
+        None => None,
+        Some(name) => Some(ws.config().mapping(name).ok_or_else(|| {
+            let known: Vec<&str> = ws.config().mappings.iter().map(|m| m.name.as_str()).collect();
+            Error::invalid(format!(
+                "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
+                ws.config_path().display(),
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ))
+        })?),
+    };
+    let sheet = opts
+        .sheet
+        .as_deref()
+        .or(mapping.and_then(|m| m.sheet.as_deref()));
+    let source = reader::open(path, sheet)?;
+    let mut pass = validate_all(ws, source, mapping, opts.new_questions, progress)?;
+    let total = pass.answers;
+    let summary = if opts.dry_run {
+        plan(ws, &mut pass.spool)?
+    } else {
+        write(ws, &mut pass.spool, total, progress)?
+    };
+    let new_questions = pass.added;
+    if !opts.dry_run && !new_questions.is_empty() {
+        let mut config = ws.config().clone();
+        config
+            .questions
+            .extend(new_questions.iter().map(|id| Question::new_open(id)));
+        ws.clone().save_config(config)?;
+    }
+    Ok(ImportReport {
+        file: path.to_path_buf(),
+        format: pass.format,
+        rows: pass.rows,
+        answers: total,
+        added: summary.added,
+        replaced: summary.replaced,
+        unchanged: summary.unchanged,
+        months: pass.months.into_iter().collect(),
+        questions: pass.questions.into_iter().collect(),
+        new_questions,
+        dry_run: opts.dry_run,
+    })
+}
+
+/// The outcome of pass 1.
+struct Validated {
+    format: SourceFormat,
+    rows: usize,
+    answers: usize,
+    months: BTreeSet<String>,
+    questions: BTreeSet<String>,
+    added: Vec<String>,
+    spool: Spool,
+}
+
+fn validate_all(
+    ws: &Workspace,
+    mut source: reader::Source,
+    mapping: Option<&wide::WideMapping>,
+    new_questions: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Validated> {
+    let path = source.path.clone();
+    let rows_error = |errors| Error::Rows {
+        file: path.clone(),
+        errors,
+    };
+    enum Shape<'m> {
+        Long(canonical::Columns),
+        Wide(wide::Resolved<'m>),
+    }
+    let mut shape = match mapping {
+        None => Shape::Long(canonical::Columns::resolve(&source.headers).map_err(rows_error)?),
+        Some(m) => Shape::Wide(m.resolve(&source.headers).map_err(rows_error)?),
+    };
+    let mut v = Validator::new(ws, new_questions);
+    let mut spool = Spool::new()?;
+    let (mut rows, mut answers) = (0usize, 0usize);
+    let mut months = BTreeSet::new();
+    let mut questions = BTreeSet::new();
+    for row in source.by_ref() {
+        let row = row?;
+        rows += 1;
+        if rows % 4096 == 0 {
+            progress(Progress::Reading { rows });
+        }
+        let had_problems = !row.problems.is_empty();
+        for p in row.problems.iter().cloned() {
+            v.push(p);
+        }
+        if had_problems {
+            // A row that could not be read whole (cut cell, wrong cell count) is not
+            // validated further: its cells would only give misleading follow-on errors.
+            continue;
+        }
+        let drafts = match &mut shape {
+            Shape::Long(cols) => vec![cols.draft(&row)],
+            Shape::Wide(resolved) => resolved.drafts(&row, ws.config()),
+        };
+        for d in drafts {
+            if let Some(a) = v.check(d)? {
+                answers += 1;
+                if !v.has_errors() {
+                    months.insert(a.month.to_string());
+                    questions.insert(a.question.clone());
+                    spool.push(&a)?;
+                }
+            }
+        }
+        if v.is_full() {
+            break;
+        }
+    }
+    progress(Progress::Reading { rows });
+    if v.has_errors() {
+        return Err(rows_error(v.into_errors()));
+    }
+    if rows == 0 {
+        return Err(Error::file(
+            &path,
+            "has a header but no data rows: there is nothing to import",
+        ));
+    }
+    if answers == 0 {
+        return Err(Error::file(
+            &path,
+            format!("has {rows} rows but no answers: every mapped question cell is empty"),
+        ));
+    }
+    spool.finish()?;
+    Ok(Validated {
+        format: source.format.clone(),
+        rows,
+        answers,
+        months,
+        questions,
+        added: v.added_questions(),
+        spool,
+    })
+}
+
+fn plan(ws: &Workspace, spool: &mut Spool) -> Result<UpsertSummary> {
+    let store = Store::open(ws)?;
+    let mut total = UpsertSummary::default();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut answers = spool.read()?;
+    loop {
+        chunk.clear();
+        chunk.extend(answers.by_ref().take(CHUNK));
+        if chunk.is_empty() {
+            break;
+        }
+        let s = store.plan_upsert(chunk.iter())?;
+        total.added += s.added;
+        total.replaced += s.replaced;
+        total.unchanged += s.unchanged;
+    }
+    answers.error.take().map_or(Ok(total), Err)
+}
+
+const CHUNK: usize = 10_000;
+
+fn write(
+    ws: &Workspace,
+    spool: &mut Spool,
+    total: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<UpsertSummary> {
+    let store = Store::open(ws)?;
+    let mut answers = spool.read()?;
+    let summary = store.upsert(answers.by_ref(), |done| {
+        if done % 1024 == 0 || done == total {
+            progress(Progress::Writing { done, total });
+        }
+    })?;
+    progress(Progress::Writing { done: total, total });
+    // The spool is our own file, written moments ago: failing to read it back means the disk
+    // failed under us. Reported, although the commit above may already hold part of the file.
+    answers.error.take().map_or(Ok(summary), Err)
+}
+
+/// Validated answers waiting for pass 2, one JSON line each, in an anonymous temporary file
+/// (deleted by the OS when dropped).
+struct Spool {
+    file: BufWriter<std::fs::File>,
+    path: PathBuf,
+}
+
+impl Spool {
+    fn new() -> Result<Spool> {
+        let path = std::env::temp_dir();
+        let file = tempfile::tempfile().map_err(|e| Error::io(&path, e))?;
+        Ok(Spool {
+            file: BufWriter::with_capacity(1 << 20, file),
+            path,
+        })
+    }
+
+    fn push(&mut self, a: &Answer) -> Result<()> {
+        serde_json::to_writer(&mut self.file, a)
+            .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))?;
+        self.file
+            .write_all(b"\n")
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.file.flush().map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn read(&mut self) -> Result<SpoolReader> {
+        let mut f = self.file.get_ref().try_clone().map_err(|e| Error::io(&self.path, e))?;
+        f.rewind().map_err(|e| Error::io(&self.path, e))?;
+        Ok(SpoolReader {
+            lines: BufReader::with_capacity(1 << 20, f),
+            line: String::new(),
+            path: self.path.clone(),
+            error: None,
+        })
+    }
+}
+
+struct SpoolReader {
+    lines: BufReader<std::fs::File>,
+    line: String,
+    path: PathBuf,
+    error: Option<Error>,
+}
+
+impl Iterator for SpoolReader {
+    type Item = Answer;
+
+    fn next(&mut self) -> Option<Answer> {
+        if self.error.is_some() {
+            return None;
+        }
+        self.line.clear();
+        match self.lines.read_line(&mut self.line) {
+            Ok(0) => None,
+            Ok(_) => match serde_json::from_str(&self.line) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    self.error = Some(Error::io(&self.path, std::io::Error::other(e)));
+                    None
+                }
+            },
+            Err(e) => {
+                self.error = Some(Error::io(&self.path, e));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::store::AnswerFilter;
+
+    const HEADER: &str = "entity_code,entity_name,department,region,month,question,answer,rating,codes\n";
+
+    fn setup(body: &str) -> (tempfile::TempDir, Workspace, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false).unwrap();
+        let file = dir.path().join("m.csv");
+        std::fs::write(&file, format!("{HEADER}{body}")).unwrap();
+        (dir, ws, file)
+    }
+
+    #[test]
+    fn import_is_idempotent_and_replaces_changed_rows() {
+        let body = "05001,Medellín,Antioquia,Eje Cafetero,2020-07,calificacion_general,,4,\n\
+                    05001,Medellín,Antioquia,Eje Cafetero,2020-07,articulacion_instrumentos,Sí ayuda,,\n";
+        let (dir, ws, file) = setup(body);
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!((r.rows, r.answers, r.added, r.replaced, r.unchanged), (2, 2, 2, 0, 0));
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 0, 2));
+        let changed = body.replace(",4,", ",3,");
+        std::fs::write(&file, format!("{HEADER}{changed}")).unwrap();
+        let dry = ImportOptions { dry_run: true, ..Default::default() };
+        let r = import(&ws, &file, &dry).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
+        let store = Store::open(&ws).unwrap();
+        let all = store.answers(&AnswerFilter::default()).unwrap();
+        assert_eq!(all.iter().filter_map(|a| a.rating).collect::<Vec<_>>(), [4.0]);
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
+        assert_eq!(store.len().unwrap(), 2);
+        drop(dir);
+    }
+
+    #[test]
+    fn bad_rows_write_nothing_and_new_questions_are_saved_on_success() {
+        let (_dir, ws, file) = setup(
+            "05001,Medellín,Antioquia,Eje Cafetero,2020-07,calificacion_general,,4,\n\
+             05001,Medellín,Antioquia,Eje Cafetero,2020-07,pregunta_nueva,texto,,\n",
+        );
+        let err = import(&ws, &file, &ImportOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("row 3") && err.contains("unknown question"), "{err}");
+        assert_eq!(Store::open(&ws).unwrap().len().unwrap(), 0);
+        let opts = ImportOptions { new_questions: true, ..Default::default() };
+        let r = import(&ws, &file, &opts).unwrap();
+        assert_eq!(r.new_questions, ["pregunta_nueva"]);
+        let again = Workspace::open(ws.root()).unwrap();
+        assert!(again.config().question("pregunta_nueva").is_some_and(|q| q.is_coded()));
+    }
+
+    #[test]
+    fn busy_workspace_is_refused() {
+        let (_dir, ws, file) = setup("05001,M,A,R,2020-07,calificacion_general,,4,\n");
+        let _held = ws.lock().unwrap();
+        let err = import(&ws, &file, &ImportOptions::default()).unwrap_err();
+        assert!(matches!(err, Error::Busy { .. }), "{err}");
+    }
+}

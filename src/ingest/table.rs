@@ -53,8 +53,12 @@ impl Table {
     }
 }
 
-/// Reads a whole table: `.xlsx`/`.xlsm`/`.xls`/`.ods` through calamine (first sheet), anything
-/// else as CSV (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252; `,`, `;` or tab).
+/// Reads a whole table into memory (for small files; imports stream through
+/// [`crate::ingest::reader::open`]): workbooks (XLSX/XLSM/XLSB/XLS/ODS, recognised by content)
+/// through calamine (first sheet), anything else as CSV (UTF-8 with or without BOM, UTF-16 with
+/// BOM, or Windows-1252; `,`, `;` or tab). Blank rows are skipped; a row with a reading problem
+/// (NUL byte, oversized cell, quote never closed, wrong cell count) makes it an
+/// [`Error::Rows`] naming every such row.
 pub fn read_table(path: &Path) -> Result<Table> {
     crate::ingest::reader::read_table(path)
 }

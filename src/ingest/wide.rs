@@ -1,17 +1,31 @@
-//! Stage: ingest. Wide spreadsheets (one row per interview, one column per question) turned into
-//! answers through a column mapping declared in `codifica.toml` (`[[mapping]]`).
+//! Stage: ingest, spreadsheets as analysts keep them, through a named column mapping declared
+//! in `codifica.toml` (`[[mapping]]`, see `docs/import.md`). Rows in, [`Draft`]s out.
+//!
+//! Two layouts:
+//! - **wide**: one row per interview, one column per question (`questions = { "Column" = "id" }`);
+//!   a rating question's cell is its rating, another question's cell is its text; an empty cell
+//!   is no answer.
+//! - **stacked**: one row per answer, the question named in a column (`question_column`, with
+//!   `question_values` mapping the sheet's wording to question ids) and the answer in
+//!   `answer_column` — the shape of many government exports, such as the Chilean cabildos file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-/// A named mapping from a wide sheet's columns to answer fields and question ids.
+use crate::config::{Config, QuestionKind};
+use crate::error::RowError;
+use crate::ingest::reader::{Row, column_label};
+use crate::ingest::validate::{Cell, Draft};
+use crate::month::Month;
+
+/// A named mapping from a sheet's columns to answer fields and question ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WideMapping {
     /// Name used with `codifica import --mapping NAME`.
     pub name: String,
-    /// XLSX sheet to read (default: the first).
+    /// Workbook sheet to read (default: the first; `--sheet` overrides it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     /// Column holding the entity code.
@@ -24,7 +38,7 @@ pub struct WideMapping {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_kind: Option<String>,
-    /// Column holding the month (any form `Month::parse_lenient` accepts).
+    /// Column holding the month (any form `Month::parse_lenient` accepts, or a date).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
     /// A fixed month for every row, when the sheet has no month column.
@@ -32,16 +46,400 @@ pub struct WideMapping {
     pub month_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interview_date: Option<String>,
-    /// Column completing the answer key when one entity answers a question several times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer_id: Option<String>,
-    /// Question columns: sheet column → question id.
-    #[serde(default)]
+    pub respondent_role: Option<String>,
+    /// Column(s) completing the answer key when one entity answers a question several times;
+    /// several columns are joined with `/`.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub answer_id: Vec<String>,
+    /// When true, a row whose key repeats an earlier row's gets `#2`, `#3`… appended to its
+    /// answer id (in row order) instead of being refused as a duplicate. For exports whose rows
+    /// have no identity of their own.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub number_repeats: bool,
+    /// Wide layout — question columns: sheet column → question id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub questions: BTreeMap<String, String>,
-    /// Code columns: question id → sheet column holding its `;`-separated codes.
+    /// Wide layout — code columns: question id → sheet column holding its `;`-separated codes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub codes: BTreeMap<String, String>,
+    /// Stacked layout — the column naming the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_column: Option<String>,
+    /// Stacked layout — the sheet's wording of each question → question id (matched trimmed,
+    /// ignoring case and repeated spaces). A value not listed is taken as the id itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub question_values: BTreeMap<String, String>,
+    /// Stacked layout — the column holding the answer text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_column: Option<String>,
+    /// Stacked layout — the column holding the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_column: Option<String>,
+    /// Stacked layout — the column holding the `;`-separated codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes_column: Option<String>,
     /// Other columns kept as attributes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+fn loose(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A mapping resolved against one file's header.
+pub struct Resolved<'m> {
+    mapping: &'m WideMapping,
+    labels: Vec<String>,
+    entity_code: usize,
+    entity_name: Option<usize>,
+    department: Option<usize>,
+    region: Option<usize>,
+    entity_kind: Option<usize>,
+    month: Option<usize>,
+    month_value: String,
+    interview_date: Option<usize>,
+    respondent_role: Option<usize>,
+    answer_id: Vec<usize>,
+    layout: Layout,
+    attributes: Vec<(usize, String)>,
+    question_values: HashMap<String, String>,
+    repeats: HashMap<String, usize>,
+}
+
+enum Layout {
+    /// (question column, question id, codes column)
+    Wide(Vec<(usize, String, Option<usize>)>),
+    Stacked {
+        question: usize,
+        answer: Option<usize>,
+        rating: Option<usize>,
+        codes: Option<usize>,
+    },
+}
+
+impl WideMapping {
+    /// Checks the mapping against a file's header: every named column must exist (problems on
+    /// row 1), exactly one of `month`/`month_value`, exactly one layout.
+    pub fn resolve(&self, headers: &[String]) -> Result<Resolved<'_>, Vec<RowError>> {
+        let mut errors = Vec::new();
+        let mut problem = |column: Option<&str>, message: String| {
+            errors.push(RowError {
+                row: Some(1),
+                column: column.map(str::to_string),
+                message,
+            })
+        };
+        let find = |name: &str| {
+            let want = name.trim().to_lowercase();
+            headers.iter().position(|h| h.trim().to_lowercase() == want)
+        };
+        let need = |name: &str, problem: &mut dyn FnMut(Option<&str>, String)| -> usize {
+            find(name).unwrap_or_else(|| {
+                problem(
+                    Some(name),
+                    format!(
+                        "missing column '{name}' named by mapping '{}' (the header has: {})",
+                        self.name,
+                        headers.join(", ")
+                    ),
+                );
+                0
+            })
+        };
+        let opt = |name: &Option<String>, problem: &mut dyn FnMut(Option<&str>, String)| {
+            name.as_deref().map(|n| need(n, problem))
+        };
+        let entity_code = need(&self.entity_code, &mut problem);
+        let entity_name = opt(&self.entity_name, &mut problem);
+        let department = opt(&self.department, &mut problem);
+        let region = opt(&self.region, &mut problem);
+        let entity_kind = opt(&self.entity_kind, &mut problem);
+        let month = opt(&self.month, &mut problem);
+        let interview_date = opt(&self.interview_date, &mut problem);
+        let respondent_role = opt(&self.respondent_role, &mut problem);
+        let answer_id: Vec<usize> = self.answer_id.iter().map(|c| need(c, &mut problem)).collect();
+        let attributes: Vec<(usize, String)> = self
+            .attributes
+            .iter()
+            .map(|c| (need(c, &mut problem), c.clone()))
+            .collect();
+        let month_value = match (&self.month, &self.month_value) {
+            (Some(_), None) => String::new(),
+            (None, Some(v)) => match Month::parse_lenient(v) {
+                Some(m) => m.to_string(),
+                None => {
+                    problem(None, format!("mapping '{}': month_value '{v}' is not a month (YYYY-MM)", self.name));
+                    String::new()
+                }
+            },
+            _ => {
+                problem(None, format!("mapping '{}' needs exactly one of `month` (a column) or `month_value` (a fixed month)", self.name));
+                String::new()
+            }
+        };
+        let layout = match (&self.question_column, self.questions.is_empty()) {
+            (None, false) => {
+                let mut cols = Vec::new();
+                for (col, id) in &self.questions {
+                    let qi = need(col, &mut problem);
+                    let ci = self.codes.get(id).map(|c| need(c, &mut problem));
+                    cols.push((qi, id.clone(), ci));
+                }
+                for id in self.codes.keys() {
+                    if !self.questions.values().any(|q| q == id) {
+                        problem(None, format!("mapping '{}': `codes` names question '{id}', which no question column maps to", self.name));
+                    }
+                }
+                cols.sort_by_key(|c| c.0);
+                Layout::Wide(cols)
+            }
+            (Some(qc), true) => Layout::Stacked {
+                question: need(qc, &mut problem),
+                answer: opt(&self.answer_column, &mut problem),
+                rating: opt(&self.rating_column, &mut problem),
+                codes: opt(&self.codes_column, &mut problem),
+            },
+            _ => {
+                problem(None, format!("mapping '{}' needs either `questions` (one column per question) or `question_column` (one row per answer), not both", self.name));
+                Layout::Wide(Vec::new())
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Resolved {
+            mapping: self,
+            labels: (0..headers.len()).map(|i| column_label(headers, i)).collect(),
+            entity_code,
+            entity_name,
+            department,
+            region,
+            entity_kind,
+            month,
+            month_value,
+            interview_date,
+            respondent_role,
+            answer_id,
+            layout,
+            attributes,
+            question_values: self
+                .question_values
+                .iter()
+                .map(|(k, v)| (loose(k), v.clone()))
+                .collect(),
+            repeats: HashMap::new(),
+        })
+    }
+}
+
+impl Resolved<'_> {
+    fn cell(&self, row: &Row, idx: usize) -> Cell {
+        Cell::new(row.get(idx), &self.labels[idx])
+    }
+
+    fn text(&self, row: &Row, idx: Option<usize>) -> String {
+        idx.map_or(String::new(), |i| row.get(i).to_string())
+    }
+
+    /// The draft answers of one row (none when every mapped answer cell is empty).
+    pub fn drafts(&mut self, row: &Row, config: &Config) -> Vec<Draft> {
+        let answer_id = if self.answer_id.is_empty() {
+            Cell::fixed("")
+        } else {
+            let parts: Vec<&str> = self.answer_id.iter().map(|&i| row.get(i).trim()).collect();
+            let value = if parts.iter().all(|p| p.is_empty()) { String::new() } else { parts.join("/") };
+            Cell {
+                value,
+                column: Some(self.answer_id.iter().map(|&i| self.labels[i].clone()).collect::<Vec<_>>().join("+")),
+            }
+        };
+        let base = Draft {
+            row: row.line,
+            entity_code: self.cell(row, self.entity_code),
+            entity_name: self.text(row, self.entity_name),
+            department: self.text(row, self.department),
+            region: self.text(row, self.region),
+            entity_kind: self.text(row, self.entity_kind),
+            month: match self.month {
+                Some(i) => self.cell(row, i),
+                None => Cell::fixed(&self.month_value),
+            },
+            answer_id,
+            interview_date: self.text(row, self.interview_date),
+            respondent_role: self.text(row, self.respondent_role),
+            attributes: self
+                .attributes
+                .iter()
+                .filter_map(|(i, name)| {
+                    let v = row.get(*i).trim();
+                    (!v.is_empty()).then(|| (name.clone(), v.to_string()))
+                })
+                .collect(),
+            ..Draft::default()
+        };
+        let mut out = Vec::new();
+        match &self.layout {
+            Layout::Wide(cols) => {
+                for (qi, id, ci) in cols {
+                    let value = row.get(*qi);
+                    let codes = ci.map(|c| self.cell(row, c)).unwrap_or_default();
+                    if value.trim().is_empty() && codes.value.trim().is_empty() {
+                        continue;
+                    }
+                    let mut d = base.clone();
+                    d.question = Cell {
+                        value: id.clone(),
+                        column: Some(self.labels[*qi].clone()),
+                    };
+                    let is_rating = config.question(id).is_some_and(|q| q.kind == QuestionKind::Rating);
+                    if is_rating {
+                        d.rating = self.cell(row, *qi);
+                    } else {
+                        d.text = self.cell(row, *qi);
+                    }
+                    d.codes = codes;
+                    out.push(d);
+                }
+            }
+            Layout::Stacked { question, answer, rating, codes } => {
+                let mut d = base;
+                let raw = row.get(*question).trim();
+                let id = self
+                    .question_values
+                    .get(&loose(raw))
+                    .cloned()
+                    .unwrap_or_else(|| raw.to_string());
+                d.question = Cell {
+                    value: id,
+                    column: Some(self.labels[*question].clone()),
+                };
+                d.text = answer.map(|i| self.cell(row, i)).unwrap_or_default();
+                d.rating = rating.map(|i| self.cell(row, i)).unwrap_or_default();
+                d.codes = codes.map(|i| self.cell(row, i)).unwrap_or_default();
+                out.push(d);
+            }
+        }
+        if self.mapping.number_repeats {
+            for d in &mut out {
+                let key = format!(
+                    "{}|{}|{}|{}",
+                    d.entity_code.value.trim(),
+                    d.month.value.trim(),
+                    d.question.value,
+                    d.answer_id.value
+                );
+                let n = self.repeats.entry(key).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    d.answer_id.value = format!("{}#{n}", d.answer_id.value);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn row(line: usize, cells: &[&str]) -> Row {
+        Row {
+            line,
+            cells: h(cells),
+            problems: vec![],
+        }
+    }
+
+    #[test]
+    fn wide_rows_become_one_draft_per_filled_question() {
+        let text = r#"
+name = "m"
+entity_code = "Código"
+month = "Mes"
+answer_id = "Encuestado"
+[questions]
+"Calificación" = "calificacion_general"
+"¿Por qué?" = "articulacion_instrumentos"
+[codes]
+articulacion_instrumentos = "Códigos"
+"#;
+        let m: WideMapping = toml::from_str(text).unwrap();
+        assert_eq!(m.answer_id, ["Encuestado"]);
+        let config = Config::monitoreo360();
+        let headers = h(&["Código", "Mes", "Encuestado", "Calificación", "¿Por qué?", "Códigos"]);
+        let mut r = m.resolve(&headers).unwrap();
+        let drafts = r.drafts(&row(2, &["05001", "julio 2020", "1", "4,5", "Porque sí", "a;b"]), &config);
+        assert_eq!(drafts.len(), 2);
+        assert_eq!(drafts[0].question.value, "calificacion_general");
+        assert_eq!(drafts[0].rating.value, "4,5");
+        assert_eq!(drafts[1].text.value, "Porque sí");
+        assert_eq!(drafts[1].codes.value, "a;b");
+        assert_eq!(drafts[1].answer_id.value, "1");
+        let empty = r.drafts(&row(3, &["05001", "julio 2020", "2", "", "", ""]), &config);
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn stacked_rows_with_numbered_repeats() {
+        let text = r#"
+name = "s"
+entity_code = "id"
+month_value = "2016-07"
+answer_id = ["mesa", "concepto"]
+number_repeats = true
+question_column = "pregunta"
+answer_column = "fundamento"
+codes_column = "concepto"
+[question_values]
+"¿Cuáles  son los VALORES?" = "valores"
+"#;
+        let m: WideMapping = toml::from_str(text).unwrap();
+        let headers = h(&["id", "mesa", "pregunta", "concepto", "fundamento"]);
+        let mut r = m.resolve(&headers).unwrap();
+        let config = Config::monitoreo360();
+        let a = r.drafts(&row(2, &["81", "1", "¿Cuáles son los valores?", "Otro", "x"]), &config);
+        let b = r.drafts(&row(3, &["81", "1", "¿Cuáles son los valores?", "Otro", "y"]), &config);
+        assert_eq!(a[0].question.value, "valores");
+        assert_eq!(a[0].month.value, "2016-07");
+        assert_eq!(a[0].answer_id.value, "1/Otro");
+        assert_eq!(b[0].answer_id.value, "1/Otro#2");
+        assert_eq!(b[0].text.value, "y");
+    }
+
+    #[test]
+    fn bad_mapping_names_the_missing_columns() {
+        let m: WideMapping = toml::from_str("name = \"m\"\nentity_code = \"x\"\nmonth = \"mes\"\n[questions]\nq = \"calificacion_general\"\n").unwrap();
+        let errors = m.resolve(&h(&["a", "q"])).err().unwrap();
+        let cols: Vec<&str> = errors.iter().filter_map(|e| e.column.as_deref()).collect();
+        assert_eq!(cols, ["x", "mes"]);
+        assert!(toml::from_str::<WideMapping>("name = \"m\"\nentity_code = \"x\"\nbogus = 1\n").is_err());
+    }
 }

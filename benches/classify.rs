@@ -1,0 +1,359 @@
+//! Benchmark and tuning harness of the coding engine (codifica's side of
+//! `scripts/bench_classifier.sh`). Not a test: figures are printed, never asserted.
+//!
+//! ```text
+//! cargo bench --bench classify -- --data ../shared/data/cabildos-2016/cabildos_provincial.csv \
+//!     [--theme T]... [--learner svc|cnb] [--c 0.5] [--weight balanced|uniform] \
+//!     [--char none|3-5] [--min-df 1] [--ngrams 2] [--cv 5] [--grid] [--json OUT]
+//! ```
+//!
+//! Reads `id,text,label,theme,text_is_placeholder,suggested_split` rows (placeholders dropped),
+//! trains one model per theme on `train`, and reports macro-F1 / accuracy on `test`, training
+//! seconds (incl. the calibration CV), batch classification docs/s after load (full predictions:
+//! code, confidence, margin, top terms; single thread) and the process's peak RSS.
+//! `--grid` instead cross-validates a grid of settings on the `train` part only (never on test).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use codifica::analyze::Analyzer;
+use codifica::model::classifier::{Learner, cross_validate, evaluate_holdout, prepare};
+use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
+use codifica::model::cv::stratified_folds;
+use codifica::model::metrics::single_label;
+use codifica::model::offsets::tune_offsets;
+use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
+
+struct Opts {
+    data: String,
+    themes: Vec<String>,
+    settings: TrainSettings,
+    grid: bool,
+    json: Option<String>,
+}
+
+fn parse() -> Result<Opts, String> {
+    let mut o = Opts {
+        data: "../shared/data/cabildos-2016/cabildos_provincial.csv".into(),
+        themes: Vec::new(),
+        settings: TrainSettings::default(),
+        grid: false,
+        json: None,
+    };
+    let mut svc = LinearSvcSettings::default();
+    let mut cnb = ComplementNbSettings::default();
+    let mut learner = String::from("svc");
+    let mut beta = 0.5f32;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--data" => o.data = val()?,
+            "--theme" => o.themes.push(val()?),
+            "--learner" => learner = val()?,
+            "--beta" => beta = val()?.parse().map_err(|_| "bad --beta")?,
+            "--c" => svc.c = val()?.parse().map_err(|e| format!("--c: {e}"))?,
+            "--alpha" => cnb.alpha = val()?.parse().map_err(|e| format!("--alpha: {e}"))?,
+            "--weight" => {
+                svc.class_weight = if val()? == "uniform" {
+                    ClassWeight::Uniform
+                } else {
+                    ClassWeight::Balanced
+                }
+            }
+            "--char" => {
+                let v = val()?;
+                o.settings.tfidf.char_ngrams = match v.split_once('-') {
+                    Some((a, b)) => Some((
+                        a.parse().map_err(|_| "bad --char")?,
+                        b.parse().map_err(|_| "bad --char")?,
+                    )),
+                    None => None,
+                };
+            }
+            "--min-df" => o.settings.tfidf.min_df = val()?.parse().map_err(|_| "bad --min-df")?,
+            "--ngrams" => {
+                o.settings.tfidf.word_ngram_max = val()?.parse().map_err(|_| "bad --ngrams")?
+            }
+            "--cv" => o.settings.cv_folds = val()?.parse().map_err(|_| "bad --cv")?,
+            "--grid" => o.grid = true,
+            "--no-offsets" => o.settings.tune_offsets = false,
+            "--json" => o.json = Some(val()?),
+            "--bench" => {}
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    o.settings.learner = match learner.as_str() {
+        "cnb" => Learner::ComplementNb(cnb),
+        "svc+cnb" => Learner::SvcCnb {
+            svc,
+            cnb,
+            cnb_weight: beta,
+        },
+        _ => Learner::LinearSvc(svc),
+    };
+    Ok(o)
+}
+
+/// (train, test) examples per theme.
+type Split = BTreeMap<String, (Vec<Example>, Vec<Example>)>;
+
+fn read(path: &str) -> Result<Split, String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
+    let h = r.headers().map_err(|e| e.to_string())?.clone();
+    let col = |n: &str| h.iter().position(|x| x == n).ok_or(format!("no column {n}"));
+    let (ct, cl, cth, cp, cs) = (
+        col("text")?,
+        col("label")?,
+        col("theme")?,
+        col("text_is_placeholder")?,
+        col("suggested_split")?,
+    );
+    let mut out = Split::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        if &rec[cp] != "0" {
+            continue;
+        }
+        let e = Example {
+            text: rec[ct].to_string(),
+            codes: vec![rec[cl].to_string()],
+        };
+        let slot = out.entry(rec[cth].to_string()).or_default();
+        if &rec[cs] == "test" {
+            slot.1.push(e);
+        } else if &rec[cs] == "train" {
+            slot.0.push(e);
+        }
+    }
+    Ok(out)
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn label(s: &TrainSettings) -> String {
+    let l = match &s.learner {
+        Learner::LinearSvc(v) => format!(
+            "svc C={} {}",
+            v.c,
+            if v.class_weight == ClassWeight::Balanced { "bal" } else { "unif" }
+        ),
+        Learner::ComplementNb(c) => format!("cnb a={}", c.alpha),
+        Learner::SvcCnb { svc, cnb, cnb_weight } => {
+            format!("svc+cnb C={} a={} β={cnb_weight}", svc.c, cnb.alpha)
+        }
+    };
+    let ch = s
+        .tfidf
+        .char_ngrams
+        .map_or("nochar".to_string(), |(a, b)| format!("char{a}-{b}"));
+    let off = if s.tune_offsets && s.cv_folds >= 2 { " +off" } else { "" };
+    format!("{l} w1-{} {ch} mindf{}{off}", s.tfidf.word_ngram_max, s.tfidf.min_df)
+}
+
+fn grid(o: &Opts, split: &Split) -> Result<(), String> {
+    let mut configs = Vec::new();
+    if std::env::var_os("GRID3").is_some() {
+        for ch in [None, Some((2, 4)), Some((3, 5))] {
+            for c in [0.2, 0.5, 1.0] {
+                let mut s = o.settings.clone();
+                s.tfidf.char_ngrams = ch;
+                s.learner = Learner::LinearSvc(LinearSvcSettings { c, ..Default::default() });
+                configs.push(s);
+            }
+            for (c, beta) in [(0.2, 0.5f32), (0.2, 1.0), (0.5, 0.5)] {
+                let mut s = o.settings.clone();
+                s.tfidf.char_ngrams = ch;
+                s.learner = Learner::SvcCnb {
+                    svc: LinearSvcSettings { c, ..Default::default() },
+                    cnb: ComplementNbSettings { alpha: 1.0 },
+                    cnb_weight: beta,
+                };
+                configs.push(s);
+            }
+        }
+    }
+    if std::env::var_os("GRID2").is_some() {
+        for c in [0.2, 0.5, 1.0] {
+            for a in [0.3, 1.0] {
+                for beta in [0.0f32, 0.25, 0.5, 1.0] {
+                    let mut s = o.settings.clone();
+                    s.learner = Learner::SvcCnb {
+                        svc: LinearSvcSettings { c, ..Default::default() },
+                        cnb: ComplementNbSettings { alpha: a },
+                        cnb_weight: beta,
+                    };
+                    configs.push(s);
+                }
+            }
+        }
+    }
+    let chars: &[Option<(u8, u8)>] = if std::env::var_os("GRID2").is_some() || std::env::var_os("GRID3").is_some() { &[] } else { &[None, Some((2, 4)), Some((3, 5))] };
+    for &ch in chars {
+        for c in [0.1, 0.2, 0.5, 1.0] {
+            for w in [ClassWeight::Balanced, ClassWeight::Uniform] {
+                let mut s = o.settings.clone();
+                s.tfidf.char_ngrams = ch;
+                s.learner = Learner::LinearSvc(LinearSvcSettings {
+                    c,
+                    class_weight: w,
+                    ..Default::default()
+                });
+                configs.push(s);
+            }
+        }
+        for a in [0.1, 0.3, 1.0] {
+            let mut s = o.settings.clone();
+            s.tfidf.char_ngrams = ch;
+            s.learner = Learner::ComplementNb(ComplementNbSettings { alpha: a });
+            configs.push(s);
+        }
+    }
+    let mut analyzer = Analyzer::default();
+    let mut table: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (theme, (train, _)) in split.iter().filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t)) {
+        let p = prepare(&mut analyzer, train, false).map_err(|e| e.to_string())?;
+        for s in &configs {
+            let s = TrainSettings {
+                cv_folds: 5,
+                ..s.clone()
+            };
+            let t = Instant::now();
+            let cv = cross_validate(&s, &p.codes, &p.terms, &p.labels).map_err(|e| e.to_string())?;
+            // Offsets honestly: for each fold, tuned on the other folds' out-of-fold decisions.
+            let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
+            let folds = stratified_folds(&truth, s.cv_folds, s.seed);
+            let mut pred = vec![0usize; truth.len()];
+            for f in 0..s.cv_folds {
+                let rest: Vec<usize> = (0..truth.len()).filter(|&i| folds[i] != f).collect();
+                let d: Vec<Vec<f32>> = rest.iter().map(|&i| cv.decisions[i].clone()).collect();
+                let t: Vec<usize> = rest.iter().map(|&i| truth[i]).collect();
+                let off = tune_offsets(&d, &t, p.codes.len());
+                for i in (0..truth.len()).filter(|&i| folds[i] == f) {
+                    let row: Vec<f32> = cv.decisions[i].iter().zip(&off).map(|(a, b)| a + b).collect();
+                    pred[i] = (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b });
+                }
+            }
+            let with_off = single_label(&p.codes, &truth, &pred);
+            println!(
+                "{theme:28} {:40} cv-macroF1 {:.4} acc {:.4} | +off {:.4} acc {:.4} ({:.2}s)",
+                label(&s),
+                cv.report.macro_f1,
+                cv.report.accuracy,
+                with_off.macro_f1,
+                with_off.accuracy,
+                t.elapsed().as_secs_f64()
+            );
+            table.entry(label(&s)).or_default().push(cv.report.macro_f1);
+            table.entry(format!("{} [+off]", label(&s))).or_default().push(with_off.macro_f1);
+        }
+    }
+    println!("\nmean CV macro-F1 over themes (train part only):");
+    let mut rows: Vec<(f64, String)> = table
+        .into_iter()
+        .map(|(k, v)| (v.iter().sum::<f64>() / v.len() as f64, k))
+        .collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (m, k) in rows {
+        println!("{m:.4}  {k}");
+    }
+    Ok(())
+}
+
+fn run() -> Result<(), String> {
+    let o = parse()?;
+    if !std::path::Path::new(&o.data).exists() {
+        eprintln!("SKIPPED: {} not found", o.data);
+        return Ok(());
+    }
+    let split = read(&o.data)?;
+    if o.grid {
+        return grid(&o, &split);
+    }
+    let mut analyzer = Analyzer::default();
+    let mut json = Vec::new();
+    println!("| theme | model | macro-F1 | accuracy | train s | docs/s | peak RSS MiB |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (theme, (train, test)) in split.iter().filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t)) {
+        let t0 = Instant::now();
+        let m = QuestionModel::train(theme, &mut analyzer, train, &o.settings).map_err(|e| e.to_string())?;
+        let train_s = t0.elapsed().as_secs_f64();
+        // Round-trip through the model file, as the CLI does.
+        let bytes = ModelSet::new(analyzer.settings(), vec![m]).to_bytes().map_err(|e| e.to_string())?;
+        let set = ModelSet::from_bytes(std::path::Path::new("bench.model"), &bytes).map_err(|e| e.to_string())?;
+        let m = &set.models[0];
+        let r = evaluate_holdout(m, &mut analyzer, test).map_err(|e| e.to_string())?;
+        let texts: Vec<&str> = test.iter().map(|e| e.text.as_str()).collect();
+        let mut scorer = m.scorer();
+        let (mut n, t1) = (0usize, Instant::now());
+        let mut sink = 0.0;
+        while t1.elapsed().as_secs_f64() < 1.0 {
+            for t in &texts {
+                sink += scorer.predict(&mut analyzer, t, 3).confidence;
+            }
+            n += texts.len();
+        }
+        let dps = n as f64 / t1.elapsed().as_secs_f64();
+        std::hint::black_box(sink);
+        if std::env::var_os("BENCH_BREAKDOWN").is_some() {
+            let (mut n2, t2) = (0usize, Instant::now());
+            let mut terms = 0usize;
+            while t2.elapsed().as_secs_f64() < 1.0 {
+                for t in &texts {
+                    analyzer.for_each_token(t, |_| terms += 1);
+                }
+                n2 += texts.len();
+            }
+            let (mut n3, t3) = (0usize, Instant::now());
+            let mut top = 0usize;
+            while t3.elapsed().as_secs_f64() < 1.0 {
+                for t in &texts {
+                    top += scorer.top_code(&mut analyzer, t).unwrap_or(0);
+                }
+                n3 += texts.len();
+            }
+            std::hint::black_box((terms, top));
+            eprintln!(
+                "{theme}: analyzer only {:.0} docs/s, top code only {:.0} docs/s, full {dps:.0} docs/s",
+                n2 as f64 / t2.elapsed().as_secs_f64(),
+                n3 as f64 / t3.elapsed().as_secs_f64()
+            );
+        }
+        let rss = peak_rss_mib();
+        println!(
+            "| {theme} | codifica {} | {:.4} | {:.4} | {:.2} | {:.0} | {:.0} |",
+            label(&o.settings),
+            r.macro_f1,
+            r.accuracy,
+            train_s,
+            dps,
+            rss
+        );
+        json.push(serde_json::json!({
+            "theme": theme, "model": format!("codifica {}", label(&o.settings)),
+            "macro_f1": r.macro_f1, "accuracy": r.accuracy, "train_s": train_s,
+            "docs_per_s": dps, "peak_rss_mib": rss, "model_bytes": bytes.len(),
+        }));
+    }
+    if let Some(p) = &o.json {
+        std::fs::write(p, serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("{p}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,425 @@
+//! Stage: codebook editing (ingest side). A codebook edit in, an edited codebook and the answers'
+//! re-coding out.
+//!
+//! Every edit is first made on an in-memory copy and validated; nothing touches the disk unless it
+//! is valid. Applying it to a workspace ([`commit`]) stages the new codebook file next to the old
+//! one, rewrites the answers whose codes change (human AND machine codes) in one store commit,
+//! and only then moves the staged file in place. A failure before the store commit changes
+//! nothing; the final rename is the only step after it and practically cannot fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use crate::answer::Answer;
+use crate::codebook::{self, Code, Codebook, Polarity, check_id, mint_guid};
+use crate::error::{Error, Result};
+use crate::store::{AnswerFilter, Store};
+use crate::workspace::Workspace;
+
+/// A code to add; its GUID is minted by [`Codebook::add_code`].
+#[derive(Debug, Clone, Default)]
+pub struct NewCode {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub polarity: Polarity,
+    pub parent: Option<String>,
+    pub color: Option<String>,
+    pub seeds: Vec<String>,
+    pub category: bool,
+}
+
+/// How the answers' code ids change after an edit (old id → new id). Codes not in the map stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recode {
+    pub map: BTreeMap<String, String>,
+}
+
+impl Recode {
+    /// True when no answer can change.
+    pub fn is_identity(&self) -> bool {
+        self.map.iter().all(|(a, b)| a == b)
+    }
+
+    /// Maps a code list in place, keeping the first occurrence of each code (a merge may make
+    /// two codes one). Returns whether anything changed.
+    pub fn apply(&self, codes: &mut Vec<String>) -> bool {
+        let mut out: Vec<String> = Vec::with_capacity(codes.len());
+        for c in codes.iter() {
+            let n = self.map.get(c).unwrap_or(c);
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        let changed = out != *codes;
+        *codes = out;
+        changed
+    }
+
+    /// Maps an answer's human and machine codes. Returns whether anything changed.
+    pub fn apply_answer(&self, a: &mut Answer) -> bool {
+        let human = self.apply(&mut a.codes);
+        let machine = a.machine.as_mut().is_some_and(|m| self.apply(&mut m.codes));
+        human || machine
+    }
+}
+
+impl Codebook {
+    /// Adds a code, minting its GUID. Refuses a taken id or label, an unknown parent.
+    pub fn add_code(&mut self, new: NewCode) -> std::result::Result<&Code, String> {
+        check_id(&new.id)?;
+        if self.code(&new.id).is_some() {
+            return Err(format!(
+                "code id '{}' already exists in {}",
+                new.id, self.question
+            ));
+        }
+        let guid = mint_guid(self, &new.id);
+        let color = match new.color {
+            Some(c) => Some(
+                crate::qda::normalize_color(&c)
+                    .ok_or_else(|| format!("colour '{c}' must be #RRGGBB (or #RGB)"))?,
+            ),
+            None => None,
+        };
+        let mut next = self.clone();
+        next.codes.push(Code {
+            id: new.id,
+            guid,
+            label: new.label.trim().to_string(),
+            description: new.description,
+            polarity: new.polarity,
+            parent: new.parent,
+            color,
+            seeds: new.seeds,
+            category: new.category,
+        });
+        next.validate()?;
+        *self = next;
+        Ok(&self.codes[self.codes.len() - 1])
+    }
+
+    /// Renames a code's id and/or label; children's parent references follow. The GUID stays.
+    pub fn rename_code(
+        &mut self,
+        old: &str,
+        new_id: Option<&str>,
+        new_label: Option<&str>,
+    ) -> std::result::Result<Recode, String> {
+        let i = self.position(old).ok_or_else(|| self.unknown(old))?;
+        if new_id.is_none() && new_label.is_none() {
+            return Err("nothing to rename: give a new id and/or a new label".into());
+        }
+        let mut next = self.clone();
+        let mut recode = Recode::default();
+        if let Some(id) = new_id.filter(|id| *id != old) {
+            check_id(id)?;
+            if next.code(id).is_some() {
+                return Err(format!(
+                    "code id '{id}' already exists in {}: use `codebook merge` to join two codes",
+                    self.question
+                ));
+            }
+            next.codes[i].id = id.to_string();
+            for c in &mut next.codes {
+                if c.parent.as_deref() == Some(old) {
+                    c.parent = Some(id.to_string());
+                }
+            }
+            recode.map.insert(old.to_string(), id.to_string());
+        }
+        if let Some(label) = new_label {
+            next.codes[i].label = label.trim().to_string();
+        }
+        next.validate()?;
+        *self = next;
+        Ok(recode)
+    }
+
+    /// Merges code `from` into code `into`: `from` disappears, its seeds join `into`'s, its
+    /// children move under `into`, and answers coded `from` become coded `into`.
+    pub fn merge_code(&mut self, from: &str, into: &str) -> std::result::Result<Recode, String> {
+        if from == into {
+            return Err(format!("cannot merge code '{from}' into itself"));
+        }
+        let fi = self.position(from).ok_or_else(|| self.unknown(from))?;
+        let ii = self.position(into).ok_or_else(|| self.unknown(into))?;
+        let mut next = self.clone();
+        let gone = next.codes[fi].clone();
+        for s in gone.seeds {
+            if !next.codes[ii].seeds.contains(&s) {
+                next.codes[ii].seeds.push(s);
+            }
+        }
+        // `into` may sit under `from`: it then takes `from`'s place in the tree.
+        if next.codes[ii].parent.as_deref() == Some(from) {
+            next.codes[ii].parent = gone.parent.clone();
+        }
+        for c in &mut next.codes {
+            if c.parent.as_deref() == Some(from) {
+                c.parent = Some(into.to_string());
+            }
+        }
+        next.codes.remove(fi);
+        next.validate()?;
+        *self = next;
+        Ok(Recode {
+            map: BTreeMap::from([(from.to_string(), into.to_string())]),
+        })
+    }
+
+    fn unknown(&self, id: &str) -> String {
+        let ids: Vec<&str> = self.codes.iter().map(|c| c.id.as_str()).collect();
+        format!(
+            "no code '{id}' in the codebook of {} (codes: {})",
+            self.question,
+            ids.join(", ")
+        )
+    }
+}
+
+/// What an edit did to the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditOutcome {
+    /// Answers whose human or machine codes were rewritten.
+    pub answers_changed: usize,
+}
+
+/// Loads a question's codebook, or explains that it has none.
+pub fn load_required(ws: &Workspace, question: &str) -> Result<Codebook> {
+    codebook::load(ws, question)?.ok_or_else(|| {
+        Error::invalid(format!(
+            "question '{question}' has no codebook in {} (add a code to create one, or import a .qdc)",
+            ws.codebooks_dir().display()
+        ))
+    })
+}
+
+/// An empty codebook for a coded question of the config.
+pub fn new_codebook(ws: &Workspace, question: &str) -> Result<Codebook> {
+    let q = ws
+        .config()
+        .question(question)
+        .ok_or_else(|| Error::invalid(format!("no question '{question}' in codifica.toml")))?;
+    Ok(Codebook {
+        question: q.id.clone(),
+        title: q.text.clone(),
+        multi_label: false,
+        codes: Vec::new(),
+    })
+}
+
+/// Code ids used by the answers of `question` (human or machine), with how many answers use each.
+pub fn codes_in_use(store: &Store, question: &str) -> Result<BTreeMap<String, usize>> {
+    let filter = AnswerFilter {
+        question: Some(question.to_string()),
+        ..Default::default()
+    };
+    let mut used = BTreeMap::new();
+    for a in store.answers(&filter)? {
+        let mut seen = BTreeSet::new();
+        for c in a
+            .codes
+            .iter()
+            .chain(a.machine.iter().flat_map(|m| &m.codes))
+        {
+            if seen.insert(c.clone()) {
+                *used.entry(c.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    Ok(used)
+}
+
+/// Writes `cb` to the workspace and rewrites the answers by `recode`, as described in the module
+/// docs. Refuses (changing nothing) when the result would leave answers coded with ids the new
+/// codebook lacks that the old one had — codes are never silently dropped. The caller holds the
+/// workspace lock.
+pub fn commit(
+    ws: &Workspace,
+    store: &Store,
+    old: Option<&Codebook>,
+    cb: &Codebook,
+    recode: &Recode,
+) -> Result<EditOutcome> {
+    cb.validate().map_err(Error::invalid)?;
+    let used = codes_in_use(store, &cb.question)?;
+    let orphaned: Vec<String> = used
+        .keys()
+        .map(|c| recode.map.get(c).unwrap_or(c))
+        .filter(|c| cb.code(c).is_none() && old.is_some_and(|o| o.code(c).is_some()))
+        .map(|c| {
+            format!(
+                "{c} ({} answers)",
+                used.get(c.as_str()).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    if !orphaned.is_empty() {
+        return Err(Error::invalid(format!(
+            "the new codebook of {} drops codes that answers use: {}; nothing was changed \
+             (merge them into another code first)",
+            cb.question,
+            orphaned.join(", ")
+        )));
+    }
+    let path = codebook::path_for(ws, &cb.question);
+    let staged = stage(&path, cb.to_toml().as_bytes())?;
+    let filter = AnswerFilter {
+        question: Some(cb.question.clone()),
+        ..Default::default()
+    };
+    let answers_changed = if recode.is_identity() {
+        0
+    } else {
+        store.update_where(&filter, |a| recode.apply_answer(a))?
+    };
+    staged
+        .persist(&path)
+        .map_err(|e| Error::io(&path, e.error))?;
+    Ok(EditOutcome { answers_changed })
+}
+
+/// Writes `bytes` to a synced temporary file beside `path`, to be renamed over it later.
+fn stage(path: &std::path::Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".codifica-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    Ok(tmp)
+}
+
+/// Refuses a rename to an id that answers of the question already carry without it being in
+/// the codebook (the rename would silently merge them).
+pub fn check_rename_target(store: &Store, cb: &Codebook, new_id: &str) -> Result<()> {
+    if cb.code(new_id).is_some() {
+        return Ok(());
+    }
+    let used = codes_in_use(store, &cb.question)?;
+    match used.get(new_id) {
+        Some(n) => Err(Error::invalid(format!(
+            "{n} answers of {} already carry code '{new_id}' (not in the codebook): renaming to it \
+             would merge them; pick another id",
+            cb.question
+        ))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::MachineCoding;
+
+    fn cb() -> Codebook {
+        Codebook::default_for("articulacion_instrumentos").unwrap()
+    }
+
+    #[test]
+    fn recode_maps_and_dedups() {
+        let r = Recode {
+            map: BTreeMap::from([("a".into(), "b".into())]),
+        };
+        let mut v = vec!["a".to_string(), "c".into(), "b".into()];
+        assert!(r.apply(&mut v));
+        assert_eq!(v, ["b", "c"]);
+        let mut v = vec!["c".to_string()];
+        assert!(!r.apply(&mut v));
+    }
+
+    #[test]
+    fn recode_reaches_machine_codes() {
+        let r = Recode {
+            map: BTreeMap::from([("a".into(), "b".into())]),
+        };
+        let mut a: Answer = serde_json::from_str(
+            r#"{"entity_code":"1","entity_name":"X","department":"D","region":"R","month":"2024-01",
+                "question":"q","text":"t","codes":["c"]}"#,
+        )
+        .unwrap();
+        a.machine = Some(MachineCoding {
+            codes: vec!["a".into()],
+            confidence: 0.5,
+            margin: 0.1,
+            top_terms: vec![],
+            model: "m".into(),
+        });
+        assert!(r.apply_answer(&mut a));
+        assert_eq!(a.machine.unwrap().codes, ["b"]);
+        assert_eq!(a.codes, ["c"]);
+    }
+
+    #[test]
+    fn add_mints_and_refuses_collisions() {
+        let mut c = cb();
+        let new = NewCode {
+            id: "nuevo".into(),
+            label: "Nuevo".into(),
+            color: Some("#f00".into()),
+            ..Default::default()
+        };
+        let guid = c.add_code(new.clone()).unwrap().guid.clone();
+        assert_eq!(c.code("nuevo").unwrap().color.as_deref(), Some("#FF0000"));
+        assert!(crate::codebook::normalize_guid(&guid).is_some());
+        assert!(c.add_code(new).unwrap_err().contains("already exists"));
+        let dup_label = NewCode {
+            id: "otro".into(),
+            label: "nuevo".into(),
+            ..Default::default()
+        };
+        assert!(c.add_code(dup_label).unwrap_err().contains("same label"));
+        let bad_parent = NewCode {
+            id: "hijo".into(),
+            label: "Hijo".into(),
+            parent: Some("zz".into()),
+            ..Default::default()
+        };
+        assert!(c.add_code(bad_parent).is_err());
+        assert!(c.code("hijo").is_none());
+    }
+
+    #[test]
+    fn rename_keeps_guid_and_moves_children() {
+        let mut c = cb();
+        c.codes[1].parent = Some("integralidad".into());
+        let guid = c.code("integralidad").unwrap().guid.clone();
+        let r = c
+            .rename_code("integralidad", Some("integral"), Some("Integralidad"))
+            .unwrap();
+        assert_eq!(r.map["integralidad"], "integral");
+        assert_eq!(c.code("integral").unwrap().guid, guid);
+        assert_eq!(c.codes[1].parent.as_deref(), Some("integral"));
+        assert!(
+            c.rename_code("integral", Some("sin_contribucion"), None)
+                .unwrap_err()
+                .contains("merge")
+        );
+        assert!(
+            c.rename_code("nope", Some("x"), None)
+                .unwrap_err()
+                .contains("no code")
+        );
+    }
+
+    #[test]
+    fn merge_moves_seeds_and_children() {
+        let mut c = cb();
+        c.codes[2].parent = Some("integralidad".into());
+        let seeds_before = c.code("integralidad").unwrap().seeds.len();
+        let r = c
+            .merge_code("integralidad", "articulacion_dependencias")
+            .unwrap();
+        assert_eq!(r.map["integralidad"], "articulacion_dependencias");
+        assert!(c.code("integralidad").is_none());
+        assert_eq!(
+            c.codes[1].parent.as_deref(),
+            Some("articulacion_dependencias")
+        );
+        assert!(c.code("articulacion_dependencias").unwrap().seeds.len() >= seeds_before);
+        assert!(c.merge_code("a", "a").is_err());
+    }
+}

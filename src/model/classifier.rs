@@ -1,0 +1,701 @@
+//! Stage: model. One question's classifier: training (with cross-validation and calibration)
+//! and classification of answers.
+//!
+//! In (training): coded examples `(text, codes)` of one question, the analyzer, and
+//! [`TrainSettings`]. Out: a [`QuestionModel`] (vectorizer + linear model + calibration +
+//! metadata). In (classification): answer texts; out: [`Prediction`]s with code(s), calibrated
+//! confidence, margin and the terms that weighed most.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use linfa::ParamGuard;
+use linfa::dataset::DatasetBase;
+use linfa::traits::Fit;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::Analyzer;
+use crate::features::{SparseRecords, TfidfParams, TfidfSettings, TfidfVectorizer};
+use crate::model::calibrate::{Calibration, fit_sigmoid, fit_softmax};
+use crate::model::cv::stratified_folds;
+use crate::model::error::{EngineError, Result};
+use crate::model::linear::{
+    ComplementNbParams, ComplementNbSettings, LinearModel, LinearSvcParams, LinearSvcSettings,
+};
+use crate::model::metrics::{self, Report};
+use crate::model::nonanswer::is_non_answer;
+use crate::model::offsets::tune_offsets;
+
+/// Fewer training examples than this for a code draws a warning.
+pub const MIN_EXAMPLES_PER_CODE: usize = 5;
+
+/// Which learner to train.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Learner {
+    /// Linear SVM, dual coordinate descent.
+    LinearSvc(LinearSvcSettings),
+    /// Complement Naive Bayes.
+    ComplementNb(ComplementNbSettings),
+    /// Both, blended: decision = svm / σ_svm + `cnb_weight` · centred cnb / σ_cnb, where σ is
+    /// the spread of each model's (centred) training decision values. Still one linear model.
+    SvcCnb {
+        /// The SVM.
+        svc: LinearSvcSettings,
+        /// The naive Bayes.
+        cnb: ComplementNbSettings,
+        /// Weight of the naive Bayes scores.
+        cnb_weight: f32,
+    },
+}
+
+impl Learner {
+    fn fit(&self, x: SparseRecords, y: Array2<bool>) -> Result<(LinearModel, SparseRecords)> {
+        let ds = DatasetBase::new(x, y);
+        let m = match self {
+            Learner::LinearSvc(s) => LinearSvcParams::new(s.clone()).check()?.fit(&ds)?,
+            Learner::ComplementNb(s) => ComplementNbParams::new(s.clone()).check()?.fit(&ds)?,
+            Learner::SvcCnb {
+                svc,
+                cnb,
+                cnb_weight,
+            } => {
+                let a = LinearSvcParams::new(svc.clone()).check()?.fit(&ds)?;
+                let b = ComplementNbParams::new(cnb.clone()).check()?.fit(&ds)?;
+                let (sa, sb) = (a.centred_scale(&ds.records), b.centred_scale(&ds.records));
+                a.blend(1.0 / sa, &b, cnb_weight / sb)?
+            }
+        };
+        Ok((m, ds.records))
+    }
+}
+
+/// Everything that decides how a model is trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSettings {
+    /// Features.
+    pub tfidf: TfidfSettings,
+    /// Learner and its hyper-parameters.
+    pub learner: Learner,
+    /// Several codes per answer (one-vs-rest with a threshold) instead of exactly one (argmax).
+    pub multi_label: bool,
+    /// Folds of the cross-validation that measures quality and fits the calibration
+    /// (0 or 1: none; calibration then falls back to a fixed temperature).
+    pub cv_folds: usize,
+    /// Seed of every random choice (folds, SVM permutations).
+    pub seed: u64,
+    /// Single-label: shift each code's bias to maximise out-of-fold macro-F1 (needs CV).
+    pub tune_offsets: bool,
+}
+
+/// The defaults were picked by cross-validation on the training part of the cabildos benchmark
+/// (see models/README.md): word 1–2-grams + char 3–5-grams of the terms, linear SVM with
+/// C = 0.2 and balanced class weights, tuned per-code offsets.
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            tfidf: TfidfSettings {
+                char_ngrams: Some((3, 5)),
+                ..TfidfSettings::default()
+            },
+            learner: Learner::LinearSvc(LinearSvcSettings::default()),
+            multi_label: false,
+            cv_folds: 5,
+            seed: 42,
+            tune_offsets: true,
+        }
+    }
+}
+
+/// A coded example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Answer text.
+    pub text: String,
+    /// Human code(s).
+    pub codes: Vec<String>,
+}
+
+/// What the model file records about its training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingMeta {
+    /// Rows used (after dropping non-answers and uncoded rows).
+    pub rows: usize,
+    /// Non-answers left out.
+    pub non_answers: usize,
+    /// Training rows per code, code order.
+    pub rows_per_code: Vec<(String, usize)>,
+    /// Cross-validated quality (None without CV).
+    pub cv: Option<Report>,
+    /// Warnings raised while training.
+    pub warnings: Vec<String>,
+}
+
+/// One question's trained classifier.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuestionModel {
+    /// The question (empty when the model is not tied to one).
+    pub question: String,
+    /// Codes, sorted; model outputs index into this list.
+    pub codes: Vec<String>,
+    /// Training settings.
+    pub settings: TrainSettings,
+    /// Features.
+    pub vectorizer: TfidfVectorizer,
+    /// Weights.
+    pub linear: LinearModel,
+    /// Decision values → probabilities.
+    pub calibration: Calibration,
+    /// Training metadata.
+    pub meta: TrainingMeta,
+}
+
+/// The outcome of classifying one answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// Predicted code(s), most probable first (empty for a non-answer).
+    pub codes: Vec<String>,
+    /// Calibrated probability of the top code, in [0, 1].
+    pub confidence: f64,
+    /// Single-label: top-1 minus top-2 probability. Multi-label: twice the smallest distance of
+    /// any code's probability from the 0.5 threshold. Low = unsure; the review queue sorts on it.
+    pub margin: f64,
+    /// The word features that pushed most towards the top code.
+    pub top_terms: Vec<String>,
+    /// True when the text was a non-answer and no code was given.
+    pub non_answer: bool,
+}
+
+/// Analyzer terms of every text (one analyzer, reused).
+pub fn analyze_all(analyzer: &mut Analyzer, texts: &[&str]) -> Vec<Vec<String>> {
+    texts.iter().map(|t| analyzer.terms(t)).collect()
+}
+
+/// Rows × codes indicator matrix.
+fn indicator(labels: &[Vec<usize>], k: usize) -> Array2<bool> {
+    let mut y = Array2::from_elem((labels.len(), k), false);
+    for (i, ls) in labels.iter().enumerate() {
+        for &c in ls {
+            y[[i, c]] = true;
+        }
+    }
+    y
+}
+
+fn fit_once(
+    settings: &TrainSettings,
+    terms: &[Vec<String>],
+    labels: &[Vec<usize>],
+    k: usize,
+) -> Result<(TfidfVectorizer, LinearModel)> {
+    let tp = TfidfParams::new(settings.tfidf.clone()).check()?;
+    let vec = TfidfVectorizer::fit(&tp, terms)?;
+    let x = vec.transform(terms)?;
+    let (lin, _) = settings.learner.fit(x, indicator(labels, k))?;
+    Ok((vec, lin))
+}
+
+/// Decision values of `terms` under a fitted vectorizer + linear model.
+fn decisions(vec: &TfidfVectorizer, lin: &LinearModel, terms: &[Vec<String>]) -> Vec<Vec<f32>> {
+    let mut enc = vec.encoder();
+    let mut row = Vec::new();
+    terms
+        .iter()
+        .map(|doc| {
+            for t in doc {
+                enc.push(t);
+            }
+            enc.finish(&mut row);
+            let mut d = vec![0f32; lin.n_classes()];
+            lin.decision_pairs(&row, &mut d);
+            d
+        })
+        .collect()
+}
+
+fn argmax(d: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in d.iter().enumerate() {
+        if v > d[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Result of cross-validation: out-of-fold decisions and the quality report.
+pub struct CvOutcome {
+    /// Out-of-fold decision values, row order.
+    pub decisions: Vec<Vec<f32>>,
+    /// Quality of the out-of-fold predictions (threshold 0 for multi-label).
+    pub report: Report,
+}
+
+/// Stratified k-fold cross-validation of `settings` on prepared rows.
+pub fn cross_validate(
+    settings: &TrainSettings,
+    codes: &[String],
+    terms: &[Vec<String>],
+    labels: &[Vec<usize>],
+) -> Result<CvOutcome> {
+    let k = settings.cv_folds;
+    if k < 2 || terms.len() < k {
+        return Err(EngineError::InvalidParams(format!(
+            "cross-validation needs at least 2 folds and as many rows (folds {k}, rows {})",
+            terms.len()
+        )));
+    }
+    let strata: Vec<usize> = labels.iter().map(|l| l.first().copied().unwrap_or(0)).collect();
+    let folds = stratified_folds(&strata, k, settings.seed);
+    let mut oof = vec![Vec::new(); terms.len()];
+    for f in 0..k {
+        let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
+        let tr_terms: Vec<Vec<String>> = tr.iter().map(|&i| terms[i].clone()).collect();
+        let tr_labels: Vec<Vec<usize>> = tr.iter().map(|&i| labels[i].clone()).collect();
+        let (vec, lin) = fit_once(settings, &tr_terms, &tr_labels, codes.len())?;
+        let te_terms: Vec<Vec<String>> = te.iter().map(|&i| terms[i].clone()).collect();
+        for (i, d) in te.into_iter().zip(decisions(&vec, &lin, &te_terms)) {
+            oof[i] = d;
+        }
+    }
+    let report = if settings.multi_label {
+        let truth: Vec<Vec<bool>> = labels.iter().map(|l| onehot(l, codes.len())).collect();
+        let pred: Vec<Vec<bool>> = oof.iter().map(|d| multi_decide(d, 0.0)).collect();
+        metrics::multi_label(codes, &truth, &pred)
+    } else {
+        let truth: Vec<usize> = labels.iter().map(|l| l[0]).collect();
+        let pred: Vec<usize> = oof.iter().map(|d| argmax(d)).collect();
+        metrics::single_label(codes, &truth, &pred)
+    };
+    Ok(CvOutcome {
+        decisions: oof,
+        report,
+    })
+}
+
+fn onehot(l: &[usize], k: usize) -> Vec<bool> {
+    let mut v = vec![false; k];
+    for &c in l {
+        v[c] = true;
+    }
+    v
+}
+
+/// Multi-label decision: every code above `threshold`, and at least the best one.
+fn multi_decide(d: &[f32], threshold: f32) -> Vec<bool> {
+    let mut v: Vec<bool> = d.iter().map(|&x| x > threshold).collect();
+    if !v.iter().any(|&b| b) && !d.is_empty() {
+        v[argmax(d)] = true;
+    }
+    v
+}
+
+/// Training rows after screening: analyzer terms and code indices.
+pub struct Prepared {
+    /// Sorted code list.
+    pub codes: Vec<String>,
+    /// Analyzer terms per kept row.
+    pub terms: Vec<Vec<String>>,
+    /// Code indices per kept row (single-label: exactly one).
+    pub labels: Vec<Vec<usize>>,
+    /// Non-answers dropped.
+    pub non_answers: usize,
+    /// Warnings (multiple codes in single-label mode, rare codes…).
+    pub warnings: Vec<String>,
+}
+
+/// Screens and analyzes the examples: drops non-answers and uncoded rows, builds the code list.
+/// Single-label rows with several codes keep the first and raise a warning.
+pub fn prepare(analyzer: &mut Analyzer, examples: &[Example], multi_label: bool) -> Result<Prepared> {
+    let mut warnings = Vec::new();
+    let mut non_answers = 0;
+    let mut multi = 0;
+    let kept: Vec<&Example> = examples
+        .iter()
+        .filter(|e| {
+            if is_non_answer(&e.text) {
+                non_answers += 1;
+                return false;
+            }
+            !e.codes.iter().all(|c| c.trim().is_empty())
+        })
+        .collect();
+    if kept.is_empty() {
+        return Err(EngineError::EmptyTrainingSet(format!(
+            "none of the {} rows has both a real answer and a code ({non_answers} non-answers)",
+            examples.len()
+        )));
+    }
+    let mut set = BTreeSet::new();
+    for e in &kept {
+        let cs: Vec<&String> = e.codes.iter().filter(|c| !c.trim().is_empty()).collect();
+        if multi_label {
+            set.extend(cs.into_iter().map(|c| c.trim().to_string()));
+        } else {
+            if cs.len() > 1 {
+                multi += 1;
+            }
+            set.insert(cs[0].trim().to_string());
+        }
+    }
+    if multi > 0 {
+        warnings.push(format!(
+            "{multi} rows have several codes; single-label training keeps the first (use --multi-label)"
+        ));
+    }
+    let codes: Vec<String> = set.into_iter().collect();
+    let index: BTreeMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let mut labels = Vec::with_capacity(kept.len());
+    let mut terms = Vec::with_capacity(kept.len());
+    for e in kept {
+        let mut l: Vec<usize> = e
+            .codes
+            .iter()
+            .filter_map(|c| index.get(c.trim()).copied())
+            .collect();
+        if !multi_label {
+            l.truncate(1);
+        }
+        l.sort_unstable();
+        l.dedup();
+        labels.push(l);
+        terms.push(analyzer.terms(&e.text));
+    }
+    Ok(Prepared {
+        codes,
+        terms,
+        labels,
+        non_answers,
+        warnings,
+    })
+}
+
+impl QuestionModel {
+    /// Trains on `examples`: screens them, cross-validates (if `settings.cv_folds ≥ 2`) to
+    /// measure quality and fit the calibration, then fits the final model on all rows.
+    pub fn train(
+        question: &str,
+        analyzer: &mut Analyzer,
+        examples: &[Example],
+        settings: &TrainSettings,
+    ) -> Result<QuestionModel> {
+        let p = prepare(analyzer, examples, settings.multi_label)?;
+        let mut warnings = p.warnings.clone();
+        let mut counts = vec![0usize; p.codes.len()];
+        for l in &p.labels {
+            for &c in l {
+                counts[c] += 1;
+            }
+        }
+        let rare: Vec<String> = p
+            .codes
+            .iter()
+            .zip(&counts)
+            .filter(|(_, n)| **n < MIN_EXAMPLES_PER_CODE)
+            .map(|(c, n)| format!("{c} ({n})"))
+            .collect();
+        if !rare.is_empty() {
+            warnings.push(format!(
+                "codes with fewer than {MIN_EXAMPLES_PER_CODE} examples are hard to learn: {}",
+                rare.join(", ")
+            ));
+        }
+        if p.codes.len() < 2 {
+            warnings.push("only one code: the model always predicts it".into());
+        }
+        let folds_ok = settings.cv_folds >= 2 && p.terms.len() >= settings.cv_folds;
+        let mut offsets = None;
+        let (calibration, cv) = if folds_ok && p.codes.len() >= 2 {
+            let mut out = cross_validate(settings, &p.codes, &p.terms, &p.labels)?;
+            let cal = if settings.multi_label {
+                let flat: Vec<f32> = out.decisions.iter().flatten().copied().collect();
+                let y: Vec<bool> = p
+                    .labels
+                    .iter()
+                    .flat_map(|l| onehot(l, p.codes.len()))
+                    .collect();
+                fit_sigmoid(&flat, &y)
+            } else {
+                let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
+                if settings.tune_offsets {
+                    let off = tune_offsets(&out.decisions, &truth, p.codes.len());
+                    for d in &mut out.decisions {
+                        for (v, o) in d.iter_mut().zip(&off) {
+                            *v += o;
+                        }
+                    }
+                    offsets = Some(off);
+                }
+                fit_softmax(&out.decisions, &truth)
+            };
+            (cal, Some(out.report))
+        } else {
+            if settings.cv_folds >= 2 {
+                warnings.push("too few rows for cross-validation: no CV metrics, default calibration".into());
+            }
+            let cal = if settings.multi_label {
+                Calibration::Sigmoid { a: 4.0, b: 0.0 }
+            } else {
+                Calibration::Softmax { temperature: 0.25 }
+            };
+            (cal, None)
+        };
+        let (vectorizer, mut linear) = fit_once(settings, &p.terms, &p.labels, p.codes.len())?;
+        if let Some(off) = &offsets {
+            linear.add_bias(off);
+        }
+        Ok(QuestionModel {
+            question: question.to_string(),
+            settings: settings.clone(),
+            vectorizer,
+            linear,
+            calibration,
+            meta: TrainingMeta {
+                rows: p.terms.len(),
+                non_answers: p.non_answers,
+                rows_per_code: p.codes.iter().cloned().zip(counts).collect(),
+                cv,
+                warnings,
+            },
+            codes: p.codes,
+        })
+    }
+
+    /// A reusable classifier for many answers (buffers allocated once).
+    pub fn scorer(&self) -> Scorer<'_> {
+        let k = self.codes.len();
+        Scorer {
+            model: self,
+            enc: self.vectorizer.encoder(),
+            row: Vec::with_capacity(64),
+            d: vec![0.0; k],
+            p: vec![0.0; k],
+            contrib: Vec::with_capacity(32),
+        }
+    }
+}
+
+/// Classifies answers one at a time without re-allocating.
+pub struct Scorer<'a> {
+    model: &'a QuestionModel,
+    enc: crate::features::Encoder<'a>,
+    row: Vec<(u32, f32)>,
+    d: Vec<f32>,
+    p: Vec<f32>,
+    contrib: Vec<(f32, usize)>,
+}
+
+/// Indices of the largest and second-largest value (lowest index on ties).
+fn top_two(p: &[f32]) -> (usize, Option<usize>) {
+    let mut best = 0;
+    let mut second: Option<usize> = None;
+    for i in 1..p.len() {
+        if p[i] > p[best] {
+            second = Some(best);
+            best = i;
+        } else if second.is_none_or(|s| p[i] > p[s]) {
+            second = Some(i);
+        }
+    }
+    (best, second)
+}
+
+impl Scorer<'_> {
+    /// Decision values and probabilities of `text` (analyzed with `analyzer`); returns false for
+    /// a non-answer (buffers untouched).
+    fn score(&mut self, analyzer: &mut Analyzer, text: &str) -> bool {
+        if is_non_answer(text) {
+            return false;
+        }
+        let enc = &mut self.enc;
+        analyzer.for_each_token(text, |t| enc.push(&t.text));
+        self.enc.finish(&mut self.row);
+        self.model.linear.decision_pairs(&self.row, &mut self.d);
+        self.model.calibration.probabilities(&self.d, &mut self.p);
+        true
+    }
+
+    /// Only the top code index (or None for a non-answer): the fast path for batch runs.
+    pub fn top_code(&mut self, analyzer: &mut Analyzer, text: &str) -> Option<usize> {
+        self.score(analyzer, text).then(|| argmax(&self.d))
+    }
+
+    /// Full prediction: code(s), confidence, margin, the `n_terms` most influential terms.
+    pub fn predict(&mut self, analyzer: &mut Analyzer, text: &str, n_terms: usize) -> Prediction {
+        if !self.score(analyzer, text) {
+            return Prediction {
+                codes: Vec::new(),
+                confidence: 0.0,
+                margin: 0.0,
+                top_terms: Vec::new(),
+                non_answer: true,
+            };
+        }
+        let m = self.model;
+        let (top, second) = top_two(&self.p);
+        let p1 = f64::from(self.p[top]);
+        let (codes, margin) = if m.settings.multi_label {
+            let mut chosen: Vec<usize> = (0..self.p.len())
+                .filter(|&c| c == top || self.p[c] >= 0.5)
+                .collect();
+            chosen.sort_by(|&a, &b| self.p[b].total_cmp(&self.p[a]).then(a.cmp(&b)));
+            let closest = self
+                .p
+                .iter()
+                .map(|&q| (f64::from(q) - 0.5).abs())
+                .fold(f64::INFINITY, f64::min);
+            (chosen, (2.0 * closest).min(1.0))
+        } else {
+            let p2 = second.map_or(0.0, |c| f64::from(self.p[c]));
+            (vec![top], p1 - p2)
+        };
+        let contrib = &mut self.contrib;
+        contrib.clear();
+        if n_terms > 0 {
+            contrib.extend(
+                self.row
+                    .iter()
+                    .filter(|(f, _)| m.vectorizer.is_word_feature(*f as usize))
+                    .map(|&(f, v)| (v * m.linear.weight(f as usize, top), f as usize))
+                    .filter(|(c, _)| *c > 0.0),
+            );
+            contrib.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        }
+        Prediction {
+            codes: codes.into_iter().map(|c| m.codes[c].clone()).collect(),
+            confidence: p1.clamp(0.0, 1.0),
+            margin: margin.clamp(0.0, 1.0),
+            top_terms: contrib
+                .iter()
+                .take(n_terms)
+                .map(|&(_, f)| m.vectorizer.feature_name(f).to_string())
+                .collect(),
+            non_answer: false,
+        }
+    }
+}
+
+/// Evaluates a trained model on held-out coded examples (non-answers and uncoded rows skipped;
+/// codes unknown to the model count as errors).
+pub fn evaluate_holdout(
+    model: &QuestionModel,
+    analyzer: &mut Analyzer,
+    examples: &[Example],
+) -> Result<Report> {
+    let mut codes = model.codes.clone();
+    let mut index: BTreeMap<String, usize> =
+        codes.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let mut scorer = model.scorer();
+    let mut truth_s = Vec::new();
+    let mut pred_s = Vec::new();
+    let mut truth_m = Vec::new();
+    let mut pred_m = Vec::new();
+    for e in examples {
+        let cs: Vec<&str> = e.codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        if cs.is_empty() || is_non_answer(&e.text) {
+            continue;
+        }
+        for c in &cs {
+            if !index.contains_key(*c) {
+                index.insert(c.to_string(), codes.len());
+                codes.push(c.to_string());
+            }
+        }
+        let pred = scorer.predict(analyzer, &e.text, 0);
+        if model.settings.multi_label {
+            truth_m.push(cs.iter().map(|c| index[*c]).collect::<Vec<_>>());
+            pred_m.push(pred.codes.iter().map(|c| index[c]).collect::<Vec<_>>());
+        } else {
+            truth_s.push(index[cs[0]]);
+            pred_s.push(pred.codes.first().map_or(0, |c| index[c]));
+        }
+    }
+    let n = truth_s.len().max(truth_m.len());
+    if n == 0 {
+        return Err(EngineError::EmptyTrainingSet("no coded answers to evaluate".into()));
+    }
+    Ok(if model.settings.multi_label {
+        let k = codes.len();
+        let t: Vec<Vec<bool>> = truth_m.iter().map(|l| onehot(l, k)).collect();
+        let p: Vec<Vec<bool>> = pred_m.iter().map(|l| onehot(l, k)).collect();
+        metrics::multi_label(&codes, &t, &p)
+    } else {
+        metrics::single_label(&codes, &truth_s, &pred_s)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Synthetic examples: two codes with distinct vocabularies.
+    fn examples() -> Vec<Example> {
+        let mut v = Vec::new();
+        for i in 0..20 {
+            v.push(Example {
+                text: format!("la educación pública gratuita número {i}"),
+                codes: vec!["educacion".into()],
+            });
+            v.push(Example {
+                text: format!("salud digna para todos los hospitales {i}"),
+                codes: vec!["salud".into()],
+            });
+        }
+        v.push(Example {
+            text: "sin respuesta".into(),
+            codes: vec!["salud".into()],
+        });
+        v
+    }
+
+    #[test]
+    fn trains_predicts_and_explains() {
+        let mut a = Analyzer::default();
+        let m = QuestionModel::train("q", &mut a, &examples(), &TrainSettings::default()).unwrap();
+        assert_eq!(m.codes, vec!["educacion", "salud"]);
+        assert_eq!(m.meta.non_answers, 1);
+        assert_eq!(m.meta.rows, 40);
+        let cv = m.meta.cv.as_ref().unwrap();
+        assert!(cv.accuracy > 0.9, "{cv:?}");
+        let mut s = m.scorer();
+        let p = s.predict(&mut a, "Queremos más hospitales", 3);
+        assert_eq!(p.codes, vec!["salud"]);
+        assert!(p.confidence > 0.5 && p.confidence <= 1.0);
+        assert!(p.margin > 0.0 && p.margin <= 1.0);
+        assert!(!p.top_terms.is_empty(), "{p:?}");
+        let p = s.predict(&mut a, "No sabe / no responde", 3);
+        assert!(p.non_answer && p.codes.is_empty());
+    }
+
+    #[test]
+    fn empty_training_set_is_refused() {
+        let mut a = Analyzer::default();
+        let ex = vec![Example {
+            text: ".".into(),
+            codes: vec!["x".into()],
+        }];
+        let r = QuestionModel::train("q", &mut a, &ex, &TrainSettings::default());
+        assert!(matches!(r, Err(EngineError::EmptyTrainingSet(_))));
+    }
+
+    #[test]
+    fn multi_label_predicts_sets() {
+        let mut a = Analyzer::default();
+        let mut ex = examples();
+        for i in 0..10 {
+            ex.push(Example {
+                text: format!("educación y hospitales públicos {i}"),
+                codes: vec!["educacion".into(), "salud".into()],
+            });
+        }
+        let settings = TrainSettings {
+            multi_label: true,
+            ..Default::default()
+        };
+        let m = QuestionModel::train("q", &mut a, &ex, &settings).unwrap();
+        let mut s = m.scorer();
+        let p = s.predict(&mut a, "hospitales", 3);
+        assert!(p.codes.contains(&"salud".to_string()), "{p:?}");
+        let r = evaluate_holdout(&m, &mut a, &ex).unwrap();
+        assert!(r.micro_f1 > 0.8, "{r:?}");
+    }
+}

@@ -1,0 +1,23 @@
+//! Stage: model (features → **model** → classify / evaluate / review).
+//!
+//! Learners on sparse TF-IDF rows behind linfa's traits ([`linear`]), calibration
+//! ([`calibrate`]), one question's classifier with training and prediction ([`classifier`]),
+//! quality metrics ([`metrics`]), cross-validation folds ([`cv`]), agreement between coders
+//! ([`agreement`]), non-answer screening ([`nonanswer`]), the model file ([`persist`]) and the
+//! review queue ordering ([`review`]).
+
+pub mod agreement;
+pub mod calibrate;
+pub mod classifier;
+pub mod cv;
+pub mod examples;
+pub mod error;
+pub mod linear;
+pub mod metrics;
+pub mod nonanswer;
+pub mod offsets;
+pub mod persist;
+
+pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
+pub use error::EngineError;
+pub use persist::ModelSet;

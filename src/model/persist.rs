@@ -1,0 +1,229 @@
+//! Stage: model (persistence). Trained classifiers ↔ a versioned model file.
+//!
+//! Layout (little-endian): magic `CODIFMDL` (8 bytes) · format version (u32) · CRC-32 of the
+//! payload (u32) · payload length (u64) · payload (postcard of [`ModelSet`]). The payload holds
+//! only Vecs, BTreeMaps and plain values, so the same data and seed give a byte-identical file.
+//! Loading refuses: another magic (not a model), another format version, a length or checksum
+//! mismatch (corrupt or truncated), and — via [`ModelSet::check_analyzer`] — analyzer settings
+//! that differ from the current analyzer's. Written atomically (temp file + rename).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::AnalyzerSettings;
+use crate::model::classifier::QuestionModel;
+use crate::model::error::{EngineError, Result};
+
+/// First bytes of every model file.
+pub const MAGIC: &[u8; 8] = b"CODIFMDL";
+/// Version of the payload layout; bump on any change to the serialized types.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 4 + 8;
+
+/// The classifiers of one model file (one per question), with what they were trained under.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelSet {
+    /// Training date, `YYYY-MM-DD` (from `SOURCE_DATE_EPOCH` when set).
+    pub created: String,
+    /// codifica version that wrote the file.
+    pub codifica_version: String,
+    /// Analyzer settings the features were computed with.
+    pub analyzer: AnalyzerSettings,
+    /// Their fingerprint (settings + analyzer version + lexicons).
+    pub analyzer_fingerprint: String,
+    /// Classifiers, sorted by question.
+    pub models: Vec<QuestionModel>,
+}
+
+/// Today's date, or the date of `SOURCE_DATE_EPOCH` (reproducible builds) when set.
+pub fn training_date() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+    fixed
+        .unwrap_or_else(chrono::Utc::now)
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn refuse(path: &Path, reason: impl Into<String>) -> EngineError {
+    EngineError::ModelFile {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+impl ModelSet {
+    /// A set for `models` trained under `analyzer` (sorted by question).
+    pub fn new(analyzer: &AnalyzerSettings, mut models: Vec<QuestionModel>) -> ModelSet {
+        models.sort_by(|a, b| a.question.cmp(&b.question));
+        ModelSet {
+            created: training_date(),
+            codifica_version: env!("CARGO_PKG_VERSION").to_string(),
+            analyzer: analyzer.clone(),
+            analyzer_fingerprint: analyzer.fingerprint(),
+            models,
+        }
+    }
+
+    /// The classifier for `question`; a set holding a single classifier trained without a
+    /// question (`""`) serves every question.
+    pub fn get(&self, question: &str) -> Result<&QuestionModel> {
+        if let Some(m) = self.models.iter().find(|m| m.question == question) {
+            return Ok(m);
+        }
+        match self.models.as_slice() {
+            [only] if only.question.is_empty() => Ok(only),
+            _ => Err(EngineError::NoModel(question.to_string())),
+        }
+    }
+
+    /// The file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let payload = postcard::to_allocvec(self)
+            .map_err(|e| EngineError::Data(format!("cannot serialize model: {e}")))?;
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Parses a model file's bytes (`path` only names it in errors).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<ModelSet> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return Err(refuse(path, "not a codifica model file (bad magic bytes)"));
+        }
+        let word = |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
+        let version = word(8);
+        if version != FORMAT_VERSION {
+            return Err(refuse(
+                path,
+                format!(
+                    "model format version {version}, this codifica reads version {FORMAT_VERSION}: retrain the model"
+                ),
+            ));
+        }
+        let crc = word(12);
+        let mut len8 = [0u8; 8];
+        len8.copy_from_slice(&bytes[16..24]);
+        let len = u64::from_le_bytes(len8);
+        let payload = &bytes[HEADER..];
+        if payload.len() as u64 != len {
+            return Err(refuse(
+                path,
+                format!("corrupt or truncated: {} payload bytes, header says {len}", payload.len()),
+            ));
+        }
+        if crc32fast::hash(payload) != crc {
+            return Err(refuse(path, "corrupt: checksum mismatch"));
+        }
+        postcard::from_bytes(payload).map_err(|e| refuse(path, format!("corrupt payload: {e}")))
+    }
+
+    /// Refuses a model trained under other analyzer settings than `current`.
+    pub fn check_analyzer(&self, path: &Path, current: &AnalyzerSettings) -> Result<()> {
+        if &self.analyzer != current || self.analyzer_fingerprint != current.fingerprint() {
+            return Err(refuse(
+                path,
+                format!(
+                    "trained with analyzer {} ({:?}), the current analyzer is {} ({:?}): retrain the model",
+                    self.analyzer_fingerprint,
+                    self.analyzer,
+                    current.fingerprint(),
+                    current
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the file atomically (temp file in the same folder, then rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.to_bytes()?;
+        let io = |source| EngineError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(io)?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+
+    /// Reads and checks a model file, including the analyzer check against `current`.
+    pub fn load(path: &Path, current: &AnalyzerSettings) -> Result<ModelSet> {
+        let bytes = std::fs::read(path).map_err(|source| EngineError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let set = ModelSet::from_bytes(path, &bytes)?;
+        set.check_analyzer(path, current)?;
+        Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Analyzer;
+    use crate::model::classifier::{Example, TrainSettings};
+
+    fn set() -> ModelSet {
+        let ex: Vec<Example> = (0..12)
+            .map(|i| Example {
+                text: if i % 2 == 0 { format!("agua potable {i}") } else { format!("vías rurales {i}") },
+                codes: vec![if i % 2 == 0 { "agua" } else { "vias" }.into()],
+            })
+            .collect();
+        let mut a = Analyzer::default();
+        let m = QuestionModel::train("p1", &mut a, &ex, &TrainSettings::default()).unwrap();
+        ModelSet::new(a.settings(), vec![m])
+    }
+
+    #[test]
+    fn round_trip_is_byte_identical_and_checked() {
+        let s = set();
+        let b = s.to_bytes().unwrap();
+        assert_eq!(b, set().to_bytes().unwrap(), "same data → same bytes");
+        let p = Path::new("m.model");
+        let back = ModelSet::from_bytes(p, &b).unwrap();
+        assert_eq!(back.to_bytes().unwrap(), b);
+        assert!(back.get("p1").is_ok());
+        assert!(matches!(back.get("p2"), Err(EngineError::NoModel(_))));
+    }
+
+    #[test]
+    fn corrupt_version_and_analyzer_are_refused() {
+        let b = set().to_bytes().unwrap();
+        let p = Path::new("m.model");
+        let mut bad = b.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 0xff;
+        let e = ModelSet::from_bytes(p, &bad).unwrap_err().to_string();
+        assert!(e.contains("checksum"), "{e}");
+        let mut v2 = b.clone();
+        v2[8] = 2;
+        let e = ModelSet::from_bytes(p, &v2).unwrap_err().to_string();
+        assert!(e.contains("version 2"), "{e}");
+        assert!(ModelSet::from_bytes(p, &b[..b.len() - 3]).is_err());
+        assert!(ModelSet::from_bytes(p, b"hello").is_err());
+        let s = ModelSet::from_bytes(p, &b).unwrap();
+        let other = AnalyzerSettings {
+            stem: false,
+            ..Default::default()
+        };
+        let e = s.check_analyzer(p, &other).unwrap_err().to_string();
+        assert!(e.contains("analyzer"), "{e}");
+    }
+}

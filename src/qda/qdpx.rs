@@ -1,0 +1,433 @@
+//! REFI-QDA projects (`.qdpx`): the workspace's coded answers as a zip holding `project.qde`
+//! (namespace `urn:QDA-XML:project:1.0`, valid against `Project.xsd`) and `Sources/<guid>.txt`.
+//!
+//! Mapping: each answer with text is a `<TextSource>` whose file is its text (UTF-8, LF, no BOM);
+//! its human codes are `<Coding>`s of one `<PlainTextSelection>` over the whole text (positions
+//! in Unicode code points, end exclusive) created by the user "Analista", and its machine codes
+//! are another selection created by the user "codifica (modelo)". Each entity is a `<Case>` with
+//! department, region and kind as variables (and `<SourceRef>`s to its answers); month, question,
+//! rating and the imported extra columns are variables of the source. The codebook holds one
+//! non-codable category per question with that question's codes under it; names are made unique
+//! across the project. Every GUID is derived from a stable name, so the same workspace exports
+//! byte-identical files. Pure ratings (no text) are not sources.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::answer::Answer;
+use crate::codebook::{Codebook, normalize_guid};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+use super::{ORIGIN, guid_for, xml_escape};
+
+/// Namespace of REFI-QDA projects.
+pub const NAMESPACE: &str = "urn:QDA-XML:project:1.0";
+const SCHEMA_URL: &str = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd";
+
+/// What went into a project.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QdpxSummary {
+    pub sources: usize,
+    pub cases: usize,
+    pub human_codings: usize,
+    pub machine_codings: usize,
+    /// Codes on answers that no codebook defines (left out: a coding needs a code GUID).
+    pub unknown_codes: BTreeSet<String>,
+}
+
+/// The files of a project: `project.qde` text and `(zip path, text)` sources.
+pub struct Project {
+    pub qde: String,
+    pub sources: Vec<(String, String)>,
+    pub summary: QdpxSummary,
+}
+
+/// A variable declared in the project.
+struct Var {
+    guid: String,
+    name: String,
+    float: bool,
+}
+
+/// Builds the project of `answers` with the questions' `codebooks`.
+pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Result<Project> {
+    let human = guid_for("user", "analista");
+    let machine = guid_for("user", "codifica-modelo");
+    let mut summary = QdpxSummary::default();
+    let renamed = unique_names(config, codebooks);
+    // code GUID by (question, id)
+    let mut code_guid: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for cb in &renamed {
+        for c in &cb.codebook.codes {
+            if let Some(g) = normalize_guid(&c.guid) {
+                code_guid.insert((cb.codebook.question.as_str(), c.id.as_str()), g);
+            }
+        }
+    }
+    let texts: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| !clean_text(&a.text).is_empty())
+        .collect();
+
+    let case_vars = ["Departamento", "Región", "Tipo de entidad"];
+    let mut source_vars: Vec<String> = vec!["Mes".into(), "Pregunta".into(), "Calificación".into()];
+    let extra: BTreeSet<&str> = texts
+        .iter()
+        .flat_map(|a| a.attributes.keys().map(String::as_str))
+        .collect();
+    for k in &extra {
+        let mut name = k.to_string();
+        while case_vars.contains(&name.as_str()) || source_vars.contains(&name) {
+            name = format!("Atributo {name}");
+        }
+        source_vars.push(name);
+    }
+    let var = |name: &str, float: bool| Var {
+        guid: guid_for("variable", name),
+        name: name.to_string(),
+        float,
+    };
+    let mut vars: BTreeMap<String, Var> = BTreeMap::new();
+    for n in case_vars {
+        vars.insert(n.to_string(), var(n, false));
+    }
+    for n in &source_vars {
+        vars.insert(n.clone(), var(n, n == "Calificación"));
+    }
+    let extra_name: BTreeMap<&str, &str> = extra
+        .iter()
+        .zip(source_vars.iter().skip(3))
+        .map(|(k, n)| (*k, n.as_str()))
+        .collect();
+
+    let mut out = String::with_capacity(1 << 16);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<Project xmlns=\"{NAMESPACE}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"{NAMESPACE} {SCHEMA_URL}\" name=\"{}\" origin=\"{}\" creatingUserGUID=\"{human}\">",
+        xml_escape(&config.survey),
+        xml_escape(ORIGIN)
+    );
+    out.push_str("  <Users>\n");
+    let _ = writeln!(
+        out,
+        "    <User guid=\"{human}\" name=\"Analista\" id=\"analista\"/>"
+    );
+    let _ = writeln!(
+        out,
+        "    <User guid=\"{machine}\" name=\"codifica (modelo)\" id=\"codifica\"/>"
+    );
+    out.push_str("  </Users>\n");
+
+    let with_codes: Vec<&Named> = renamed
+        .iter()
+        .filter(|n| !n.codebook.codes.is_empty())
+        .collect();
+    if !with_codes.is_empty() {
+        out.push_str("  <CodeBook>\n    <Codes>\n");
+        for n in with_codes {
+            let _ = writeln!(
+                out,
+                "      <Code guid=\"{}\" name=\"{}\" isCodable=\"false\">",
+                guid_for("question", &n.codebook.question),
+                xml_escape(&n.category)
+            );
+            if !n.codebook.title.trim().is_empty() {
+                let _ = writeln!(
+                    out,
+                    "        <Description>{}</Description>",
+                    xml_escape(n.codebook.title.trim())
+                );
+            }
+            super::qdc::write_codes(&mut out, &n.codebook, None, 4);
+            out.push_str("      </Code>\n");
+        }
+        out.push_str("    </Codes>\n  </CodeBook>\n");
+    }
+
+    out.push_str("  <Variables>\n");
+    for v in vars.values() {
+        let _ = writeln!(
+            out,
+            "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"/>",
+            v.guid,
+            xml_escape(&v.name),
+            if v.float { "Float" } else { "Text" }
+        );
+    }
+    out.push_str("  </Variables>\n");
+
+    // Cases: one per entity, attributes from its latest answer.
+    let mut entities: BTreeMap<&str, (&Answer, Vec<String>)> = BTreeMap::new();
+    for a in answers {
+        let e = entities.entry(&a.entity_code).or_insert((a, Vec::new()));
+        if a.month >= e.0.month {
+            e.0 = a;
+        }
+        if !clean_text(&a.text).is_empty() {
+            e.1.push(guid_for("source", &a.key()));
+        }
+    }
+    if !entities.is_empty() {
+        out.push_str("  <Cases>\n");
+        for (code, (a, sources)) in &entities {
+            let _ = writeln!(
+                out,
+                "    <Case guid=\"{}\" name=\"{}\">",
+                guid_for("case", code),
+                xml_escape(&format!("{} ({code})", a.entity_name))
+            );
+            let kind = a.entity_kind.clone().unwrap_or_default();
+            for (name, value) in [
+                ("Departamento", a.department.as_str()),
+                ("Región", a.region.as_str()),
+                ("Tipo de entidad", kind.as_str()),
+            ] {
+                write_value(&mut out, 6, &vars[name], value);
+            }
+            for s in sources {
+                let _ = writeln!(out, "      <SourceRef targetGUID=\"{s}\"/>");
+            }
+            out.push_str("    </Case>\n");
+            summary.cases += 1;
+        }
+        out.push_str("  </Cases>\n");
+    }
+
+    let mut files = Vec::with_capacity(texts.len());
+    if !texts.is_empty() {
+        out.push_str("  <Sources>\n");
+        for a in &texts {
+            let key = a.key();
+            let guid = guid_for("source", &key);
+            let text = clean_text(&a.text);
+            let len = text.chars().count();
+            let _ = writeln!(
+                out,
+                "    <TextSource guid=\"{guid}\" name=\"{}\" plainTextPath=\"internal://{guid}.txt\" creatingUser=\"{human}\">",
+                xml_escape(&source_name(a))
+            );
+            let mut human_refs = Vec::new();
+            for c in &a.codes {
+                match code_guid.get(&(a.question.as_str(), c.as_str())) {
+                    Some(g) => human_refs.push((c.as_str(), g.as_str())),
+                    None => {
+                        summary.unknown_codes.insert(format!("{}:{c}", a.question));
+                    }
+                }
+            }
+            if !human_refs.is_empty() {
+                write_selection(
+                    &mut out,
+                    &key,
+                    "human",
+                    "Codificación del analista",
+                    len,
+                    &human,
+                    &human_refs,
+                );
+                summary.human_codings += human_refs.len();
+            }
+            if let Some(m) = &a.machine {
+                let mut refs = Vec::new();
+                for c in &m.codes {
+                    match code_guid.get(&(a.question.as_str(), c.as_str())) {
+                        Some(g) => refs.push((c.as_str(), g.as_str())),
+                        None => {
+                            summary.unknown_codes.insert(format!("{}:{c}", a.question));
+                        }
+                    }
+                }
+                if !refs.is_empty() {
+                    let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
+                    write_selection(&mut out, &key, "machine", &name, len, &machine, &refs);
+                    summary.machine_codings += refs.len();
+                }
+            }
+            write_value(&mut out, 6, &vars["Mes"], &a.month.to_string());
+            write_value(&mut out, 6, &vars["Pregunta"], &a.question);
+            if let Some(r) = a.rating.filter(|r| r.is_finite()) {
+                write_value(&mut out, 6, &vars["Calificación"], &r.to_string());
+            }
+            for (k, v) in &a.attributes {
+                if let Some(n) = extra_name.get(k.as_str()) {
+                    write_value(&mut out, 6, &vars[*n], v);
+                }
+            }
+            out.push_str("    </TextSource>\n");
+            files.push((format!("Sources/{guid}.txt"), text));
+            summary.sources += 1;
+        }
+        out.push_str("  </Sources>\n");
+    }
+    out.push_str("</Project>\n");
+    Ok(Project {
+        qde: out,
+        sources: files,
+        summary,
+    })
+}
+
+/// Writes the project as a `.qdpx` zip (atomically; fixed timestamps, so byte-identical for the
+/// same input).
+pub fn write(path: &Path, project: &Project) -> Result<()> {
+    let err = |e: zip::result::ZipError| Error::file(path, e.to_string());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file("project.qde", opts).map_err(err)?;
+    zip.write_all(project.qde.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
+    for (name, text) in &project.sources {
+        zip.start_file(name.as_str(), opts).map_err(err)?;
+        zip.write_all(text.as_bytes())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let bytes = zip.finish().map_err(err)?.into_inner();
+    crate::fsutil::atomic_write(path, &bytes)
+}
+
+/// Source text as tools need it: no BOM, LF line endings.
+fn clean_text(text: &str) -> String {
+    text.trim_start_matches('\u{FEFF}')
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+}
+
+/// A source name without `/` (QualCoder uses it as a file name).
+fn source_name(a: &Answer) -> String {
+    let mut name = format!(
+        "{} {} {} {}",
+        a.entity_name, a.entity_code, a.month, a.question
+    );
+    if let Some(id) = &a.answer_id {
+        name.push(' ');
+        name.push_str(id);
+    }
+    name.replace(['/', '\\'], "-")
+}
+
+fn write_selection(
+    out: &mut String,
+    key: &str,
+    who: &str,
+    name: &str,
+    len: usize,
+    user: &str,
+    refs: &[(&str, &str)],
+) {
+    let _ = writeln!(
+        out,
+        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"0\" endPosition=\"{len}\" creatingUser=\"{user}\">",
+        guid_for("selection", &format!("{key}:{who}")),
+        xml_escape(name)
+    );
+    for (id, g) in refs {
+        let _ = writeln!(
+            out,
+            "        <Coding guid=\"{}\" creatingUser=\"{user}\">\n          <CodeRef targetGUID=\"{g}\"/>\n        </Coding>",
+            guid_for("coding", &format!("{key}:{who}:{id}"))
+        );
+    }
+    out.push_str("      </PlainTextSelection>\n");
+}
+
+fn write_value(out: &mut String, depth: usize, v: &Var, value: &str) {
+    let pad = "  ".repeat(depth);
+    let tag = if v.float { "FloatValue" } else { "TextValue" };
+    let _ = writeln!(
+        out,
+        "{pad}<VariableValue>\n{pad}  <VariableRef targetGUID=\"{}\"/>\n{pad}  <{tag}>{}</{tag}>\n{pad}</VariableValue>",
+        v.guid,
+        xml_escape(value)
+    );
+}
+
+/// A codebook with labels made unique across the project, and its category's name.
+struct Named {
+    category: String,
+    codebook: Codebook,
+}
+
+/// Question categories first, then codes in config order: a name already taken gets the
+/// question's label appended (then a number), since tools merge codes with equal names.
+fn unique_names(config: &Config, codebooks: &[Codebook]) -> Vec<Named> {
+    let order = |q: &str| {
+        config
+            .questions
+            .iter()
+            .position(|x| x.id == q)
+            .unwrap_or(usize::MAX)
+    };
+    let mut cbs: Vec<&Codebook> = codebooks.iter().collect();
+    cbs.sort_by(|a, b| (order(&a.question), &a.question).cmp(&(order(&b.question), &b.question)));
+    let mut taken = BTreeSet::new();
+    let mut claim = |name: &str, qualifier: &str| -> String {
+        let mut n = name.trim().to_string();
+        if !taken.insert(n.to_lowercase()) {
+            n = format!("{} [{qualifier}]", name.trim());
+            let mut k = 2;
+            while !taken.insert(n.to_lowercase()) {
+                n = format!("{} [{qualifier} {k}]", name.trim());
+                k += 1;
+            }
+        }
+        n
+    };
+    let labels: Vec<String> = cbs
+        .iter()
+        .map(|cb| {
+            config
+                .question(&cb.question)
+                .map_or(cb.question.clone(), |q| q.label().to_string())
+        })
+        .collect();
+    let categories: Vec<String> = labels.iter().map(|l| claim(l, "pregunta")).collect();
+    cbs.into_iter()
+        .zip(categories)
+        .zip(labels)
+        .map(|((cb, category), label)| {
+            let mut codebook = cb.clone();
+            for c in &mut codebook.codes {
+                c.label = claim(&c.label, &label);
+            }
+            Named { category, codebook }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_and_names() {
+        assert_eq!(clean_text("\u{FEFF}a\r\nb\rc"), "a\nb\nc");
+    }
+
+    #[test]
+    fn names_are_unique_across_questions() {
+        let config = Config::monitoreo360();
+        let mut a = Codebook::default_for("articulacion_instrumentos").unwrap();
+        let b = Codebook::default_for("necesidades_debilidades").unwrap();
+        a.codes[0].label = b.codes[0].label.clone();
+        let named = unique_names(&config, &[b.clone(), a]);
+        let all: Vec<String> = named
+            .iter()
+            .flat_map(|n| n.codebook.codes.iter().map(|c| c.label.to_lowercase()))
+            .chain(named.iter().map(|n| n.category.to_lowercase()))
+            .collect();
+        let set: BTreeSet<&String> = all.iter().collect();
+        assert_eq!(set.len(), all.len());
+        assert_eq!(named[0].codebook.question, "articulacion_instrumentos");
+        assert!(
+            named[0].codebook.codes[0].label.ends_with(']')
+                || named[1].codebook.codes[0].label.ends_with(']')
+        );
+    }
+}

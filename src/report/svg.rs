@@ -1,0 +1,230 @@
+//! Stage: report (renderer). Hand-written inline SVG charts for the HTML report: bar charts,
+//! 100 % stacked bars and the map. They only draw what [`super::data`] computed; every text goes
+//! through [`esc`].
+//!
+//! In: numbers and labels. Out: `<svg>` strings (no script, no external reference).
+
+use std::fmt::Write;
+
+use super::html::esc;
+use super::map::MapData;
+use crate::trends::spanish::es_num;
+
+/// Colours of the five rating bins, best first (excelente → muy mala).
+pub const BIN_COLORS: [&str; 5] = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
+const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+
+fn svg_open(w: f64, h: f64, title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\" {FONT} font-size=\"12\"><title>{t}</title>",
+        t = esc(title)
+    )
+}
+
+/// Vertical bars, one per label, each with its own colour and its count above it.
+pub fn columns(title: &str, labels: &[&str], values: &[usize], colors: &[&str]) -> String {
+    let (w, h, top, bottom, left) = (520.0, 240.0, 20.0, 40.0, 30.0);
+    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = labels.len().max(1) as f64;
+    let slot = (w - left - 10.0) / n;
+    let plot_h = h - top - bottom;
+    let mut s = svg_open(w, h, title);
+    let _ = write!(s, "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#999\"/>", y = h - bottom, x2 = w - 10.0);
+    for (i, (label, v)) in labels.iter().zip(values).enumerate() {
+        let bh = (*v as f64 / max * plot_h * 10.0).round() / 10.0;
+        let x = left + slot * i as f64 + slot * 0.15;
+        let bw = slot * 0.7;
+        let y = h - bottom - bh;
+        let color = colors.get(i).copied().unwrap_or("#4575b4");
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{color}\" stroke=\"#555\" stroke-width=\"0.5\"/>\
+             <text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{v}</text>\
+             <text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\">{l}</text>",
+            cx = x + bw / 2.0,
+            ty = y - 5.0,
+            ly = h - bottom + 18.0,
+            l = esc(label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// One horizontal bar of the report: label, value, shown text.
+pub struct HBar<'a> {
+    pub label: &'a str,
+    pub value: f64,
+    pub text: String,
+}
+
+/// Horizontal bars scaled to `max` (e.g. 5 for mean ratings), with an optional reference line
+/// (the satisfaction threshold).
+pub fn hbars(title: &str, bars: &[HBar<'_>], max: f64, reference: Option<f64>, color: &str) -> String {
+    let (w, row, label_w, right) = (700.0, 24.0, 260.0, 60.0);
+    let h = row * bars.len().max(1) as f64 + 24.0;
+    let plot_w = w - label_w - right;
+    let max = if max > 0.0 { max } else { 1.0 };
+    let mut s = svg_open(w, h, title);
+    for (i, b) in bars.iter().enumerate() {
+        let y = 4.0 + row * i as f64;
+        let bw = (b.value.max(0.0) / max * plot_w * 10.0).round() / 10.0;
+        let _ = write!(
+            s,
+            "<text x=\"{lx}\" y=\"{ty:.1}\" text-anchor=\"end\">{l}</text>\
+             <rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{color}\"/>\
+             <text x=\"{vx:.1}\" y=\"{ty:.1}\">{t}</text>",
+            lx = label_w - 6.0,
+            ty = y + row * 0.6,
+            bh = row - 6.0,
+            vx = label_w + bw + 4.0,
+            l = esc(&shorten(b.label, 40)),
+            t = esc(&b.text)
+        );
+    }
+    if let Some(r) = reference {
+        let x = label_w + r / max * plot_w;
+        let y2 = h - 18.0;
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"0\" x2=\"{x:.1}\" y2=\"{y2:.1}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>\
+             <text x=\"{x:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"11\">umbral {r}</text>",
+            ty = h - 4.0,
+            r = es_num(r, 1)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// 100 % stacked horizontal bars of five bins each (best first), with a legend.
+pub fn stacked(title: &str, rows: &[(&str, [usize; 5])], legend: &[&str; 5]) -> String {
+    let (w, row, label_w, right) = (700.0, 30.0, 220.0, 20.0);
+    let h = row * rows.len().max(1) as f64 + 40.0;
+    let plot_w = w - label_w - right;
+    let mut s = svg_open(w, h, title);
+    for (i, (label, bins)) in rows.iter().enumerate() {
+        let y = 4.0 + row * i as f64;
+        let total: usize = bins.iter().sum();
+        let _ = write!(
+            s,
+            "<text x=\"{lx}\" y=\"{ty:.1}\" text-anchor=\"end\">{l}</text>",
+            lx = label_w - 6.0,
+            ty = y + row * 0.55,
+            l = esc(&shorten(label, 34))
+        );
+        if total == 0 {
+            let _ = write!(s, "<text x=\"{label_w}\" y=\"{ty:.1}\" fill=\"#777\">sin calificaciones</text>", ty = y + row * 0.55);
+            continue;
+        }
+        let mut x = label_w;
+        for (b, count) in bins.iter().enumerate() {
+            if *count == 0 {
+                continue;
+            }
+            let bw = *count as f64 / total as f64 * plot_w;
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{c}\" stroke=\"#fff\" stroke-width=\"0.5\"/>",
+                bh = row - 8.0,
+                c = BIN_COLORS[b]
+            );
+            if bw >= 22.0 {
+                let _ = write!(
+                    s,
+                    "<text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"11\">{count}</text>",
+                    cx = x + bw / 2.0,
+                    ty = y + row * 0.5
+                );
+            }
+            x += bw;
+        }
+    }
+    let ly = h - 16.0;
+    let mut x = label_w;
+    for (b, l) in legend.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"{ly:.1}\" width=\"12\" height=\"12\" fill=\"{c}\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"11\">{l}</text>",
+            c = BIN_COLORS[b],
+            tx = x + 16.0,
+            ty = ly + 10.0,
+            l = esc(l)
+        );
+        x += 92.0;
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Satisfied vs. not satisfied as one 100 % bar.
+pub fn satisfaction(satisfied: usize, unsatisfied: usize) -> String {
+    let (w, h, bar) = (700.0, 56.0, 28.0);
+    let total = (satisfied + unsatisfied).max(1) as f64;
+    let ws = satisfied as f64 / total * w;
+    let mut s = svg_open(w, h, "Entidades satisfechas y no satisfechas");
+    let _ = write!(
+        s,
+        "<rect x=\"0\" y=\"0\" width=\"{ws:.1}\" height=\"{bar}\" fill=\"#1a9850\"/>\
+         <rect x=\"{ws:.1}\" y=\"0\" width=\"{wu:.1}\" height=\"{bar}\" fill=\"#d73027\"/>\
+         <text x=\"4\" y=\"46\">Satisfechas: {satisfied}</text>\
+         <text x=\"{w}\" y=\"46\" text-anchor=\"end\">No satisfechas: {unsatisfied}</text>",
+        wu = w - ws
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// The map: department outlines (shaded where a flagged entity lies) and numbered points.
+pub fn map(m: &MapData) -> String {
+    let mut s = svg_open(m.width, m.height, "Mapa de Colombia con las entidades priorizadas");
+    s.push_str("<g stroke=\"#666\" stroke-width=\"0.6\" stroke-linejoin=\"round\">");
+    for d in &m.shapes {
+        let fill = if d.has_flagged { "#fde0c5" } else { "#eef1f4" };
+        let _ = write!(
+            s,
+            "<path d=\"{p}\" fill=\"{fill}\" fill-rule=\"evenodd\"><title>{n}</title></path>",
+            p = d.path,
+            n = esc(&d.name)
+        );
+    }
+    s.push_str("</g>");
+    for p in m.points.iter().rev() {
+        let r = (5.0 + p.severity.sqrt() * 1.5).min(14.0);
+        let _ = write!(
+            s,
+            "<g><title>{rank}. {name} ({code})</title><circle cx=\"{x}\" cy=\"{y}\" r=\"{r:.1}\" fill=\"#c0392b\" fill-opacity=\"0.85\" stroke=\"#fff\" stroke-width=\"1.2\"/>\
+             <text x=\"{x}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"bold\" fill=\"#fff\">{rank}</text></g>",
+            rank = p.rank,
+            name = esc(&p.entity_name),
+            code = esc(&p.entity_code),
+            x = p.x,
+            y = p.y,
+            ty = p.y + 3.5
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(max - 1).collect();
+        format!("{}…", t.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        let s = columns("<t>", &["<b>"], &[3], &["#000"]);
+        assert!(!s.contains("<b>") && s.contains("&lt;b&gt;"));
+        let s = hbars("x", &[HBar { label: "a&b", value: 2.0, text: "2".into() }], 5.0, Some(3.5), "#000");
+        assert!(s.contains("a&amp;b") && s.contains("umbral 3,5"));
+    }
+}

@@ -1,0 +1,229 @@
+//! Stage: report (renderer). The report's tables as an XLSX workbook, one sheet per table.
+//!
+//! In: [`ReportData`]. Out: the workbook bytes. Text cells are formula-safe
+//! ([`crate::tabular::safe_cell`]); numbers are numeric cells. The file is byte-identical for the
+//! same data: the document's creation date is fixed (given by the caller, e.g. from
+//! `SOURCE_DATE_EPOCH`, else 1980-01-01) and the zip entries carry no clock time.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+
+use super::data::{BIN_LABELS, ReportData};
+use crate::error::{Error, Result};
+use crate::tabular::safe_cell;
+
+/// One cell of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num(f64),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::Num(n as f64)
+    }
+}
+impl From<f64> for Cell {
+    fn from(x: f64) -> Cell {
+        Cell::Num((x * 10_000.0).round() / 10_000.0)
+    }
+}
+impl From<Option<f64>> for Cell {
+    fn from(x: Option<f64>) -> Cell {
+        x.map_or(Cell::Empty, Cell::from)
+    }
+}
+
+/// One table of the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn table(name: &str, headers: &[&str]) -> Table {
+    Table {
+        name: name.to_string(),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: Vec::new(),
+    }
+}
+
+/// The report's tables, in report order.
+pub fn tables(d: &ReportData) -> Vec<Table> {
+    let mut out = Vec::new();
+    let o = &d.overall;
+    let mut t = table("Resumen", &["Indicador", "Valor"]);
+    t.rows.push(vec!["Encuesta".into(), d.survey.clone().into()]);
+    t.rows.push(vec!["Mes".into(), d.month.to_string().into()]);
+    t.rows.push(vec!["Entrevistas".into(), d.interviews.into()]);
+    t.rows.push(vec!["Con calificación general".into(), o.rated.into()]);
+    t.rows.push(vec!["Calificación general promedio".into(), o.mean.into()]);
+    t.rows.push(vec!["Umbral de satisfacción".into(), d.threshold.into()]);
+    t.rows.push(vec!["Satisfechas".into(), o.satisfied.into()]);
+    t.rows.push(vec!["No satisfechas".into(), o.unsatisfied.into()]);
+    t.rows.push(vec!["% satisfechas".into(), o.pct_satisfied.into()]);
+    t.rows.push(vec!["No satisfechas por cada 100".into(), o.unsatisfied_per_100.map(f64::from).into()]);
+    t.rows.push(vec!["Entidades priorizadas".into(), d.flags.flagged.len().into()]);
+    out.push(t);
+
+    let mut t = table("Calificación general", &["Calificación", "Entidades", "%"]);
+    for (l, n) in BIN_LABELS.iter().zip(o.bins) {
+        let p = (o.rated > 0).then(|| n as f64 * 100.0 / o.rated as f64);
+        t.rows.push(vec![(*l).into(), n.into(), p.into()]);
+    }
+    out.push(t);
+
+    for (name, first, rows) in [("Regiones", "Región", &d.by_region), ("Departamentos", "Departamento", &d.by_department)] {
+        let mut t = table(name, &[first, "Entrevistas", "Con calificación", "Promedio", "% satisfechas"]);
+        for r in rows {
+            t.rows.push(vec![r.name.clone().into(), r.n.into(), r.rated.into(), r.mean.into(), r.pct_satisfied.into()]);
+        }
+        out.push(t);
+    }
+
+    let mut headers = vec!["Tema"];
+    headers.extend(BIN_LABELS);
+    headers.extend(["Calificadas", "Promedio", "% satisfechas"]);
+    let mut t = table("Temas", &headers);
+    for tp in &d.topics {
+        let mut row: Vec<Cell> = vec![tp.label.clone().into()];
+        row.extend(tp.bins.iter().map(|n| Cell::from(*n)));
+        row.extend([tp.rated.into(), tp.mean.into(), tp.pct_satisfied.into()]);
+        t.rows.push(row);
+    }
+    out.push(t);
+
+    let prev = d.previous_month.map_or("Mes anterior".to_string(), |m| m.to_string());
+    let cur = d.month.to_string();
+    let mut t = table("Variación", &["Indicador", &prev, &cur, "Variación"]);
+    for i in &d.variation {
+        t.rows.push(vec![i.name.clone().into(), i.previous.into(), i.current.into(), i.delta.into()]);
+    }
+    out.push(t);
+
+    let mut t = table(
+        "Priorizadas",
+        &["Orden", "Código", "Entidad", "Departamento", "Región", "Severidad", "Calificación general", "Criterio", "Motivo", "Antes", "Después", "Citas"],
+    );
+    for (i, e) in d.flags.flagged.iter().enumerate() {
+        for r in &e.reasons {
+            t.rows.push(vec![
+                (i + 1).into(),
+                Cell::Text(e.entity_code.clone()),
+                e.entity_name.clone().into(),
+                e.department.clone().into(),
+                e.region.clone().into(),
+                e.severity.into(),
+                e.overall.into(),
+                r.kind.as_str().into(),
+                r.message.clone().into(),
+                r.before.into(),
+                r.after.into(),
+                r.quotes.join(" | ").into(),
+            ]);
+        }
+    }
+    out.push(t);
+
+    let mut t = table("Mejoraron", &["Código", "Entidad", "Región", "Entrevista anterior", "Antes", "Ahora", "Variación"]);
+    for m in &d.flags.improved {
+        t.rows.push(vec![
+            Cell::Text(m.entity_code.clone()),
+            m.entity_name.clone().into(),
+            m.region.clone().into(),
+            m.previous_month.to_string().into(),
+            m.before.into(),
+            m.after.into(),
+            m.delta.into(),
+        ]);
+    }
+    out.push(t);
+
+    for f in &d.code_frequencies {
+        let months: Vec<String> = f.months.iter().map(|m| m.to_string()).collect();
+        let mut headers = vec!["Categoría", "Código", "Negativa"];
+        headers.extend(months.iter().map(String::as_str));
+        let mut t = table(&format!("Cat {}", f.question), &headers);
+        for r in &f.rows {
+            let mut row: Vec<Cell> = vec![r.label.clone().into(), r.code.clone().into(), (if r.negative { "sí" } else { "no" }).into()];
+            row.extend(r.counts.iter().map(|n| Cell::from(*n)));
+            t.rows.push(row);
+        }
+        for (label, v) in [
+            ("Respuestas con texto", &f.answers),
+            ("Contadas con códigos humanos", &f.human),
+            ("Contadas con códigos del modelo", &f.machine),
+            ("Sin codificar", &f.uncoded),
+        ] {
+            let mut row: Vec<Cell> = vec![label.into(), Cell::Empty, Cell::Empty];
+            row.extend(v.iter().map(|n| Cell::from(*n)));
+            t.rows.push(row);
+        }
+        out.push(t);
+    }
+
+    let mut t = table("Temas solicitados", &["Orden", "Código", "Tema", "Entidades", "% de entrevistas", "Mes anterior"]);
+    for (i, r) in d.demand.iter().enumerate() {
+        t.rows.push(vec![
+            (i + 1).into(),
+            r.code.clone().into(),
+            r.label.clone().into(),
+            r.count.into(),
+            r.pct_interviews.into(),
+            r.previous.map(|n| n as f64).into(),
+        ]);
+    }
+    out.push(t);
+    out
+}
+
+/// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+}
+
+/// The workbook bytes; `created` is the Unix time written as the document's creation date.
+pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
+    let err = |e: rust_xlsxwriter::XlsxError| Error::invalid(format!("writing the workbook: {e}"));
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_timestamp(created).map_err(err)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let bold = Format::new().set_bold();
+    for t in tables(d) {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&t.name)).map_err(err)?;
+        for (c, h) in t.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, safe_cell(h), &bold).map_err(err)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, safe_cell(s)).map_err(err)?;
+                    }
+                    Cell::Num(x) if x.is_finite() => {
+                        ws.write_number(r, c, *x).map_err(err)?;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ws.set_column_width(0, 28).map_err(err)?;
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+    }
+    wb.save_to_buffer().map_err(err)
+}

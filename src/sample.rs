@@ -1,0 +1,430 @@
+//! Stage: sampling (after trends). Draws next month's interview sample from a population of
+//! entities.
+//!
+//! In: the population (CSV `entity_code,entity_name,department,region[,entity_kind]`), each
+//! entity's last interview month before the target month, the entities flagged in the latest
+//! month with data before it, the size and a seed. Out: the [`Sample`] rows with a reason each.
+//!
+//! Method:
+//! 1. **Quotas** by region in proportion to the population (Hamilton / largest remainder;
+//!    equal remainders go to the region listed first alphabetically).
+//! 2. **Flagged entities** (priority attention last month) are always included, inside their
+//!    region's quota. If a region has more flagged entities than its quota, its quota grows to
+//!    hold them all and the extra places are taken, one at a time, from the region with the most
+//!    places left after its own flagged entities (ties: alphabetical). If the flagged entities
+//!    alone exceed the requested size, all are kept and the sample is larger than asked (a note
+//!    says so).
+//! 3. The remaining places of each region are drawn **without replacement, weighted** by how long
+//!    ago the entity was last interviewed: weight = months since the last interview (capped at
+//!    12); never interviewed = 24. Weighted draw by Efraimidis–Spirakis keys `u^(1/w)` with a
+//!    seeded ChaCha8 generator over the entities in code order: same inputs and seed → same
+//!    sample.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::error::{Error, Result, RowError};
+use crate::month::Month;
+
+/// Weight of an entity never interviewed.
+pub const NEVER_WEIGHT: f64 = 24.0;
+/// Months since the last interview are capped here.
+pub const MAX_MONTHS_WEIGHT: f64 = 12.0;
+/// An entity last interviewed at least this many months ago counts as "sin entrevista reciente".
+pub const RECENT_MONTHS: i32 = 3;
+
+/// One entity of the population.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PopulationEntity {
+    pub entity_code: String,
+    pub entity_name: String,
+    pub department: String,
+    pub region: String,
+    pub entity_kind: Option<String>,
+}
+
+/// Reads and validates a population CSV; every problem names its row and column.
+pub fn read_population(path: &Path) -> Result<Vec<PopulationEntity>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_population(&bytes, path)
+}
+
+/// Parses population CSV bytes (`path` only names the file in errors).
+pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntity>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| Error::file(path, format!("not UTF-8 text (byte {})", e.valid_up_to())))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| Error::file(path, e.to_string()))?.clone();
+    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
+    let required = ["entity_code", "entity_name", "department", "region"];
+    let mut cols = Vec::new();
+    for r in required {
+        match col(r) {
+            Some(c) => cols.push(c),
+            None => {
+                return Err(Error::at(path, Some(1), Some(r), "required column is missing"));
+            }
+        }
+    }
+    let kind_col = col("entity_kind");
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(RowError { row: Some(row), column: None, message: e.to_string() });
+                continue;
+            }
+        };
+        let mut vals = Vec::new();
+        for (name, &c) in required.iter().zip(&cols) {
+            let v = rec.get(c).unwrap_or("").trim().to_string();
+            if v.is_empty() {
+                errors.push(RowError { row: Some(row), column: Some(name.to_string()), message: "empty value".into() });
+            }
+            vals.push(v);
+        }
+        if let Some(first) = seen.get(&vals[0]) {
+            errors.push(RowError {
+                row: Some(row),
+                column: Some("entity_code".into()),
+                message: format!("entity '{}' already listed in row {first}", vals[0]),
+            });
+        } else if !vals[0].is_empty() {
+            seen.insert(vals[0].clone(), row);
+        }
+        let kind = kind_col.and_then(|c| rec.get(c)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut it = vals.into_iter();
+        out.push(PopulationEntity {
+            entity_code: it.next().unwrap_or_default(),
+            entity_name: it.next().unwrap_or_default(),
+            department: it.next().unwrap_or_default(),
+            region: it.next().unwrap_or_default(),
+            entity_kind: kind,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Rows { file: path.to_path_buf(), errors });
+    }
+    if out.is_empty() {
+        return Err(Error::file(path, "the population lists no entity"));
+    }
+    Ok(out)
+}
+
+/// What the sample is drawn from and how.
+#[derive(Debug, Clone)]
+pub struct SampleRequest<'a> {
+    pub month: Month,
+    pub size: usize,
+    pub seed: u64,
+    pub population: &'a [PopulationEntity],
+    /// Each entity's last interview month before `month`.
+    pub last_interview: &'a BTreeMap<String, Month>,
+    /// Entities flagged in the latest month with data before `month`.
+    pub flagged: &'a BTreeSet<String>,
+}
+
+/// Why an entity is in the sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    /// Flagged for priority attention last month.
+    Priorizada,
+    /// Never interviewed.
+    NuncaEntrevistada,
+    /// Last interviewed ≥ 3 months before.
+    SinEntrevistaReciente,
+    /// Drawn by region.
+    SeleccionAleatoria,
+}
+
+impl Reason {
+    /// The text written in the CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Priorizada => "priorizada",
+            Reason::NuncaEntrevistada => "nunca entrevistada",
+            Reason::SinEntrevistaReciente => "sin entrevista reciente",
+            Reason::SeleccionAleatoria => "selección aleatoria por región",
+        }
+    }
+}
+
+/// One sampled entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleRow {
+    pub entity: PopulationEntity,
+    pub reason: Reason,
+    pub last_interview: Option<Month>,
+}
+
+/// The drawn sample, sorted by region then entity code, with notes for the analyst.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sample {
+    pub rows: Vec<SampleRow>,
+    /// Region → number of places.
+    pub quotas: BTreeMap<String, usize>,
+    pub notes: Vec<String>,
+}
+
+/// Largest-remainder quotas of `size` over region counts.
+pub fn quotas(counts: &BTreeMap<String, usize>, size: usize) -> BTreeMap<String, usize> {
+    let total: usize = counts.values().sum();
+    if total == 0 {
+        return BTreeMap::new();
+    }
+    let mut q: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rema: Vec<(u128, &String)> = Vec::new();
+    for (r, &n) in counts {
+        let exact = size as u128 * n as u128;
+        q.insert(r.clone(), (exact / total as u128) as usize);
+        rema.push((exact % total as u128, r));
+    }
+    let given: usize = q.values().sum();
+    // Larger remainder first; equal remainders: alphabetical (stable sort keeps map order).
+    rema.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, r) in rema.into_iter().take(size.saturating_sub(given)) {
+        if let Some(v) = q.get_mut(r) {
+            *v += 1;
+        }
+    }
+    q
+}
+
+/// The drawing weight of an entity (see the module docs).
+pub fn weight(last: Option<Month>, month: Month) -> f64 {
+    match last {
+        None => NEVER_WEIGHT,
+        Some(l) => (l.months_until(month).max(1) as f64).min(MAX_MONTHS_WEIGHT),
+    }
+}
+
+/// Draws the sample.
+pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
+    let n = req.population.len();
+    if req.size == 0 {
+        return Err(Error::invalid("the sample size must be at least 1"));
+    }
+    if req.size > n {
+        return Err(Error::invalid(format!(
+            "the sample size {} is larger than the population ({n} entities)",
+            req.size
+        )));
+    }
+    let mut by_region: BTreeMap<String, Vec<&PopulationEntity>> = BTreeMap::new();
+    for e in req.population {
+        by_region.entry(e.region.clone()).or_default().push(e);
+    }
+    for v in by_region.values_mut() {
+        v.sort_by(|a, b| a.entity_code.cmp(&b.entity_code));
+    }
+    let counts: BTreeMap<String, usize> = by_region.iter().map(|(r, v)| (r.clone(), v.len())).collect();
+    let mut quota = quotas(&counts, req.size);
+    let mut notes = Vec::new();
+
+    let flagged_in: BTreeMap<String, usize> = by_region
+        .iter()
+        .map(|(r, v)| (r.clone(), v.iter().filter(|e| req.flagged.contains(&e.entity_code)).count()))
+        .collect();
+    let known: BTreeSet<&str> = req.population.iter().map(|e| e.entity_code.as_str()).collect();
+    let missing: Vec<&str> = req.flagged.iter().map(String::as_str).filter(|c| !known.contains(c)).collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "{} flagged entities are not in the population and cannot be sampled: {}",
+            missing.len(),
+            missing.join(", ")
+        ));
+    }
+    rebalance(&mut quota, &flagged_in, req.size, &mut notes);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(req.seed);
+    let mut rows = Vec::new();
+    for (region, entities) in &by_region {
+        let q = quota.get(region).copied().unwrap_or(0);
+        let mut keyed: Vec<(f64, &PopulationEntity)> = Vec::new();
+        for e in entities {
+            let last = req.last_interview.get(&e.entity_code).copied();
+            if req.flagged.contains(&e.entity_code) {
+                rows.push(SampleRow { entity: (*e).clone(), reason: Reason::Priorizada, last_interview: last });
+                continue;
+            }
+            let u: f64 = rng.r#gen::<f64>().max(f64::MIN_POSITIVE);
+            keyed.push((u.powf(1.0 / weight(last, req.month)), e));
+        }
+        let taken = flagged_in.get(region).copied().unwrap_or(0);
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.entity_code.cmp(&b.1.entity_code)));
+        for (_, e) in keyed.into_iter().take(q.saturating_sub(taken)) {
+            let last = req.last_interview.get(&e.entity_code).copied();
+            let reason = match last {
+                None => Reason::NuncaEntrevistada,
+                Some(l) if l.months_until(req.month) >= RECENT_MONTHS => Reason::SinEntrevistaReciente,
+                Some(_) => Reason::SeleccionAleatoria,
+            };
+            rows.push(SampleRow { entity: e.clone(), reason, last_interview: last });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (&a.entity.region, &a.entity.entity_code).cmp(&(&b.entity.region, &b.entity.entity_code))
+    });
+    Ok(Sample { rows, quotas: quota, notes })
+}
+
+/// Makes room for every flagged entity inside the quotas (see the module docs, step 2).
+fn rebalance(
+    quota: &mut BTreeMap<String, usize>,
+    flagged_in: &BTreeMap<String, usize>,
+    size: usize,
+    notes: &mut Vec<String>,
+) {
+    let total_flagged: usize = flagged_in.values().sum();
+    let mut extra = 0;
+    for (r, &f) in flagged_in {
+        let q = quota.entry(r.clone()).or_default();
+        if f > *q {
+            notes.push(format!(
+                "region {r}: {f} flagged entities exceed its quota of {q}; its quota grows to {f}"
+            ));
+            extra += f - *q;
+            *q = f;
+        }
+    }
+    if total_flagged > size {
+        notes.push(format!(
+            "the {total_flagged} flagged entities exceed the requested size {size}: all are kept and \
+             the sample has {} entities",
+            quota.values().sum::<usize>()
+        ));
+        // Only flagged entities then: quotas equal to the flagged counts.
+        for (r, q) in quota.iter_mut() {
+            *q = flagged_in.get(r).copied().unwrap_or(0);
+        }
+        return;
+    }
+    while extra > 0 {
+        let slack = |r: &String, q: usize| q.saturating_sub(flagged_in.get(r).copied().unwrap_or(0));
+        let best = quota
+            .iter()
+            .filter(|(r, q)| slack(r, **q) > 0)
+            .max_by(|a, b| slack(a.0, *a.1).cmp(&slack(b.0, *b.1)).then_with(|| b.0.cmp(a.0)))
+            .map(|(r, _)| r.clone());
+        let Some(r) = best else { break };
+        if let Some(q) = quota.get_mut(&r) {
+            *q -= 1;
+        }
+        extra -= 1;
+    }
+}
+
+/// The sample as CSV rows (header included), formula-safe.
+pub fn to_csv(sample: &Sample) -> std::result::Result<Vec<u8>, String> {
+    let headers = [
+        "entity_code",
+        "entity_name",
+        "department",
+        "region",
+        "entity_kind",
+        "reason",
+        "last_interview",
+    ];
+    let rows: Vec<Vec<String>> = sample
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.entity.entity_code.clone(),
+                r.entity.entity_name.clone(),
+                r.entity.department.clone(),
+                r.entity.region.clone(),
+                r.entity.entity_kind.clone().unwrap_or_default(),
+                r.reason.as_str().to_string(),
+                r.last_interview.map(|m| m.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    crate::tabular::csv_bytes(&headers, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pop(n_a: usize, n_b: usize, n_c: usize) -> Vec<PopulationEntity> {
+        let mut out = Vec::new();
+        for (region, n) in [("A", n_a), ("B", n_b), ("C", n_c)] {
+            for i in 0..n {
+                out.push(PopulationEntity {
+                    entity_code: format!("{region}{i:03}"),
+                    entity_name: format!("E {region}{i}"),
+                    department: "D".into(),
+                    region: region.into(),
+                    entity_kind: None,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn largest_remainder_quotas() {
+        let counts: BTreeMap<String, usize> = [("A".to_string(), 5), ("B".to_string(), 3), ("C".to_string(), 2)].into();
+        // 7 × (0.5, 0.3, 0.2) = 3.5, 2.1, 1.4 → 3,2,1 + one for A (remainder .5)
+        let q = quotas(&counts, 7);
+        assert_eq!(q.values().copied().collect::<Vec<_>>(), [4, 2, 1]);
+        assert_eq!(quotas(&counts, 10).values().sum::<usize>(), 10);
+    }
+
+    #[test]
+    fn reproducible_and_includes_flagged() {
+        let p = pop(50, 30, 20);
+        let last = BTreeMap::new();
+        let flagged: BTreeSet<String> = ["C001".to_string(), "C002".to_string(), "C003".to_string()].into();
+        let m = Month::parse("2020-12").unwrap();
+        let req = SampleRequest { month: m, size: 10, seed: 7, population: &p, last_interview: &last, flagged: &flagged };
+        let a = draw(&req).unwrap();
+        let b = draw(&req).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.rows.len(), 10);
+        for c in &flagged {
+            assert!(a.rows.iter().any(|r| &r.entity.entity_code == c && r.reason == Reason::Priorizada));
+        }
+        // C had quota 2 but 3 flagged: grows to 3, one place taken from A (most slack).
+        assert_eq!(a.quotas["C"], 3);
+        assert_eq!(a.quotas["A"], 4);
+        assert!(!a.notes.is_empty());
+        let other = draw(&SampleRequest { seed: 8, ..req.clone() }).unwrap();
+        assert_ne!(a.rows, other.rows);
+    }
+
+    #[test]
+    fn prefers_entities_not_interviewed_recently() {
+        let p = pop(40, 0, 0);
+        let m = Month::parse("2020-12").unwrap();
+        // Half interviewed last month (weight 1), half never (weight 24).
+        let last: BTreeMap<String, Month> = p.iter().take(20).map(|e| (e.entity_code.clone(), m.prev())).collect();
+        let flagged = BTreeSet::new();
+        let mut never = 0;
+        for seed in 0..20 {
+            let s = draw(&SampleRequest { month: m, size: 10, seed, population: &p, last_interview: &last, flagged: &flagged }).unwrap();
+            never += s.rows.iter().filter(|r| r.reason == Reason::NuncaEntrevistada).count();
+        }
+        assert!(never > 150, "never-interviewed drawn {never} of 200");
+    }
+
+    #[test]
+    fn bad_population_is_located() {
+        let err = parse_population(b"entity_code,entity_name,department\n1,a,b\n", Path::new("p.csv")).unwrap_err().to_string();
+        assert!(err.contains("p.csv") && err.contains("region"), "{err}");
+        let err = parse_population(b"entity_code,entity_name,department,region\n1,a,b,R\n1,c,d,\n", Path::new("p.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("row 3, column 'region'") && err.contains("already listed in row 2"), "{err}");
+    }
+}

@@ -1,0 +1,280 @@
+//! Tablero: the month at a glance. Every number comes from [`ReportData`] (the same data
+//! `codifica report` renders) and every chart from the report's SVG renderers; `/reporte` serves
+//! the full report HTML itself. Nothing is computed here but presentation.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::month::Month;
+use crate::report::data::BIN_LABELS;
+use crate::report::svg::{self, BIN_COLORS, HBar};
+use crate::report::{RenderOptions, ReportData};
+use crate::trends::spanish::{es_num, es_pct};
+
+use super::super::html::{self, Tab, esc, options, query_string};
+use super::super::server::Session;
+use super::super::state::App;
+use super::{Pairs, blocking, param, respond};
+
+/// The month asked for, else the latest with answers; `None` when the store is empty.
+fn chosen_month(app: &App, asked: &str) -> crate::Result<(Option<Month>, Vec<Month>)> {
+    let months = app.months()?;
+    if asked.is_empty() {
+        return Ok((months.last().copied(), months));
+    }
+    let m = Month::parse_lenient(asked)
+        .ok_or_else(|| crate::Error::invalid(format!("«{asked}» no es un mes (use AAAA-MM)")))?;
+    Ok((Some(m), months))
+}
+
+/// GET /tablero?mes=…
+pub async fn tablero(
+    State(app): State<Arc<App>>,
+    Extension(_session): Extension<Session>,
+    Query(pairs): Query<Pairs>,
+) -> Response {
+    let asked = param(&pairs, "mes").to_string();
+    blocking(app, move |app| {
+        let (month, months) = chosen_month(app, &asked)?;
+        let Some(month) = month else {
+            let body = "<h1>Tablero</h1><div class=\"tarjeta\"><p>El espacio de trabajo aún no \
+                        tiene respuestas. Importe un mes con <code>codifica import</code>.</p></div>";
+            return Ok(respond(StatusCode::OK, html::page("Tablero", Tab::Tablero, body)));
+        };
+        let d = app.report(month)?;
+        let mut body = format!("<h1>Tablero — {}</h1>", esc(&month.spanish()));
+        body.push_str(&month_form(&months, month));
+        body.push_str(&cards(&d));
+        body.push_str(&coding_progress(&d));
+        if d.interviews > 0 {
+            body.push_str(&charts(&d));
+        }
+        body.push_str(&priority(&d));
+        let _ = write!(
+            body,
+            "<p><a href=\"/reporte{}\">Abrir el reporte completo de {}</a> (el mismo que escribe \
+             <code>codifica report</code>).</p>",
+            esc(&query_string(&[("mes", &month.to_string())])),
+            esc(&month.spanish())
+        );
+        Ok(respond(StatusCode::OK, html::page("Tablero", Tab::Tablero, &body)))
+    })
+    .await
+}
+
+/// GET /reporte?mes=… — the month's report exactly as `codifica report` renders it.
+pub async fn reporte(State(app): State<Arc<App>>, Query(pairs): Query<Pairs>) -> Response {
+    let asked = param(&pairs, "mes").to_string();
+    blocking(app, move |app| {
+        let (month, _) = chosen_month(app, &asked)?;
+        let Some(month) = month else {
+            return Ok(super::status_page(
+                StatusCode::NOT_FOUND,
+                "Sin datos",
+                "El espacio de trabajo aún no tiene respuestas.",
+            ));
+        };
+        let d = app.report(month)?;
+        let html = crate::report::html::render(&d, &RenderOptions::default());
+        Ok(respond(StatusCode::OK, html))
+    })
+    .await
+}
+
+fn month_form(months: &[Month], month: Month) -> String {
+    let opts: Vec<(String, String)> = months
+        .iter()
+        .rev()
+        .map(|m| (m.to_string(), m.spanish()))
+        .collect();
+    format!(
+        "<form class=\"tarjeta filtros\" method=\"get\" action=\"/tablero\">\
+         <label>Mes<select name=\"mes\">{}</select></label>\
+         <div><button type=\"submit\" class=\"sec\">Ver</button></div></form>",
+        options(&opts, &month.to_string())
+    )
+}
+
+fn opt_num(x: Option<f64>, decimals: usize) -> String {
+    x.map_or("—".into(), |v| es_num(v, decimals))
+}
+
+/// Index of the report month in the code-frequency columns.
+fn month_col(d: &ReportData) -> Option<usize> {
+    d.code_frequencies
+        .first()
+        .and_then(|f| f.months.iter().position(|m| *m == d.month))
+}
+
+fn cards(d: &ReportData) -> String {
+    let o = &d.overall;
+    let col = month_col(d);
+    let sum = |pick: fn(&crate::report::data::CodeFrequencies) -> &Vec<usize>| -> usize {
+        col.map_or(0, |i| {
+            d.code_frequencies
+                .iter()
+                .map(|f| pick(f).get(i).copied().unwrap_or(0))
+                .sum()
+        })
+    };
+    let items = [
+        ("entrevistadas", d.interviews.to_string(), "entidades entrevistadas"),
+        ("promedio", opt_num(o.mean, 2), "calificación general promedio (1 a 5)"),
+        ("satisfechas", o.pct_satisfied.map_or("—".into(), es_pct), "de las entidades satisfechas"),
+        ("priorizadas", d.flags.flagged.len().to_string(), "entidades priorizadas"),
+        ("codificadas", sum(|f| &f.human).to_string(), "respuestas codificadas por analistas"),
+        ("modelo", sum(|f| &f.machine).to_string(), "solo con código del modelo"),
+        ("sin-codigo", sum(|f| &f.uncoded).to_string(), "respuestas sin ningún código"),
+    ];
+    let mut out = String::from("<section class=\"cifras\">");
+    for (id, value, label) in items {
+        let _ = write!(
+            out,
+            "<div class=\"cifra\" id=\"cifra-{id}\"><div class=\"valor\">{}</div><div class=\"etiqueta\">{}</div></div>",
+            esc(&value),
+            esc(label)
+        );
+    }
+    out.push_str("</section>");
+    if let Some(per100) = o.unsatisfied_per_100 {
+        let _ = write!(
+            out,
+            "<p class=\"aviso\"><strong>{per100} de cada 100</strong> entidades entrevistadas no están \
+             satisfechas (calificación general menor que {}).</p>",
+            es_num(d.threshold, 1)
+        );
+    }
+    out
+}
+
+fn coding_progress(d: &ReportData) -> String {
+    let Some(i) = month_col(d) else {
+        return String::new();
+    };
+    let mut rows = String::new();
+    for f in &d.code_frequencies {
+        let at = |v: &Vec<usize>| v.get(i).copied().unwrap_or(0);
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td><a href=\"/codificar{}\">Codificar</a></td></tr>",
+            esc(&f.label),
+            at(&f.answers),
+            at(&f.human),
+            at(&f.machine),
+            at(&f.uncoded),
+            esc(&query_string(&[("mes", &d.month.to_string()), ("pregunta", &f.question)]))
+        );
+    }
+    format!(
+        "<section class=\"tarjeta\" id=\"avance\"><h2>Avance de la codificación</h2><table>\
+         <thead><tr><th>Pregunta</th><th class=\"num\">Con texto</th><th class=\"num\">Por analistas</th>\
+         <th class=\"num\">Solo modelo</th><th class=\"num\">Sin código</th><th></th></tr></thead>\
+         <tbody>{rows}</tbody></table></section>"
+    )
+}
+
+fn charts(d: &ReportData) -> String {
+    let o = &d.overall;
+    let labels: Vec<&str> = BIN_LABELS.iter().rev().copied().collect();
+    let values: Vec<usize> = o.bins.iter().rev().copied().collect();
+    let colors: Vec<&str> = BIN_COLORS.iter().rev().copied().collect();
+    let region_bars: Vec<HBar<'_>> = d
+        .by_region
+        .iter()
+        .filter_map(|r| {
+            r.mean.map(|m| HBar {
+                label: &r.name,
+                value: m,
+                text: format!("{} (n={})", es_num(m, 2), r.n),
+            })
+        })
+        .collect();
+    let topic_rows: Vec<(&str, [usize; 5])> =
+        d.topics.iter().map(|t| (t.label.as_str(), t.bins)).collect();
+    let legend = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
+    let mut out = format!(
+        "<div class=\"fila\"><section class=\"col tarjeta grafico\"><h2>Calificación general</h2>{}{}</section>\
+         <section class=\"col tarjeta grafico\"><h2>Por región</h2>{}</section></div>\
+         <section class=\"tarjeta grafico\"><h2>Calificación por tema</h2>{}</section>",
+        svg::columns("Distribución de la calificación general", &labels, &values, &colors),
+        svg::satisfaction(o.satisfied, o.unsatisfied),
+        svg::hbars(
+            "Calificación general promedio por región",
+            &region_bars,
+            5.0,
+            Some(d.threshold),
+            "#4575b4"
+        ),
+        svg::stacked("Distribución de la calificación por tema", &topic_rows, &legend),
+    );
+    if !d.demand.is_empty() {
+        let bars: Vec<HBar<'_>> = d
+            .demand
+            .iter()
+            .map(|r| HBar {
+                label: &r.label,
+                value: r.count as f64,
+                text: format!("{} ({})", r.count, es_pct(r.pct_interviews)),
+            })
+            .collect();
+        let max = d.demand.iter().map(|r| r.count).max().unwrap_or(1) as f64;
+        let _ = write!(
+            out,
+            "<section class=\"tarjeta grafico\"><h2>Temas en los que se pide asistencia</h2>{}</section>",
+            svg::hbars("Temas solicitados", &bars, max, None, "#7b68a6")
+        );
+    }
+    out
+}
+
+fn priority(d: &ReportData) -> String {
+    let f = &d.flags;
+    let mut out = format!(
+        "<section class=\"tarjeta\" id=\"priorizadas\"><h2>Entidades que requieren atención prioritaria</h2>\
+         <p>{} de las {} entidades entrevistadas en {} cumplen al menos un criterio. Las más graves primero.</p>",
+        f.flagged.len(),
+        f.interviewed,
+        esc(&d.month.spanish())
+    );
+    if let Some(m) = &d.map {
+        let _ = write!(out, "<div class=\"grafico\">{}</div>", svg::map(m));
+    }
+    if let Some(note) = &d.map_note {
+        let _ = write!(out, "<p class=\"meta\">{}</p>", esc(note));
+    }
+    out.push_str("<table><thead><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"num\">Severidad</th><th>Por qué</th></tr></thead><tbody>");
+    for (i, e) in f.flagged.iter().enumerate() {
+        let mut reasons = String::new();
+        for r in &e.reasons {
+            let _ = write!(reasons, "<div>{}", esc(&r.message));
+            if let Some(q) = r.quotes.first() {
+                let _ = write!(
+                    reasons,
+                    "<div class=\"meta\">«{}»</div>",
+                    esc(&super::super::finder::shorten(q, 160))
+                );
+            }
+            reasons.push_str("</div>");
+        }
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><a href=\"/entidad{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td>\
+             <td class=\"num\">{}</td><td>{}</td></tr>",
+            i + 1,
+            esc(&query_string(&[("codigo", &e.entity_code)])),
+            esc(&e.entity_name),
+            esc(&e.department),
+            esc(&e.region),
+            es_num(e.severity, 2),
+            reasons
+        );
+    }
+    out.push_str("</tbody></table></section>");
+    out
+}

@@ -1,0 +1,360 @@
+//! Web stage: the HTTP server. Binds the address, routes requests to the pages, and wraps every
+//! request in the guards: Host check on loopback (against DNS rebinding), access token beyond
+//! loopback, a session cookie for CSRF, and security headers. Handlers run the library's
+//! blocking calls on tokio's blocking pool.
+//!
+//! In: a workspace and [`ServeOptions`]. Out: a running server until [`StopHandle::stop`] or
+//! Ctrl-C.
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::error::{Error, Result};
+use crate::report::MapInput;
+use crate::workspace::Workspace;
+
+use super::pages;
+use super::security::{self, SESSION_COOKIE, TOKEN_COOKIE};
+use super::state::App;
+
+/// Default port of `codifica serve`.
+pub const DEFAULT_PORT: u16 = 8360;
+
+/// Where to listen, and the map files for the Tablero.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub host: IpAddr,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    /// Department boundaries GeoJSON (as `codifica report --boundaries`).
+    pub boundaries: Option<PathBuf>,
+    /// Municipality gazetteer CSV (as `codifica report --gazetteer`).
+    pub gazetteer: Option<PathBuf>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: DEFAULT_PORT,
+            boundaries: None,
+            gazetteer: None,
+        }
+    }
+}
+
+/// What a handler knows about the browser it serves: its session id, the session's CSRF token,
+/// and a fresh nonce for this page's inline script.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub sid: String,
+    pub csrf: String,
+    pub nonce: String,
+}
+
+/// Stops a running server from another thread.
+#[derive(Debug, Clone, Default)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    /// Asks the server to stop (it finishes the requests in flight, for at most a few seconds).
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Server {
+    app: Arc<App>,
+    listener: TcpListener,
+    addr: SocketAddr,
+    stop: StopHandle,
+}
+
+impl Server {
+    /// Opens the workspace's store and binds the address. Beyond loopback an access token is
+    /// required on every request.
+    pub fn bind(ws: Workspace, opts: &ServeOptions) -> Result<Server> {
+        let require_token = !opts.host.is_loopback();
+        let map = MapInput::load(opts.boundaries.as_deref(), opts.gazetteer.as_deref())?;
+        let app = Arc::new(App::new(ws, require_token, map)?);
+        let wanted = SocketAddr::new(opts.host, opts.port);
+        let listener = TcpListener::bind(wanted)
+            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+        Ok(Server {
+            app,
+            listener,
+            addr,
+            stop: StopHandle::default(),
+        })
+    }
+
+    /// The address actually bound (the real port when 0 was asked).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// True when requests must carry the access token.
+    pub fn requires_token(&self) -> bool {
+        self.app.require_token
+    }
+
+    /// The access token (only asked for when [`Server::requires_token`]).
+    pub fn access_token(&self) -> &str {
+        self.app.secrets.access_token()
+    }
+
+    /// The address to open in a browser (with the token when one is required).
+    pub fn url(&self) -> String {
+        if self.app.require_token {
+            format!("http://{}/?token={}", self.addr, self.access_token())
+        } else {
+            format!("http://{}/", self.addr)
+        }
+    }
+
+    /// A handle that stops the server once it runs.
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Serves until stopped (and, when `ctrl_c`, until Ctrl-C), blocking the calling thread.
+    pub fn run(self, ctrl_c: bool) -> Result<()> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot start the web server: {e}")))?;
+        rt.block_on(self.serve(ctrl_c))
+    }
+
+    async fn serve(self, ctrl_c: bool) -> Result<()> {
+        let listener = tokio::net::TcpListener::from_std(self.listener)
+            .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", self.addr)))?;
+        let router = router(self.app.clone(), self.addr.port());
+        let stop = self.stop.clone();
+        let signal = {
+            let stop = stop.clone();
+            async move { wait_for_stop(stop, ctrl_c).await }
+        };
+        let serving = axum::serve(listener, router).with_graceful_shutdown(signal);
+        let forced = async move {
+            while !stop.is_stopped() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        };
+        tokio::select! {
+            r = serving => r.map_err(|e| Error::invalid(format!("the web server failed: {e}"))),
+            () = forced => Ok(()),
+        }
+    }
+}
+
+async fn wait_for_stop(stop: StopHandle, ctrl_c: bool) {
+    loop {
+        if stop.is_stopped() {
+            return;
+        }
+        if ctrl_c {
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => {
+                    if r.is_ok() {
+                        stop.stop();
+                        return;
+                    }
+                }
+                () = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+        } else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+fn router(app: Arc<App>, port: u16) -> Router {
+    Router::new()
+        .route("/", get(pages::inicio))
+        .route("/buscar", get(pages::buscar))
+        .route("/codificar", get(pages::codificar))
+        .route("/respuesta", get(pages::respuesta))
+        .route("/guardar", post(pages::guardar))
+        .route("/tablero", get(pages::tablero))
+        .route("/reporte", get(pages::reporte))
+        .route("/entidad", get(pages::entidad))
+        .fallback(pages::no_encontrada)
+        .layer(middleware::from_fn_with_state((app.clone(), port), guard))
+        .with_state(app)
+}
+
+/// True when `host` (a Host header) names this loopback server.
+fn loopback_host_ok(host: &str, port: u16) -> bool {
+    let allowed = [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    allowed.iter().any(|a| a.eq_ignore_ascii_case(host))
+}
+
+fn query_param(req: &Request, name: &str) -> Option<String> {
+    let q = req.uri().query()?;
+    q.split('&').find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+fn cookie_value(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| security::cookie(h, name).map(str::to_string))
+}
+
+/// The path and query without the `token` parameter (where to go after a token visit).
+fn without_token(req: &Request) -> String {
+    let path = req.uri().path();
+    let rest: Vec<&str> = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("token="))
+        .collect();
+    if rest.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", rest.join("&"))
+    }
+}
+
+async fn guard(
+    State((app, port)): State<(Arc<App>, u16)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if !app.require_token {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !loopback_host_ok(host, port) {
+            return pages::status_page(
+                StatusCode::MISDIRECTED_REQUEST,
+                "Dirección no válida",
+                "Este servidor solo atiende en 127.0.0.1 o localhost.",
+            );
+        }
+    } else {
+        if let Some(t) = query_param(&req, "token") {
+            if app.secrets.token_ok(&t) {
+                let mut resp = redirect(&without_token(&req));
+                set_cookie(&mut resp, TOKEN_COOKIE, &t);
+                return resp;
+            }
+            return pages::status_page(
+                StatusCode::UNAUTHORIZED,
+                "Acceso restringido",
+                "El código de acceso no es válido. Use la dirección completa que mostró «codifica serve».",
+            );
+        }
+        let ok = cookie_value(&req, TOKEN_COOKIE).is_some_and(|t| app.secrets.token_ok(&t));
+        if !ok {
+            return pages::status_page(
+                StatusCode::UNAUTHORIZED,
+                "Acceso restringido",
+                "Abra la dirección completa que mostró «codifica serve» (con ?token=…) para entrar.",
+            );
+        }
+    }
+    let existing = cookie_value(&req, SESSION_COOKIE).filter(|s| security::valid_sid(s));
+    let is_new = existing.is_none();
+    let sid = existing.unwrap_or_else(security::random_token);
+    let session = Session {
+        csrf: app.secrets.csrf_for(&sid),
+        sid: sid.clone(),
+        nonce: security::random_token(),
+    };
+    let nonce = session.nonce.clone();
+    let is_post = req.method() == Method::POST;
+    req.extensions_mut().insert(session);
+    let mut resp = next.run(req).await;
+    if is_new && !is_post {
+        set_cookie(&mut resp, SESSION_COOKIE, &sid);
+    }
+    security_headers(&mut resp, &nonce);
+    resp
+}
+
+fn redirect(to: &str) -> Response {
+    let mut resp = Response::new(Body::empty());
+    *resp.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) = HeaderValue::from_str(to) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+fn set_cookie(resp: &mut Response, name: &str, value: &str) {
+    let c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if let Ok(v) = HeaderValue::from_str(&c) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn security_headers(resp: &mut Response, nonce: &str) {
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// A redirect response (used by the pages after a save).
+pub fn see_other(to: &str) -> Response {
+    redirect(to).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(loopback_host_ok("127.0.0.1:8360", 8360));
+        assert!(loopback_host_ok("localhost:8360", 8360));
+        assert!(loopback_host_ok("[::1]:8360", 8360));
+        assert!(!loopback_host_ok("evil.example:8360", 8360));
+    }
+}

@@ -1,0 +1,244 @@
+//! Web stage: the server's shared state and every call it makes into the library. Pages never
+//! touch the store or the file system directly; they go through [`App`].
+//!
+//! In: the opened workspace. Out: answers, codebooks, the review queue, and code saves that are
+//! serialized through one writer (no lost update, workspace lock held only while writing).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use crate::answer::{Answer, is_non_answer};
+use crate::codebook::{self, Codebook};
+use crate::error::{Error, Result};
+use crate::month::Month;
+use crate::report::{MapInput, ReportData};
+use crate::trends::{self, EntitySeries, FlaggedEntity};
+use crate::store::{AnswerFilter, Store};
+use crate::workspace::Workspace;
+
+use super::security::Secrets;
+
+/// Everything a request handler needs.
+pub struct App {
+    pub ws: Workspace,
+    pub store: Store,
+    pub secrets: Secrets,
+    /// True when listening beyond loopback: every request must show the access token.
+    pub require_token: bool,
+    /// Department boundaries and gazetteer for the Tablero's map (paths given to `serve`).
+    pub map: MapInput,
+    /// Serializes code saves inside this process (the workspace lock guards against others).
+    writer: Mutex<()>,
+}
+
+/// Everything the Entidad page shows about one entity.
+pub struct EntityView {
+    pub series: EntitySeries,
+    pub answers: Vec<Answer>,
+    /// Months in which it was flagged, with the flag (reasons, severity).
+    pub flags: Vec<(Month, FlaggedEntity)>,
+    pub codebooks: trends::Codebooks,
+}
+
+/// What happened to a save.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveOutcome {
+    /// The human codes are now these.
+    Saved(Vec<String>),
+    /// Someone else changed this answer's human codes since the form was shown: nothing was
+    /// written; these are the codes stored now.
+    Conflict(Vec<String>),
+}
+
+impl App {
+    /// Opens the store of `ws` and draws fresh secrets.
+    pub fn new(ws: Workspace, require_token: bool, map: MapInput) -> Result<App> {
+        let store = Store::open(&ws)?;
+        Ok(App {
+            ws,
+            store,
+            secrets: Secrets::new(),
+            require_token,
+            map,
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// The answer with this key.
+    pub fn answer(&self, key: &str) -> Result<Option<Answer>> {
+        self.store.get(key)
+    }
+
+    /// The months present in the store, oldest first.
+    pub fn months(&self) -> Result<Vec<Month>> {
+        let all = self.store.answers(&AnswerFilter::default())?;
+        let set: BTreeSet<Month> = all.iter().map(|a| a.month).collect();
+        Ok(set.into_iter().collect())
+    }
+
+    /// The codebook of `question`: the workspace's, else the built-in default. Only questions of
+    /// the config are looked up, so a request never names a file.
+    pub fn codebook(&self, question: &str) -> Result<Option<Codebook>> {
+        let known = self.ws.config().question(question).is_some();
+        let safe = !question.is_empty()
+            && question
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !known || !safe {
+            return Ok(None);
+        }
+        match codebook::load(&self.ws, question)? {
+            Some(cb) => Ok(Some(cb)),
+            None => Ok(Codebook::default_for(question)),
+        }
+    }
+
+    /// The codebooks of every coded question of the config, by question id.
+    pub fn codebooks(&self) -> Result<BTreeMap<String, Codebook>> {
+        let mut out = BTreeMap::new();
+        for q in self.ws.config().coded_questions() {
+            if let Some(cb) = self.codebook(&q.id)? {
+                out.insert(q.id.clone(), cb);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The month's report data, computed exactly as `codifica report` computes it.
+    pub fn report(&self, month: Month) -> Result<ReportData> {
+        let answers = self.store.answers(&AnswerFilter::default())?;
+        let codebooks = trends::load_codebooks(&self.ws)?;
+        Ok(ReportData::build(
+            &answers,
+            self.ws.config(),
+            &codebooks,
+            month,
+            &self.map,
+        ))
+    }
+
+    /// One entity's series of interviews (trends stage), its answers, and the flags raised in
+    /// each month it was interviewed (month, reasons), oldest first.
+    pub fn entity(&self, code: &str) -> Result<Option<EntityView>> {
+        let filter = AnswerFilter {
+            entity: Some(code.to_string()),
+            ..AnswerFilter::default()
+        };
+        let answers = self.store.answers(&filter)?;
+        let config = self.ws.config();
+        let Some(series) = trends::build_series(&answers, config).into_iter().next() else {
+            return Ok(None);
+        };
+        let codebooks = trends::load_codebooks(&self.ws)?;
+        let mut flags = Vec::new();
+        for iv in &series.interviews {
+            let report = trends::flags_for_month(std::slice::from_ref(&series), config, &codebooks, iv.month);
+            if let Some(f) = report.flagged.into_iter().next() {
+                flags.push((iv.month, f));
+            }
+        }
+        Ok(Some(EntityView {
+            series,
+            answers,
+            flags,
+            codebooks,
+        }))
+    }
+
+    /// The review queue: answers to coded questions that no person has coded yet — first those
+    /// the model classified, least sure (lowest margin) first, then those without a suggestion.
+    /// Non-answers ("no sabe", ".") are left out. Returns one page and the queue's length.
+    ///
+    /// INTEGRATION POINT (model): the order is the engine's definition (lowest margin first);
+    /// if `crate::model` exposes a queue function, call it here instead.
+    pub fn review_queue(
+        &self,
+        month: Option<Month>,
+        question: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Answer>, usize)> {
+        let filter = AnswerFilter {
+            month,
+            question: question.map(str::to_string),
+            entity: None,
+        };
+        let config = self.ws.config();
+        let mut queue: Vec<Answer> = self
+            .store
+            .answers(&filter)?
+            .into_iter()
+            .filter(|a| {
+                !a.is_coded()
+                    && !is_non_answer(&a.text)
+                    && config.question(&a.question).is_some_and(|q| q.is_coded())
+            })
+            .collect();
+        queue.sort_by(|a, b| {
+            let ma = a.machine.as_ref().map_or(f64::INFINITY, |m| m.margin);
+            let mb = b.machine.as_ref().map_or(f64::INFINITY, |m| m.margin);
+            ma.total_cmp(&mb).then_with(|| a.key().cmp(&b.key()))
+        });
+        let total = queue.len();
+        let page = queue.into_iter().skip(offset).take(limit).collect();
+        Ok((page, total))
+    }
+
+    /// Saves human codes for one answer. `seen` are the human codes the analyst's form showed:
+    /// when the stored ones differ (someone else saved meanwhile) and differ from the new ones
+    /// too, nothing is written and the caller shows the conflict. Codes must belong to the
+    /// question's codebook. Writes are serialized; the workspace lock is held only while writing.
+    pub fn save_codes(&self, key: &str, codes: &[String], seen: &[String]) -> Result<SaveOutcome> {
+        let codes = normalize(codes);
+        let seen = normalize(seen);
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        let _lock = self.ws.lock()?;
+        let current = self
+            .store
+            .get(key)?
+            .ok_or_else(|| Error::invalid(format!("no hay ninguna respuesta con la clave «{key}»")))?;
+        let stored = normalize(&current.codes);
+        if stored != seen && stored != codes {
+            return Ok(SaveOutcome::Conflict(current.codes));
+        }
+        self.check_codes(&current.question, &codes)?;
+        if stored != codes {
+            self.store.set_human_codes(&[(key.to_string(), codes.clone())])?;
+        }
+        Ok(SaveOutcome::Saved(codes))
+    }
+
+    fn check_codes(&self, question: &str, codes: &[String]) -> Result<()> {
+        let Some(cb) = self.codebook(question)? else {
+            return Err(Error::invalid(format!(
+                "la pregunta «{question}» no tiene libro de códigos"
+            )));
+        };
+        for c in codes {
+            if cb.code(c).is_none() {
+                return Err(Error::invalid(format!(
+                    "el código «{c}» no está en el libro de códigos de «{question}»"
+                )));
+            }
+        }
+        if !cb.multi_label && codes.len() > 1 {
+            return Err(Error::invalid(format!(
+                "la pregunta «{question}» admite un solo código por respuesta"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Codes sorted, deduplicated and without blanks, so two forms of one set compare equal.
+fn normalize(codes: &[String]) -> Vec<String> {
+    let set: BTreeSet<String> = codes
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    set.into_iter().collect()
+}

@@ -1,0 +1,522 @@
+//! End-to-end: the bad-input corpus through `codifica import` (issue 6, part 2).
+//!
+//! Every file is one a real analyst could produce (tests/bad_inputs/, written by
+//! `make_corpus.py`; **synthetic** data: real municipality names, invented answers). The big and
+//! binary cases (a 10 MB cell, NUL bytes, truncated / empty / valid workbooks, a zip renamed
+//! .xlsx) are generated here at test time. For each file the binary must either import it
+//! correctly (checked by reading the stored answers back through the library), or exit non-zero
+//! with a message naming the file (and the row and column when one cell is at fault) while the
+//! workspace keeps exactly its previous contents. Never a panic, never a partial import.
+//! docs/hardening.md has the table of outcomes.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use codifica::answer::Answer;
+use codifica::store::{AnswerFilter, Store};
+use codifica::workspace::Workspace;
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs").join(name)
+}
+
+fn codifica(ws: &Path) -> Command {
+    let mut c = Command::cargo_bin("codifica").expect("binary builds");
+    c.arg("--workspace").arg(ws).arg("--quiet");
+    c.env_remove("CODIFICA_WORKSPACE");
+    c
+}
+
+fn run(ws: &Path, args: &[&str]) -> Output {
+    codifica(ws).args(args).output().expect("codifica runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh workspace; with `baseline`, already holding `valid_baseline.csv` (4 answers), so that
+/// "nothing written" is checked against real previous contents, not an empty index.
+fn workspace(baseline: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(dir.path(), &["init"]);
+    assert!(out.status.success(), "init failed: {}", text(&out.stderr));
+    if baseline {
+        let f = corpus("valid_baseline.csv");
+        let out = run(dir.path(), &["import", f.to_str().unwrap_or_default()]);
+        assert!(
+            out.status.success(),
+            "the baseline import must succeed: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(answers(dir.path()).len(), 4, "baseline holds 4 answers");
+    }
+    dir
+}
+
+/// Every stored answer, read through the library.
+fn answers(ws: &Path) -> Vec<Answer> {
+    let ws = Workspace::open(ws).expect("workspace opens");
+    let store = Store::open(&ws).expect("index opens");
+    store.answers(&AnswerFilter::default()).expect("answers read")
+}
+
+/// `status --json` without the workspace path, plus every stored answer: the whole visible state.
+fn snapshot(ws: &Path) -> (serde_json::Value, String) {
+    let out = run(ws, &["status", "--json"]);
+    assert!(out.status.success(), "status failed: {}", text(&out.stderr));
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status --json is JSON");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("workspace");
+    }
+    let all = serde_json::to_string(&answers(ws)).unwrap_or_default();
+    (v, all)
+}
+
+fn no_panic(out: &Output, file: &str) {
+    let err = text(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{file}: codifica panicked:\n{err}"
+    );
+    assert_ne!(out.status.code(), Some(101), "{file}: exit 101 is a panic:\n{err}");
+}
+
+/// Imports `file` into a workspace holding the baseline and expects a refusal: non-zero exit,
+/// the file's name, `row`/`column` when given, `needle` (case-insensitive), nothing written.
+fn refused(file: &Path, row: Option<usize>, column: Option<&str>, needle: &str) {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let ws = workspace(true);
+    let before = snapshot(ws.path());
+    let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
+    no_panic(&out, &name);
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "{name}: expected a refusal, the import succeeded:\n{}", text(&out.stdout));
+    assert!(err.contains(&name), "{name}: the message does not name the file:\n{err}");
+    if let Some(r) = row {
+        assert!(err.contains(&format!("row {r}")), "{name}: the message does not name row {r}:\n{err}");
+    }
+    if let Some(c) = column {
+        assert!(
+            err.contains(&format!("column '{c}'")),
+            "{name}: the message does not name column '{c}':\n{err}"
+        );
+    }
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "{name}: the message does not say '{needle}':\n{err}"
+    );
+    let after = snapshot(ws.path());
+    assert_eq!(before, after, "{name}: a refused import changed the workspace");
+}
+
+/// Imports `file` into an empty workspace and expects success; returns the stored answers.
+fn imported(file: &Path, expected: usize) -> Vec<Answer> {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let ws = workspace(false);
+    let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
+    no_panic(&out, &name);
+    assert!(
+        out.status.success(),
+        "{name}: expected a clean import, got:\n{}",
+        text(&out.stderr)
+    );
+    let got = answers(ws.path());
+    assert_eq!(got.len(), expected, "{name}: wrong number of answers stored");
+    // Re-importing the same file changes nothing and never duplicates.
+    let again = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
+    no_panic(&again, &name);
+    assert!(again.status.success(), "{name}: re-import failed: {}", text(&again.stderr));
+    assert_eq!(answers(ws.path()), got, "{name}: re-import changed the answers");
+    got
+}
+
+fn by_entity<'a>(answers: &'a [Answer], entity: &str, question: &str) -> &'a Answer {
+    answers
+        .iter()
+        .find(|a| a.entity_code == entity && a.question == question)
+        .unwrap_or_else(|| panic!("no answer for {entity}/{question} in {answers:?}"))
+}
+
+/// The baseline's four answers, as they must be stored whatever the encoding or layout.
+fn assert_baseline(answers: &[Answer], file: &str) {
+    assert_eq!(answers.len(), 4, "{file}");
+    let med = by_entity(answers, "05001", "articulacion_instrumentos");
+    assert_eq!(
+        med.text, "Sí, porque nos ayudó a articular el plan de desarrollo con el presupuesto.",
+        "{file}"
+    );
+    assert_eq!(med.entity_name, "Alcaldía de Medellín", "{file}");
+    assert_eq!(med.codes, ["integralidad"], "{file}");
+    assert_eq!(med.month.to_string(), "2020-07", "{file}");
+    let cali = by_entity(answers, "76001", "calificacion_general");
+    assert_eq!(cali.rating, Some(3.0), "{file}");
+    assert_eq!(cali.region, "Pacífico", "{file}");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Whole-file problems
+
+#[test]
+fn empty_file() {
+    refused(&corpus("empty.csv"), None, None, "empty");
+}
+
+#[test]
+fn whitespace_only_lines() {
+    refused(&corpus("whitespace_lines.csv"), None, None, "empty");
+}
+
+#[test]
+fn header_only_writes_nothing() {
+    // No data rows: either a clear "nothing to import" refusal or an import of zero answers;
+    // both leave the workspace as it was.
+    let file = corpus("header_only.csv");
+    let ws = workspace(true);
+    let before = snapshot(ws.path());
+    let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
+    no_panic(&out, "header_only.csv");
+    if !out.status.success() {
+        assert!(text(&out.stderr).contains("header_only.csv"), "{}", text(&out.stderr));
+    }
+    assert_eq!(before, snapshot(ws.path()));
+}
+
+#[test]
+fn pdf_renamed_xlsx() {
+    refused(&corpus("pdf_renamed.xlsx"), None, None, "PDF");
+}
+
+#[test]
+fn png_renamed_csv() {
+    refused(&corpus("png_renamed.csv"), None, None, "");
+}
+
+#[test]
+fn utf16_without_bom() {
+    refused(&corpus("utf16le_no_bom.csv"), None, None, "UTF-16");
+}
+
+#[test]
+fn mixed_encodings() {
+    refused(&corpus("mixed_encodings.csv"), None, None, "encoding");
+}
+
+#[test]
+fn missing_required_column() {
+    refused(&corpus("missing_column.csv"), Some(1), Some("question"), "missing column");
+}
+
+#[test]
+fn duplicate_header_column() {
+    refused(&corpus("duplicate_header.csv"), Some(1), Some("month"), "twice");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Structure problems in one row
+
+#[test]
+fn quote_left_open() {
+    refused(&corpus("quote_open.csv"), Some(3), None, "quote");
+}
+
+#[test]
+fn mixed_delimiters() {
+    refused(&corpus("mixed_delimiters.csv"), Some(3), None, "");
+}
+
+#[test]
+fn short_row() {
+    refused(&corpus("short_row.csv"), Some(3), None, "");
+}
+
+#[test]
+fn nul_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nul_bytes.csv");
+    let good = std::fs::read(corpus("valid_baseline.csv")).expect("corpus");
+    let mut bytes = good.clone();
+    // Row 3's answer gets a NUL in the middle (a binary paste).
+    let text = String::from_utf8(good).expect("utf-8");
+    let at = text.find("nos ayudó").expect("row 3 text");
+    bytes.insert(at, 0);
+    std::fs::write(&path, bytes).expect("write");
+    refused(&path, Some(3), Some("answer"), "NUL");
+}
+
+#[test]
+fn ten_megabyte_cell() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big_cell_10mb.csv");
+    let mut s = std::fs::read_to_string(corpus("valid_baseline.csv")).expect("corpus");
+    let cell = "la asistencia técnica contribuye ".repeat(10 * 1024 * 1024 / 34 + 1);
+    s.push_str(&format!(
+        "11001,Alcaldía de Bogotá,Bogotá D.C.,Centro Oriente,2020-07,articulacion_instrumentos,\"{cell}\",,\n"
+    ));
+    std::fs::write(&path, s).expect("write");
+    assert!(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 10_000_000);
+    refused(&path, Some(6), Some("answer"), "too large");
+}
+
+#[test]
+fn all_or_nothing_bad_last_row() {
+    // 300 good rows, then one rating off the scale on row 302: not one answer may be written.
+    refused(&corpus("bad_last_row.csv"), Some(302), Some("rating"), "off the scale");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Value problems
+
+#[test]
+fn rating_as_word() {
+    refused(&corpus("rating_word.csv"), Some(3), Some("rating"), "cuatro");
+}
+
+#[test]
+fn rating_off_scale() {
+    refused(&corpus("rating_off_scale.csv"), Some(3), Some("rating"), "off the scale");
+}
+
+#[test]
+fn rating_on_open_question() {
+    refused(&corpus("rating_on_open_question.csv"), Some(3), Some("rating"), "not a rating question");
+}
+
+#[test]
+fn month_invalid() {
+    refused(&corpus("month_invalid.csv"), Some(4), Some("month"), "2020-13");
+}
+
+#[test]
+fn duplicated_rows() {
+    refused(&corpus("duplicated_rows.csv"), Some(4), None, "duplicate");
+}
+
+#[test]
+fn unknown_code() {
+    refused(&corpus("unknown_code.csv"), Some(3), Some("codes"), "no_existe");
+}
+
+#[test]
+fn unknown_question() {
+    refused(&corpus("unknown_question.csv"), Some(3), Some("question"), "satisfaccion_cafe");
+}
+
+#[test]
+fn empty_entity_code() {
+    refused(&corpus("empty_entity_code.csv"), Some(3), Some("entity_code"), "empty");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Files whose meaning is clear: imported correctly
+
+#[test]
+fn baseline_imports() {
+    let got = imported(&corpus("valid_baseline.csv"), 4);
+    assert_baseline(&got, "valid_baseline.csv");
+}
+
+#[test]
+fn latin1_windows_1252() {
+    let got = imported(&corpus("latin1.csv"), 4);
+    assert_baseline(&got, "latin1.csv");
+}
+
+#[test]
+fn utf16_with_bom() {
+    let got = imported(&corpus("utf16le_bom.csv"), 4);
+    assert_baseline(&got, "utf16le_bom.csv");
+}
+
+#[test]
+fn nfd_accents_stored_as_nfc() {
+    let got = imported(&corpus("nfd_accents.csv"), 4);
+    assert_baseline(&got, "nfd_accents.csv");
+}
+
+#[test]
+fn bom_and_semicolons() {
+    let got = imported(&corpus("bom_semicolon.csv"), 2);
+    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.0));
+}
+
+#[test]
+fn crlf_line_ends() {
+    let got = imported(&corpus("crlf.csv"), 4);
+    assert_baseline(&got, "crlf.csv");
+    assert!(got.iter().all(|a| !a.text.contains('\r') && !a.codes.iter().any(|c| c.contains('\r'))));
+}
+
+#[test]
+fn trailing_empty_columns() {
+    let got = imported(&corpus("trailing_empty_columns.csv"), 4);
+    assert_baseline(&got, "trailing_empty_columns.csv");
+}
+
+#[test]
+fn extra_columns_kept_as_attributes() {
+    let got = imported(&corpus("extra_columns.csv"), 4);
+    assert_baseline(&got, "extra_columns.csv");
+    let a = by_entity(&got, "76001", "calificacion_general");
+    assert_eq!(a.attributes.get("encuestador").map(String::as_str), Some("Ana Pérez"));
+    assert_eq!(a.attributes.get("duracion_min").map(String::as_str), Some("45"));
+}
+
+#[test]
+fn rating_decimal_comma_semicolon_file() {
+    let got = imported(&corpus("rating_decimal_comma.csv"), 2);
+    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.5));
+}
+
+#[test]
+fn rating_decimal_comma_quoted() {
+    let got = imported(&corpus("rating_decimal_comma_quoted.csv"), 2);
+    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.5));
+}
+
+#[test]
+fn month_spanish_name() {
+    let got = imported(&corpus("month_spanish_name.csv"), 4);
+    assert_baseline(&got, "month_spanish_name.csv");
+}
+
+#[test]
+fn month_year_slash_month() {
+    let got = imported(&corpus("month_slash.csv"), 4);
+    assert_baseline(&got, "month_slash.csv");
+}
+
+#[test]
+fn right_to_left_and_emoji() {
+    let got = imported(&corpus("rtl_emoji.csv"), 2);
+    let a = by_entity(&got, "05001", "articulacion_instrumentos");
+    assert_eq!(a.text, "Sí 👍🏽 مرحبا بالعالم שלום ✅ la asistencia 🇨🇴 ayudó");
+    let b = by_entity(&got, "76001", "necesidades_debilidades");
+    assert!(b.text.contains('\u{202e}') && b.text.contains("📶"), "{:?}", b.text);
+}
+
+#[test]
+fn leading_zeros_kept() {
+    let got = imported(&corpus("leading_zeros.csv"), 2);
+    assert!(got.iter().any(|a| a.entity_code == "05045"));
+}
+
+#[test]
+fn excel_sep_hint_line() {
+    // "sep=;" is what Excel writes when asked to; a row with one cell named "sep=;" is not a
+    // header. Either it is understood, or refused with the file named: never half-read.
+    let file = corpus("excel_sep_hint.csv");
+    let ws = workspace(true);
+    let before = snapshot(ws.path());
+    let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
+    no_panic(&out, "excel_sep_hint.csv");
+    if out.status.success() {
+        let got = answers(ws.path());
+        assert_eq!(by_entity(&got, "76001", "calificacion_general").rating, Some(3.0));
+    } else {
+        assert!(text(&out.stderr).contains("excel_sep_hint.csv"), "{}", text(&out.stderr));
+        assert_eq!(before, snapshot(ws.path()));
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Workbooks
+
+const XLSX_HEADER: [&str; 9] = [
+    "entity_code",
+    "entity_name",
+    "department",
+    "region",
+    "month",
+    "question",
+    "answer",
+    "rating",
+    "codes",
+];
+
+/// A canonical workbook as an analyst keeps it: entity codes typed as text, the month typed as
+/// an Excel date (shown "jul-20"), a rating typed "4,5" as text, another as a number.
+fn canonical_workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("mmm-yy");
+    let ok = (|| -> Result<(), rust_xlsxwriter::XlsxError> {
+        for (c, h) in XLSX_HEADER.iter().enumerate() {
+            ws.write_string(0, c as u16, *h)?;
+        }
+        let rows: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
+            ("05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia", "calificacion_general", "", "4,5"),
+            ("05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia", "articulacion_instrumentos", "Sí, nos ayudó a articular el plan.", ""),
+            ("76001", "Alcaldía de Cali", "Valle del Cauca", "Pacífico", "calificacion_general", "", "3"),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, r.0)?;
+            ws.write_string(row, 1, r.1)?;
+            ws.write_string(row, 2, r.2)?;
+            ws.write_string(row, 3, r.3)?;
+            ws.write_datetime_with_format(row, 4, ExcelDateTime::from_ymd(2020, 7, 1)?, &date)?;
+            ws.write_string(row, 5, r.4)?;
+            ws.write_string(row, 6, r.5)?;
+            if r.6 == "3" {
+                ws.write_number(row, 7, 3.0)?;
+            } else {
+                ws.write_string(row, 7, r.6)?;
+            }
+            if r.4 == "articulacion_instrumentos" {
+                ws.write_string(row, 8, "integralidad")?;
+            }
+        }
+        Ok(())
+    })();
+    ok.expect("workbook cells");
+    wb.save_to_buffer().expect("workbook saves")
+}
+
+#[test]
+fn xlsx_with_dates_and_decimal_comma() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("canonical.xlsx");
+    std::fs::write(&path, canonical_workbook()).expect("write");
+    let got = imported(&path, 3);
+    let a = by_entity(&got, "05001", "calificacion_general");
+    assert_eq!(a.rating, Some(4.5));
+    assert_eq!(a.month.to_string(), "2020-07");
+    assert_eq!(by_entity(&got, "76001", "calificacion_general").rating, Some(3.0));
+    assert_eq!(by_entity(&got, "05001", "articulacion_instrumentos").codes, ["integralidad"]);
+}
+
+#[test]
+fn truncated_xlsx() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("truncated.xlsx");
+    let bytes = canonical_workbook();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("write");
+    refused(&path, None, None, "");
+}
+
+#[test]
+fn xlsx_with_an_empty_sheet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty_sheet.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet();
+    wb.save(&path).expect("workbook saves");
+    refused(&path, None, None, "empty");
+}
+
+#[test]
+fn zip_renamed_xlsx() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("fotos.xlsx");
+    let f = std::fs::File::create(&path).expect("create");
+    let mut z = zip::ZipWriter::new(f);
+    z.start_file("leeme.txt", zip::write::SimpleFileOptions::default())
+        .expect("zip entry");
+    z.write_all(b"no es una hoja de calculo").expect("zip write");
+    z.finish().expect("zip finish");
+    refused(&path, None, None, "");
+}

@@ -1,0 +1,329 @@
+//! End-to-end tests of the coding engine (train → evaluate → classify → agreement), driving the
+//! binary on the SYNTHETIC fixtures in tests/fixtures/engine/ (see its README), plus one test
+//! on the real cabildos data that skips when ../shared is absent.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/engine")
+        .join(name)
+}
+
+/// The binary, run inside `dir` (an empty folder: no workspace) with a fixed training date.
+fn codifica(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("codifica").expect("binary");
+    c.current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .env_remove("CODIFICA_WORKSPACE");
+    c
+}
+
+fn train_args(model: &Path) -> Vec<String> {
+    [
+        "train",
+        "--examples",
+        fixture("coded.csv").to_str().unwrap(),
+        "--text-column",
+        "text",
+        "--code-column",
+        "code",
+        "--question-column",
+        "question",
+        "--where",
+        "split=train",
+        "--model",
+        model.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+#[test]
+fn train_is_reproducible_and_evaluate_reports_sane_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let (m1, m2) = (dir.path().join("a.model"), dir.path().join("b.model"));
+    codifica(dir.path())
+        .args(train_args(&m1))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("apoyo").and(predicate::str::contains("mejora")));
+    codifica(dir.path()).args(train_args(&m2)).assert().success();
+    let (b1, b2) = (std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap());
+    assert!(b1.starts_with(b"CODIFMDL"));
+    assert_eq!(b1, b2, "same data and seed must give a byte-identical model file");
+
+    // Held-out evaluation with the trained model, as JSON.
+    let out = codifica(dir.path())
+        .args([
+            "evaluate",
+            "--examples",
+            fixture("coded.csv").to_str().unwrap(),
+            "--question-column",
+            "question",
+            "--where",
+            "split=test",
+            "--model",
+            m1.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    for q in arr {
+        let r = &q["report"];
+        for k in ["accuracy", "macro_f1", "micro_f1", "weighted_f1", "kappa"] {
+            let x = r[k].as_f64().unwrap_or_else(|| panic!("{k} missing in {r}"));
+            assert!((-1.0..=1.0).contains(&x), "{k} = {x}");
+        }
+        assert!(r["accuracy"].as_f64().unwrap() >= 0.75, "{r}");
+        assert!(r["per_code"].as_array().unwrap().iter().all(|c| c["support"].as_u64().is_some()));
+        assert!(r["confusion"].is_array());
+    }
+
+    // k-fold CV without a model, human-readable.
+    codifica(dir.path())
+        .args([
+            "evaluate",
+            "--examples",
+            fixture("coded.csv").to_str().unwrap(),
+            "--question-column",
+            "question",
+            "--folds",
+            "3",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("macro-F1").and(predicate::str::contains("precision")));
+}
+
+#[test]
+fn classify_writes_csv_jsonl_xlsx_and_flags_non_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.model");
+    codifica(dir.path()).args(train_args(&model)).assert().success();
+    let input = dir.path().join("new.csv");
+    std::fs::write(
+        &input,
+        "id,question,text\nx1,apoyo,la plataforma se cae todo el tiempo\nx2,mejora,las guías no son claras\nx3,apoyo,sin respuesta\n",
+    )
+    .unwrap();
+    for ext in ["csv", "jsonl", "xlsx"] {
+        let out = dir.path().join(format!("out.{ext}"));
+        codifica(dir.path())
+            .args(["classify", "--model", model.to_str().unwrap(), "--input", input.to_str().unwrap()])
+            .args(["--question-column", "question", "--id-column", "id", "--output", out.to_str().unwrap()])
+            .assert()
+            .success();
+        assert!(std::fs::metadata(&out).unwrap().len() > 0, "{ext}");
+    }
+    let mut r = csv::Reader::from_path(dir.path().join("out.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    for col in ["id", "question", "code", "confidence", "margin", "top_terms", "status"] {
+        assert!(h.iter().any(|x| x == col), "missing {col} in {h:?}");
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(&rows[0][2], "plataforma");
+    assert_eq!(&rows[1][2], "claridad");
+    let conf: f64 = rows[0][3].parse().unwrap();
+    assert!((0.0..=1.0).contains(&conf));
+    assert_eq!(&rows[2][6], "non_answer");
+    assert_eq!(&rows[2][2], "");
+    let jsonl = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(first["code"], "plataforma");
+}
+
+#[test]
+fn bad_models_and_inputs_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.model");
+    codifica(dir.path()).args(train_args(&model)).assert().success();
+    let input = dir.path().join("new.csv");
+    std::fs::write(&input, "id,question,text\n1,apoyo,la plataforma\n2,otra,algo\n").unwrap();
+    let out = dir.path().join("o.csv");
+    let classify = |m: &Path| {
+        let mut c = codifica(dir.path());
+        c.args(["classify", "--model", m.to_str().unwrap(), "--input", input.to_str().unwrap()])
+            .args(["--output", out.to_str().unwrap()]);
+        c
+    };
+    // A question without a model.
+    classify(&model)
+        .arg("--question-column")
+        .arg("question")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("otra").and(predicate::str::contains("no model")));
+    assert!(!out.exists(), "nothing written on error");
+    // Corrupt file.
+    let mut bytes = std::fs::read(&model).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0x55;
+    let bad = dir.path().join("bad.model");
+    std::fs::write(&bad, &bytes).unwrap();
+    classify(&bad).assert().failure().stderr(predicate::str::contains("corrupt"));
+    // Another format version.
+    let mut v2 = std::fs::read(&model).unwrap();
+    v2[8] = 99;
+    std::fs::write(&bad, &v2).unwrap();
+    classify(&bad).assert().failure().stderr(predicate::str::contains("format version 99"));
+    // Not a model at all.
+    std::fs::write(&bad, b"id,text\n").unwrap();
+    classify(&bad).assert().failure().stderr(predicate::str::contains("not a codifica model"));
+    // Missing column.
+    codifica(dir.path())
+        .args(["train", "--examples", fixture("coded.csv").to_str().unwrap()])
+        .args(["--code-column", "etiqueta", "--model", model.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("etiqueta"));
+    // Empty training set (only non-answers after the filter).
+    codifica(dir.path())
+        .args(["train", "--examples", fixture("coded.csv").to_str().unwrap()])
+        .args(["--where", "text=sin respuesta", "--model", dir.path().join("e.model").to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("empty training set"));
+}
+
+#[test]
+fn model_from_other_analyzer_settings_is_refused() {
+    use codifica::analyze::{Analyzer, AnalyzerSettings};
+    use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
+    let dir = tempfile::tempdir().unwrap();
+    let other = AnalyzerSettings {
+        stem: false,
+        ..Default::default()
+    };
+    let mut a = Analyzer::new(&other);
+    let ex: Vec<Example> = (0..10)
+        .map(|i| Example {
+            text: format!("texto {} número {i}", if i % 2 == 0 { "agua" } else { "vías" }),
+            codes: vec![if i % 2 == 0 { "agua" } else { "vias" }.into()],
+        })
+        .collect();
+    let m = QuestionModel::train("", &mut a, &ex, &TrainSettings::default()).unwrap();
+    let path = dir.path().join("other.model");
+    ModelSet::new(&other, vec![m]).save(&path).unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "text\nagua potable\n").unwrap();
+    codifica(dir.path())
+        .args(["classify", "--model", path.to_str().unwrap(), "--input", input.to_str().unwrap()])
+        .args(["--output", dir.path().join("o.csv").to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("analyzer").and(predicate::str::contains("retrain")));
+}
+
+#[test]
+fn multi_label_train_and_classify() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("ml.model");
+    codifica(dir.path())
+        .args(["train", "--examples", fixture("multi.csv").to_str().unwrap()])
+        .args(["--code-column", "codes", "--multi-label", "--model", model.to_str().unwrap()])
+        .assert()
+        .success();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "text\nnos capacitaron en el plan indicativo y la plataforma KPT se cae con frecuencia\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o.csv");
+    codifica(dir.path())
+        .args(["classify", "--model", model.to_str().unwrap(), "--input", input.to_str().unwrap()])
+        .args(["--output", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[2], "capacitacion;plataforma", "{row:?}");
+}
+
+#[test]
+fn agreement_matches_hand_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = codifica(dir.path())
+        .args(["agreement", fixture("agreement.csv").to_str().unwrap()])
+        .args(["--coder-a", "coder_a", "--coder-b", "coder_b", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Hand computation in tests/fixtures/engine/README.md.
+    let o = &v["overall"];
+    assert_eq!(o["units"], 4);
+    assert_eq!(v["skipped"], 1);
+    assert!((o["percent"].as_f64().unwrap() - 0.75).abs() < 1e-9);
+    assert!((o["kappa"].as_f64().unwrap() - 0.5).abs() < 1e-9);
+    assert!((o["alpha"].as_f64().unwrap() - (1.0 - 14.0 / 30.0)).abs() < 1e-9);
+    codifica(dir.path())
+        .args(["agreement", fixture("agreement.csv").to_str().unwrap()])
+        .args(["--coder-a", "coder_a", "--coder-b", "nadie"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nadie"));
+}
+
+#[test]
+fn cabildos_theme_beats_majority_baseline() {
+    use codifica::analyze::Analyzer;
+    use codifica::model::classifier::evaluate_holdout;
+    use codifica::model::{Example, QuestionModel, TrainSettings};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cabildos-2016/cabildos_provincial.csv");
+    if !path.exists() {
+        eprintln!("SKIPPED: {} not found (shared data absent)", path.display());
+        return;
+    }
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (ct, cl, cth, cp, cs) = (
+        col("text"),
+        col("label"),
+        col("theme"),
+        col("text_is_placeholder"),
+        col("suggested_split"),
+    );
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[cth] != "deberes_responsabilidades" || &rec[cp] != "0" {
+            continue;
+        }
+        let e = Example {
+            text: rec[ct].to_string(),
+            codes: vec![rec[cl].to_string()],
+        };
+        if &rec[cs] == "test" { test.push(e) } else { train.push(e) }
+    }
+    let mut a = Analyzer::default();
+    let settings = TrainSettings {
+        cv_folds: 0,
+        ..Default::default()
+    };
+    let m = QuestionModel::train("deberes", &mut a, &train, &settings).unwrap();
+    let report = evaluate_holdout(&m, &mut a, &test).unwrap();
+    // Majority baseline: always the most frequent training code.
+    let top = m
+        .meta
+        .rows_per_code
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(c, _)| c.clone())
+        .unwrap();
+    let base_acc = test.iter().filter(|e| e.codes[0] == top).count() as f64 / test.len() as f64;
+    let base_macro = 2.0 * base_acc / (1.0 + base_acc) / m.codes.len() as f64;
+    assert!(report.macro_f1 > 2.0 * base_macro, "{} vs {base_macro}", report.macro_f1);
+    assert!(report.accuracy > base_acc, "{} vs {base_acc}", report.accuracy);
+}

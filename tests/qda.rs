@@ -1,0 +1,814 @@
+//! End-to-end tests of codebooks, lexicon coding and exchange (REFI-QDA, CSV, XLSX), driving the
+//! `codifica` binary on small synthetic workspaces. Answers are stored through the library
+//! (`Store::upsert`); every text below is synthetic.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use codifica::answer::{Answer, MachineCoding};
+use codifica::store::{AnswerFilter, Store};
+use codifica::workspace::Workspace;
+
+const Q: &str = "articulacion_instrumentos";
+
+fn codifica(ws: &Path) -> Command {
+    let mut c = Command::cargo_bin("codifica").unwrap();
+    c.arg("--workspace").arg(ws);
+    c
+}
+
+fn init() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    codifica(dir.path()).arg("init").assert().success();
+    dir
+}
+
+fn answer(entity: &str, month: &str, question: &str, text: &str, codes: &[&str]) -> Answer {
+    serde_json::from_value(serde_json::json!({
+        "entity_code": entity,
+        "entity_name": format!("Municipio {entity}"),
+        "department": "Antioquia",
+        "region": if entity < "05500" { "Eje Cafetero" } else { "Pacífico" },
+        "entity_kind": "alcaldía",
+        "month": month,
+        "question": question,
+        "text": text,
+        "codes": codes,
+        "attributes": {"encuestador": "=cmd|' /C calc'!A0"},
+    }))
+    .unwrap()
+}
+
+fn machine(codes: &[&str]) -> MachineCoding {
+    MachineCoding {
+        codes: codes.iter().map(|s| s.to_string()).collect(),
+        confidence: 0.8,
+        margin: 0.3,
+        top_terms: vec![],
+        model: "modelo-prueba".into(),
+    }
+}
+
+fn store_answers(ws: &Path, answers: Vec<Answer>) {
+    let ws = Workspace::open(ws).unwrap();
+    let _lock = ws.lock().unwrap();
+    let store = Store::open(&ws).unwrap();
+    store.upsert(answers, |_| {}).unwrap();
+}
+
+fn stored(ws: &Path, question: &str) -> Vec<Answer> {
+    let ws = Workspace::open(ws).unwrap();
+    let store = Store::open(&ws).unwrap();
+    store
+        .answers(&AnswerFilter {
+            question: Some(question.into()),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+/// Four coded answers of Q (one double-coded, one with a machine code) and one rating.
+fn populate(ws: &Path) {
+    let mut a1 = answer(
+        "05001",
+        "2024-03",
+        Q,
+        "Entendimos la integralidad del proceso",
+        &["integralidad"],
+    );
+    a1.machine = Some(machine(&["integralidad"]));
+    let a2 = answer(
+        "05002",
+        "2024-03",
+        Q,
+        "Ayudó a apropiarse de los temas y ver el proceso completo",
+        &["integralidad", "apropiacion_temas"],
+    );
+    let mut a3 = answer("05600", "2024-04", Q, "=SUM(1,2) solo piden reportes", &[]);
+    a3.machine = Some(machine(&["apropiacion_temas"]));
+    let a4 = answer(
+        "05601",
+        "2024-04",
+        Q,
+        "+57 300 no aporta 👍 nada nuevo",
+        &["sin_contribucion"],
+    );
+    let mut r = answer("05001", "2024-03", "calificacion_general", "", &[]);
+    r.rating = Some(4.0);
+    store_answers(ws, vec![a1, a2, a3, a4, r]);
+}
+
+fn codebook_json(ws: &Path, q: &str) -> serde_json::Value {
+    let out = codifica(ws)
+        .args(["codebook", "show", "--question", q, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn codebook_file(ws: &Path, q: &str) -> PathBuf {
+    ws.join("codebooks").join(format!("{q}.toml"))
+}
+
+fn stderr_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success(), "expected failure");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    p.exists().then_some(p)
+}
+
+/// Validates `xml_file` against `xsd` with xmllint; `None` (and a printed SKIPPED) when xmllint
+/// or the schema is missing.
+fn xmllint(xsd: &str, xml_file: &Path) -> Option<(bool, String)> {
+    let Some(schema) = shared(&format!("refi-qda/{xsd}")) else {
+        eprintln!("SKIPPED: ../shared/refi-qda/{xsd} not found");
+        return None;
+    };
+    match StdCommand::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(xml_file)
+        .output()
+    {
+        Ok(out) => Some((
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )),
+        Err(_) => {
+            eprintln!("SKIPPED: xmllint not installed");
+            None
+        }
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/qda")
+        .join(name)
+}
+
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn codebook_list_show_add_rename_merge_keep_coded_answers() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+
+    let out = codifica(ws).args(["codebook", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        list.lines().any(|l| l.starts_with(Q) && l.contains(" 5 ")),
+        "{list}"
+    );
+
+    let show = codifica(ws)
+        .args(["codebook", "show", "--question", Q])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&show.stdout).contains("integralidad"));
+    let guid_before = codebook_json(ws, Q)["codes"][0]["guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // add: GUID minted, colour normalised
+    codifica(ws)
+        .args([
+            "codebook",
+            "add",
+            "--question",
+            Q,
+            "costos",
+            "--label",
+            "Costos del proceso",
+        ])
+        .args([
+            "--polarity",
+            "negative",
+            "--seed",
+            "costo",
+            "--color",
+            "#F00",
+        ])
+        .assert()
+        .success();
+    let cb = codebook_json(ws, Q);
+    let costos = cb["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "costos")
+        .unwrap();
+    assert_eq!(costos["color"], "#FF0000");
+    assert_eq!(costos["polarity"], "negative");
+    assert_eq!(costos["guid"].as_str().unwrap().len(), 36);
+
+    // rename: human AND machine codes follow; the GUID stays
+    codifica(ws)
+        .args([
+            "codebook",
+            "rename",
+            "--question",
+            Q,
+            "integralidad",
+            "--id",
+            "vision_integral",
+        ])
+        .args(["--label", "Visión integral"])
+        .assert()
+        .success();
+    let cb = codebook_json(ws, Q);
+    assert_eq!(cb["codes"][0]["id"], "vision_integral");
+    assert_eq!(cb["codes"][0]["guid"].as_str().unwrap(), guid_before);
+    let answers = stored(ws, Q);
+    assert_eq!(answers[0].codes, ["vision_integral"]);
+    assert_eq!(
+        answers[0].machine.as_ref().unwrap().codes,
+        ["vision_integral"]
+    );
+    assert_eq!(answers[1].codes, ["vision_integral", "apropiacion_temas"]);
+    assert!(
+        answers
+            .iter()
+            .all(|a| !a.codes.contains(&"integralidad".to_string()))
+    );
+
+    // merge: codes follow, duplicates removed, machine codes too, source code gone
+    codifica(ws)
+        .args([
+            "codebook",
+            "merge",
+            "--question",
+            Q,
+            "apropiacion_temas",
+            "vision_integral",
+        ])
+        .assert()
+        .success();
+    let answers = stored(ws, Q);
+    assert_eq!(answers[1].codes, ["vision_integral"]);
+    assert_eq!(
+        answers[2].machine.as_ref().unwrap().codes,
+        ["vision_integral"]
+    );
+    assert_eq!(answers[3].codes, ["sin_contribucion"]);
+    let cb = codebook_json(ws, Q);
+    assert!(
+        cb["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "apropiacion_temas")
+    );
+    let coded = answers.iter().filter(|a| !a.codes.is_empty()).count();
+    assert_eq!(coded, 3, "no coded answer lost");
+
+    // The CSV export sees the same codes.
+    let csv = ws.join("out.csv");
+    codifica(ws)
+        .args(["export", "--format", "csv", "--question", Q, "--output"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1]["codes"], "vision_integral");
+    assert_eq!(rows[1]["code_labels"], "Visión integral");
+}
+
+#[test]
+fn bad_edits_are_refused_and_change_nothing() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let file = codebook_file(ws, Q);
+    let before = std::fs::read(&file).unwrap();
+    let answers_before = stored(ws, Q);
+
+    let e =
+        stderr_of(codifica(ws).args(["codebook", "rename", "--question", Q, "nope", "--id", "x"]));
+    assert!(e.contains("no code 'nope'"), "{e}");
+    let e = stderr_of(codifica(ws).args([
+        "codebook",
+        "rename",
+        "--question",
+        Q,
+        "integralidad",
+        "--id",
+        "sin_contribucion",
+    ]));
+    assert!(e.contains("already exists"), "{e}");
+    let e =
+        stderr_of(codifica(ws).args(["codebook", "merge", "--question", Q, "integralidad", "zz"]));
+    assert!(e.contains("no code 'zz'"), "{e}");
+    let e = stderr_of(codifica(ws).args([
+        "codebook",
+        "add",
+        "--question",
+        Q,
+        "integralidad",
+        "--label",
+        "Otra",
+    ]));
+    assert!(e.contains("already exists"), "{e}");
+    let e = stderr_of(codifica(ws).args([
+        "codebook",
+        "add",
+        "--question",
+        Q,
+        "bad id",
+        "--label",
+        "X",
+    ]));
+    assert!(e.contains("bad id"), "{e}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(stored(ws, Q), answers_before);
+
+    // Malformed TOML: the error names the line; edits refuse to run.
+    let broken = String::from_utf8(before.clone())
+        .unwrap()
+        .replacen("label = ", "label = = ", 1);
+    std::fs::write(&file, &broken).unwrap();
+    let line = broken
+        .lines()
+        .position(|l| l.contains("label = = "))
+        .unwrap()
+        + 1;
+    let e = stderr_of(codifica(ws).args(["codebook", "show", "--question", Q]));
+    assert!(e.contains(&format!("line {line}")), "{e}");
+    let e = stderr_of(codifica(ws).args([
+        "codebook",
+        "merge",
+        "--question",
+        Q,
+        "integralidad",
+        "sin_contribucion",
+    ]));
+    assert!(e.contains(&format!("line {line}")), "{e}");
+    assert_eq!(stored(ws, Q), answers_before);
+    // A duplicated id is located at its [[codes]] table.
+    let dup = String::from_utf8(before).unwrap().replacen(
+        "id = \"articulacion_dependencias\"",
+        "id = \"integralidad\"",
+        1,
+    );
+    std::fs::write(&file, &dup).unwrap();
+    // articulacion_dependencias is the second code: its [[codes]] header is the culprit's line.
+    let table = dup
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("[[codes]]"))
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    let e = stderr_of(codifica(ws).args(["codebook", "show", "--question", Q]));
+    assert!(
+        e.contains(&format!("line {table}")) && e.contains("twice"),
+        "{e}"
+    );
+}
+
+#[test]
+fn qdc_export_validates_and_round_trip_keeps_guids() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let qdc = ws.join("cb.qdc");
+    codifica(ws)
+        .args([
+            "codebook",
+            "export",
+            "--question",
+            Q,
+            "--format",
+            "qdc",
+            "--output",
+        ])
+        .arg(&qdc)
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(&qdc).unwrap();
+    assert!(
+        xml.contains("xmlns=\"urn:QDA-XML:codebook:1.0\"") && xml.contains("origin=\"codifica")
+    );
+    assert!(xml.contains("name=\"Polaridad: negativa\""));
+    if let Some((ok, msg)) = xmllint("Codebook.xsd", &qdc) {
+        assert!(ok, "{msg}");
+    }
+    let before = codebook_json(ws, Q);
+    codifica(ws)
+        .args(["codebook", "import", "--question", Q])
+        .arg(&qdc)
+        .assert()
+        .success();
+    assert_eq!(codebook_json(ws, Q), before, "round trip changes nothing");
+
+    // Into another workspace without the codebook's answers: GUIDs, labels, polarity kept.
+    let other = init();
+    let target = "fortalecimiento_capacidades";
+    codifica(other.path())
+        .args(["codebook", "import", "--question", target])
+        .arg(&qdc)
+        .assert()
+        .success();
+    let got = codebook_json(other.path(), target);
+    let guids = |v: &serde_json::Value| {
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["guid"].clone(), c["label"].clone(), c["polarity"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(guids(&got), guids(&before));
+}
+
+#[test]
+fn qdc_import_accepts_what_real_tools_write() {
+    let dir = init();
+    let ws = dir.path();
+    let q = "fortalecimiento_capacidades";
+
+    codifica(ws)
+        .args(["codebook", "import", "--question", q])
+        .arg(fixture("bom_empty_sets.qdc"))
+        .assert()
+        .success();
+    let cb = codebook_json(ws, q);
+    assert_eq!(cb["codes"].as_array().unwrap().len(), 2);
+    assert_eq!(cb["codes"][0]["label"], "Claridad en los procesos");
+    assert_eq!(
+        cb["codes"][0]["guid"],
+        "3d1c6a52-8d2b-4b6e-9a0f-0c7a1e5b2f01"
+    );
+
+    codifica(ws)
+        .args(["codebook", "import", "--question", q])
+        .arg(fixture("nested_accented.qdc"))
+        .assert()
+        .success();
+    let cb = codebook_json(ws, q);
+    let codes = cb["codes"].as_array().unwrap();
+    let by_label = |l: &str| {
+        codes
+            .iter()
+            .find(|c| c["label"] == l)
+            .unwrap_or_else(|| panic!("{l}: {cb}"))
+    };
+    let cat = by_label("Capacidades institucionales");
+    assert_eq!(cat["category"], true);
+    assert_eq!(cat["color"], "#FF0000");
+    assert_eq!(cat["guid"], "a1b2c3d4-0000-4000-8000-000000000001");
+    assert_eq!(cat["description"], "Categoría (no codificable) & sus hijos");
+    let gc = by_label("Gestión del conocimiento");
+    assert_eq!(gc["parent"], cat["id"]);
+    assert_eq!(gc["color"], "#00AA00");
+    let ap = by_label("Apropiación y compromiso");
+    assert_eq!(
+        by_label("Niñez y adolescencia — énfasis")["parent"],
+        ap["id"]
+    );
+    assert_eq!(by_label("Sin fortalecimiento")["polarity"], "negative");
+
+    codifica(ws)
+        .args(["codebook", "import", "--question", q])
+        .arg(fixture("crlf_no_decl.qdc"))
+        .assert()
+        .success();
+    let cb = codebook_json(ws, q);
+    assert_eq!(cb["codes"][0]["label"], "Claridad <procesos>");
+
+    // Export of the nested codebook still validates (categories, nesting).
+    codifica(ws)
+        .args(["codebook", "import", "--question", q])
+        .arg(fixture("nested_accented.qdc"))
+        .assert()
+        .success();
+    let out = ws.join("nested.qdc");
+    codifica(ws)
+        .args(["codebook", "export", "--question", q, "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("isCodable=\"false\""));
+    if let Some((ok, msg)) = xmllint("Codebook.xsd", &out) {
+        assert!(ok, "{msg}");
+    }
+}
+
+#[test]
+fn bad_qdc_files_are_rejected_with_lines_and_change_nothing() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let file = codebook_file(ws, Q);
+    let before = std::fs::read(&file).unwrap();
+    for (name, line, what) in [
+        ("duplicate_guid.qdc", 7, "twice"),
+        ("dangling_reference.qdc", 10, "no code"),
+        ("malformed.qdc", 6, "malformed"),
+    ] {
+        let e = stderr_of(
+            codifica(ws)
+                .args(["codebook", "import", "--question", Q])
+                .arg(fixture(name)),
+        );
+        assert!(
+            e.contains(&format!("line {line}")) && e.contains(what),
+            "{name}: {e}"
+        );
+        assert!(e.contains(name), "{e}");
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{name}");
+    }
+    // A valid codebook that drops codes answers use is refused too.
+    let e = stderr_of(
+        codifica(ws)
+            .args(["codebook", "import", "--question", Q])
+            .arg(fixture("bom_empty_sets.qdc")),
+    );
+    assert!(
+        e.contains("integralidad") && e.contains("nothing was changed"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn qdpx_project_validates_and_positions_are_code_points() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let qdpx = ws.join("p.qdpx");
+    codifica(ws)
+        .args(["export", "--format", "qdpx", "--output"])
+        .arg(&qdpx)
+        .assert()
+        .success();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+    let mut qde = String::new();
+    zip.by_name("project.qde")
+        .unwrap()
+        .read_to_string(&mut qde)
+        .unwrap();
+    assert!(qde.contains("origin=\"codifica") && qde.contains("<User "));
+    assert!(qde.contains("isCodable=\"false\""));
+    let qde_path = ws.join("project.qde");
+    std::fs::write(&qde_path, &qde).unwrap();
+    if let Some((ok, msg)) = xmllint("Project.xsd", &qde_path) {
+        assert!(ok, "{msg}");
+    }
+    // Every source file exists, has no BOM and no CR, and selections span it in code points.
+    let root = codifica::qda::dom::parse(&qde).unwrap();
+    let sources = root.child("Sources").unwrap();
+    let mut n = 0;
+    for s in sources.children_named("TextSource") {
+        let path = s
+            .attr("plainTextPath")
+            .unwrap()
+            .strip_prefix("internal://")
+            .unwrap();
+        let mut bytes = Vec::new();
+        zip.by_name(&format!("Sources/{path}"))
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        assert!(!bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&b'\r'));
+        let text = String::from_utf8(bytes).unwrap();
+        for sel in s.children_named("PlainTextSelection") {
+            assert_eq!(sel.attr("startPosition"), Some("0"));
+            assert_eq!(
+                sel.attr("endPosition").unwrap(),
+                text.chars().count().to_string()
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 4, "the rating has no text and is not a source");
+    let cases = root.child("Cases").unwrap().children_named("Case").count();
+    assert_eq!(cases, 4);
+    // Same workspace → byte-identical export.
+    let again = ws.join("q.qdpx");
+    codifica(ws)
+        .args(["export", "--format", "qdpx", "--output"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&qdpx).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}
+
+#[test]
+fn autocode_matches_stems_accents_and_phrases_and_scores_itself() {
+    let dir = init();
+    let ws = dir.path();
+    let q = "fortalecimiento_capacidades";
+    let g = |n: u32| format!("f0000000-0000-4000-8000-{n:012}");
+    let toml = format!(
+        "question = \"{q}\"\nmulti_label = false\n\n\
+         [[codes]]\nid = \"capacitacion\"\nguid = \"{}\"\nlabel = \"Capacitación\"\nseeds = [\"capacitación\", \"taller\"]\n\n\
+         [[codes]]\nid = \"ciclo\"\nguid = \"{}\"\nlabel = \"Ciclo\"\nseeds = [\"ciclo de la planeación\"]\n\n\
+         [[codes]]\nid = \"conexion\"\nguid = \"{}\"\nlabel = \"Conexión\"\nseeds = [\"conectividad\", \"internet\"]\n",
+        g(1),
+        g(2),
+        g(3)
+    );
+    std::fs::write(codebook_file(ws, q), toml).unwrap();
+    // Hand-computed: 1 → capacitacion (plural, no accent); 2 → ciclo (phrase with a different
+    // stop-word gap); 3 → none (a content word breaks the phrase); 4 → conexion (2 hits vs 1);
+    // 5 → capacitacion (tie 1–1, first in codebook order); 6 → non-answer.
+    let texts = [
+        ("05001", "Las CAPACITACIONES sirvieron", "capacitacion"),
+        ("05002", "Entendimos el ciclo de planeación", "ciclo"),
+        ("05003", "El ciclo completo de la planeación", "ciclo"),
+        (
+            "05004",
+            "Sin internet ni conectividad, un taller",
+            "conexion",
+        ),
+        ("05005", "Internet y un taller", "conexion"),
+        ("05006", "No sabe", ""),
+    ];
+    let answers = texts
+        .iter()
+        .map(|(e, t, c)| {
+            answer(
+                e,
+                "2024-05",
+                q,
+                t,
+                if c.is_empty() {
+                    &[]
+                } else {
+                    std::slice::from_ref(c)
+                },
+            )
+        })
+        .collect();
+    store_answers(ws, answers);
+    let out_csv = ws.join("auto.csv");
+    let out = codifica(ws)
+        .args([
+            "autocode",
+            "--question",
+            q,
+            "--store",
+            "--evaluate",
+            "--json",
+            "--output",
+        ])
+        .arg(&out_csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = csv_rows(&out_csv);
+    let got: Vec<&str> = rows.iter().map(|r| r["autocode"].as_str()).collect();
+    assert_eq!(
+        got,
+        ["capacitacion", "ciclo", "", "conexion", "capacitacion", ""]
+    );
+    assert_eq!(rows[3]["hits"], "capacitacion:1;conexion:2");
+    // Evaluation (5 human-coded real answers): correct 1, 2, 4 → accuracy 3/5.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let acc = v["autocode"]["accuracy"].as_f64().unwrap();
+    assert!((acc - 0.6).abs() < 1e-9, "{v}");
+    assert_eq!(v["autocode"]["n"], 5);
+    // Stored as machine codes; human codes untouched.
+    let stored = stored(ws, q);
+    let a4 = stored.iter().find(|a| a.entity_code == "05004").unwrap();
+    let m = a4.machine.as_ref().unwrap();
+    assert_eq!(
+        (m.codes.as_slice(), m.model.as_str()),
+        (&["conexion".to_string()][..], "autocode")
+    );
+    assert_eq!(a4.codes, ["conexion"]);
+    let a3 = stored.iter().find(|a| a.entity_code == "05003").unwrap();
+    assert_eq!(a3.codes, ["ciclo"]);
+    assert!(a3.machine.as_ref().unwrap().codes.is_empty());
+}
+
+#[test]
+fn spreadsheet_exports_neutralise_formulas() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let csv = ws.join("a.csv");
+    codifica(ws)
+        .args(["export", "--format", "csv", "--output"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("'=SUM(1,2) solo piden reportes"), "{text}");
+    assert!(text.contains("'+57 300"));
+    assert!(text.contains("'=cmd|"));
+    assert!(!text.contains(",=SUM"));
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 5);
+    let r3 = rows.iter().find(|r| r["entity_code"] == "05600").unwrap();
+    assert_eq!(r3["machine_codes"], "apropiacion_temas");
+    assert_eq!(r3["machine_confidence"], "0.800");
+    assert_eq!(r3["encuestador"], "'=cmd|' /C calc'!A0");
+
+    let xlsx = ws.join("a.xlsx");
+    codifica(ws)
+        .args([
+            "export", "--format", "xlsx", "--month", "2024-04", "--output",
+        ])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&xlsx).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let cells: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        cells.iter().any(|c| c == "'=SUM(1,2) solo piden reportes"),
+        "{cells:?}"
+    );
+    assert!(!cells.iter().any(|c| c.starts_with('=')));
+    assert_eq!(range.rows().count(), 3, "header + the two April answers");
+
+    let m = ws.join("m.csv");
+    codifica(ws)
+        .args([
+            "export",
+            "--format",
+            "matrix",
+            "--question",
+            Q,
+            "--by",
+            "entity",
+            "--output",
+        ])
+        .arg(&m)
+        .assert()
+        .success();
+    let rows = csv_rows(&m);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1]["apropiacion_temas"], "1");
+    assert_eq!(rows[1]["sin_contribucion"], "0");
+    let x = ws.join("x.csv");
+    codifica(ws)
+        .args([
+            "export", "--format", "crosstab", "--by", "region", "--codes", "human", "--output",
+        ])
+        .arg(&x)
+        .assert()
+        .success();
+    let rows = csv_rows(&x);
+    let integ = rows.iter().find(|r| r["code"] == "integralidad").unwrap();
+    assert_eq!(
+        (
+            integ["Eje Cafetero"].as_str(),
+            integ["Pacífico"].as_str(),
+            integ["total"].as_str()
+        ),
+        ("2", "0", "2")
+    );
+    let e = stderr_of(
+        codifica(ws)
+            .args(["export", "--format", "crosstab", "--output"])
+            .arg(&x),
+    );
+    assert!(e.contains("--by"), "{e}");
+}

@@ -1,0 +1,291 @@
+//! End-to-end tests of trends and flags on hand-computed synthetic fixtures
+//! (tests/fixtures/trends/cases.csv: every number below was worked out by hand from that file).
+
+#[path = "fixtures/trends/helpers.rs"]
+mod helpers;
+
+use assert_cmd::Command;
+use codifica::config::Config;
+use codifica::month::Month;
+use codifica::trends::{Codebooks, FlagKind, build_series, flags_for_month};
+use serde_json::Value;
+
+fn m(s: &str) -> Month {
+    Month::parse(s).unwrap()
+}
+
+fn codebooks() -> Codebooks {
+    let c = Config::monitoreo360();
+    c.coded_questions()
+        .filter_map(|q| codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb)))
+        .collect()
+}
+
+fn october() -> codifica::trends::FlagReport {
+    let c = Config::monitoreo360();
+    let series = build_series(&helpers::load("cases.csv"), &c);
+    flags_for_month(&series, &c, &codebooks(), m("2020-10"))
+}
+
+fn kinds(r: &codifica::trends::FlagReport, code: &str) -> Vec<FlagKind> {
+    r.flagged
+        .iter()
+        .find(|f| f.entity_code == code)
+        .map(|f| f.reasons.iter().map(|r| r.kind).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn october_order_and_severity_are_hand_computed() {
+    let r = october();
+    assert_eq!(r.interviewed, 9);
+    let order: Vec<(&str, f64)> = r.flagged.iter().map(|f| (f.entity_code.as_str(), f.severity)).collect();
+    // 10002: below (3 + 0.5) + drop (2 + 1.5) = 7.0
+    // 10004 and 10010: below (3 + 1.0) = 4.0 each → tie, broken by code
+    // 10006: decline (2 + 1.0) = 3.0; 10008: two negative answers (2 × 0.5) = 1.0
+    // 10007: topic drop (0.5 × 1.0) = 0.5
+    assert_eq!(
+        order,
+        [("10002", 7.0), ("10004", 4.0), ("10010", 4.0), ("10006", 3.0), ("10008", 1.0), ("10007", 0.5)]
+    );
+}
+
+#[test]
+fn gap_compares_with_previous_interview() {
+    let r = october();
+    let e = r.flagged.iter().find(|f| f.entity_code == "10002").unwrap();
+    let drop = e.reasons.iter().find(|x| x.kind == FlagKind::OverallDrop).unwrap();
+    assert_eq!(
+        drop.message,
+        "La calificación general bajó de 4,5 a 3,0 (−1,5) desde la entrevista de julio de 2020."
+    );
+    assert_eq!((drop.before, drop.after), (Some(4.5), Some(3.0)));
+    // No negative-coded answer: the interview's open answer explains it.
+    assert_eq!(drop.quotes, ["Nos ayudó poco con el plan de acción"]);
+}
+
+#[test]
+fn threshold_tie_region_change_and_improvement_are_not_flagged() {
+    let r = october();
+    for code in ["10003", "10005", "10009"] {
+        assert!(kinds(&r, code).is_empty(), "{code} must not be flagged");
+    }
+    assert_eq!(r.improved.len(), 1);
+    assert_eq!(r.improved[0].entity_code, "10009");
+    assert_eq!(r.improved[0].delta, 2.5);
+    assert_eq!(r.improved[0].previous_month, m("2020-08"));
+}
+
+#[test]
+fn missing_rating_breaks_comparison_but_threshold_applies() {
+    let r = october();
+    assert_eq!(kinds(&r, "10004"), [FlagKind::BelowThreshold]);
+    let c = Config::monitoreo360();
+    let series = build_series(&helpers::load("cases.csv"), &c);
+    let s = series.iter().find(|s| s.entity_code == "10004").unwrap();
+    assert_eq!(s.interviews[1].satisfied, None);
+    assert_eq!(s.interviews[2].change.as_ref().unwrap().overall, None);
+    // September: interviewed, no rating → not flagged.
+    let sep = flags_for_month(&series, &c, &codebooks(), m("2020-09"));
+    assert!(sep.flagged.iter().all(|f| f.entity_code != "10004"));
+}
+
+#[test]
+fn single_interview_can_be_below_threshold() {
+    let c = Config::monitoreo360();
+    let series = build_series(&helpers::load("cases.csv"), &c);
+    let sep = flags_for_month(&series, &c, &codebooks(), m("2020-09"));
+    let e = sep.flagged.iter().find(|f| f.entity_code == "10001").unwrap();
+    assert_eq!(e.reasons.len(), 1);
+    assert_eq!(e.reasons[0].kind, FlagKind::BelowThreshold);
+    assert_eq!(e.severity, 3.5);
+    assert_eq!(
+        e.reasons[0].message,
+        "La calificación general de septiembre de 2020 es 3,0, por debajo del umbral de satisfacción (3,5)."
+    );
+}
+
+#[test]
+fn three_declining_interviews_and_exact_topic_drop() {
+    let r = october();
+    assert_eq!(kinds(&r, "10006"), [FlagKind::ConsecutiveDecline]);
+    let e = r.flagged.iter().find(|f| f.entity_code == "10006").unwrap();
+    assert_eq!(
+        e.reasons[0].message,
+        "La calificación general bajó en cada una de sus últimas 3 entrevistas: 4,5 (agosto de 2020) → 4,0 (septiembre de 2020) → 3,5 (octubre de 2020)."
+    );
+    // Topic drop of exactly 1.0 is flagged (≥); 0.9 on plan indicativo is not.
+    assert_eq!(kinds(&r, "10007"), [FlagKind::TopicDrop]);
+    let t = &r.flagged.iter().find(|f| f.entity_code == "10007").unwrap().reasons[0];
+    assert_eq!(t.question.as_deref(), Some("calif_armonizacion"));
+    assert_eq!((t.before, t.after), (Some(4.5), Some(3.5)));
+    assert!(t.message.contains("«Armonización presupuestal» bajó de 4,5 a 3,5 (−1,0)"), "{}", t.message);
+}
+
+#[test]
+fn negative_codes_human_and_machine_with_quotes() {
+    let r = october();
+    assert_eq!(kinds(&r, "10008"), [FlagKind::NegativeCode]);
+    let n = &r.flagged.iter().find(|f| f.entity_code == "10008").unwrap().reasons[0];
+    assert!(n.message.starts_with("2 respuestas codificadas en categorías negativas (incluye códigos asignados por el modelo)"), "{}", n.message);
+    assert!(n.message.contains("«La asistencia llegó a destiempo» (Necesidades y debilidades)"), "{}", n.message);
+    assert!(n.message.contains("«Se percibe como seguimiento y no como asistencia»"), "{}", n.message);
+    assert_eq!(
+        n.quotes,
+        [
+            "Sentimos que es más seguimiento que acompañamiento",
+            "La asistencia llegó tarde, cuando ya habíamos aprobado el presupuesto"
+        ]
+    );
+}
+
+#[test]
+fn region_change_uses_latest_region() {
+    let c = Config::monitoreo360();
+    let series = build_series(&helpers::load("cases.csv"), &c);
+    let s = series.iter().find(|s| s.entity_code == "10005").unwrap();
+    assert_eq!(s.region, "Pacífico");
+    assert_eq!(s.regions, ["Caribe", "Pacífico"]);
+    assert!(s.region_changed());
+}
+
+#[test]
+fn cli_flags_json_and_text() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .args(["-w"])
+        .arg(dir.path())
+        .args(["flags", "--month", "2020-10", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flagged = v["flagged"].as_array().unwrap();
+    assert_eq!(flagged.len(), 6);
+    let first = &flagged[0];
+    assert_eq!(first["entity_code"], "10002");
+    assert_eq!(first["entity_name"], "Alcaldía Dos (sintética)");
+    assert_eq!(first["region"], "Caribe");
+    assert_eq!(first["department"], "Depto A");
+    assert_eq!(first["severity"], 7.0);
+    let reasons = first["reasons"].as_array().unwrap();
+    assert_eq!(reasons[0]["kind"], "below_threshold");
+    assert_eq!(reasons[1]["kind"], "overall_drop");
+    assert_eq!(reasons[1]["before"], 4.5);
+    assert_eq!(reasons[1]["after"], 3.0);
+    assert!(reasons[1]["quotes"].is_array());
+    assert_eq!(v["improved"][0]["entity_code"], "10009");
+
+    let text = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["flags", "--month", "2020-10"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&text.stdout);
+    assert!(s.contains("9 entities interviewed, 6 need priority attention"), "{s}");
+    assert!(s.contains("[topic_drop]"), "{s}");
+
+    // A month with no data.
+    let empty = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["flags", "--month", "2020-11", "--json"])
+        .output()
+        .unwrap();
+    assert!(empty.status.success());
+    let v: Value = serde_json::from_slice(&empty.stdout).unwrap();
+    assert_eq!(v["interviewed"], 0);
+    assert_eq!(v["flagged"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn cli_trends_entity() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["trends", "--entity", "10005"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("region changed across interviews: Caribe → Pacífico"), "{s}");
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["trends", "--entity", "10002", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let iv = &v[0]["interviews"][1];
+    assert_eq!(iv["month"], "2020-10");
+    assert_eq!(iv["change"]["previous_month"], "2020-07");
+    assert_eq!(iv["change"]["overall"]["delta"], -1.5);
+    assert_eq!(iv["satisfied"], false);
+    let missing = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["trends", "--entity", "99999"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn cli_sample_is_reproducible_and_includes_flagged() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let pop = dir.path().join("poblacion.csv");
+    let mut text = String::from("entity_code,entity_name,department,region\n");
+    for i in 1..=9 {
+        let region = if i <= 3 { "Caribe" } else if i <= 7 { "Pacífico" } else { "Llano" };
+        text.push_str(&format!("1000{i},Entidad {i},Depto,{region}\n"));
+    }
+    for i in 0..21 {
+        let region = ["Caribe", "Pacífico", "Llano"][i % 3];
+        text.push_str(&format!("3{i:04},Otra {i},Depto,{region}\n"));
+    }
+    std::fs::write(&pop, text).unwrap();
+    let run = |seed: &str, out: &str| {
+        let o = Command::cargo_bin("codifica")
+            .unwrap()
+            .arg("-w")
+            .arg(dir.path())
+            .args(["sample", "--month", "2020-11", "--size", "10", "--seed", seed, "--population"])
+            .arg(&pop)
+            .arg("--output")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(dir.path().join(out)).unwrap()
+    };
+    let a = run("5", "a.csv");
+    let b = run("5", "b.csv");
+    assert_eq!(a, b, "same seed, same sample");
+    assert_eq!(a.lines().count(), 11);
+    // Flagged in 2020-10 (the latest month before 2020-11): 10002, 10004, 10006, 10007, 10008
+    // (and 10010, which is not in this population).
+    for code in ["10002", "10004", "10006", "10007", "10008"] {
+        assert!(a.lines().any(|l| l.starts_with(code) && l.contains("priorizada")), "{code} missing:\n{a}");
+    }
+    // A bad population file is a located error.
+    std::fs::write(&pop, "entity_code,entity_name,department,region\n1,a,b,\n").unwrap();
+    let o = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["sample", "--month", "2020-11", "--size", "1", "--population"])
+        .arg(&pop)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("row 2, column 'region'"), "{err}");
+}
