@@ -53,6 +53,7 @@ fn parse() -> Result<Opts, String> {
             "--learner" => learner = val()?,
             "--beta" => beta = val()?.parse().map_err(|_| "bad --beta")?,
             "--c" => svc.c = val()?.parse().map_err(|e| format!("--c: {e}"))?,
+            "--tol" => svc.tol = val()?.parse().map_err(|e| format!("--tol: {e}"))?,
             "--alpha" => cnb.alpha = val()?.parse().map_err(|e| format!("--alpha: {e}"))?,
             "--weight" => {
                 svc.class_weight = if val()? == "uniform" {

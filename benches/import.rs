@@ -21,21 +21,70 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const WORDS: &[&str] = &[
-    "asistencia", "técnica", "planeación", "municipio", "presupuesto", "indicativo", "seguimiento",
-    "capacitación", "funcionarios", "secretaría", "articulación", "instrumentos", "territorial",
-    "conectividad", "internet", "rotación", "personal", "acompañamiento", "oportuna", "claridad",
-    "herramientas", "regalías", "proyectos", "metas", "recursos", "información", "reuniones",
-    "virtuales", "calidad", "plan", "desarrollo", "gestión", "apoyo", "falta", "mejorar",
+    "asistencia",
+    "técnica",
+    "planeación",
+    "municipio",
+    "presupuesto",
+    "indicativo",
+    "seguimiento",
+    "capacitación",
+    "funcionarios",
+    "secretaría",
+    "articulación",
+    "instrumentos",
+    "territorial",
+    "conectividad",
+    "internet",
+    "rotación",
+    "personal",
+    "acompañamiento",
+    "oportuna",
+    "claridad",
+    "herramientas",
+    "regalías",
+    "proyectos",
+    "metas",
+    "recursos",
+    "información",
+    "reuniones",
+    "virtuales",
+    "calidad",
+    "plan",
+    "desarrollo",
+    "gestión",
+    "apoyo",
+    "falta",
+    "mejorar",
 ];
-const REGIONS: &[&str] = &["Caribe", "Pacífico", "Eje Cafetero", "Centro Oriente", "Llano", "Centro Sur"];
-const OPEN: &[&str] = &["articulacion_instrumentos", "necesidades_debilidades", "fortalecimiento_capacidades"];
-const RATING: &[&str] = &["calificacion_general", "calif_plan_indicativo", "calif_armonizacion", "calif_seguimiento_pdt"];
+const REGIONS: &[&str] = &[
+    "Caribe",
+    "Pacífico",
+    "Eje Cafetero",
+    "Centro Oriente",
+    "Llano",
+    "Centro Sur",
+];
+const OPEN: &[&str] = &[
+    "articulacion_instrumentos",
+    "necesidades_debilidades",
+    "fortalecimiento_capacidades",
+];
+const RATING: &[&str] = &[
+    "calificacion_general",
+    "calif_plan_indicativo",
+    "calif_armonizacion",
+    "calif_seguimiento_pdt",
+];
 
 /// Writes `n` synthetic answers: entities × months × 7 questions, seeded.
 fn generate(path: &Path, n: usize, seed: u64) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "entity_code,entity_name,department,region,month,question,answer,rating,codes")?;
+    writeln!(
+        out,
+        "entity_code,entity_name,department,region,month,question,answer,rating,codes"
+    )?;
     let per_interview = OPEN.len() + RATING.len();
     let interviews = n.div_ceil(per_interview);
     let entities = 1100usize;
@@ -54,10 +103,16 @@ fn generate(path: &Path, n: usize, seed: u64) -> std::io::Result<()> {
                 (String::new(), format!("{}", rng.gen_range(1..=5)))
             } else {
                 let len = rng.gen_range(6..30);
-                let words: Vec<&str> = (0..len).map(|_| WORDS[rng.gen_range(0..WORDS.len())]).collect();
+                let words: Vec<&str> = (0..len)
+                    .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+                    .collect();
                 (format!("\"{}\"", words.join(" ")), String::new())
             };
-            writeln!(out, "{code},Municipio {e},Departamento {},{region},{month},{q},{answer},{rating},", e % 32)?;
+            writeln!(
+                out,
+                "{code},Municipio {e},Departamento {},{region},{month},{q},{answer},{rating},",
+                e % 32
+            )?;
             written += 1;
         }
     }
@@ -84,9 +139,15 @@ fn main() {
     let csv = dir.path().join("synthetic.csv");
     let t = Instant::now();
     generate(&csv, n, 360).expect("write the synthetic CSV");
-    let mb = std::fs::metadata(&csv).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
-    println!("synthetic CSV: {n} answers, {mb:.1} MB, written in {:.1} s", t.elapsed().as_secs_f64());
-    let ws = Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false).expect("workspace");
+    let mb = std::fs::metadata(&csv)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
+    println!(
+        "synthetic CSV: {n} answers, {mb:.1} MB, written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let ws = Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false)
+        .expect("workspace");
     println!("| stage | answers | seconds | answers/s | peak RSS (MB) |");
     println!("|---|---|---|---|---|");
     let stage = |name: &str, opts: &ImportOptions| {
@@ -95,10 +156,21 @@ fn main() {
         let s = t.elapsed().as_secs_f64();
         println!(
             "| {name} (added {}, replaced {}, unchanged {}) | {} | {s:.1} | {:.0} | {:.0} |",
-            r.added, r.replaced, r.unchanged, r.answers, r.answers as f64 / s, peak_rss_mb()
+            r.added,
+            r.replaced,
+            r.unchanged,
+            r.answers,
+            r.answers as f64 / s,
+            peak_rss_mb()
         );
     };
-    stage("dry run, empty index", &ImportOptions { dry_run: true, ..Default::default() });
+    stage(
+        "dry run, empty index",
+        &ImportOptions {
+            dry_run: true,
+            ..Default::default()
+        },
+    );
     stage("import", &ImportOptions::default());
     stage("re-import", &ImportOptions::default());
 }

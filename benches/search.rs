@@ -135,7 +135,7 @@ fn main() {
     };
     let coded = Filters {
         coded: Some(true),
-        codes: vec!["conectividad".into()],
+        codes: vec!["brecha_conectividad".into()],
         ..Filters::default()
     };
     let all = CountBy::ALL;

@@ -350,6 +350,16 @@ mod tests {
     }
 
     #[test]
+    fn every_default_seed_can_match() {
+        let mut an = Analyzer::default();
+        for (q, _) in crate::codebook::DEFAULTS {
+            let cb = Codebook::default_for(q).unwrap();
+            let lx = Lexicon::new(&cb, &mut an).unwrap();
+            assert!(lx.warnings.is_empty(), "{q}: {:?}", lx.warnings);
+        }
+    }
+
+    #[test]
     fn evaluation_uses_model_metrics() {
         let mut an = Analyzer::default();
         let book = cb(false);

@@ -167,7 +167,7 @@ impl Config {
             if !seen.insert(q.id.as_str()) {
                 return Err(format!("question id '{}' appears twice", q.id));
             }
-            if !(q.scale[0] < q.scale[1]) || !q.scale.iter().all(|v| v.is_finite()) {
+            if q.scale[0] >= q.scale[1] || !q.scale.iter().all(|v| v.is_finite()) {
                 return Err(format!("question '{}': scale must be [min, max] with min < max", q.id));
             }
         }

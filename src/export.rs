@@ -412,7 +412,7 @@ mod tests {
         assert_eq!((m.rows[0][ci].as_str(), m.rows[1][cs].as_str()), ("1", "1"));
         let e = matrix(&answers, &books(), CodeSource::Human, true);
         assert_eq!(e.rows.len(), 2);
-        assert_eq!(e.rows[0][4 + 0], "1");
+        assert_eq!(e.rows[0][4], "1");
         let cell = |t: &Table, code: &str, col: &str| {
             let r = t.rows.iter().find(|r| r[1] == code).unwrap();
             r[t.headers.iter().position(|h| h == col).unwrap()].clone()

@@ -18,11 +18,26 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    make_readable(tmp.as_file(), path)?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// Temporary files are created private (0600); the files codifica writes are documents for a
+/// team, so they get the usual 0644 (subject to the umask of the folder's owner).
+#[cfg(unix)]
+fn make_readable(file: &std::fs::File, path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| Error::io(path, e))
+}
+
+#[cfg(not(unix))]
+fn make_readable(_file: &std::fs::File, _path: &Path) -> Result<()> {
     Ok(())
 }
 

@@ -51,7 +51,7 @@ impl Month {
             return Some(m);
         }
         let parts: Vec<&str> = t
-            .split(|c: char| c == '-' || c == '/' || c == ' ' || c == '.')
+            .split(['-', '/', ' ', '.'])
             .filter(|p| !p.is_empty() && *p != "de" && *p != "del")
             .collect();
         match parts.as_slice() {

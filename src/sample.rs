@@ -190,7 +190,7 @@ pub fn quotas(counts: &BTreeMap<String, usize>, size: usize) -> BTreeMap<String,
     }
     let given: usize = q.values().sum();
     // Larger remainder first; equal remainders: alphabetical (stable sort keeps map order).
-    rema.sort_by(|a, b| b.0.cmp(&a.0));
+    rema.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (_, r) in rema.into_iter().take(size.saturating_sub(given)) {
         if let Some(v) = q.get_mut(r) {
             *v += 1;

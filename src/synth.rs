@@ -257,7 +257,7 @@ const ROLES: [&str; 7] = [
 impl<'a> Interview<'a> {
     fn new(e: &'a SynthEntity, month: Month, index: u64, rng: &mut ChaCha8Rng) -> Interview<'a> {
         let years = index as f64 / 12.0;
-        let level = (e.base + e.slope * years.min(4.0) + rng.gen_range(-0.6..0.6)).clamp(1.0, 5.0);
+        let level = (e.base + e.slope * years.min(4.0) + rng.gen_range(-0.3..0.3)).clamp(1.0, 5.0);
         Interview {
             e,
             month,
@@ -273,7 +273,7 @@ impl<'a> Interview<'a> {
                 let r = if q == 0 {
                     self.overall
                 } else {
-                    (self.overall + rng.gen_range(-0.8..0.8)).clamp(1.0, 5.0)
+                    (self.overall + rng.gen_range(-0.4..0.4)).clamp(1.0, 5.0)
                 };
                 (RATINGS[q], String::new(), format_rating(r, rng), String::new())
             }

@@ -438,41 +438,48 @@ const XLSX_HEADER: [&str; 9] = [
 /// A canonical workbook as an analyst keeps it: entity codes typed as text, the month typed as
 /// an Excel date (shown "jul-20"), a rating typed "4,5" as text, another as a number.
 fn canonical_workbook() -> Vec<u8> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let date = Format::new().set_num_format("mmm-yy");
-    let ok = (|| -> Result<(), rust_xlsxwriter::XlsxError> {
-        for (c, h) in XLSX_HEADER.iter().enumerate() {
-            ws.write_string(0, c as u16, *h)?;
-        }
-        let rows: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
-            ("05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia", "calificacion_general", "", "4,5"),
-            ("05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia", "articulacion_instrumentos", "Sí, nos ayudó a articular el plan.", ""),
-            ("76001", "Alcaldía de Cali", "Valle del Cauca", "Pacífico", "calificacion_general", "", "3"),
-        ];
-        for (i, r) in rows.iter().enumerate() {
-            let row = i as u32 + 1;
-            ws.write_string(row, 0, r.0)?;
-            ws.write_string(row, 1, r.1)?;
-            ws.write_string(row, 2, r.2)?;
-            ws.write_string(row, 3, r.3)?;
-            ws.write_datetime_with_format(row, 4, ExcelDateTime::from_ymd(2020, 7, 1)?, &date)?;
-            ws.write_string(row, 5, r.4)?;
-            ws.write_string(row, 6, r.5)?;
-            if r.6 == "3" {
-                ws.write_number(row, 7, 3.0)?;
-            } else {
-                ws.write_string(row, 7, r.6)?;
-            }
-            if r.4 == "articulacion_instrumentos" {
-                ws.write_string(row, 8, "integralidad")?;
-            }
-        }
-        Ok(())
-    })();
-    ok.expect("workbook cells");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    fill_canonical_sheet(wb.add_worksheet()).expect("workbook cells");
     wb.save_to_buffer().expect("workbook saves")
+}
+
+type SheetRow<'a> = [&'a str; 7];
+
+fn fill_canonical_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let date = Format::new().set_num_format("mmm-yy");
+    for (c, h) in XLSX_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    let med = ["05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia"];
+    let cali = ["76001", "Alcaldía de Cali", "Valle del Cauca", "Pacífico"];
+    let rows: [(SheetRow<'_>, &str); 3] = [
+        ([med[0], med[1], med[2], med[3], "calificacion_general", "", "4,5"], ""),
+        (
+            [med[0], med[1], med[2], med[3], "articulacion_instrumentos", "Sí, nos ayudó a articular el plan.", ""],
+            "integralidad",
+        ),
+        ([cali[0], cali[1], cali[2], cali[3], "calificacion_general", "", "3"], ""),
+    ];
+    for (i, (r, codes)) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, v) in r[..4].iter().enumerate() {
+            ws.write_string(row, c as u16, *v)?;
+        }
+        ws.write_datetime_with_format(row, 4, ExcelDateTime::from_ymd(2020, 7, 1)?, &date)?;
+        ws.write_string(row, 5, r[4])?;
+        ws.write_string(row, 6, r[5])?;
+        match r[6] {
+            "3" => ws.write_number(row, 7, 3.0)?,
+            other => ws.write_string(row, 7, other)?,
+        };
+        if !codes.is_empty() {
+            ws.write_string(row, 8, *codes)?;
+        }
+    }
+    Ok(())
 }
 
 #[test]

@@ -99,6 +99,17 @@ fn kill_after(ws: &Path, args: &[&str], after: Duration) -> bool {
     running
 }
 
+/// Files in `ws`'s index that `base`'s index does not have: segments written by a killed writer
+/// before its commit (evidence that the kill landed in the write phase).
+fn new_index_files(base: &Path, ws: &Path) -> usize {
+    let names = |p: &Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(p.join("index"))
+            .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    };
+    names(ws).difference(&names(base)).count()
+}
+
 fn timed(ws: &Path, args: &[&str]) -> Duration {
     let t = Instant::now();
     ok(ws, args);
@@ -160,6 +171,10 @@ fn import_killed_midway_keeps_previous_contents() {
         let ws = tmp.path().join(format!("kill{i}"));
         copy_dir(&base, &ws);
         let running = kill_after(&ws, &["import", big_s], t.mul_f64(frac));
+        eprintln!(
+            "import killed at {frac} of {t:?} (running: {running}): {} uncommitted index files left",
+            new_index_files(&base, &ws)
+        );
         let now = status(&ws);
         if running {
             midway += 1;

@@ -11,12 +11,16 @@ use codifica::store::{AnswerFilter, Store};
 use codifica::workspace::Workspace;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
 }
 
 fn codifica(ws: &Path) -> Command {
     let mut c = Command::cargo_bin("codifica").unwrap();
-    c.arg("--workspace").arg(ws).env_remove("CODIFICA_WORKSPACE");
+    c.arg("--workspace")
+        .arg(ws)
+        .env_remove("CODIFICA_WORKSPACE");
     c
 }
 
@@ -35,7 +39,12 @@ struct Run {
 }
 
 fn import(ws: &Path, file: &Path, extra: &[&str]) -> Run {
-    let out = codifica(ws).arg("import").arg(file).args(extra).output().unwrap();
+    let out = codifica(ws)
+        .arg("import")
+        .arg(file)
+        .args(extra)
+        .output()
+        .unwrap();
     Run {
         ok: out.status.success(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -45,14 +54,21 @@ fn import(ws: &Path, file: &Path, extra: &[&str]) -> Run {
 
 fn status_answers(ws: &Path) -> u64 {
     let out = codifica(ws).args(["status", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["answers"].as_u64().unwrap()
 }
 
 fn answers(ws: &Path) -> Vec<Answer> {
     let ws = Workspace::open(ws).unwrap();
-    Store::open(&ws).unwrap().answers(&AnswerFilter::default()).unwrap()
+    Store::open(&ws)
+        .unwrap()
+        .answers(&AnswerFilter::default())
+        .unwrap()
 }
 
 fn json(run: &Run) -> serde_json::Value {
@@ -66,16 +82,33 @@ fn import_then_reimport_is_idempotent_and_changes_are_replaced() {
     let good = fixture("good.csv");
     let r = import(&ws, &good, &[]);
     assert!(r.ok, "{}", r.stderr);
-    assert!(r.stdout.contains("added 5, replaced 0, unchanged 0"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("added 5, replaced 0, unchanged 0"),
+        "{}",
+        r.stdout
+    );
     let r = import(&ws, &good, &[]);
-    assert!(r.stdout.contains("added 0, replaced 0, unchanged 5"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("added 0, replaced 0, unchanged 5"),
+        "{}",
+        r.stdout
+    );
     // One rating changed, one row added: 1 replaced, 1 added, never duplicated.
-    let text = std::fs::read_to_string(&good).unwrap().replace(",,4,", ",,3,")
+    let text = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace(",,4,", ",,3,")
         + "11001,Bogotá,Bogotá D.C.,Centro Oriente,2020-07,calificacion_general,,5,\n";
     let changed = dir.path().join("changed.csv");
     std::fs::write(&changed, text).unwrap();
     let v = json(&import(&ws, &changed, &["--json"]));
-    assert_eq!((v["added"].as_u64(), v["replaced"].as_u64(), v["unchanged"].as_u64()), (Some(1), Some(1), Some(4)));
+    assert_eq!(
+        (
+            v["added"].as_u64(),
+            v["replaced"].as_u64(),
+            v["unchanged"].as_u64()
+        ),
+        (Some(1), Some(1), Some(4))
+    );
     assert_eq!(v["rows"].as_u64(), Some(6));
     assert_eq!(v["months"], serde_json::json!(["2020-07"]));
     assert_eq!(status_answers(&ws), 6);
@@ -90,8 +123,14 @@ fn encodings_and_delimiters_give_the_same_answers() {
         answers(&ws)
     };
     let utf8 = read("good.csv");
-    assert!(utf8.iter().any(|a| a.entity_name == "Medellín" && a.department == "Antioquia"));
-    assert!(utf8.iter().any(|a| a.text == "Sí, la asistencia articuló el plan con el presupuesto"));
+    assert!(
+        utf8.iter()
+            .any(|a| a.entity_name == "Medellín" && a.department == "Antioquia")
+    );
+    assert!(
+        utf8.iter()
+            .any(|a| a.text == "Sí, la asistencia articuló el plan con el presupuesto")
+    );
     assert_eq!(read("good_win1252_semicolon.csv"), utf8);
     assert_eq!(read("good_bom_semicolon.csv"), utf8);
     let demand = utf8.iter().find(|a| a.question == "demanda_temas").unwrap();
@@ -101,22 +140,44 @@ fn encodings_and_delimiters_give_the_same_answers() {
 #[test]
 fn lenient_values_leading_zeros_and_review_exports() {
     let (_dir, ws) = workspace();
-    for f in ["comma_decimal.csv", "lenient_months.csv", "leading_zeros.csv", "review_export.csv"] {
+    for f in [
+        "comma_decimal.csv",
+        "lenient_months.csv",
+        "leading_zeros.csv",
+        "review_export.csv",
+    ] {
         let r = import(&ws, &fixture(f), &[]);
         assert!(r.ok, "{f}: {}", r.stderr);
     }
     let all = answers(&ws);
     let medellin_july = all
         .iter()
-        .find(|a| a.entity_code == "05001" && a.month.to_string() == "2020-07" && a.question == "calificacion_general")
+        .find(|a| {
+            a.entity_code == "05001"
+                && a.month.to_string() == "2020-07"
+                && a.question == "calificacion_general"
+        })
         .unwrap();
     // leading_zeros.csv came last among the ratings and replaced comma_decimal's 4.5 with 4.
     assert_eq!(medellin_july.rating, Some(4.0));
-    assert!(all.iter().any(|a| a.entity_code == "5001"), "5001 and 05001 are different entities");
-    assert!(all.iter().any(|a| a.month.to_string() == "2020-08"), "2020/8 is accepted");
-    let reviewed = all.iter().find(|a| a.question == "articulacion_instrumentos").unwrap();
+    assert!(
+        all.iter().any(|a| a.entity_code == "5001"),
+        "5001 and 05001 are different entities"
+    );
+    assert!(
+        all.iter().any(|a| a.month.to_string() == "2020-08"),
+        "2020/8 is accepted"
+    );
+    let reviewed = all
+        .iter()
+        .find(|a| a.question == "articulacion_instrumentos")
+        .unwrap();
     assert_eq!(reviewed.codes, ["integralidad"]);
-    assert!(reviewed.attributes.is_empty(), "review columns are ignored: {:?}", reviewed.attributes);
+    assert!(
+        reviewed.attributes.is_empty(),
+        "review columns are ignored: {:?}",
+        reviewed.attributes
+    );
     let (_dir2, ws2) = workspace();
     assert!(import(&ws2, &fixture("comma_decimal.csv"), &[]).ok);
     assert_eq!(answers(&ws2)[0].rating, Some(4.5));
@@ -128,7 +189,9 @@ fn lenient_values_leading_zeros_and_review_exports() {
 fn bad_inputs_are_refused_and_nothing_is_written() {
     let (dir, ws) = workspace();
     let big = dir.path().join("bad_10mb_cell.csv");
-    let mut text = String::from("entity_code,entity_name,department,region,month,question,answer,rating,codes\n");
+    let mut text = String::from(
+        "entity_code,entity_name,department,region,month,question,answer,rating,codes\n",
+    );
     text.push_str("05001,Medellín,Antioquia,Eje Cafetero,2020-07,articulacion_instrumentos,");
     text.push_str(&"a".repeat(10 * 1024 * 1024));
     text.push_str(",,\n");
@@ -144,19 +207,79 @@ fn bad_inputs_are_refused_and_nothing_is_written() {
 
     // (file, row, column, words of the message)
     let cases: Vec<(PathBuf, Option<&str>, Option<&str>, &str)> = vec![
-        (fixture("bad_rating_word.csv"), Some("row 3"), Some("'rating'"), "not a number"),
-        (fixture("bad_rating_scale.csv"), Some("row 3"), Some("'rating'"), "off the scale"),
-        (fixture("bad_rating_on_open.csv"), Some("row 3"), Some("'rating'"), "not a rating question"),
-        (fixture("bad_month.csv"), Some("row 3"), Some("'month'"), "not a month"),
-        (fixture("bad_unknown_question.csv"), Some("row 3"), Some("'question'"), "unknown question"),
-        (fixture("bad_empty_entity.csv"), Some("row 3"), Some("'entity_code'"), "empty"),
+        (
+            fixture("bad_rating_word.csv"),
+            Some("row 3"),
+            Some("'rating'"),
+            "not a number",
+        ),
+        (
+            fixture("bad_rating_scale.csv"),
+            Some("row 3"),
+            Some("'rating'"),
+            "off the scale",
+        ),
+        (
+            fixture("bad_rating_on_open.csv"),
+            Some("row 3"),
+            Some("'rating'"),
+            "not a rating question",
+        ),
+        (
+            fixture("bad_month.csv"),
+            Some("row 3"),
+            Some("'month'"),
+            "not a month",
+        ),
+        (
+            fixture("bad_unknown_question.csv"),
+            Some("row 3"),
+            Some("'question'"),
+            "unknown question",
+        ),
+        (
+            fixture("bad_empty_entity.csv"),
+            Some("row 3"),
+            Some("'entity_code'"),
+            "empty",
+        ),
         (fixture("bad_duplicate.csv"), Some("row 3"), None, "row 2"),
-        (fixture("bad_unknown_code.csv"), Some("row 3"), Some("'codes'"), "codigo_inexistente"),
-        (fixture("bad_missing_column.csv"), Some("row 1"), Some("'region'"), "missing column"),
-        (fixture("bad_nul.csv"), Some("row 3"), Some("'entity_name'"), "NUL"),
-        (fixture("bad_open_quote.csv"), Some("row 3"), Some("'answer'"), "never closed"),
-        (fixture("bad_mixed_delimiters.csv"), Some("row 3"), Some("'entity_name'"), "delimiter"),
-        (fixture("bad_mixed_encoding.csv"), Some("line 3"), None, "encodings"),
+        (
+            fixture("bad_unknown_code.csv"),
+            Some("row 3"),
+            Some("'codes'"),
+            "codigo_inexistente",
+        ),
+        (
+            fixture("bad_missing_column.csv"),
+            Some("row 1"),
+            Some("'region'"),
+            "missing column",
+        ),
+        (
+            fixture("bad_nul.csv"),
+            Some("row 3"),
+            Some("'entity_name'"),
+            "NUL",
+        ),
+        (
+            fixture("bad_open_quote.csv"),
+            Some("row 3"),
+            Some("'answer'"),
+            "never closed",
+        ),
+        (
+            fixture("bad_mixed_delimiters.csv"),
+            Some("row 3"),
+            Some("'entity_name'"),
+            "delimiter",
+        ),
+        (
+            fixture("bad_mixed_encoding.csv"),
+            Some("line 3"),
+            None,
+            "encodings",
+        ),
         (fixture("bad_header_only.csv"), None, None, "no data rows"),
         (fixture("bad_empty.csv"), None, None, "empty"),
         (fixture("bad_pdf_renamed.xlsx"), None, None, "PDF"),
@@ -168,7 +291,10 @@ fn bad_inputs_are_refused_and_nothing_is_written() {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         assert!(!r.ok, "{name} was accepted: {}", r.stdout);
         let err = &r.stderr;
-        assert!(err.contains(&name), "{name}: the error names the file: {err}");
+        assert!(
+            err.contains(&name),
+            "{name}: the error names the file: {err}"
+        );
         assert!(err.contains(words), "{name}: expected '{words}' in: {err}");
         if let Some(row) = row {
             assert!(err.contains(row), "{name}: expected {row} in: {err}");
@@ -195,7 +321,11 @@ fn all_problems_are_listed_not_just_the_first() {
     .unwrap();
     let r = import(&ws, &f, &[]);
     assert!(!r.ok);
-    assert!(r.stderr.contains("3 problems found, nothing was written"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("3 problems found, nothing was written"),
+        "{}",
+        r.stderr
+    );
     for row in ["row 2", "row 3", "row 4"] {
         assert!(r.stderr.contains(row), "{row}: {}", r.stderr);
     }
@@ -206,7 +336,11 @@ fn dry_run_writes_nothing() {
     let (_dir, ws) = workspace();
     let r = import(&ws, &fixture("good.csv"), &["--dry-run"]);
     assert!(r.ok, "{}", r.stderr);
-    assert!(r.stdout.contains("nothing written") && r.stdout.contains("added 5"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("nothing written") && r.stdout.contains("added 5"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(status_answers(&ws), 0);
 }
 
@@ -217,16 +351,27 @@ fn new_questions_are_added_as_open_questions() {
     let r = import(&ws, &file, &["--new-questions", "--dry-run"]);
     assert!(r.ok, "{}", r.stderr);
     let config = std::fs::read_to_string(ws.join("codifica.toml")).unwrap();
-    assert!(!config.contains("pregunta_rara"), "a dry run leaves the config alone");
+    assert!(
+        !config.contains("pregunta_rara"),
+        "a dry run leaves the config alone"
+    );
     let r = import(&ws, &file, &["--new-questions"]);
     assert!(r.ok, "{}", r.stderr);
     let opened = Workspace::open(&ws).unwrap();
-    let q = opened.config().question("pregunta_rara").expect("question added");
+    let q = opened
+        .config()
+        .question("pregunta_rara")
+        .expect("question added");
     assert!(q.is_coded());
     assert_eq!(status_answers(&ws), 2);
     // Now known: a plain import of the same file is all unchanged.
     let r = import(&ws, &file, &[]);
-    assert!(r.stdout.contains("added 0, replaced 0, unchanged 2"), "{} {}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("added 0, replaced 0, unchanged 2"),
+        "{} {}",
+        r.stdout,
+        r.stderr
+    );
 }
 
 #[test]
@@ -239,14 +384,33 @@ fn wide_csv_through_a_mapping() {
     std::fs::write(&config, text).unwrap();
     let r = import(&ws, &fixture("wide.csv"), &["--mapping", "nope"]);
     assert!(!r.ok && r.stderr.contains("encuesta_ancha"), "{}", r.stderr);
-    let v = json(&import(&ws, &fixture("wide.csv"), &["--mapping", "encuesta_ancha", "--json"]));
-    assert_eq!((v["rows"].as_u64(), v["answers"].as_u64()), (Some(2), Some(3)));
+    let v = json(&import(
+        &ws,
+        &fixture("wide.csv"),
+        &["--mapping", "encuesta_ancha", "--json"],
+    ));
+    assert_eq!(
+        (v["rows"].as_u64(), v["answers"].as_u64()),
+        (Some(2), Some(3))
+    );
     let all = answers(&ws);
-    let rating = all.iter().find(|a| a.entity_code == "05001" && a.question == "calificacion_general").unwrap();
+    let rating = all
+        .iter()
+        .find(|a| a.entity_code == "05001" && a.question == "calificacion_general")
+        .unwrap();
     assert_eq!(rating.rating, Some(4.5));
     assert_eq!(rating.attributes["Encuestador"], "Ana");
-    let open = all.iter().find(|a| a.question == "articulacion_instrumentos").unwrap();
-    assert_eq!((open.text.as_str(), open.codes.as_slice()), ("Articula el plan indicativo", &["integralidad".to_string()][..]));
+    let open = all
+        .iter()
+        .find(|a| a.question == "articulacion_instrumentos")
+        .unwrap();
+    assert_eq!(
+        (open.text.as_str(), open.codes.as_slice()),
+        (
+            "Articula el plan indicativo",
+            &["integralidad".to_string()][..]
+        )
+    );
     assert_eq!(open.month.to_string(), "2020-07");
 }
 
@@ -256,11 +420,28 @@ fn xlsx_canonical_keeps_text_codes_and_integer_ratings() {
     let path = dir.path().join("mes.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let sheet = wb.add_worksheet();
-    let header = ["entity_code", "entity_name", "department", "region", "month", "question", "answer", "rating"];
+    let header = [
+        "entity_code",
+        "entity_name",
+        "department",
+        "region",
+        "month",
+        "question",
+        "answer",
+        "rating",
+    ];
     for (i, h) in header.iter().enumerate() {
         sheet.write_string(0, i as u16, *h).unwrap();
     }
-    let row = ["05001", "Medellín", "Antioquia", "Eje Cafetero", "2020-07", "calificacion_general", ""];
+    let row = [
+        "05001",
+        "Medellín",
+        "Antioquia",
+        "Eje Cafetero",
+        "2020-07",
+        "calificacion_general",
+        "",
+    ];
     for (i, v) in row.iter().enumerate() {
         sheet.write_string(1, i as u16, *v).unwrap();
     }
@@ -303,7 +484,12 @@ fn cabildos_workbook_through_the_documented_mapping() {
     assert_eq!(v["months"], serde_json::json!(["2016-07"]));
     assert_eq!(
         v["questions"],
-        serde_json::json!(["deberes_responsabilidades", "derechos", "instituciones", "valores_principios"])
+        serde_json::json!([
+            "deberes_responsabilidades",
+            "derechos",
+            "instituciones",
+            "valores_principios"
+        ])
     );
     let ws = Workspace::open(&ws).unwrap();
     let store = Store::open(&ws).unwrap();
@@ -314,6 +500,10 @@ fn cabildos_workbook_through_the_documented_mapping() {
     };
     let arica = store.answers(&filter).unwrap();
     assert!(!arica.is_empty());
-    assert!(arica.iter().all(|a| a.region == "Arica y Parinacota" && a.department == "Arica"));
+    assert!(
+        arica
+            .iter()
+            .all(|a| a.region == "Arica y Parinacota" && a.department == "Arica")
+    );
     assert!(arica.iter().any(|a| a.codes == ["Democracia"]));
 }

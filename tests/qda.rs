@@ -352,6 +352,31 @@ fn bad_edits_are_refused_and_change_nothing() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
     assert_eq!(stored(ws, Q), answers_before);
 
+    // Renaming onto a code that answers carry but the codebook lacks would merge them silently.
+    store_answers(
+        ws,
+        vec![answer(
+            "05700",
+            "2024-05",
+            Q,
+            "Otra respuesta",
+            &["fantasma"],
+        )],
+    );
+    let answers_before = stored(ws, Q);
+    let e = stderr_of(codifica(ws).args([
+        "codebook",
+        "rename",
+        "--question",
+        Q,
+        "integralidad",
+        "--id",
+        "fantasma",
+    ]));
+    assert!(e.contains("already carry code 'fantasma'"), "{e}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(stored(ws, Q), answers_before);
+
     // Malformed TOML: the error names the line; edits refuse to run.
     let broken = String::from_utf8(before.clone())
         .unwrap()
@@ -431,6 +456,29 @@ fn qdc_export_validates_and_round_trip_keeps_guids() {
         .assert()
         .success();
     assert_eq!(codebook_json(ws, Q), before, "round trip changes nothing");
+
+    // Another tool relabelled a code: same GUID → same id, new label, answers untouched.
+    let relabelled = xml.replace(
+        "name=\"Comprensión de la integralidad del proceso\"",
+        "name=\"Integralidad (editado en otra herramienta)\"",
+    );
+    assert_ne!(relabelled, xml);
+    let edited = ws.join("edited.qdc");
+    std::fs::write(&edited, relabelled).unwrap();
+    let answers_before = stored(ws, Q);
+    codifica(ws)
+        .args(["codebook", "import", "--question", Q])
+        .arg(&edited)
+        .assert()
+        .success();
+    let cb = codebook_json(ws, Q);
+    assert_eq!(cb["codes"][0]["id"], "integralidad");
+    assert_eq!(
+        cb["codes"][0]["label"],
+        "Integralidad (editado en otra herramienta)"
+    );
+    assert_eq!(cb["codes"][0]["seeds"], before["codes"][0]["seeds"]);
+    assert_eq!(stored(ws, Q), answers_before);
 
     // Into another workspace without the codebook's answers: GUIDs, labels, polarity kept.
     let other = init();

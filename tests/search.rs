@@ -56,13 +56,13 @@ const MACHINE: &[(&str, &str, &str, &[&str])] = &[
         "73001",
         "2020-07",
         "fortalecimiento_capacidades",
-        &["capacitacion"],
+        &["sin_fortalecimiento"],
     ),
     (
         "15001",
         "2020-07",
         "necesidades_debilidades",
-        &["vias", "infraestructura"],
+        &["brecha_conectividad", "herramientas_contexto"],
     ),
 ];
 
@@ -339,29 +339,29 @@ fn filters_narrow() {
         ),
         (
             Filters {
-                codes: vec!["capacitacion".into()],
+                codes: vec!["sin_fortalecimiento".into()],
                 ..all()
             },
             Box::new(|a| {
-                a.codes.contains(&"capacitacion".into())
-                    || machine_codes(a).contains(&"capacitacion".into())
+                a.codes.contains(&"sin_fortalecimiento".into())
+                    || machine_codes(a).contains(&"sin_fortalecimiento".into())
             }),
         ),
         (
             Filters {
-                codes: vec!["capacitacion".into()],
+                codes: vec!["sin_fortalecimiento".into()],
                 code_source: CodeSource::Human,
                 ..all()
             },
-            Box::new(|a| a.codes.contains(&"capacitacion".into())),
+            Box::new(|a| a.codes.contains(&"sin_fortalecimiento".into())),
         ),
         (
             Filters {
-                codes: vec!["vias".into()],
+                codes: vec!["herramientas_contexto".into()],
                 code_source: CodeSource::Machine,
                 ..all()
             },
-            Box::new(|a| machine_codes(a).contains(&"vias".into())),
+            Box::new(|a| machine_codes(a).contains(&"herramientas_contexto".into())),
         ),
         (
             Filters {
@@ -416,7 +416,7 @@ fn filters_do_not_change_scores() {
     let filtered = find_with(
         "planeación",
         Filters {
-            regions: vec!["eje cafetero y antioquia".into()],
+            regions: vec!["eje cafetero - antioquia".into()],
             ..Filters::default()
         },
     );
@@ -486,13 +486,18 @@ fn facets_equal_hand_counts() {
     assert_eq!(r.facets.len(), 2);
     let code = &r.facets[0];
     assert_eq!(code.by, CountBy::Code, "facets come in the order asked");
+    let got: Vec<(&str, u64)> = code
+        .counts
+        .iter()
+        .map(|c| (c.value.as_str(), c.count))
+        .collect();
     assert_eq!(
-        (code.counts[0].value.as_str(), code.counts[0].count),
-        ("capacitacion", 3)
-    );
-    assert_eq!(
-        (code.counts[1].value.as_str(), code.counts[1].count),
-        ("seguimiento", 1)
+        got,
+        [
+            ("sin_fortalecimiento", 2),
+            ("kpt_altas_capacidades", 1),
+            ("llego_destiempo", 1)
+        ]
     );
     assert_eq!(filter_key("Pacífico"), "pacifico");
 }
@@ -513,6 +518,10 @@ fn paging() {
     assert_eq!((a.hits.len(), b.hits.len()), (5, 5));
     assert!(a.hits.iter().all(|h| b.hits.iter().all(|g| g.id != h.id)));
     assert!(page(100).hits.is_empty());
+    assert!(
+        page(usize::MAX / 2).hits.is_empty(),
+        "a huge offset is just past the end"
+    );
     let count_only = run(&SearchRequest {
         query: ALL.into(),
         limit: 0,
@@ -741,4 +750,42 @@ fn cli_import_then_search() {
     let out = cmd(&["search", "planeacion", "--json"]);
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    let out = cmd(&[
+        "search",
+        "asistencia",
+        "--region",
+        "pacifico",
+        "--count-by",
+        "code",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[..2].iter().all(|h| h["region"] == "Pacífico"));
+    let codes: Vec<(String, u64)> = lines[2]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["value"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("apropiacion_temas", 1),
+        ("integralidad", 1),
+        ("sin_contribucion", 1),
+    ];
+    assert_eq!(codes, want.map(|(c, n)| (c.to_string(), n)));
 }

@@ -181,7 +181,8 @@ impl Resp {
             .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
             .find_map(|(_, v)| {
                 let pair = v.split(';').next()?.trim();
-                pair.starts_with(&format!("{name}=")).then(|| pair.to_string())
+                pair.starts_with(&format!("{name}="))
+                    .then(|| pair.to_string())
             })
     }
 }
@@ -331,18 +332,37 @@ fn search_finds_highlights_and_escapes() {
     let s = start();
     let r = get(s.addr, "/buscar?q=planeacion");
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("Abejorral"), "stem- and accent-insensitive search");
-    assert!(r.body.contains("<mark>planeación</mark>"), "highlighted snippet");
+    assert!(
+        r.body.contains("Abejorral"),
+        "stem- and accent-insensitive search"
+    );
+    assert!(
+        r.body.contains("<mark>planeación</mark>"),
+        "highlighted snippet"
+    );
     assert!(r.body.contains("id=\"total\">2 respuestas"), "two hits");
-    assert!(r.body.contains("/entidad?codigo=05002"), "link to the entity");
+    assert!(
+        r.body.contains("/entidad?codigo=05002"),
+        "link to the entity"
+    );
     assert!(r.body.contains("Recuentos"), "facets");
 
     let r = get(s.addr, "/buscar?q=conectividad");
-    assert!(r.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "escaped");
-    assert!(!r.body.contains("<script>alert"), "markup from an answer must not run");
+    assert!(
+        r.body
+            .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "escaped"
+    );
+    assert!(
+        !r.body.contains("<script>alert"),
+        "markup from an answer must not run"
+    );
 
     // Filters alone (no words), and a filter that excludes everything.
-    let r = get(s.addr, "/buscar?mes=2020-10&pregunta=necesidades_debilidades");
+    let r = get(
+        s.addr,
+        "/buscar?mes=2020-10&pregunta=necesidades_debilidades",
+    );
     assert!(r.body.contains("id=\"total\">1 respuesta<"), "{}", r.body);
     let r = get(s.addr, "/buscar?q=planeacion&entidad=05004");
     assert!(r.body.contains("id=\"total\">0 respuestas"));
@@ -373,26 +393,46 @@ fn saving_needs_a_valid_csrf_token() {
     let k = key("05002", "2020-11");
     let (cookie, csrf) = session(s.addr, &k);
     let body_no_token = format!("clave={}&codigo=agiliza_procesos", enc(&k));
-    assert_eq!(post(s.addr, "/guardar", &cookie, &body_no_token).status, 403);
-    let wrong = save_body("0123456789abcdef0123456789abcdef", &k, &["agiliza_procesos"], &[]);
+    assert_eq!(
+        post(s.addr, "/guardar", &cookie, &body_no_token).status,
+        403
+    );
+    let wrong = save_body(
+        "0123456789abcdef0123456789abcdef",
+        &k,
+        &["agiliza_procesos"],
+        &[],
+    );
     assert_eq!(post(s.addr, "/guardar", &cookie, &wrong).status, 403);
     let no_cookie = save_body(&csrf, &k, &["agiliza_procesos"], &[]);
     assert_eq!(post(s.addr, "/guardar", "", &no_cookie).status, 403);
     let (other_cookie, _) = session(s.addr, &k);
-    assert_eq!(post(s.addr, "/guardar", &other_cookie, &no_cookie).status, 403);
-    assert!(stored(&s.root, &k).codes.is_empty(), "nothing saved without a token");
+    assert_eq!(
+        post(s.addr, "/guardar", &other_cookie, &no_cookie).status,
+        403
+    );
+    assert!(
+        stored(&s.root, &k).codes.is_empty(),
+        "nothing saved without a token"
+    );
 
     let ok = save_body(&csrf, &k, &["agiliza_procesos"], &[]);
     let r = post(s.addr, "/guardar", &cookie, &ok);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(stored(&s.root, &k).codes, vec!["agiliza_procesos".to_string()]);
+    assert_eq!(
+        stored(&s.root, &k).codes,
+        vec!["agiliza_procesos".to_string()]
+    );
     let after = get_with(s.addr, r.header("location").unwrap(), &cookie);
     assert!(after.body.contains("Código guardado"));
 
     // A code outside the question's codebook is refused.
     let bad = save_body(&csrf, &k, &["no_existe"], &["agiliza_procesos"]);
     assert_eq!(post(s.addr, "/guardar", &cookie, &bad).status, 400);
-    assert_eq!(stored(&s.root, &k).codes, vec!["agiliza_procesos".to_string()]);
+    assert_eq!(
+        stored(&s.root, &k).codes,
+        vec!["agiliza_procesos".to_string()]
+    );
 }
 
 #[test]
@@ -448,11 +488,22 @@ fn a_stale_form_does_not_overwrite_a_colleagues_code() {
     let r = post(s.addr, "/guardar", &cookie_b, &b);
     assert_eq!(r.status, 409);
     assert!(r.body.contains("otra persona guardó"));
-    assert_eq!(stored(&s.root, &k).codes, vec!["particularidades_municipio".to_string()]);
+    assert_eq!(
+        stored(&s.root, &k).codes,
+        vec!["particularidades_municipio".to_string()]
+    );
     // Having seen A's code, B may change it deliberately.
-    let b2 = save_body(&csrf_b, &k, &["agiliza_procesos"], &["particularidades_municipio"]);
+    let b2 = save_body(
+        &csrf_b,
+        &k,
+        &["agiliza_procesos"],
+        &["particularidades_municipio"],
+    );
     assert_eq!(post(s.addr, "/guardar", &cookie_b, &b2).status, 303);
-    assert_eq!(stored(&s.root, &k).codes, vec!["agiliza_procesos".to_string()]);
+    assert_eq!(
+        stored(&s.root, &k).codes,
+        vec!["agiliza_procesos".to_string()]
+    );
 }
 
 #[test]
@@ -471,7 +522,10 @@ fn a_busy_workspace_gives_a_friendly_503_and_nothing_is_lost() {
     assert_eq!(r.header("retry-after"), Some("5"));
     drop(held);
     assert_eq!(post(s.addr, "/guardar", &cookie, &body).status, 303);
-    assert_eq!(stored(&s.root, &k).codes, vec!["agiliza_procesos".to_string()]);
+    assert_eq!(
+        stored(&s.root, &k).codes,
+        vec!["agiliza_procesos".to_string()]
+    );
     // And the server does not keep the lock: a CLI writer can take it now.
     assert!(ws.lock().is_ok());
 }
@@ -481,7 +535,8 @@ fn survives_a_client_that_disconnects_mid_request() {
     let s = start();
     {
         let mut c = TcpStream::connect(s.addr).unwrap();
-        c.write_all(b"GET /buscar?q=plan HTTP/1.1\r\nHost: 127.").unwrap();
+        c.write_all(b"GET /buscar?q=plan HTTP/1.1\r\nHost: 127.")
+            .unwrap();
     }
     {
         let mut c = TcpStream::connect(s.addr).unwrap();
@@ -536,7 +591,10 @@ fn a_non_loopback_host_requires_the_token() {
     assert_eq!(r.header("location"), Some("/buscar?q=plan"));
     let cookie = r.cookie("codifica_token").expect("token cookie");
     let set = r.header("set-cookie").unwrap();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     let r = get_with(s.addr, "/buscar?q=planeacion", &cookie);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Abejorral"));
@@ -555,8 +613,14 @@ fn dashboard_counts_follow_the_report() {
     let r = get(s.addr, "/tablero?mes=2020-11");
     assert_eq!(r.status, 200);
     assert_eq!(count(&r.body), "0");
-    assert!(r.body.contains("Entidades que requieren atención prioritaria"));
-    assert!(r.body.contains("/entidad?codigo=05001"), "Medellín dropped 4.5 → 2.0");
+    assert!(
+        r.body
+            .contains("Entidades que requieren atención prioritaria")
+    );
+    assert!(
+        r.body.contains("/entidad?codigo=05001"),
+        "Medellín dropped 4.5 → 2.0"
+    );
     assert!(r.body.contains("<svg"), "the report's charts");
     let k = key("05001", "2020-11");
     let (cookie, csrf) = session(s.addr, &k);

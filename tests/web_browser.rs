@@ -253,7 +253,11 @@ impl Driver {
 
     fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css);
-        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     fn text(&self, css: &str) -> String {
@@ -291,7 +295,9 @@ impl Driver {
             .cmd(
                 "POST",
                 "/execute/sync",
-                Some(json!({"script": "return document.documentElement.scrollHeight;", "args": []})),
+                Some(
+                    json!({"script": "return document.documentElement.scrollHeight;", "args": []}),
+                ),
             )
             .as_f64()
             .unwrap_or(1000.0);
@@ -383,8 +389,18 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let ws = demo_workspace(&dir.path().join("ws"));
     let worsening = DemoData::generate(DEFAULT_SEED).worsening_entities();
+    // The map needs the shared boundaries and gazetteer; without them the Tablero has no map.
+    let colombia = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/colombia");
+    let boundaries = colombia.join("mgn2018_departamentos_simplificado.geojson");
+    let gazetteer = colombia.join("municipios.csv");
+    let with_map = boundaries.is_file() && gazetteer.is_file();
+    if !with_map {
+        eprintln!("note: ../shared/data/colombia absent: the Tablero screenshot has no map");
+    }
     let opts = ServeOptions {
         port: 0,
+        boundaries: with_map.then_some(boundaries),
+        gazetteer: with_map.then_some(gazetteer),
         ..ServeOptions::default()
     };
     let server = Server::bind(ws.clone(), &opts).unwrap();
@@ -399,7 +415,14 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     // The dashboard before.
     d.go(&format!("{base}/tablero?mes=2020-11"));
     let before: usize = d.text("#cifra-codificadas .valor").parse().unwrap();
-    assert!(d.source().contains("Entidades que requieren atención prioritaria"));
+    let src = d.source();
+    assert!(src.contains("Entidades que requieren atención prioritaria"));
+    if with_map {
+        assert!(
+            src.contains("Mapa de Colombia"),
+            "the report's map on the Tablero"
+        );
+    }
     d.screenshot(&shots.join("tablero.png"));
 
     // Search: words typed in the box, November, answers nobody coded yet.
@@ -411,7 +434,10 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     d.find("#total");
     d.screenshot(&shots.join("buscar.png"));
     let total = d.text("#total");
-    assert!(!total.starts_with("0 "), "the search finds answers: {total}");
+    assert!(
+        !total.starts_with("0 "),
+        "the search finds answers: {total}"
+    );
     assert!(d.source().contains("<mark>"), "highlighted snippets");
 
     // Open the first hit and code it with the keyboard: 1 picks the first code, Enter saves.

@@ -1,7 +1,7 @@
 //! `codifica codebook`: list, show and edit the questions' codebooks (the answers' codes follow
 //! every rename and merge), and exchange them with other QDA tools as REFI-QDA `.qdc` files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
@@ -203,8 +203,8 @@ fn list(ws: &Workspace) -> anyhow::Result<()> {
         questions.extend(extra);
     }
     println!(
-        "{:<32} {:>5} {:>6} {:<6} {}",
-        "question", "codes", "seeds", "multi", "codebook"
+        "{:<32} {:>5} {:>6} {:<6} codebook",
+        "question", "codes", "seeds", "multi"
     );
     for q in questions {
         match codebook::load(ws, &q) {
@@ -247,8 +247,8 @@ fn show(ws: &Workspace, question: &str, json: bool) -> anyhow::Result<()> {
         }
     );
     println!(
-        "{:<28} {:<9} {:<20} {:>5} {:<36} {}",
-        "id", "polarity", "parent", "seeds", "guid", "label"
+        "{:<28} {:<9} {:<20} {:>5} {:<36} label",
+        "id", "polarity", "parent", "seeds", "guid"
     );
     for c in &cb.codes {
         let pol = format!("{:?}", c.polarity).to_lowercase();
@@ -365,7 +365,7 @@ fn merge(ws: &Workspace, g: &Global, question: &str, from: &str, into: &str) -> 
     apply(ws, g, &store, Some(&old), &cb, &recode, &what)
 }
 
-fn export(ws: &Workspace, g: &Global, question: &str, output: &PathBuf) -> anyhow::Result<()> {
+fn export(ws: &Workspace, g: &Global, question: &str, output: &Path) -> anyhow::Result<()> {
     let cb = edit::load_required(ws, question)?;
     let xml = qdc::to_qdc(&cb)?;
     codifica::fsutil::atomic_write(output, xml.as_bytes())?;
@@ -383,7 +383,7 @@ fn export(ws: &Workspace, g: &Global, question: &str, output: &PathBuf) -> anyho
 fn import(
     ws: &Workspace,
     g: &Global,
-    file: &PathBuf,
+    file: &Path,
     question: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<()> {

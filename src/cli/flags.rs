@@ -36,7 +36,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let report = flags_for_month(&series, ws.config(), &codebooks, args.month);
     if args.json {
         let text = serde_json::to_string_pretty(&report).context("serialising the flags")?;
-        println!("{text}");
+        writeln!(std::io::stdout().lock(), "{text}")?;
         return Ok(());
     }
     let mut out = std::io::stdout().lock();

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use codifica::ingest::reader::SourceFormat;
 use codifica::ingest::{self, ImportOptions, ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -98,8 +99,22 @@ fn print_summary(r: &ImportReport, quiet: bool) {
     if quiet {
         return;
     }
+    let format = match &r.format {
+        SourceFormat::Csv {
+            encoding,
+            delimiter,
+        } => {
+            let d = if *delimiter == '\t' {
+                "tab".to_string()
+            } else {
+                format!("'{delimiter}'")
+            };
+            format!("CSV, {encoding:?}, {d}")
+        }
+        SourceFormat::Sheet { sheet } => format!("sheet '{sheet}'"),
+    };
     println!(
-        "  {}: {} rows, {} answers; months {}; questions {}",
+        "  {} ({format}): {} rows, {} answers; months {}; questions {}",
         r.file.display(),
         r.rows,
         r.answers,

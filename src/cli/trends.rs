@@ -39,7 +39,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     }
     if args.json {
         let text = serde_json::to_string_pretty(&series).context("serialising the series")?;
-        println!("{text}");
+        writeln!(std::io::stdout().lock(), "{text}")?;
         return Ok(());
     }
     if series.is_empty() {
@@ -62,7 +62,7 @@ fn print_series(out: &mut impl Write, s: &EntitySeries, topics: &[(String, Strin
         out,
         "{} {} — {}, región {}",
         s.entity_code, s.entity_name, s.department, s.region
-    );
+    )?;
     if s.region_changed() {
         writeln!(
             out,

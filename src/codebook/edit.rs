@@ -422,4 +422,21 @@ mod tests {
         assert!(c.code("articulacion_dependencias").unwrap().seeds.len() >= seeds_before);
         assert!(c.merge_code("a", "a").is_err());
     }
+
+    #[test]
+    fn merging_a_parent_into_its_child_lifts_the_child() {
+        let mut c = cb();
+        c.codes[0].parent = Some("sin_contribucion".into());
+        c.codes[1].parent = Some("integralidad".into());
+        c.codes[2].parent = Some("integralidad".into());
+        c.merge_code("integralidad", "articulacion_dependencias")
+            .unwrap();
+        let ad = c.code("articulacion_dependencias").unwrap();
+        assert_eq!(ad.parent.as_deref(), Some("sin_contribucion"));
+        assert_eq!(
+            c.code("apropiacion_temas").unwrap().parent.as_deref(),
+            Some("articulacion_dependencias")
+        );
+        c.validate().unwrap();
+    }
 }

@@ -175,7 +175,7 @@ struct History {
 struct Gen {
     rng: ChaCha8Rng,
     decks: BTreeMap<(&'static str, &'static str), Deck>,
-    said: BTreeMap<&'static str, BTreeSet<&'static str>>,
+    said: BTreeMap<&'static str, BTreeSet<String>>,
 }
 
 /// Who answers: the entity's code and whether it is a gobernación.
@@ -253,9 +253,9 @@ impl Gen {
         self.rng.gen_bool(p.clamp(0.0, 1.0))
     }
 
-    /// An entity's usual level of satisfaction: most are content, about one in sixteen is not.
+    /// An entity's usual level of satisfaction: most are content, about one in eleven is not.
     fn mood(&mut self) -> f64 {
-        if self.chance(0.06) {
+        if self.chance(0.09) {
             2.4 + self.rng.gen_range(0.0..1.0)
         } else {
             3.8 + self.rng.gen_range(0.0..1.2)
@@ -368,7 +368,7 @@ impl Gen {
                 ..base.clone()
             });
         }
-        let a = self.demand_answer();
+        let a = self.demand_answer_new_to(e.code);
         let keep = coded && (script.is_some() || self.chance(CODED_SHARE));
         let codes = if keep { a.codes } else { Vec::new() };
         rows.push(DemoRow {
@@ -443,7 +443,7 @@ impl Gen {
         if self.chance(MISSING_TOPIC_SHARE) {
             return None;
         }
-        let jitter = if self.chance(0.2) {
+        let jitter = if self.chance(0.12) {
             self.pick(&[-1.0, -0.5, 0.5]).copied().unwrap_or(0.0)
         } else {
             0.0
@@ -495,22 +495,34 @@ impl Gen {
             return self.answer_from(q, who, banks, code, false);
         }
         if self.chance(NON_ANSWER_SHARE) {
-            let text = self
-                .pick(answers::NON_ANSWERS)
+            let said = self.said.entry(who.code).or_default();
+            let fresh: Vec<&str> = answers::NON_ANSWERS
+                .iter()
                 .copied()
-                .unwrap_or("No sabe");
+                .filter(|t| !said.contains(*t))
+                .collect();
+            let text = self.pick(&fresh).copied().unwrap_or("No sabe");
+            self.said
+                .entry(who.code)
+                .or_default()
+                .insert(text.to_string());
             return Answer {
                 text: text.to_string(),
                 codes: Vec::new(),
             };
         }
+        let said = self.said.entry(who.code).or_default();
         let ambiguous: Vec<&Ambiguous> = ambiguous
             .iter()
-            .filter(|a| answers::fits_speaker(a.text, who.gov))
+            .filter(|a| answers::fits_speaker(a.text, who.gov) && !said.contains(a.text))
             .collect();
         if self.chance(AMBIGUOUS_SHARE)
             && let Some(a) = self.pick(&ambiguous).copied()
         {
+            self.said
+                .entry(who.code)
+                .or_default()
+                .insert(a.text.to_string());
             let code = a.codes[usize::from(self.chance(0.5))];
             return Answer {
                 text: a.text.to_string(),
@@ -569,11 +581,11 @@ impl Gen {
         let fits = |i: usize| {
             bank.answers
                 .get(i)
-                .is_some_and(|a| answers::fits_speaker(a, who.gov) && !said.contains(a))
+                .is_some_and(|a| answers::fits_speaker(a, who.gov) && !said.contains(*a))
         };
         let i = deck.draw_where(&mut self.rng, fits);
         let text = bank.answers.get(i).copied().unwrap_or("Sin respuesta");
-        said.insert(text);
+        said.insert(text.to_string());
         Answer {
             text: text.to_string(),
             codes: vec![bank.code.to_string()],
@@ -586,6 +598,19 @@ impl Gen {
             .entry((q, bank.code))
             .or_insert_with(|| Deck::new(bank.answers.len()));
         deck.draw(&mut self.rng)
+    }
+
+    /// A `demanda_temas` answer that entity `code` has not given before (a few tries).
+    fn demand_answer_new_to(&mut self, code: &'static str) -> Answer {
+        let mut a = self.demand_answer();
+        for _ in 0..8 {
+            if !self.said.get(code).is_some_and(|s| s.contains(&a.text)) {
+                break;
+            }
+            a = self.demand_answer();
+        }
+        self.said.entry(code).or_default().insert(a.text.clone());
+        a
     }
 
     /// A `demanda_temas` answer naming one to three topics, with their codes in mention order.

@@ -82,7 +82,11 @@ impl Columns {
                     column: Some(col.to_string()),
                     message: format!(
                         "missing column '{col}' (the header has: {}); a canonical file needs {}",
-                        headers.iter().map(|h| h.trim()).collect::<Vec<_>>().join(", "),
+                        headers
+                            .iter()
+                            .map(|h| h.trim())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         REQUIRED.join(", ")
                     ),
                 });
@@ -91,7 +95,9 @@ impl Columns {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let labels = (0..headers.len()).map(|i| column_label(headers, i)).collect();
+        let labels = (0..headers.len())
+            .map(|i| column_label(headers, i))
+            .collect();
         Ok(Columns {
             index,
             labels,
@@ -107,7 +113,9 @@ impl Columns {
     }
 
     fn text(&self, row: &Row, name: &str) -> String {
-        self.index.get(name).map_or(String::new(), |&i| row.get(i).to_string())
+        self.index
+            .get(name)
+            .map_or(String::new(), |&i| row.get(i).to_string())
     }
 
     /// The draft answer of one row.
@@ -151,13 +159,36 @@ mod tests {
     #[test]
     fn header_is_matched_loosely_and_extras_kept() {
         let headers = h(&[
-            " Entity_Code", "ENTITY_NAME", "department", "region", "month", "question", "answer",
-            "rating", "codes", "encuestador", "suggested_code", "confidence",
+            " Entity_Code",
+            "ENTITY_NAME",
+            "department",
+            "region",
+            "month",
+            "question",
+            "answer",
+            "rating",
+            "codes",
+            "encuestador",
+            "suggested_code",
+            "confidence",
         ]);
         let c = Columns::resolve(&headers).unwrap();
         let row = Row {
             line: 2,
-            cells: h(&["05001", "Medellín", "Antioquia", "Eje Cafetero", "2020-07", "q", "a", "", "", "Ana", "x", "0.9"]),
+            cells: h(&[
+                "05001",
+                "Medellín",
+                "Antioquia",
+                "Eje Cafetero",
+                "2020-07",
+                "q",
+                "a",
+                "",
+                "",
+                "Ana",
+                "x",
+                "0.9",
+            ]),
             problems: vec![],
         };
         let d = c.draft(&row);
@@ -172,7 +203,13 @@ mod tests {
         let errors = Columns::resolve(&h(&["entity_code", "month", "month"])).unwrap_err();
         assert!(errors.iter().all(|e| e.row == Some(1)));
         assert!(errors[0].message.contains("twice"));
-        let missing: Vec<&str> = errors[1..].iter().filter_map(|e| e.column.as_deref()).collect();
-        assert_eq!(missing, ["entity_name", "department", "region", "question", "answer"]);
+        let missing: Vec<&str> = errors[1..]
+            .iter()
+            .filter_map(|e| e.column.as_deref())
+            .collect();
+        assert_eq!(
+            missing,
+            ["entity_name", "department", "region", "question", "answer"]
+        );
     }
 }

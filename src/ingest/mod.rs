@@ -86,18 +86,29 @@ pub fn import_with_progress(
     let mapping = match &opts.mapping {
         None => None,
         Some(name) => Some(ws.config().mapping(name).ok_or_else(|| {
-            let known: Vec<&str> = ws.config().mappings.iter().map(|m| m.name.as_str()).collect();
+            let known: Vec<&str> = ws
+                .config()
+                .mappings
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect();
             Error::invalid(format!(
                 "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
                 ws.config_path().display(),
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
             ))
         })?),
     };
-    let sheet = opts
-        .sheet
-        .as_deref()
-        .or(mapping.and_then(|m| m.sheet.as_deref()));
+    // A mapping's sheet applies to workbooks; the same sheet exported as CSV reads as well.
+    let mapping_sheet = match mapping.and_then(|m| m.sheet.as_deref()) {
+        Some(s) if reader::is_workbook(path)? => Some(s),
+        _ => None,
+    };
+    let sheet = opts.sheet.as_deref().or(mapping_sheet);
     let source = reader::open(path, sheet)?;
     let mut pass = validate_all(ws, source, mapping, opts.new_questions, progress)?;
     let total = pass.answers;
@@ -154,11 +165,11 @@ fn validate_all(
     };
     enum Shape<'m> {
         Long(canonical::Columns),
-        Wide(wide::Resolved<'m>),
+        Wide(Box<wide::Resolved<'m>>),
     }
     let mut shape = match mapping {
         None => Shape::Long(canonical::Columns::resolve(&source.headers).map_err(rows_error)?),
-        Some(m) => Shape::Wide(m.resolve(&source.headers).map_err(rows_error)?),
+        Some(m) => Shape::Wide(Box::new(m.resolve(&source.headers).map_err(rows_error)?)),
     };
     let mut v = Validator::new(ws, new_questions);
     let mut spool = Spool::new()?;
@@ -296,7 +307,11 @@ impl Spool {
     }
 
     fn read(&mut self) -> Result<SpoolReader> {
-        let mut f = self.file.get_ref().try_clone().map_err(|e| Error::io(&self.path, e))?;
+        let mut f = self
+            .file
+            .get_ref()
+            .try_clone()
+            .map_err(|e| Error::io(&self.path, e))?;
         f.rewind().map_err(|e| Error::io(&self.path, e))?;
         Ok(SpoolReader {
             lines: BufReader::with_capacity(1 << 20, f),
@@ -345,11 +360,13 @@ mod tests {
     use crate::config::Config;
     use crate::store::AnswerFilter;
 
-    const HEADER: &str = "entity_code,entity_name,department,region,month,question,answer,rating,codes\n";
+    const HEADER: &str =
+        "entity_code,entity_name,department,region,month,question,answer,rating,codes\n";
 
     fn setup(body: &str) -> (tempfile::TempDir, Workspace, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false).unwrap();
+        let ws =
+            Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false).unwrap();
         let file = dir.path().join("m.csv");
         std::fs::write(&file, format!("{HEADER}{body}")).unwrap();
         (dir, ws, file)
@@ -361,17 +378,26 @@ mod tests {
                     05001,Medellín,Antioquia,Eje Cafetero,2020-07,articulacion_instrumentos,Sí ayuda,,\n";
         let (dir, ws, file) = setup(body);
         let r = import(&ws, &file, &ImportOptions::default()).unwrap();
-        assert_eq!((r.rows, r.answers, r.added, r.replaced, r.unchanged), (2, 2, 2, 0, 0));
+        assert_eq!(
+            (r.rows, r.answers, r.added, r.replaced, r.unchanged),
+            (2, 2, 2, 0, 0)
+        );
         let r = import(&ws, &file, &ImportOptions::default()).unwrap();
         assert_eq!((r.added, r.replaced, r.unchanged), (0, 0, 2));
         let changed = body.replace(",4,", ",3,");
         std::fs::write(&file, format!("{HEADER}{changed}")).unwrap();
-        let dry = ImportOptions { dry_run: true, ..Default::default() };
+        let dry = ImportOptions {
+            dry_run: true,
+            ..Default::default()
+        };
         let r = import(&ws, &file, &dry).unwrap();
         assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
         let store = Store::open(&ws).unwrap();
         let all = store.answers(&AnswerFilter::default()).unwrap();
-        assert_eq!(all.iter().filter_map(|a| a.rating).collect::<Vec<_>>(), [4.0]);
+        assert_eq!(
+            all.iter().filter_map(|a| a.rating).collect::<Vec<_>>(),
+            [4.0]
+        );
         let r = import(&ws, &file, &ImportOptions::default()).unwrap();
         assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
         assert_eq!(store.len().unwrap(), 2);
@@ -384,14 +410,27 @@ mod tests {
             "05001,Medellín,Antioquia,Eje Cafetero,2020-07,calificacion_general,,4,\n\
              05001,Medellín,Antioquia,Eje Cafetero,2020-07,pregunta_nueva,texto,,\n",
         );
-        let err = import(&ws, &file, &ImportOptions::default()).unwrap_err().to_string();
-        assert!(err.contains("row 3") && err.contains("unknown question"), "{err}");
+        let err = import(&ws, &file, &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row 3") && err.contains("unknown question"),
+            "{err}"
+        );
         assert_eq!(Store::open(&ws).unwrap().len().unwrap(), 0);
-        let opts = ImportOptions { new_questions: true, ..Default::default() };
+        let opts = ImportOptions {
+            new_questions: true,
+            ..Default::default()
+        };
         let r = import(&ws, &file, &opts).unwrap();
         assert_eq!(r.new_questions, ["pregunta_nueva"]);
         let again = Workspace::open(ws.root()).unwrap();
-        assert!(again.config().question("pregunta_nueva").is_some_and(|q| q.is_coded()));
+        assert!(
+            again
+                .config()
+                .question("pregunta_nueva")
+                .is_some_and(|q| q.is_coded())
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
         return Err(Error::file(path, "is a folder, not a file"));
     }
     if meta.len() == 0 {
-        return Err(Error::file(path, "is empty (0 bytes): there is nothing to import"));
+        return Err(Error::file(
+            path,
+            "is empty (0 bytes): there is nothing to import",
+        ));
     }
     let mut head = [0u8; 8];
     let n = read_prefix(path, &mut head)?;
@@ -166,11 +169,21 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
         )),
         Kind::Text => {
             if sheet.is_some() {
-                return Err(Error::file(path, "--sheet applies to workbooks, and this is a CSV file"));
+                return Err(Error::file(
+                    path,
+                    "--sheet applies to workbooks, and this is a CSV file",
+                ));
             }
             open_csv(path)
         }
     }
+}
+
+/// True when `path` holds a workbook (XLSX/XLSM/XLSB/ODS zip, or XLS), by its first bytes.
+pub fn is_workbook(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 8];
+    let n = read_prefix(path, &mut head)?;
+    Ok(matches!(Kind::sniff(&head[..n]), Kind::Zip | Kind::Ole))
 }
 
 /// Reads a whole table into memory; any reading problem is an [`Error::Rows`].
@@ -250,7 +263,9 @@ fn open_workbook(path: &Path, head: &[u8], sheet: Option<&str>) -> Result<Source
     let damaged = |what: &str, e: &dyn std::fmt::Display| {
         Error::file(
             path,
-            format!("is a damaged or truncated {what} workbook and cannot be read ({e}); open it in a spreadsheet program and save it again"),
+            format!(
+                "is a damaged or truncated {what} workbook and cannot be read ({e}); open it in a spreadsheet program and save it again"
+            ),
         )
     };
     let (name, range) = if Kind::sniff(head).is_ole() {
@@ -304,18 +319,27 @@ fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<S
         .ok_or_else(|| {
             Error::file(
                 path,
-                format!("has no sheet named '{wanted}' (its sheets: {})", names.join(", ")),
+                format!(
+                    "has no sheet named '{wanted}' (its sheets: {})",
+                    names.join(", ")
+                ),
             )
         })
 }
 
 fn sheet_source(path: &Path, name: String, range: &calamine::Range<Data>) -> Result<Source> {
     let Some((row0, col0)) = range.start() else {
-        return Err(Error::file(path, format!("sheet '{name}' is empty: there is nothing to import")));
+        return Err(Error::file(
+            path,
+            format!("sheet '{name}' is empty: there is nothing to import"),
+        ));
     };
     let mut rows = range.rows();
     let Some(header_cells) = rows.next() else {
-        return Err(Error::file(path, format!("sheet '{name}' is empty: there is nothing to import")));
+        return Err(Error::file(
+            path,
+            format!("sheet '{name}' is empty: there is nothing to import"),
+        ));
     };
     // Columns before the used range are blank; keep indices as the sheet's own (A = 0).
     let pad = col0 as usize;
@@ -324,7 +348,10 @@ fn sheet_source(path: &Path, name: String, range: &calamine::Range<Data>) -> Res
         v.extend(cells.iter().map(cell_text));
         v
     };
-    let headers: Vec<String> = with_pad(header_cells).iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = with_pad(header_cells)
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     let mut out = Vec::with_capacity(range.height().saturating_sub(1));
     for (i, cells) in rows.enumerate() {
         let line = row0 as usize + i + 2;
@@ -383,8 +410,9 @@ fn check_cells(row: &mut Row, headers: &[String], flagged: &[usize]) {
             row.problems.push(RowError {
                 row: Some(row.line),
                 column: Some(column_label(headers, i)),
-                message: "contains a NUL byte (binary data, or a UTF-16 file saved without its BOM?)"
-                    .into(),
+                message:
+                    "contains a NUL byte (binary data, or a UTF-16 file saved without its BOM?)"
+                        .into(),
             });
         }
         if !flagged.contains(&i) && cell.len() > MAX_CELL_CHARS {
@@ -426,7 +454,12 @@ fn open_csv(path: &Path) -> Result<Source> {
     rows.delimiter = rows.sniff_delimiter().map_err(|e| Error::io(path, e))?;
     let headers = loop {
         match rows.next_raw().map_err(|e| Error::io(path, e))? {
-            None => return Err(Error::file(path, "is empty: no header row, nothing to import")),
+            None => {
+                return Err(Error::file(
+                    path,
+                    "is empty: no header row, nothing to import",
+                ));
+            }
             Some(raw) => {
                 if let Some(col) = raw.unclosed {
                     return Err(Error::at(
@@ -438,7 +471,10 @@ fn open_csv(path: &Path) -> Result<Source> {
                 }
                 let cells = raw.into_strings();
                 if cells.iter().any(|c| !c.trim().is_empty()) {
-                    break cells.into_iter().map(|c| c.trim().to_string()).collect::<Vec<_>>();
+                    break cells
+                        .into_iter()
+                        .map(|c| c.trim().to_string())
+                        .collect::<Vec<_>>();
                 }
             }
         }
@@ -564,7 +600,9 @@ impl Decoded {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => None,
             TextEncoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_with_bom_removal()),
             TextEncoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_with_bom_removal()),
-            TextEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling()),
+            TextEncoding::Windows1252 => {
+                Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling())
+            }
         };
         Decoded {
             inner,
@@ -683,8 +721,14 @@ impl CsvRows {
             seen_text |= !matches!(b, b'\n' | b'\r' | b' ');
         }
         let delims = [b',', b';', b'\t'];
-        let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
-        Ok(if counts[best] == 0 { b',' } else { delims[best] })
+        let best = (0..3)
+            .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        Ok(if counts[best] == 0 {
+            b','
+        } else {
+            delims[best]
+        })
     }
 
     /// The next data row, with its reading problems.
@@ -721,10 +765,17 @@ impl CsvRows {
         }
         check_cells(&mut row, headers, &flagged);
         let n = row.cells.len();
-        let extra_blank = n > headers.len() && row.cells[headers.len()..].iter().all(|c| c.trim().is_empty());
+        let extra_blank = n > headers.len()
+            && row.cells[headers.len()..]
+                .iter()
+                .all(|c| c.trim().is_empty());
         if n != headers.len() && !extra_blank && !unclosed {
             // Name the first column where the row and the header part ways.
-            let at = if n < headers.len() { column_label(headers, n) } else { column_letter(headers.len()) };
+            let at = if n < headers.len() {
+                column_label(headers, n)
+            } else {
+                column_letter(headers.len())
+            };
             row.problems.push(RowError {
                 row: Some(line),
                 column: Some(at),
@@ -833,7 +884,6 @@ impl CsvRows {
             }
         }
     }
-
 }
 
 fn end_field(field: &mut Vec<u8>, rec: &mut RawRecord, size: usize) {
@@ -879,7 +929,11 @@ mod tests {
     #[test]
     fn encodings_and_delimiters() {
         let dir = tempfile::tempdir().unwrap();
-        let utf8 = write(dir.path(), "a.csv", "\u{feff}a;b\r\n\"Bogotá; D.C.\";2\r\n".as_bytes());
+        let utf8 = write(
+            dir.path(),
+            "a.csv",
+            "\u{feff}a;b\r\n\"Bogotá; D.C.\";2\r\n".as_bytes(),
+        );
         let (h, r) = rows(&utf8);
         assert_eq!(h, ["a", "b"]);
         assert_eq!(r[0].cells, ["Bogotá; D.C.", "2"]);
@@ -898,9 +952,22 @@ mod tests {
     }
 
     #[test]
+    fn right_to_left_and_emoji_text_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "a.csv", "a,b\nمرحبا بالعالم,👍🏽 bien\n".as_bytes());
+        let (_, r) = rows(&p);
+        assert_eq!(r[0].cells, ["مرحبا بالعالم", "👍🏽 bien"]);
+        assert!(r[0].problems.is_empty());
+    }
+
+    #[test]
     fn quoting_multiline_and_row_numbers() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "a.csv", b"a,b\n\"one\ntwo\",\"say \"\"hi\"\"\"\n\n3,4\n");
+        let p = write(
+            dir.path(),
+            "a.csv",
+            b"a,b\n\"one\ntwo\",\"say \"\"hi\"\"\"\n\n3,4\n",
+        );
         let (_, r) = rows(&p);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].cells, ["one\ntwo", "say \"hi\""]);
@@ -913,7 +980,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "a.csv", b"a,b\n1;2\nx\0y,2\n3,\"open\n4,5\n");
         let (_, r) = rows(&p);
-        assert!(r[0].problems[0].message.contains("mixed delimiters"), "{:?}", r[0].problems);
+        assert!(
+            r[0].problems[0].message.contains("mixed delimiters"),
+            "{:?}",
+            r[0].problems
+        );
         assert_eq!(r[1].problems[0].column.as_deref(), Some("a"));
         assert!(r[1].problems[0].message.contains("NUL"));
         assert_eq!(r[2].line, 4);
@@ -924,9 +995,21 @@ mod tests {
     fn whole_file_problems() {
         let dir = tempfile::tempdir().unwrap();
         let empty = write(dir.path(), "e.csv", b"");
-        assert!(open(&empty, None).err().unwrap().to_string().contains("empty"));
+        assert!(
+            open(&empty, None)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("empty")
+        );
         let blank = write(dir.path(), "f.csv", b"\xef\xbb\xbf\n\n");
-        assert!(open(&blank, None).err().unwrap().to_string().contains("empty"));
+        assert!(
+            open(&blank, None)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("empty")
+        );
         let pdf = write(dir.path(), "g.xlsx", b"%PDF-1.4 blah");
         assert!(open(&pdf, None).err().unwrap().to_string().contains("PDF"));
         let mixed = write(dir.path(), "h.csv", "a\né\n".as_bytes());
@@ -934,9 +1017,18 @@ mod tests {
         bytes.extend(b"\xe9\n");
         let mixed = write(dir.path(), "h.csv", &bytes);
         let err = open(&mixed, None).err().unwrap().to_string();
-        assert!(err.contains("mixes two text encodings") && err.contains("line 3"), "{err}");
+        assert!(
+            err.contains("mixes two text encodings") && err.contains("line 3"),
+            "{err}"
+        );
         let trunc = write(dir.path(), "t.xlsx", b"PK\x03\x04garbage");
-        assert!(open(&trunc, None).err().unwrap().to_string().contains("damaged or truncated"));
+        assert!(
+            open(&trunc, None)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("damaged or truncated")
+        );
     }
 
     #[test]
@@ -975,6 +1067,12 @@ mod tests {
         assert_eq!(r[0].cells, ["05001", "4", "2020-07-15"]);
         assert_eq!(r[1].cells[1], "4.5");
         assert_eq!(r[1].line, 3);
-        assert!(open(&p, Some("nope")).err().unwrap().to_string().contains("datos"));
+        assert!(
+            open(&p, Some("nope"))
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("datos")
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! came from) in, a checked [`Answer`] out — or the row's problems, collected so that one pass
 //! reports every problem of the file. Shared by the long and the wide formats.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -121,7 +123,8 @@ pub struct Validator<'a> {
     new_questions: bool,
     added: BTreeSet<String>,
     codebooks: BTreeMap<String, Option<Codebook>>,
-    seen: HashMap<String, usize>,
+    /// Answer key → the row it was first seen on (duplicate detection; ~100 MB per million).
+    seen: FxHashMap<String, usize>,
     errors: Vec<RowError>,
     dropped: usize,
 }
@@ -134,7 +137,7 @@ impl<'a> Validator<'a> {
             new_questions,
             added: BTreeSet::new(),
             codebooks: BTreeMap::new(),
-            seen: HashMap::new(),
+            seen: FxHashMap::default(),
             errors: Vec::new(),
             dropped: 0,
         }
@@ -190,7 +193,11 @@ impl<'a> Validator<'a> {
         let row = d.row;
         let entity = d.entity_code.trimmed().to_string();
         if entity.is_empty() {
-            self.err(row, &d.entity_code, "entity_code is empty: every answer needs its entity's code");
+            self.err(
+                row,
+                &d.entity_code,
+                "entity_code is empty: every answer needs its entity's code",
+            );
         } else if entity.contains('|') {
             self.err(row, &d.entity_code, "entity_code must not contain '|'");
         }
@@ -232,7 +239,10 @@ impl<'a> Validator<'a> {
             let msg = format!(
                 "duplicate answer: row {first} has the same entity ({entity}), month ({month}), \
                  question ({question}){}; remove one, or add an answer_id column to tell them apart",
-                answer_id.as_deref().map(|a| format!(" and answer_id ({a})")).unwrap_or_default()
+                answer_id
+                    .as_deref()
+                    .map(|a| format!(" and answer_id ({a})"))
+                    .unwrap_or_default()
             );
             self.push(RowError {
                 row: Some(row),
@@ -272,7 +282,11 @@ impl<'a> Validator<'a> {
     fn month(&mut self, row: usize, cell: &Cell) -> Option<Month> {
         let v = cell.trimmed();
         if v.is_empty() {
-            self.err(row, cell, "month is empty: write it as YYYY-MM, e.g. 2020-07");
+            self.err(
+                row,
+                cell,
+                "month is empty: write it as YYYY-MM, e.g. 2020-07",
+            );
             return None;
         }
         let m = Month::parse(v).or_else(|| Month::parse_lenient(v));
@@ -310,7 +324,12 @@ impl<'a> Validator<'a> {
             self.added.insert(id.to_string());
             return Some(QuestionKind::Open);
         }
-        let known: Vec<&str> = self.config().questions.iter().map(|q| q.id.as_str()).collect();
+        let known: Vec<&str> = self
+            .config()
+            .questions
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
         self.err(
             row,
             cell,
@@ -323,7 +342,14 @@ impl<'a> Validator<'a> {
         None
     }
 
-    fn check_rating(&mut self, row: usize, cell: &Cell, question: &str, kind: QuestionKind, r: f64) {
+    fn check_rating(
+        &mut self,
+        row: usize,
+        cell: &Cell,
+        question: &str,
+        kind: QuestionKind,
+        r: f64,
+    ) {
         match self.config().question(question) {
             Some(q) if kind == QuestionKind::Rating => {
                 let [lo, hi] = q.scale;
@@ -346,7 +372,13 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn check_codes(&mut self, row: usize, cell: &Cell, question: &str, codes: &[String]) -> Result<()> {
+    fn check_codes(
+        &mut self,
+        row: usize,
+        cell: &Cell,
+        question: &str,
+        codes: &[String],
+    ) -> Result<()> {
         if !self.codebooks.contains_key(question) {
             let cb = codebook::load(self.ws, question)?;
             self.codebooks.insert(question.to_string(), cb);
@@ -364,7 +396,11 @@ impl<'a> Validator<'a> {
                 "code{} {} not in the codebook of '{question}' (codebooks/{question}.toml); \
                  add {} with `codifica codebook`, or fix the spelling",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", "),
+                unknown
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if unknown.len() == 1 { "it" } else { "them" },
             );
             self.err(row, cell, &msg);
@@ -414,17 +450,36 @@ mod tests {
         let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
         codebook::install_defaults(&ws).unwrap();
         let mut v = Validator::new(&ws, false);
-        let ok = v.check(draft(2, "calificacion_general", "4,5", "")).unwrap().unwrap();
+        let ok = v
+            .check(draft(2, "calificacion_general", "4,5", ""))
+            .unwrap()
+            .unwrap();
         assert_eq!(ok.rating, Some(4.5));
         assert_eq!(ok.month.to_string(), "2020-07");
-        assert!(v.check(draft(3, "calificacion_general", "6", "")).unwrap().is_none());
-        assert!(v.check(draft(4, "calificacion_general", "cuatro", "")).unwrap().is_none());
+        assert!(
+            v.check(draft(3, "calificacion_general", "6", ""))
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            v.check(draft(4, "calificacion_general", "cuatro", ""))
+                .unwrap()
+                .is_none()
+        );
         assert!(v.check(draft(5, "nope", "", "x")).unwrap().is_none());
-        assert!(v.check(draft(6, "articulacion_instrumentos", "3", "x")).unwrap().is_none());
+        assert!(
+            v.check(draft(6, "articulacion_instrumentos", "3", "x"))
+                .unwrap()
+                .is_none()
+        );
         let mut d = draft(7, "articulacion_instrumentos", "", "x");
         d.codes = Cell::new("no_such_code", "codes");
         assert!(v.check(d).unwrap().is_none());
-        assert!(v.check(draft(8, "calificacion_general", "3", "")).unwrap().is_none());
+        assert!(
+            v.check(draft(8, "calificacion_general", "3", ""))
+                .unwrap()
+                .is_none()
+        );
         let errors = v.into_errors();
         let rows: Vec<Option<usize>> = errors.iter().map(|e| e.row).collect();
         assert_eq!(rows, [Some(3), Some(4), Some(5), Some(6), Some(7), Some(8)]);

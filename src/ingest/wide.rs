@@ -106,7 +106,10 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 }
 
 fn loose(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A mapping resolved against one file's header.
@@ -180,7 +183,11 @@ impl WideMapping {
         let month = opt(&self.month, &mut problem);
         let interview_date = opt(&self.interview_date, &mut problem);
         let respondent_role = opt(&self.respondent_role, &mut problem);
-        let answer_id: Vec<usize> = self.answer_id.iter().map(|c| need(c, &mut problem)).collect();
+        let answer_id: Vec<usize> = self
+            .answer_id
+            .iter()
+            .map(|c| need(c, &mut problem))
+            .collect();
         let attributes: Vec<(usize, String)> = self
             .attributes
             .iter()
@@ -191,12 +198,24 @@ impl WideMapping {
             (None, Some(v)) => match Month::parse_lenient(v) {
                 Some(m) => m.to_string(),
                 None => {
-                    problem(None, format!("mapping '{}': month_value '{v}' is not a month (YYYY-MM)", self.name));
+                    problem(
+                        None,
+                        format!(
+                            "mapping '{}': month_value '{v}' is not a month (YYYY-MM)",
+                            self.name
+                        ),
+                    );
                     String::new()
                 }
             },
             _ => {
-                problem(None, format!("mapping '{}' needs exactly one of `month` (a column) or `month_value` (a fixed month)", self.name));
+                problem(
+                    None,
+                    format!(
+                        "mapping '{}' needs exactly one of `month` (a column) or `month_value` (a fixed month)",
+                        self.name
+                    ),
+                );
                 String::new()
             }
         };
@@ -210,7 +229,13 @@ impl WideMapping {
                 }
                 for id in self.codes.keys() {
                     if !self.questions.values().any(|q| q == id) {
-                        problem(None, format!("mapping '{}': `codes` names question '{id}', which no question column maps to", self.name));
+                        problem(
+                            None,
+                            format!(
+                                "mapping '{}': `codes` names question '{id}', which no question column maps to",
+                                self.name
+                            ),
+                        );
                     }
                 }
                 cols.sort_by_key(|c| c.0);
@@ -223,7 +248,13 @@ impl WideMapping {
                 codes: opt(&self.codes_column, &mut problem),
             },
             _ => {
-                problem(None, format!("mapping '{}' needs either `questions` (one column per question) or `question_column` (one row per answer), not both", self.name));
+                problem(
+                    None,
+                    format!(
+                        "mapping '{}' needs either `questions` (one column per question) or `question_column` (one row per answer), not both",
+                        self.name
+                    ),
+                );
                 Layout::Wide(Vec::new())
             }
         };
@@ -232,7 +263,9 @@ impl WideMapping {
         }
         Ok(Resolved {
             mapping: self,
-            labels: (0..headers.len()).map(|i| column_label(headers, i)).collect(),
+            labels: (0..headers.len())
+                .map(|i| column_label(headers, i))
+                .collect(),
             entity_code,
             entity_name,
             department,
@@ -270,10 +303,20 @@ impl Resolved<'_> {
             Cell::fixed("")
         } else {
             let parts: Vec<&str> = self.answer_id.iter().map(|&i| row.get(i).trim()).collect();
-            let value = if parts.iter().all(|p| p.is_empty()) { String::new() } else { parts.join("/") };
+            let value = if parts.iter().all(|p| p.is_empty()) {
+                String::new()
+            } else {
+                parts.join("/")
+            };
             Cell {
                 value,
-                column: Some(self.answer_id.iter().map(|&i| self.labels[i].clone()).collect::<Vec<_>>().join("+")),
+                column: Some(
+                    self.answer_id
+                        .iter()
+                        .map(|&i| self.labels[i].clone())
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                ),
             }
         };
         let base = Draft {
@@ -314,7 +357,9 @@ impl Resolved<'_> {
                         value: id.clone(),
                         column: Some(self.labels[*qi].clone()),
                     };
-                    let is_rating = config.question(id).is_some_and(|q| q.kind == QuestionKind::Rating);
+                    let is_rating = config
+                        .question(id)
+                        .is_some_and(|q| q.kind == QuestionKind::Rating);
                     if is_rating {
                         d.rating = self.cell(row, *qi);
                     } else {
@@ -324,7 +369,12 @@ impl Resolved<'_> {
                     out.push(d);
                 }
             }
-            Layout::Stacked { question, answer, rating, codes } => {
+            Layout::Stacked {
+                question,
+                answer,
+                rating,
+                codes,
+            } => {
                 let mut d = base;
                 let raw = row.get(*question).trim();
                 let id = self
@@ -394,9 +444,19 @@ articulacion_instrumentos = "Códigos"
         let m: WideMapping = toml::from_str(text).unwrap();
         assert_eq!(m.answer_id, ["Encuestado"]);
         let config = Config::monitoreo360();
-        let headers = h(&["Código", "Mes", "Encuestado", "Calificación", "¿Por qué?", "Códigos"]);
+        let headers = h(&[
+            "Código",
+            "Mes",
+            "Encuestado",
+            "Calificación",
+            "¿Por qué?",
+            "Códigos",
+        ]);
         let mut r = m.resolve(&headers).unwrap();
-        let drafts = r.drafts(&row(2, &["05001", "julio 2020", "1", "4,5", "Porque sí", "a;b"]), &config);
+        let drafts = r.drafts(
+            &row(2, &["05001", "julio 2020", "1", "4,5", "Porque sí", "a;b"]),
+            &config,
+        );
         assert_eq!(drafts.len(), 2);
         assert_eq!(drafts[0].question.value, "calificacion_general");
         assert_eq!(drafts[0].rating.value, "4,5");
@@ -425,8 +485,14 @@ codes_column = "concepto"
         let headers = h(&["id", "mesa", "pregunta", "concepto", "fundamento"]);
         let mut r = m.resolve(&headers).unwrap();
         let config = Config::monitoreo360();
-        let a = r.drafts(&row(2, &["81", "1", "¿Cuáles son los valores?", "Otro", "x"]), &config);
-        let b = r.drafts(&row(3, &["81", "1", "¿Cuáles son los valores?", "Otro", "y"]), &config);
+        let a = r.drafts(
+            &row(2, &["81", "1", "¿Cuáles son los valores?", "Otro", "x"]),
+            &config,
+        );
+        let b = r.drafts(
+            &row(3, &["81", "1", "¿Cuáles son los valores?", "Otro", "y"]),
+            &config,
+        );
         assert_eq!(a[0].question.value, "valores");
         assert_eq!(a[0].month.value, "2016-07");
         assert_eq!(a[0].answer_id.value, "1/Otro");
@@ -440,6 +506,9 @@ codes_column = "concepto"
         let errors = m.resolve(&h(&["a", "q"])).err().unwrap();
         let cols: Vec<&str> = errors.iter().filter_map(|e| e.column.as_deref()).collect();
         assert_eq!(cols, ["x", "mes"]);
-        assert!(toml::from_str::<WideMapping>("name = \"m\"\nentity_code = \"x\"\nbogus = 1\n").is_err());
+        assert!(
+            toml::from_str::<WideMapping>("name = \"m\"\nentity_code = \"x\"\nbogus = 1\n")
+                .is_err()
+        );
     }
 }

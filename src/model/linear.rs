@@ -134,12 +134,16 @@ impl LinearModel {
         if s > 0.0 { s } else { 1.0 }
     }
 
-    fn from_class_vectors(n_features: usize, ws: Vec<Vec<f64>>, bias: Vec<f64>) -> LinearModel {
+    fn from_class_vectors<W: Copy + Into<f64>>(
+        n_features: usize,
+        ws: Vec<Vec<W>>,
+        bias: Vec<f64>,
+    ) -> LinearModel {
         let k = ws.len();
         let mut weights = vec![0f32; n_features * k];
         for (c, w) in ws.iter().enumerate() {
             for (f, &v) in w.iter().enumerate().take(n_features) {
-                weights[f * k + c] = v as f32;
+                weights[f * k + c] = v.into() as f32;
             }
         }
         LinearModel {
@@ -289,12 +293,36 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
         let sq: Vec<f64> = (0..x.nsamples())
             .map(|i| x.row(i).1.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() + 1.0)
             .collect();
-        let mut ws = Vec::with_capacity(y.ncols());
-        let mut bs = Vec::with_capacity(y.ncols());
-        for (k, col) in y.columns().into_iter().enumerate() {
-            let labels: Vec<f64> = col.iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
-            let seed = s.seed.wrapping_add(k as u64);
-            let (w, b) = dcd_l2loss(x, &labels, &sq, s.c * cw[k], s.c, s, seed);
+        // The one-vs-rest problems are independent: solve them on a few threads, each code with
+        // its own seed, so the result does not depend on the number of threads.
+        let k = y.ncols();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(k);
+        let solve = |c: usize| {
+            let labels: Vec<f64> = y.column(c).iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
+            dcd_l2loss(x, &labels, &sq, s.c * cw[c], s.c, s, s.seed.wrapping_add(c as u64))
+        };
+        let mut results: Vec<Option<(Vec<f32>, f64)>> = vec![None; k];
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let solve = &solve;
+                    scope.spawn(move || {
+                        (t..k).step_by(threads).map(|c| (c, solve(c))).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(done) = h.join() {
+                    for (c, r) in done {
+                        results[c] = Some(r);
+                    }
+                }
+            }
+        });
+        let mut ws = Vec::with_capacity(k);
+        let mut bs = Vec::with_capacity(k);
+        for r in results {
+            let (w, b) = r.ok_or_else(|| EngineError::Data("a training thread failed".into()))?;
             ws.push(w);
             bs.push(b);
         }
@@ -313,9 +341,11 @@ fn dcd_l2loss(
     c_neg: f64,
     s: &LinearSvcSettings,
     seed: u64,
-) -> (Vec<f64>, f64) {
+) -> (Vec<f32>, f64) {
     let l = y.len();
-    let mut w = vec![0f64; x.nfeatures()];
+    // f32 weights: half the cache footprint of the hot loop; α, the gradient and the bias stay
+    // in f64.
+    let mut w = vec![0f32; x.nfeatures()];
     let mut b = 0f64;
     let mut alpha = vec![0f64; l];
     let diag: Vec<f64> = y
@@ -340,10 +370,11 @@ fn dcd_l2loss(
             let i = index[sidx];
             let (ids, vals) = x.row(i);
             let yi = y[i];
-            let mut dot = b;
+            let mut dot32 = 0f32;
             for (&f, &v) in ids.iter().zip(vals) {
-                dot += w[f] * f64::from(v);
+                dot32 += w[f] * v;
             }
+            let dot = b + f64::from(dot32);
             let g = yi * dot - 1.0 + alpha[i] * diag[i];
             let mut pg = 0.0;
             if alpha[i] == 0.0 {
@@ -363,8 +394,9 @@ fn dcd_l2loss(
                 let old = alpha[i];
                 alpha[i] = (old - g / qd[i]).max(0.0);
                 let d = (alpha[i] - old) * yi;
+                let d32 = d as f32;
                 for (&f, &v) in ids.iter().zip(vals) {
-                    w[f] += d * f64::from(v);
+                    w[f] += d32 * v;
                 }
                 b += d;
             }

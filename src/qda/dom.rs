@@ -41,6 +41,9 @@ impl Element {
     }
 }
 
+/// Deepest element nesting accepted (a guard against hostile files: no stack overflow).
+pub const MAX_DEPTH: usize = 256;
+
 /// A parse error: line and message.
 pub type DomError = (usize, String);
 
@@ -60,7 +63,15 @@ pub fn parse(text: &str) -> Result<Element, DomError> {
         })?;
         let line = line_of(text, start);
         match event {
-            Event::Start(e) => stack.push(element(&e, line)?),
+            Event::Start(e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err((
+                        line,
+                        format!("elements nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                stack.push(element(&e, line)?)
+            }
             Event::Empty(e) => {
                 let el = element(&e, line)?;
                 attach(&mut stack, &mut root, el, line)?;
@@ -177,5 +188,21 @@ mod tests {
         let (line, msg) = parse("<A>\n<B/>\n").unwrap_err();
         assert!(line >= 1 && !msg.is_empty());
         assert!(parse("<A b=\"1\" b=\"2\"/>").is_err());
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert!(parse(&deep).unwrap_err().1.contains("deeper"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = parse(&s);
+            let _ = crate::qda::qdc::from_qdc(s.as_bytes(), std::path::Path::new("x.qdc"), "q", None, "");
+        }
+
+        #[test]
+        fn never_panics_on_xmlish(s in "(<[A-Za-z:]{1,6}( guid=\"[0-9a-f-]{0,40}\")?/?>|</[A-Za-z]{1,5}>|&[a-z#0-9]{0,5};|[a-z \n]{0,5}){0,30}") {
+            let _ = parse(&s);
+            let _ = crate::qda::qdc::from_qdc(s.as_bytes(), std::path::Path::new("x.qdc"), "q", None, "");
+        }
     }
 }

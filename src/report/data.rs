@@ -23,9 +23,11 @@ use serde::Serialize;
 
 use super::map::{Location, MapData, MapInput};
 use crate::answer::Answer;
-use crate::config::Config;
+use crate::config::{Config, FlagRules};
 use crate::month::Month;
-use crate::trends::{Codebooks, EntitySeries, FlagReport, Interview, build_series, flags_for_month};
+use crate::trends::{
+    Codebooks, EntitySeries, FlagKind, FlagReport, Interview, build_series, flags_for_month,
+};
 
 /// The question whose codes rank the requested assistance topics.
 pub const DEMAND_QUESTION: &str = "demanda_temas";
@@ -135,6 +137,14 @@ pub struct RegionChange {
     pub regions: Vec<String>,
 }
 
+/// How many flagged entities meet one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindCount {
+    pub kind: FlagKind,
+    pub label: &'static str,
+    pub entities: usize,
+}
+
 /// Everything the month's report shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportData {
@@ -152,6 +162,10 @@ pub struct ReportData {
     pub demand: Vec<DemandRow>,
     pub variation: Vec<Indicator>,
     pub flags: FlagReport,
+    /// Flagged entities per criterion (an entity can meet several).
+    pub flag_counts: Vec<KindCount>,
+    /// The rules the flags were computed with.
+    pub rules: FlagRules,
     pub region_changes: Vec<RegionChange>,
     pub map: Option<MapData>,
     /// Where the flagged entities are (those found in the gazetteer), in list order.
@@ -231,12 +245,35 @@ impl ReportData {
             variation: variation(&series, config, month, previous_month),
             region_changes: region_changes(&series, month),
             overall,
+            flag_counts: flag_counts(&flags),
+            rules: config.flags.clone(),
             flags,
             map,
             locations,
             map_note,
         }
     }
+}
+
+fn flag_counts(flags: &FlagReport) -> Vec<KindCount> {
+    [
+        FlagKind::BelowThreshold,
+        FlagKind::OverallDrop,
+        FlagKind::ConsecutiveDecline,
+        FlagKind::TopicDrop,
+        FlagKind::NegativeCode,
+    ]
+    .into_iter()
+    .map(|kind| KindCount {
+        kind,
+        label: kind.spanish(),
+        entities: flags
+            .flagged
+            .iter()
+            .filter(|f| f.reasons.iter().any(|r| r.kind == kind))
+            .count(),
+    })
+    .collect()
 }
 
 fn map_note(input: &MapInput, map: Option<&MapData>, flagged: usize) -> Option<String> {

@@ -48,7 +48,7 @@ th{background:#eef2f7}td.n,th.n{text-align:right;white-space:nowrap}tr.neg td:fi
 .up{color:#1a7f37}.down{color:#b03a2e}.note{font-size:12px;color:#555}\
 .flag{border:1px solid #e5c7c2;border-left:5px solid #c0392b;border-radius:4px;padding:8px 12px;margin:10px 0;background:#fffafa;page-break-inside:avoid}\
 .flag h3{margin:0 0 4px}.sev{float:right;font-size:13px;background:#c0392b;color:#fff;border-radius:10px;padding:1px 9px}\
-.flag ul{margin:4px 0 4px 18px;padding:0}.kind{font-size:11px;color:#777;font-family:monospace}\
+.flag ul{margin:4px 0 4px 18px;padding:0}.said{font-size:12px;color:#555;margin:6px 0 2px}.kind{font-size:11px;color:#777;font-family:monospace}\
 blockquote{margin:3px 0 3px 10px;padding:2px 10px;border-left:3px solid #ccc;color:#444;font-style:italic;font-size:13px}\
 svg{max-width:100%;height:auto;display:block;margin:6px 0}.mapwrap{display:flex;gap:16px;flex-wrap:wrap}\
 .mapwrap ol{font-size:13px;flex:1 1 260px;margin:0}footer{margin-top:32px;font-size:12px;color:#666;border-top:1px solid #ccd;padding-top:8px}\
@@ -68,9 +68,9 @@ pub fn render(d: &ReportData, opts: &RenderOptions) -> String {
     );
     summary(&mut h, d);
     if d.interviews == 0 {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"lead\">No hay entrevistas registradas en {}.</p>\n",
+            "<p class=\"lead\">No hay entrevistas registradas en {}.</p>",
             esc(&d.month.spanish())
         );
     } else {
@@ -147,9 +147,9 @@ fn distribution(h: &mut String, d: &ReportData) {
     );
     h.push_str("<h3>Satisfacción</h3>");
     h.push_str(&svg::satisfaction(o.satisfied, o.unsatisfied));
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p>Satisfechas (calificación ≥ {}): <strong>{}</strong> ({}). No satisfechas: <strong>{}</strong>. Sin calificación general: {}.</p></section>\n",
+        "<p>Satisfechas (calificación ≥ {}): <strong>{}</strong> ({}). No satisfechas: <strong>{}</strong>. Sin calificación general: {}.</p></section>",
         es_num(d.threshold, 1),
         o.satisfied,
         opt_pct(o.pct_satisfied),
@@ -260,7 +260,8 @@ fn variation(h: &mut String, d: &ReportData) {
         };
         let delta = match i.delta {
             Some(v) => {
-                let class = if v > 0.0 { "up" } else if v < 0.0 { "down" } else { "" };
+                // Counts going up or down are neither good nor bad: no colour.
+                let class = if i.unit == "n" { "" } else if v > 0.0 { "up" } else if v < 0.0 { "down" } else { "" };
                 let arrow = if v > 0.0 { "▲ " } else if v < 0.0 { "▼ " } else { "" };
                 let unit = if fmt_pct { " p.p." } else { "" };
                 format!("<span class=\"{class}\">{arrow}{}{unit}</span>", es_signed(v, dec))
@@ -288,8 +289,17 @@ fn priority(h: &mut String, d: &ReportData) {
         f.interviewed,
         esc(&d.month.spanish())
     );
-    match &d.map {
-        Some(m) => {
+    let counts: Vec<String> = d
+        .flag_counts
+        .iter()
+        .filter(|k| k.entities > 0)
+        .map(|k| format!("{}: {}", esc(k.label), k.entities))
+        .collect();
+    if !counts.is_empty() {
+        let _ = write!(h, "<p class=\"note\">Entidades por criterio (una entidad puede cumplir varios): {}.</p>", counts.join("; "));
+    }
+    if let Some(m) = &d.map {
+        {
             h.push_str("<div class=\"mapwrap\">");
             h.push_str(&svg::map(m));
             h.push_str("<ol>");
@@ -298,12 +308,16 @@ fn priority(h: &mut String, d: &ReportData) {
             }
             h.push_str("</ol></div>");
         }
-        None => {}
     }
     if let Some(note) = &d.map_note {
         let _ = write!(h, "<p class=\"note\">{}</p>", esc(note));
     }
+    let mut minor: Vec<(usize, &crate::trends::FlaggedEntity)> = Vec::new();
     for (i, e) in f.flagged.iter().enumerate() {
+        if !e.has_overall_reason() {
+            minor.push((i, e));
+            continue;
+        }
         let _ = write!(
             h,
             "<div class=\"flag\"><span class=\"sev\">severidad {}</span><h3>{}. {} <span class=\"note\">({})</span></h3><div class=\"note\">{} · Región {}{} · Calificación general: {}</div><ul>",
@@ -318,16 +332,39 @@ fn priority(h: &mut String, d: &ReportData) {
         );
         let mut quoted: Vec<&str> = Vec::new();
         for r in &e.reasons {
-            let _ = write!(h, "<li>{} <span class=\"kind\">{}</span>", esc(&r.message), r.kind.as_str());
+            let _ = write!(h, "<li>{} <span class=\"kind\">{}</span></li>", esc(&r.message), r.kind.as_str());
             for q in &r.quotes {
                 if !quoted.contains(&q.as_str()) {
-                    let _ = write!(h, "<blockquote>«{}»</blockquote>", esc(q));
                     quoted.push(q);
                 }
             }
-            h.push_str("</li>");
         }
-        h.push_str("</ul></div>");
+        h.push_str("</ul>");
+        if !quoted.is_empty() {
+            h.push_str("<div class=\"said\">Lo que dijo la entidad:</div>");
+            for q in quoted {
+                let _ = write!(h, "<blockquote>«{}»</blockquote>", esc(q));
+            }
+        }
+        h.push_str("</div>");
+    }
+    if !minor.is_empty() {
+        h.push_str("<h3>Otras señales: solo caídas por tema o respuestas negativas</h3><p class=\"note\">Entidades cuya calificación general no está bajo el umbral ni cayó; se listan para seguimiento.</p><table><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"n\">General</th><th>Motivos</th><th class=\"n\">Severidad</th></tr>");
+        for (i, e) in minor {
+            let reasons: Vec<String> = e.reasons.iter().map(|r| esc(&r.message)).collect();
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                i + 1,
+                esc(&e.entity_name),
+                esc(&e.entity_code),
+                esc(&e.region),
+                opt_num(e.overall, 1),
+                reasons.join("<br>"),
+                es_num(e.severity, 2)
+            );
+        }
+        h.push_str("</table>");
     }
     if !f.improved.is_empty() {
         h.push_str("<h3>Entidades que más mejoraron</h3><table><tr><th>Entidad</th><th>Región</th><th class=\"n\">Antes</th><th class=\"n\">Ahora</th><th class=\"n\">Variación</th><th>Entrevista anterior</th></tr>");
@@ -359,17 +396,28 @@ fn frequency_table(h: &mut String, f: &CodeFrequencies) {
         let class = if r.negative { " class=\"neg\"" } else { "" };
         let _ = write!(h, "<tr{class}><td>{}</td>", esc(&r.label));
         for (i, n) in r.counts.iter().enumerate() {
-            let total = f.answers.get(i).copied().unwrap_or(0);
-            let p = (total > 0).then(|| *n as f64 * 100.0 / total as f64);
-            let _ = write!(h, "<td class=\"n\">{n} <span class=\"note\">({})</span></td>", opt_pct(p));
+            let coded = f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0);
+            if coded == 0 {
+                h.push_str("<td class=\"n note\">—</td>");
+                continue;
+            }
+            let p = *n as f64 * 100.0 / coded as f64;
+            let _ = write!(h, "<td class=\"n\">{n} <span class=\"note\">({})</span></td>", es_pct(p));
         }
         h.push_str("</tr>");
     }
-    h.push_str("<tr><th>Respuestas con texto</th>");
-    for n in &f.answers {
-        let _ = write!(h, "<th class=\"n\">{n}</th>");
+    for (label, v) in [("Respuestas codificadas", None), ("Sin codificar", Some(&f.uncoded))] {
+        let _ = write!(h, "<tr><th>{label}</th>");
+        for i in 0..f.months.len() {
+            let n = match v {
+                Some(v) => v.get(i).copied().unwrap_or(0),
+                None => f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0),
+            };
+            let _ = write!(h, "<th class=\"n\">{n}</th>");
+        }
+        h.push_str("</tr>");
     }
-    h.push_str("</tr></table>");
+    h.push_str("</table>");
     let src: Vec<String> = f
         .months
         .iter()
@@ -389,7 +437,7 @@ fn frequency_table(h: &mut String, f: &CodeFrequencies) {
 
 fn frequencies(h: &mut String, d: &ReportData) {
     h.push_str("<section id=\"categorias\"><h2>6. Categorías de las preguntas abiertas, mes a mes</h2>");
-    h.push_str("<p class=\"note\">Número de respuestas en cada categoría (entre paréntesis, % de las respuestas con texto del mes; una respuesta puede tener varias categorías). Se cuentan los códigos asignados por los analistas cuando existen y, si no, los asignados por el modelo. En rojo, las categorías negativas.</p>");
+    h.push_str("<p class=\"note\">Número de respuestas en cada categoría (entre paréntesis, % de las respuestas codificadas del mes; una respuesta puede tener varias categorías, así que los porcentajes pueden sumar más de 100; «—»: mes sin respuestas codificadas). Se cuentan los códigos asignados por los analistas cuando existen y, si no, los asignados por el modelo. En rojo, las categorías negativas.</p>");
     for f in &d.code_frequencies {
         frequency_table(h, f);
     }
@@ -437,20 +485,24 @@ fn demand(h: &mut String, d: &ReportData) {
 
 fn notes(h: &mut String, d: &ReportData) {
     let t = es_num(d.threshold, 1);
-    let _ = write!(
+    let r = &d.rules;
+    let _ = writeln!(
         h,
         "<section id=\"notas\"><h2>Notas metodológicas</h2><ul class=\"note\">\
 <li>Una entrevista es el conjunto de respuestas de una entidad en un mes. Satisfecha: calificación general ≥ {t} (una calificación de exactamente {t} cuenta como satisfecha). Los porcentajes de satisfacción se calculan sobre las entrevistas con calificación general.</li>\
 <li>Rangos de calificación: excelente ≥ 4,5; buena de 3,5 a menos de 4,5; regular de 2,5 a menos de 3,5; mala de 1,5 a menos de 2,5; muy mala menor que 1,5 (las medias unidades suben a la categoría siguiente).</li>\
 <li>Cada entrevista se compara con la entrevista anterior de la misma entidad, sea cual sea el mes en que ocurrió; si falta una calificación en alguna de las dos, no se compara.</li>\
-<li>Criterios de priorización y puntos de severidad: {} <strong>{}</strong>: 2 + distancia al umbral; <strong>{}</strong>: 3 + tamaño de la caída; <strong>{}</strong>: 2 + caída total; <strong>{}</strong>: 1 + tamaño de la caída, por tema; <strong>{}</strong>: 1 por respuesta, máximo 3. La severidad es la suma; los empates se ordenan por código de la entidad.</li>\
+<li>Criterios de priorización (puntos de severidad entre paréntesis): <strong>{}</strong>, calificación general menor que {t} (3 + distancia al umbral); <strong>{}</strong> de {} puntos o más desde la entrevista anterior (2 + tamaño de la caída); <strong>{}</strong>, al menos {} caídas seguidas, es decir {} entrevistas cada una más baja que la anterior (2 + caída total); <strong>{}</strong> de {} puntos o más (0,5 × tamaño de la caída, por tema); <strong>{}</strong>, respuestas codificadas en categorías que el libro de códigos marca como negativas, con códigos de analistas o, si no los hay, del modelo (0,5 por respuesta, máximo 1,5). La severidad es la suma; los empates se ordenan por código de la entidad.</li>\
 <li>Una entidad que cambió de región entre entrevistas se agrupa en su región más reciente.</li>\
-</ul></section>\n",
-        "",
+</ul></section>",
         FlagKind::BelowThreshold.spanish(),
         FlagKind::OverallDrop.spanish(),
+        es_num(r.overall_drop, 1),
         FlagKind::ConsecutiveDecline.spanish(),
+        r.consecutive_declines,
+        r.consecutive_declines + 1,
         FlagKind::TopicDrop.spanish(),
+        es_num(r.topic_drop, 1),
         FlagKind::NegativeCode.spanish()
     );
 }

@@ -190,7 +190,7 @@ pub fn map(m: &MapData) -> String {
     }
     s.push_str("</g>");
     for p in m.points.iter().rev() {
-        let r = (5.0 + p.severity.sqrt() * 1.5).min(14.0);
+        let r = (7.0 + p.severity.sqrt()).min(13.0);
         let _ = write!(
             s,
             "<g><title>{rank}. {name} ({code})</title><circle cx=\"{x}\" cy=\"{y}\" r=\"{r:.1}\" fill=\"#c0392b\" fill-opacity=\"0.85\" stroke=\"#fff\" stroke-width=\"1.2\"/>\

@@ -132,9 +132,10 @@ pub fn search(
         ])),
     };
     let searcher = store.searcher()?;
-    let top = (req.limit > 0).then(|| {
-        TopDocs::for_doc_range(req.offset..req.offset.saturating_add(req.limit)).order_by_score()
-    });
+    // The page, clamped to the index size: tantivy allocates room for offset + limit hits.
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let end = req.offset.saturating_add(req.limit).min(docs);
+    let top = (req.offset < end).then(|| TopDocs::for_doc_range(req.offset..end).order_by_score());
     let facet_collector =
         (!req.count_by.is_empty()).then(|| facets::FacetCollector::new(&req.count_by));
     let (top, total, facets) = searcher.search(&*query, &(top, Count, facet_collector))?;

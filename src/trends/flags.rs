@@ -113,6 +113,19 @@ pub struct FlaggedEntity {
     pub reasons: Vec<FlagReason>,
 }
 
+impl FlaggedEntity {
+    /// True when a reason concerns the overall rating (below threshold, drop, declines), not
+    /// only topics or negative codes: the report shows these in full and the others in a table.
+    pub fn has_overall_reason(&self) -> bool {
+        self.reasons.iter().any(|r| {
+            matches!(
+                r.kind,
+                FlagKind::BelowThreshold | FlagKind::OverallDrop | FlagKind::ConsecutiveDecline
+            )
+        })
+    }
+}
+
 /// An entity whose overall rating rose since its previous interview.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Improvement {

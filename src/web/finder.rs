@@ -105,7 +105,10 @@ impl SearchForm {
         let mut filters = Filters::default();
         if !self.mes.is_empty() {
             let m = Month::parse_lenient(&self.mes).ok_or_else(|| {
-                Error::invalid(format!("«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)", self.mes))
+                Error::invalid(format!(
+                    "«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)",
+                    self.mes
+                ))
             })?;
             filters.months.push(m);
         }
@@ -176,7 +179,11 @@ pub fn find(ws: &Workspace, store: &Store, form: &SearchForm) -> Result<Found> {
         browse(store, &req)?
     } else {
         let r = search::search(store, &ws.config().analyzer, &req)?;
-        let page = r.hits.into_iter().map(|h| (h.id, h.score, h.snippet)).collect();
+        let page = r
+            .hits
+            .into_iter()
+            .map(|h| (h.id, h.score, h.snippet))
+            .collect();
         (r.total, page, r.facets)
     };
     let mut hits = Vec::with_capacity(page.len());
@@ -220,10 +227,8 @@ fn browse(store: &Store, req: &SearchRequest) -> Result<(usize, Page, Vec<Facet>
     let searcher = store.searcher()?;
     let top = TopDocs::for_doc_range(req.offset..req.offset.saturating_add(req.limit))
         .order_by_u64_field("month", tantivy::Order::Desc);
-    let (top, total, facets) = searcher.search(
-        &*query,
-        &(top, Count, FacetCollector::new(&req.count_by)),
-    )?;
+    let (top, total, facets) =
+        searcher.search(&*query, &(top, Count, FacetCollector::new(&req.count_by)))?;
     let mut page = Vec::with_capacity(top.len());
     for (_, addr) in top {
         let a = store.load(&searcher, addr)?;
@@ -297,7 +302,10 @@ mod tests {
         assert_eq!(r.filters.code_source, CodeSource::Human);
         assert_eq!(r.filters.min_rating, Some(3.5));
         assert_eq!(r.offset, 2 * PAGE_SIZE);
-        assert_eq!(form(&[("origen", "sin")]).request().unwrap().filters.coded, Some(false));
+        assert_eq!(
+            form(&[("origen", "sin")]).request().unwrap().filters.coded,
+            Some(false)
+        );
     }
 
     #[test]

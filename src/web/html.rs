@@ -105,16 +105,16 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e7ebf0;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.cifras{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.8rem}
+.cifras{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.7rem;margin-bottom:1rem}
 .cifra{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:.7rem .9rem}
-.cifra .valor{font-size:1.7rem;font-weight:700;color:#12355b}
+.cifra .valor{font-size:1.6rem;font-weight:700;color:#12355b}
 .cifra .etiqueta{font-size:.82rem;color:#5a6877}
 .aviso{background:#fff8e1;border:1px solid #f2d27a;border-radius:6px;padding:.6rem .8rem;margin:.6rem 0}
 .ok{background:#e6f5ea;border:1px solid #9fd3ad;border-radius:6px;padding:.6rem .8rem;margin:.6rem 0}
 .error{background:#fde2e1;border:1px solid #f0a5a0;border-radius:6px;padding:.6rem .8rem;margin:.6rem 0}
 .barra{background:#e8eef5;border-radius:3px;height:.55rem;position:relative;min-width:60px}
 .barra span{position:absolute;left:0;top:0;bottom:0;background:#8e5bd0;border-radius:3px}
-.grafico svg{max-width:100%;height:auto}
+.grafico svg{max-width:100%;height:auto;display:block;margin:.3rem 0}
 footer{color:#6b7885;font-size:.8rem;text-align:center;padding:1rem}
 "#;
 
@@ -224,7 +224,7 @@ mod tests {
         let t = "<b>planeación</b> territorial";
         let h = highlight(t, &[3..14, 100..200, 5..6]);
         assert_eq!(h, "&lt;b&gt;<mark>planeación</mark>&lt;/b&gt; territorial");
-        assert_eq!(highlight("añ", &[1..2]), "añ");
+        assert_eq!(highlight("añ", std::slice::from_ref(&(1..2))), "añ");
     }
 
     #[test]

@@ -129,7 +129,10 @@ mod tests {
         assert!(s.csrf_ok(&sid, &t));
         assert!(!s.csrf_ok(&other, &t));
         assert!(!s.csrf_ok("", &s.csrf_for("")));
-        assert!(!Secrets::new().csrf_ok(&sid, &t), "another process has other keys");
+        assert!(
+            !Secrets::new().csrf_ok(&sid, &t),
+            "another process has other keys"
+        );
     }
 
     #[test]

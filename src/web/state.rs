@@ -7,13 +7,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use tantivy::query::AllQuery;
+
 use crate::answer::{Answer, is_non_answer};
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
-use crate::trends::{self, EntitySeries, FlaggedEntity};
+use crate::search::CountBy;
+use crate::search::facets::FacetCollector;
 use crate::store::{AnswerFilter, Store};
+use crate::trends::{self, EntitySeries, FlaggedEntity};
 use crate::workspace::Workspace;
 
 use super::security::Secrets;
@@ -70,9 +74,16 @@ impl App {
     }
 
     /// The months present in the store, oldest first.
+    /// (Counted on the index's month column by the search module's facet collector: no answer
+    /// is loaded.)
     pub fn months(&self) -> Result<Vec<Month>> {
-        let all = self.store.answers(&AnswerFilter::default())?;
-        let set: BTreeSet<Month> = all.iter().map(|a| a.month).collect();
+        let searcher = self.store.searcher()?;
+        let facets = searcher.search(&AllQuery, &FacetCollector::new(&[CountBy::Month]))?;
+        let set: BTreeSet<Month> = facets
+            .iter()
+            .flat_map(|f| &f.counts)
+            .filter_map(|c| Month::parse(&c.value))
+            .collect();
         Ok(set.into_iter().collect())
     }
 
@@ -132,7 +143,12 @@ impl App {
         let codebooks = trends::load_codebooks(&self.ws)?;
         let mut flags = Vec::new();
         for iv in &series.interviews {
-            let report = trends::flags_for_month(std::slice::from_ref(&series), config, &codebooks, iv.month);
+            let report = trends::flags_for_month(
+                std::slice::from_ref(&series),
+                config,
+                &codebooks,
+                iv.month,
+            );
             if let Some(f) = report.flagged.into_iter().next() {
                 flags.push((iv.month, f));
             }
@@ -196,17 +212,17 @@ impl App {
             .lock()
             .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
         let _lock = self.ws.lock()?;
-        let current = self
-            .store
-            .get(key)?
-            .ok_or_else(|| Error::invalid(format!("no hay ninguna respuesta con la clave «{key}»")))?;
+        let current = self.store.get(key)?.ok_or_else(|| {
+            Error::invalid(format!("no hay ninguna respuesta con la clave «{key}»"))
+        })?;
         let stored = normalize(&current.codes);
         if stored != seen && stored != codes {
             return Ok(SaveOutcome::Conflict(current.codes));
         }
         self.check_codes(&current.question, &codes)?;
         if stored != codes {
-            self.store.set_human_codes(&[(key.to_string(), codes.clone())])?;
+            self.store
+                .set_human_codes(&[(key.to_string(), codes.clone())])?;
         }
         Ok(SaveOutcome::Saved(codes))
     }
@@ -241,4 +257,41 @@ fn normalize(codes: &[String]) -> Vec<String> {
         .filter(|c| !c.is_empty())
         .collect();
     set.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+        let app = App::new(ws, false, MapInput::default()).unwrap();
+        (dir, app)
+    }
+
+    #[test]
+    fn codes_compare_as_sets() {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(normalize(&v(&["b", " a", "", "b"])), v(&["a", "b"]));
+    }
+
+    #[test]
+    fn codebooks_only_for_configured_questions() {
+        let (_dir, app) = app();
+        assert!(app.codebook("necesidades_debilidades").unwrap().is_some());
+        for bad in ["../codifica", "", "no_existe", "calificacion_general/../x"] {
+            assert!(app.codebook(bad).unwrap().is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn empty_store_has_no_months_and_an_empty_queue() {
+        let (_dir, app) = app();
+        assert!(app.months().unwrap().is_empty());
+        assert_eq!(app.review_queue(None, None, 0, 10).unwrap().1, 0);
+        let err = app.save_codes("x|2020-11|q|", &[], &[]).unwrap_err();
+        assert!(err.to_string().contains("clave"), "{err}");
+    }
 }

@@ -186,7 +186,11 @@ fn results(
         "<div class=\"fila\"><section class=\"col tarjeta\"><h2 id=\"total\">{total} {noun}</h2>{hits}{paging}</section>\
          <aside class=\"lateral tarjeta\"><h2>Recuentos</h2>{facets}</aside></div>",
         total = found.total,
-        noun = if found.total == 1 { "respuesta" } else { "respuestas" },
+        noun = if found.total == 1 {
+            "respuesta"
+        } else {
+            "respuestas"
+        },
         facets = facets(app, form, found, codebooks),
     )
 }
@@ -223,8 +227,11 @@ fn facets(
         };
         let _ = write!(out, "<div class=\"faceta\"><h3>{title}</h3><ul>");
         for (value, count) in values.iter().take(12) {
-            let mut pairs: Vec<(&str, &str)> =
-                form.pairs().into_iter().filter(|(k, _)| *k != param).collect();
+            let mut pairs: Vec<(&str, &str)> = form
+                .pairs()
+                .into_iter()
+                .filter(|(k, _)| *k != param)
+                .collect();
             pairs.push((param, value));
             let _ = write!(
                 out,

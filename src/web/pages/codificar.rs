@@ -6,10 +6,10 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 
 use crate::answer::Answer;
 use crate::codebook::{Codebook, Polarity};
@@ -35,7 +35,11 @@ enum Back {
 
 impl Back {
     fn parse(s: &str) -> Back {
-        if s == "codificar" { Back::Queue } else { Back::Answer }
+        if s == "codificar" {
+            Back::Queue
+        } else {
+            Back::Answer
+        }
     }
     fn as_str(self) -> &'static str {
         match self {
@@ -120,7 +124,12 @@ pub async fn codificar(
 
 fn queue_form(app: &App, filter: &QueueFilter) -> crate::Result<String> {
     let mut month_opts = vec![(String::new(), "Todos".to_string())];
-    month_opts.extend(app.months()?.iter().rev().map(|m| (m.to_string(), m.spanish())));
+    month_opts.extend(
+        app.months()?
+            .iter()
+            .rev()
+            .map(|m| (m.to_string(), m.spanish())),
+    );
     let mut q_opts = vec![(String::new(), "Todas las preguntas abiertas".to_string())];
     q_opts.extend(
         app.ws
@@ -157,7 +166,10 @@ fn next_items(app: &App, rest: &[Answer]) -> String {
             esc(&question_label(app.ws.config(), &a.question)),
             esc(&super::super::finder::shorten(&a.text, 90)),
             margin,
-            esc(&query_string(&[("clave", &a.key()), ("volver", "codificar")]))
+            esc(&query_string(&[
+                ("clave", &a.key()),
+                ("volver", "codificar")
+            ]))
         );
     }
     format!(
@@ -188,10 +200,15 @@ pub async fn respuesta(
         let cb = app.codebook(&a.question)?;
         let mut body = String::from("<h1>Codificar una respuesta</h1>");
         if saved {
-            body.push_str("<div class=\"ok\" role=\"status\" id=\"guardado\">Código guardado.</div>");
+            body.push_str(
+                "<div class=\"ok\" role=\"status\" id=\"guardado\">Código guardado.</div>",
+            );
         }
         body.push_str(&answer_card(app, &a, cb.as_ref(), &session, back, &filter));
-        Ok(respond(StatusCode::OK, html::page("Codificar", Tab::Codificar, &body)))
+        Ok(respond(
+            StatusCode::OK,
+            html::page("Codificar", Tab::Codificar, &body),
+        ))
     })
     .await
 }
@@ -270,7 +287,11 @@ fn suggestion(a: &Answer, cb: Option<&Codebook>) -> String {
          <div class=\"col\">Margen: <strong>{margin}</strong> <span class=\"meta\">(menor = menos seguro)</span></div></div>\
          <p class=\"meta\">Términos que más pesaron: {terms}</p>\
          <p class=\"meta\">Modelo: {model}</p></div>",
-        codes = if labels.is_empty() { "(sin código)".to_string() } else { labels.join("; ") },
+        codes = if labels.is_empty() {
+            "(sin código)".to_string()
+        } else {
+            labels.join("; ")
+        },
         conf = confidence(m.confidence),
         w = (m.confidence.clamp(0.0, 1.0) * 100.0).round(),
         margin = html::num(m.margin, 2),
@@ -350,8 +371,16 @@ fn coding_form(
         } else {
             "<kbd>&nbsp;</kbd>".to_string()
         };
-        let checked = if checked_set.contains(&&c.id) { " checked" } else { "" };
-        let class = if suggested.contains(&&c.id) { " class=\"sugerido\"" } else { "" };
+        let checked = if checked_set.contains(&&c.id) {
+            " checked"
+        } else {
+            ""
+        };
+        let class = if suggested.contains(&&c.id) {
+            " class=\"sugerido\""
+        } else {
+            ""
+        };
         let polarity = match c.polarity {
             Polarity::Negative => " <span class=\"chip neg\">negativo</span>",
             Polarity::Positive => " <span class=\"chip humano\">positivo</span>",
@@ -371,7 +400,12 @@ fn coding_form(
     let seen: String = a
         .codes
         .iter()
-        .map(|c| format!("<input type=\"hidden\" name=\"visto\" value=\"{}\">", esc(c)))
+        .map(|c| {
+            format!(
+                "<input type=\"hidden\" name=\"visto\" value=\"{}\">",
+                esc(c)
+            )
+        })
         .collect();
     format!(
         "<form class=\"tarjeta codigos\" id=\"codificar\" method=\"post\" action=\"/guardar\">\
@@ -385,7 +419,11 @@ fn coding_form(
          <input type=\"hidden\" name=\"pregunta\" value=\"{pregunta}\">{seen}\
          {items}<p><button type=\"submit\" id=\"guardar\">Guardar código (Enter)</button></p></form>\
          <script nonce=\"{nonce}\">{SCRIPT}</script>",
-        title = esc(if cb.title.is_empty() { &cb.question } else { &cb.title }),
+        title = esc(if cb.title.is_empty() {
+            &cb.question
+        } else {
+            &cb.title
+        }),
         mode = if cb.multi_label {
             "Puede marcar varios códigos."
         } else {

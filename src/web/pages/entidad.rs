@@ -70,11 +70,17 @@ fn list(app: &App, filter: &str) -> crate::Result<Response> {
     let wanted = crate::analyze::plain_terms(filter).join(" ");
     let mut table = String::new();
     for (code, r) in &rows {
-        let hay = crate::analyze::plain_terms(&format!("{code} {} {}", r.name, r.department)).join(" ");
+        let hay =
+            crate::analyze::plain_terms(&format!("{code} {} {}", r.name, r.department)).join(" ");
         if !wanted.is_empty() && !hay.contains(&wanted) {
             continue;
         }
-        let last = r.months.iter().max().map(|m| m.spanish()).unwrap_or_default();
+        let last = r
+            .months
+            .iter()
+            .max()
+            .map(|m| m.spanish())
+            .unwrap_or_default();
         let _ = write!(
             table,
             "<tr><td><a href=\"/entidad{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>\
@@ -97,7 +103,10 @@ fn list(app: &App, filter: &str) -> crate::Result<Response> {
          </table></section>",
         esc(filter)
     );
-    Ok(respond(StatusCode::OK, html::page("Entidades", Tab::Entidad, &body)))
+    Ok(respond(
+        StatusCode::OK,
+        html::page("Entidades", Tab::Entidad, &body),
+    ))
 }
 
 fn history(app: &App, v: &EntityView) -> String {
@@ -133,9 +142,8 @@ fn flags(v: &EntityView) -> String {
                 <p>No fue priorizada en ninguna de sus entrevistas.</p></section>"
             .to_string();
     }
-    let mut out = String::from(
-        "<section class=\"tarjeta\" id=\"alertas\"><h2>Por qué fue priorizada</h2>",
-    );
+    let mut out =
+        String::from("<section class=\"tarjeta\" id=\"alertas\"><h2>Por qué fue priorizada</h2>");
     for (month, f) in v.flags.iter().rev() {
         let _ = write!(
             out,
@@ -143,11 +151,18 @@ fn flags(v: &EntityView) -> String {
             esc(&month.spanish()),
             es_num(f.severity, 2)
         );
+        let mut quoted: Vec<&str> = Vec::new();
         for r in &f.reasons {
             let _ = write!(out, "<li>{}", esc(&r.message));
-            for q in r.quotes.iter().take(2) {
+            for q in r
+                .quotes
+                .iter()
+                .filter(|q| !quoted.contains(&q.as_str()))
+                .take(2)
+            {
                 let _ = write!(out, "<div class=\"meta\">«{}»</div>", esc(q));
             }
+            quoted.extend(r.quotes.iter().map(String::as_str));
             out.push_str("</li>");
         }
         out.push_str("</ul>");
@@ -167,9 +182,9 @@ fn chart(s: &EntitySeries, threshold: f64) -> String {
     if points.is_empty() {
         return "<p>Sin calificaciones generales registradas.</p>".into();
     }
-    let (w, h, left, right, top, bottom) = (640.0, 220.0, 40.0, 20.0, 15.0, 35.0);
+    let (w, h, left, right, top, bottom) = (900.0, 240.0, 40.0, 60.0, 28.0, 35.0);
     let n = s.interviews.len().max(2) as f64 - 1.0;
-    let x = |i: usize| left + (w - left - right) * i as f64 / n;
+    let x = |i: usize| left + 24.0 + (w - left - right - 48.0) * i as f64 / n;
     let y = |r: f64| top + (h - top - bottom) * (5.0 - r.clamp(1.0, 5.0)) / 4.0;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
@@ -190,10 +205,11 @@ fn chart(s: &EntitySeries, threshold: f64) -> String {
     let _ = write!(
         svg,
         "<line x1=\"{left}\" y1=\"{yt:.1}\" x2=\"{x2}\" y2=\"{yt:.1}\" stroke=\"#d73027\" stroke-dasharray=\"5 4\"/>\
-         <text x=\"{x2}\" y=\"{ty:.1}\" text-anchor=\"end\" fill=\"#d73027\">umbral {}</text>",
+         <text x=\"{tx}\" y=\"{ty:.1}\" fill=\"#d73027\">umbral {}</text>",
         es_num(threshold, 1),
         x2 = w - right,
-        ty = yt - 4.0
+        tx = w - right + 4.0,
+        ty = yt + 4.0
     );
     let line: Vec<String> = points
         .iter()
@@ -214,7 +230,11 @@ fn chart(s: &EntitySeries, threshold: f64) -> String {
         );
     }
     for (i, _, r) in &points {
-        let fill = if *r >= threshold { "#1a9850" } else { "#d73027" };
+        let fill = if *r >= threshold {
+            "#1a9850"
+        } else {
+            "#d73027"
+        };
         let _ = write!(
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
@@ -232,7 +252,8 @@ fn chart(s: &EntitySeries, threshold: f64) -> String {
 fn ratings_table(app: &App, s: &EntitySeries) -> String {
     let config = app.ws.config();
     let topics: Vec<&crate::config::Question> = config.topic_questions().collect();
-    let mut head = String::from("<th>Mes</th><th class=\"num\">General</th><th class=\"num\">Cambio</th>");
+    let mut head =
+        String::from("<th>Mes</th><th class=\"num\">General</th><th class=\"num\">Cambio</th>");
     for t in &topics {
         let _ = write!(head, "<th class=\"num\">{}</th>", esc(t.label()));
     }
@@ -279,7 +300,11 @@ fn answers(app: &App, v: &EntityView) -> String {
         .iter()
         .filter(|a| !a.text.trim().is_empty())
         .collect();
-    open.sort_by(|a, b| b.month.cmp(&a.month).then_with(|| a.question.cmp(&b.question)));
+    open.sort_by(|a, b| {
+        b.month
+            .cmp(&a.month)
+            .then_with(|| a.question.cmp(&b.question))
+    });
     for a in open {
         let _ = write!(
             rows,

@@ -77,9 +77,11 @@ pub fn error_page(err: &Error) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             r
         }
-        Error::Query { .. } | Error::Invalid(_) => {
-            status_page(StatusCode::BAD_REQUEST, "Solicitud no válida", &err.to_string())
-        }
+        Error::Query { .. } | Error::Invalid(_) => status_page(
+            StatusCode::BAD_REQUEST,
+            "Solicitud no válida",
+            &err.to_string(),
+        ),
         other => status_page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Error interno",

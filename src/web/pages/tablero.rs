@@ -21,6 +21,9 @@ use super::super::server::Session;
 use super::super::state::App;
 use super::{Pairs, blocking, param, respond};
 
+/// Flagged entities listed on the dashboard (the report lists them all).
+const SHOWN_FLAGS: usize = 10;
+
 /// The month asked for, else the latest with answers; `None` when the store is empty.
 fn chosen_month(app: &App, asked: &str) -> crate::Result<(Option<Month>, Vec<Month>)> {
     let months = app.months()?;
@@ -123,13 +126,41 @@ fn cards(d: &ReportData) -> String {
         })
     };
     let items = [
-        ("entrevistadas", d.interviews.to_string(), "entidades entrevistadas"),
-        ("promedio", opt_num(o.mean, 2), "calificación general promedio (1 a 5)"),
-        ("satisfechas", o.pct_satisfied.map_or("—".into(), es_pct), "de las entidades satisfechas"),
-        ("priorizadas", d.flags.flagged.len().to_string(), "entidades priorizadas"),
-        ("codificadas", sum(|f| &f.human).to_string(), "respuestas codificadas por analistas"),
-        ("modelo", sum(|f| &f.machine).to_string(), "solo con código del modelo"),
-        ("sin-codigo", sum(|f| &f.uncoded).to_string(), "respuestas sin ningún código"),
+        (
+            "entrevistadas",
+            d.interviews.to_string(),
+            "entidades entrevistadas",
+        ),
+        (
+            "promedio",
+            opt_num(o.mean, 2),
+            "calificación general promedio (1 a 5)",
+        ),
+        (
+            "satisfechas",
+            o.pct_satisfied.map_or("—".into(), es_pct),
+            "de las entidades satisfechas",
+        ),
+        (
+            "priorizadas",
+            d.flags.flagged.len().to_string(),
+            "entidades priorizadas",
+        ),
+        (
+            "codificadas",
+            sum(|f| &f.human).to_string(),
+            "respuestas codificadas por analistas",
+        ),
+        (
+            "modelo",
+            sum(|f| &f.machine).to_string(),
+            "solo con código del modelo",
+        ),
+        (
+            "sin-codigo",
+            sum(|f| &f.uncoded).to_string(),
+            "respuestas sin ningún código",
+        ),
     ];
     let mut out = String::from("<section class=\"cifras\">");
     for (id, value, label) in items {
@@ -168,7 +199,10 @@ fn coding_progress(d: &ReportData) -> String {
             at(&f.human),
             at(&f.machine),
             at(&f.uncoded),
-            esc(&query_string(&[("mes", &d.month.to_string()), ("pregunta", &f.question)]))
+            esc(&query_string(&[
+                ("mes", &d.month.to_string()),
+                ("pregunta", &f.question)
+            ]))
         );
     }
     format!(
@@ -195,14 +229,23 @@ fn charts(d: &ReportData) -> String {
             })
         })
         .collect();
-    let topic_rows: Vec<(&str, [usize; 5])> =
-        d.topics.iter().map(|t| (t.label.as_str(), t.bins)).collect();
+    let topic_rows: Vec<(&str, [usize; 5])> = d
+        .topics
+        .iter()
+        .map(|t| (t.label.as_str(), t.bins))
+        .collect();
     let legend = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
     let mut out = format!(
-        "<div class=\"fila\"><section class=\"col tarjeta grafico\"><h2>Calificación general</h2>{}{}</section>\
-         <section class=\"col tarjeta grafico\"><h2>Por región</h2>{}</section></div>\
+        "<section class=\"tarjeta grafico\"><h2>Calificación general</h2>{}\
+         <h3>Satisfechas y no satisfechas</h3>{}</section>\
+         <section class=\"tarjeta grafico\"><h2>Calificación general promedio por región</h2>{}</section>\
          <section class=\"tarjeta grafico\"><h2>Calificación por tema</h2>{}</section>",
-        svg::columns("Distribución de la calificación general", &labels, &values, &colors),
+        svg::columns(
+            "Distribución de la calificación general",
+            &labels,
+            &values,
+            &colors
+        ),
         svg::satisfaction(o.satisfied, o.unsatisfied),
         svg::hbars(
             "Calificación general promedio por región",
@@ -211,7 +254,11 @@ fn charts(d: &ReportData) -> String {
             Some(d.threshold),
             "#4575b4"
         ),
-        svg::stacked("Distribución de la calificación por tema", &topic_rows, &legend),
+        svg::stacked(
+            "Distribución de la calificación por tema",
+            &topic_rows,
+            &legend
+        ),
     );
     if !d.demand.is_empty() {
         let bars: Vec<HBar<'_>> = d
@@ -249,19 +296,22 @@ fn priority(d: &ReportData) -> String {
         let _ = write!(out, "<p class=\"meta\">{}</p>", esc(note));
     }
     out.push_str("<table><thead><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"num\">Severidad</th><th>Por qué</th></tr></thead><tbody>");
-    for (i, e) in f.flagged.iter().enumerate() {
-        let mut reasons = String::new();
+    for (i, e) in f.flagged.iter().take(SHOWN_FLAGS).enumerate() {
+        let mut reasons = String::from("<ul>");
+        let mut quoted: Vec<&str> = Vec::new();
         for r in &e.reasons {
-            let _ = write!(reasons, "<div>{}", esc(&r.message));
-            if let Some(q) = r.quotes.first() {
+            let _ = write!(reasons, "<li>{}", esc(&r.message));
+            if let Some(q) = r.quotes.iter().find(|q| !quoted.contains(&q.as_str())) {
                 let _ = write!(
                     reasons,
                     "<div class=\"meta\">«{}»</div>",
                     esc(&super::super::finder::shorten(q, 160))
                 );
+                quoted.push(q);
             }
-            reasons.push_str("</div>");
+            reasons.push_str("</li>");
         }
+        reasons.push_str("</ul>");
         let _ = write!(
             out,
             "<tr><td>{}</td><td><a href=\"/entidad{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td>\
@@ -275,6 +325,16 @@ fn priority(d: &ReportData) -> String {
             reasons
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table>");
+    if f.flagged.len() > SHOWN_FLAGS {
+        let _ = write!(
+            out,
+            "<p>Se muestran las {SHOWN_FLAGS} más graves de {}; la lista completa está en el \
+             <a href=\"/reporte{}#priorizadas\">reporte del mes</a>.</p>",
+            f.flagged.len(),
+            esc(&query_string(&[("mes", &d.month.to_string())]))
+        );
+    }
+    out.push_str("</section>");
     out
 }

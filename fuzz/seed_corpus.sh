@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the fuzzers' seed corpora in fuzz/corpus/<target>/ (git-ignored) from the repository's
+# own synthetic material: the bad-input corpus, the default codebooks, a synthetic workspace
+# (codifica::synth) exported as XLSX and REFI-QDA, and the models trained on it. Never copies
+# anything from ../shared. Needs a built codifica (BIN, default ../target/release/codifica) and
+# the synth example (SYNTH, default ../target/release/examples/synth).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD/..
+BIN=${BIN:-$ROOT/target/release/codifica}
+SYNTH=${SYNTH:-$ROOT/target/release/examples/synth}
+C=$PWD/corpus
+rm -rf "$C"; mkdir -p "$C"/{csv_import,xlsx_import,codebook_parse,qdc_parse,search_query,model_load}
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+for f in "$ROOT"/tests/bad_inputs/*.csv; do
+  [ "$(stat -c %s "$f")" -le 65536 ] && cp "$f" "$C/csv_import/"
+done
+"$SYNTH" 300 "$C/csv_import/synth_300.csv" 1 2>/dev/null
+cp "$ROOT"/tests/bad_inputs/pdf_renamed.xlsx "$C/xlsx_import/"
+cp "$ROOT"/lexicons/codebooks/*.toml "$C/codebook_parse/"
+
+WS=$TMP/ws
+"$BIN" -w "$WS" -q init
+"$BIN" -w "$WS" -q import "$C/csv_import/synth_300.csv"
+"$BIN" -w "$WS" -q export --format xlsx --output "$C/xlsx_import/export.xlsx"
+"$BIN" -w "$WS" -q export --format matrix --output "$C/xlsx_import/matrix.xlsx" || true
+for q in articulacion_instrumentos necesidades_debilidades fortalecimiento_capacidades demanda_temas; do
+  "$BIN" -w "$WS" -q codebook export --question "$q" --output "$C/qdc_parse/$q.qdc"
+done
+"$BIN" -w "$WS" -q train --cv-folds 0
+i=0
+for m in "$WS"/models/*.model; do
+  i=$((i + 1))
+  # mode byte 0: the whole file; mode byte 1: the payload, wrapped in a valid header by the target
+  { printf '\x00'; cat "$m"; } >"$C/model_load/file_$i"
+  { printf '\x01'; tail -c +25 "$m"; } >"$C/model_load/payload_$i"
+done
+
+n=0
+while IFS= read -r q; do
+  n=$((n + 1)); printf '%s' "$q" >"$C/search_query/q$n"
+done <<'QUERIES'
+planeación territorial
+agua OR acueducto
+NOT vías
+vías -rurales
+(agua OR luz) rural
+"listas de espera"
+"plan desarrollo"~2
+capacit*
+rotacion~1 personal
+asistencia AND NOT (conectividad OR "mala señal")
+region:pacifico mes:2020-07
+"sin cerrar
+((((a
+a OR OR b
+*
+-
+ñandú PDT KPT SGR
+QUERIES
+ls "$C"/* | head -50
