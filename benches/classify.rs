@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use codifica::analyze::Analyzer;
 use codifica::model::classifier::{Learner, cross_validate, evaluate_holdout, prepare};
-use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
 use codifica::model::cv::stratified_folds;
+use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
 use codifica::model::metrics::single_label;
 use codifica::model::offsets::tune_offsets;
 use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
@@ -102,7 +102,11 @@ type Split = BTreeMap<String, (Vec<Example>, Vec<Example>)>;
 fn read(path: &str) -> Result<Split, String> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers().map_err(|e| e.to_string())?.clone();
-    let col = |n: &str| h.iter().position(|x| x == n).ok_or(format!("no column {n}"));
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .ok_or(format!("no column {n}"))
+    };
     let (ct, cl, cth, cp, cs) = (
         col("text")?,
         col("label")?,
@@ -146,10 +150,18 @@ fn label(s: &TrainSettings) -> String {
         Learner::LinearSvc(v) => format!(
             "svc C={} {}",
             v.c,
-            if v.class_weight == ClassWeight::Balanced { "bal" } else { "unif" }
+            if v.class_weight == ClassWeight::Balanced {
+                "bal"
+            } else {
+                "unif"
+            }
         ),
         Learner::ComplementNb(c) => format!("cnb a={}", c.alpha),
-        Learner::SvcCnb { svc, cnb, cnb_weight } => {
+        Learner::SvcCnb {
+            svc,
+            cnb,
+            cnb_weight,
+        } => {
             format!("svc+cnb C={} a={} β={cnb_weight}", svc.c, cnb.alpha)
         }
     };
@@ -157,8 +169,15 @@ fn label(s: &TrainSettings) -> String {
         .tfidf
         .char_ngrams
         .map_or("nochar".to_string(), |(a, b)| format!("char{a}-{b}"));
-    let off = if s.tune_offsets && s.cv_folds >= 2 { " +off" } else { "" };
-    format!("{l} w1-{} {ch} mindf{}{off}", s.tfidf.word_ngram_max, s.tfidf.min_df)
+    let off = if s.tune_offsets && s.cv_folds >= 2 {
+        " +off"
+    } else {
+        ""
+    };
+    format!(
+        "{l} w1-{} {ch} mindf{}{off}",
+        s.tfidf.word_ngram_max, s.tfidf.min_df
+    )
 }
 
 fn grid(o: &Opts, split: &Split) -> Result<(), String> {
@@ -168,14 +187,20 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
             for c in [0.2, 0.5, 1.0] {
                 let mut s = o.settings.clone();
                 s.tfidf.char_ngrams = ch;
-                s.learner = Learner::LinearSvc(LinearSvcSettings { c, ..Default::default() });
+                s.learner = Learner::LinearSvc(LinearSvcSettings {
+                    c,
+                    ..Default::default()
+                });
                 configs.push(s);
             }
             for (c, beta) in [(0.2, 0.5f32), (0.2, 1.0), (0.5, 0.5)] {
                 let mut s = o.settings.clone();
                 s.tfidf.char_ngrams = ch;
                 s.learner = Learner::SvcCnb {
-                    svc: LinearSvcSettings { c, ..Default::default() },
+                    svc: LinearSvcSettings {
+                        c,
+                        ..Default::default()
+                    },
                     cnb: ComplementNbSettings { alpha: 1.0 },
                     cnb_weight: beta,
                 };
@@ -189,7 +214,10 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
                 for beta in [0.0f32, 0.25, 0.5, 1.0] {
                     let mut s = o.settings.clone();
                     s.learner = Learner::SvcCnb {
-                        svc: LinearSvcSettings { c, ..Default::default() },
+                        svc: LinearSvcSettings {
+                            c,
+                            ..Default::default()
+                        },
                         cnb: ComplementNbSettings { alpha: a },
                         cnb_weight: beta,
                     };
@@ -198,7 +226,12 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
             }
         }
     }
-    let chars: &[Option<(u8, u8)>] = if std::env::var_os("GRID2").is_some() || std::env::var_os("GRID3").is_some() { &[] } else { &[None, Some((2, 4)), Some((3, 5))] };
+    let chars: &[Option<(u8, u8)>] =
+        if std::env::var_os("GRID2").is_some() || std::env::var_os("GRID3").is_some() {
+            &[]
+        } else {
+            &[None, Some((2, 4)), Some((3, 5))]
+        };
     for &ch in chars {
         for c in [0.1, 0.2, 0.5, 1.0] {
             for w in [ClassWeight::Balanced, ClassWeight::Uniform] {
@@ -221,7 +254,10 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
     }
     let mut analyzer = Analyzer::default();
     let mut table: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (theme, (train, _)) in split.iter().filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t)) {
+    for (theme, (train, _)) in split
+        .iter()
+        .filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t))
+    {
         let p = prepare(&mut analyzer, train, false).map_err(|e| e.to_string())?;
         for s in &configs {
             let s = TrainSettings {
@@ -229,7 +265,8 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
                 ..s.clone()
             };
             let t = Instant::now();
-            let cv = cross_validate(&s, &p.codes, &p.terms, &p.labels).map_err(|e| e.to_string())?;
+            let cv =
+                cross_validate(&s, &p.codes, &p.terms, &p.labels).map_err(|e| e.to_string())?;
             // Offsets honestly: for each fold, tuned on the other folds' out-of-fold decisions.
             let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
             let folds = stratified_folds(&truth, s.cv_folds, s.seed);
@@ -240,7 +277,11 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
                 let t: Vec<usize> = rest.iter().map(|&i| truth[i]).collect();
                 let off = tune_offsets(&d, &t, p.codes.len());
                 for i in (0..truth.len()).filter(|&i| folds[i] == f) {
-                    let row: Vec<f32> = cv.decisions[i].iter().zip(&off).map(|(a, b)| a + b).collect();
+                    let row: Vec<f32> = cv.decisions[i]
+                        .iter()
+                        .zip(&off)
+                        .map(|(a, b)| a + b)
+                        .collect();
                     pred[i] = (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b });
                 }
             }
@@ -255,7 +296,10 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
                 t.elapsed().as_secs_f64()
             );
             table.entry(label(&s)).or_default().push(cv.report.macro_f1);
-            table.entry(format!("{} [+off]", label(&s))).or_default().push(with_off.macro_f1);
+            table
+                .entry(format!("{} [+off]", label(&s)))
+                .or_default()
+                .push(with_off.macro_f1);
         }
     }
     println!("\nmean CV macro-F1 over themes (train part only):");
@@ -284,13 +328,20 @@ fn run() -> Result<(), String> {
     let mut json = Vec::new();
     println!("| theme | model | macro-F1 | accuracy | train s | docs/s | peak RSS MiB |");
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for (theme, (train, test)) in split.iter().filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t)) {
+    for (theme, (train, test)) in split
+        .iter()
+        .filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t))
+    {
         let t0 = Instant::now();
-        let m = QuestionModel::train(theme, &mut analyzer, train, &o.settings).map_err(|e| e.to_string())?;
+        let m = QuestionModel::train(theme, &mut analyzer, train, &o.settings)
+            .map_err(|e| e.to_string())?;
         let train_s = t0.elapsed().as_secs_f64();
         // Round-trip through the model file, as the CLI does.
-        let bytes = ModelSet::new(analyzer.settings(), vec![m]).to_bytes().map_err(|e| e.to_string())?;
-        let set = ModelSet::from_bytes(std::path::Path::new("bench.model"), &bytes).map_err(|e| e.to_string())?;
+        let bytes = ModelSet::new(analyzer.settings(), vec![m])
+            .to_bytes()
+            .map_err(|e| e.to_string())?;
+        let set = ModelSet::from_bytes(std::path::Path::new("bench.model"), &bytes)
+            .map_err(|e| e.to_string())?;
         let m = &set.models[0];
         let r = evaluate_holdout(m, &mut analyzer, test).map_err(|e| e.to_string())?;
         let texts: Vec<&str> = test.iter().map(|e| e.text.as_str()).collect();
@@ -346,8 +397,11 @@ fn run() -> Result<(), String> {
         }));
     }
     if let Some(p) = &o.json {
-        std::fs::write(p, serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?)
-            .map_err(|e| format!("{p}: {e}"))?;
+        std::fs::write(
+            p,
+            serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("{p}: {e}"))?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench --bench search              # 100k answers
 //! cargo bench --bench search -- 1000000   # 1M answers
+//! cargo bench --bench search -- 1000000 --workspace /tmp/ws1m --only facets   # reuse an index
 //! ```
 //!
 //! Writes a seeded **synthetic** data set (`codifica::synth`, canonical CSV, not timed), indexes
@@ -92,14 +93,43 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
 
-fn main() {
-    let n: u64 = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let csv = dir.path().join("synthetic.csv");
+/// `[N] [--workspace DIR] [--only SUBSTRING]`: N answers (default 100k); with `--workspace`,
+/// the index is built there once and reused by later runs of the same N.
+struct Opts {
+    n: u64,
+    workspace: Option<std::path::PathBuf>,
+    only: Option<String>,
+}
+
+fn opts() -> Opts {
+    let mut o = Opts {
+        n: 100_000,
+        workspace: None,
+        only: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--workspace" => o.workspace = args.next().map(Into::into),
+            "--only" => o.only = args.next(),
+            "--bench" => {}
+            other => o.n = other.parse().unwrap_or(o.n),
+        }
+    }
+    o
+}
+
+/// The workspace with `n` synthetic answers: reused when `dir` already holds them.
+fn build(n: u64, dir: &Path) -> (Workspace, Store) {
+    if let Ok(ws) = Workspace::open(dir) {
+        let store = Store::open(&ws).expect("store");
+        if store.len().expect("len") == n {
+            println!("reusing the index in {} ({n} answers)", dir.display());
+            return (ws, store);
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let csv = dir.with_extension("csv");
     let t = Instant::now();
     let plan = write_csv_file(&SynthSpec::new(n, 42), &csv).expect("write the synthetic CSV");
     println!(
@@ -109,8 +139,7 @@ fn main() {
         plan.last_month,
         t.elapsed().as_secs_f64()
     );
-    let ws_dir = dir.path().join("ws");
-    let ws = Workspace::init(&ws_dir, Config::monitoreo360_text(), false).expect("init");
+    let ws = Workspace::init(dir, Config::monitoreo360_text(), false).expect("init");
     let store = Store::open(&ws).expect("store");
     let t = Instant::now();
     let summary = store.upsert(answers(&csv), |_| {}).expect("index");
@@ -120,7 +149,18 @@ fn main() {
         summary.added,
         summary.added as f64 / secs
     );
-    let mid = plan.first_month;
+    let _ = std::fs::remove_file(&csv);
+    (ws, store)
+}
+
+fn main() {
+    let o = opts();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = o.workspace.clone().unwrap_or_else(|| tmp.path().join("ws"));
+    let (ws, store) = build(o.n, &dir);
+    let segments = store.searcher().expect("searcher").segment_readers().len();
+    println!("{segments} segments");
+    let mid = SynthSpec::new(o.n, 42).plan().first_month;
     let mut to = mid;
     for _ in 0..5 {
         to = to.next();
@@ -141,19 +181,57 @@ fn main() {
     let all = CountBy::ALL;
     let cases: Vec<(&str, SearchRequest)> = vec![
         ("term", request("planeación", Filters::default(), 10, &[])),
-        ("term, count only (no hits)", request("planeación", Filters::default(), 0, &[])),
-        ("two-term AND", request("asistencia técnica", Filters::default(), 10, &[])),
-        ("OR + NOT", request("internet OR señal -vías", Filters::default(), 10, &[])),
-        ("phrase", request("\"plan de desarrollo\"", Filters::default(), 10, &[])),
-        ("phrase ~2", request("\"plan indicativo presupuesto\"~2", Filters::default(), 10, &[])),
+        (
+            "term, count only (no hits)",
+            request("planeación", Filters::default(), 0, &[]),
+        ),
+        (
+            "two-term AND",
+            request("asistencia técnica", Filters::default(), 10, &[]),
+        ),
+        (
+            "OR + NOT",
+            request("internet OR señal -vías", Filters::default(), 10, &[]),
+        ),
+        (
+            "phrase",
+            request("\"plan de desarrollo\"", Filters::default(), 10, &[]),
+        ),
+        (
+            "phrase ~2",
+            request(
+                "\"plan indicativo presupuesto\"~2",
+                Filters::default(),
+                10,
+                &[],
+            ),
+        ),
         ("prefix", request("capacit*", Filters::default(), 10, &[])),
-        ("fuzzy", request("conectividat~", Filters::default(), 10, &[])),
-        ("fuzzy ~2", request("funsionaros~2", Filters::default(), 10, &[])),
-        ("term + region/months/question", request("planeación", filtered.clone(), 10, &[])),
+        (
+            "fuzzy",
+            request("conectividat~", Filters::default(), 10, &[]),
+        ),
+        (
+            "fuzzy ~2",
+            request("funsionaros~2", Filters::default(), 10, &[]),
+        ),
+        (
+            "term + region/months/question",
+            request("planeación", filtered.clone(), 10, &[]),
+        ),
         ("term + code + coded", request("señal", coded, 10, &[])),
-        ("term, 50 hits (snippets)", request("seguimiento", Filters::default(), 50, &[])),
-        ("term + all 6 facets", request("seguimiento", Filters::default(), 10, &all)),
-        ("NOT only + facets", request("NOT planeación", filtered, 0, &all)),
+        (
+            "term, 50 hits (snippets)",
+            request("seguimiento", Filters::default(), 50, &[]),
+        ),
+        (
+            "term + all 6 facets",
+            request("seguimiento", Filters::default(), 10, &all),
+        ),
+        (
+            "NOT only + facets",
+            request("NOT planeación", filtered, 0, &all),
+        ),
     ];
     println!();
     println!(
@@ -161,6 +239,12 @@ fn main() {
         "query", "matches", "p50 ms", "p99 ms", "max ms"
     );
     for (name, req) in &cases {
+        if o.only
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
         let mut total = 0;
         for _ in 0..WARMUP {
             total = search::search(&store, &ws.config().analyzer, req)

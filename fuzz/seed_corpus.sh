@@ -16,15 +16,20 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 for f in "$ROOT"/tests/bad_inputs/*.csv; do
   [ "$(stat -c %s "$f")" -le 65536 ] && cp "$f" "$C/csv_import/"
 done
-"$SYNTH" 300 "$C/csv_import/synth_300.csv" 1 2>/dev/null
+"$SYNTH" 300 "$C/csv_import/synth_300.csv" 1
+"$SYNTH" 3000 "$TMP/synth_3000.csv" 1 2>/dev/null
 cp "$ROOT"/tests/bad_inputs/pdf_renamed.xlsx "$C/xlsx_import/"
 cp "$ROOT"/lexicons/codebooks/*.toml "$C/codebook_parse/"
 
 WS=$TMP/ws
 "$BIN" -w "$WS" -q init
-"$BIN" -w "$WS" -q import "$C/csv_import/synth_300.csv"
-"$BIN" -w "$WS" -q export --format xlsx --output "$C/xlsx_import/export.xlsx"
-"$BIN" -w "$WS" -q export --format matrix --output "$C/xlsx_import/matrix.xlsx" || true
+"$BIN" -w "$WS" -q import "$TMP/synth_3000.csv" >/dev/null
+# Small workbooks (fuzzing works best on small inputs): a 40-answer workspace exported.
+"$SYNTH" 40 "$TMP/synth_40.csv" 9 2>/dev/null
+"$BIN" -w "$TMP/small" -q init
+"$BIN" -w "$TMP/small" -q import "$TMP/synth_40.csv" >/dev/null
+"$BIN" -w "$TMP/small" -q export --format xlsx --output "$C/xlsx_import/export.xlsx"
+"$BIN" -w "$TMP/small" -q export --format matrix --output "$C/xlsx_import/matrix.xlsx" || true
 for q in articulacion_instrumentos necesidades_debilidades fortalecimiento_capacidades demanda_temas; do
   "$BIN" -w "$WS" -q codebook export --question "$q" --output "$C/qdc_parse/$q.qdc"
 done

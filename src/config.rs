@@ -82,6 +82,9 @@ pub struct FlagRules {
     pub topic_drop: f64,
     /// Flag answers coded into codes the codebook marks negative.
     pub negative_codes: bool,
+    /// Negative-coded answers flag an entity on their own only from this many answers in one
+    /// interview up; fewer still join (and explain) a rating reason.
+    pub negative_min_answers: usize,
 }
 
 impl Default for FlagRules {
@@ -92,6 +95,7 @@ impl Default for FlagRules {
             consecutive_declines: 2,
             topic_drop: 1.0,
             negative_codes: true,
+            negative_min_answers: 2,
         }
     }
 }

@@ -58,16 +58,30 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
     let text = std::str::from_utf8(bytes)
         .map_err(|e| Error::file(path, format!("not UTF-8 text (byte {})", e.valid_up_to())))?;
     let text = text.trim_start_matches('\u{feff}');
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| Error::file(path, e.to_string()))?.clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::file(path, e.to_string()))?
+        .clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
     let required = ["entity_code", "entity_name", "department", "region"];
     let mut cols = Vec::new();
     for r in required {
         match col(r) {
             Some(c) => cols.push(c),
             None => {
-                return Err(Error::at(path, Some(1), Some(r), "required column is missing"));
+                return Err(Error::at(
+                    path,
+                    Some(1),
+                    Some(r),
+                    "required column is missing",
+                ));
             }
         }
     }
@@ -80,7 +94,11 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(RowError { row: Some(row), column: None, message: e.to_string() });
+                errors.push(RowError {
+                    row: Some(row),
+                    column: None,
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
@@ -88,7 +106,11 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
         for (name, &c) in required.iter().zip(&cols) {
             let v = rec.get(c).unwrap_or("").trim().to_string();
             if v.is_empty() {
-                errors.push(RowError { row: Some(row), column: Some(name.to_string()), message: "empty value".into() });
+                errors.push(RowError {
+                    row: Some(row),
+                    column: Some(name.to_string()),
+                    message: "empty value".into(),
+                });
             }
             vals.push(v);
         }
@@ -101,7 +123,10 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
         } else if !vals[0].is_empty() {
             seen.insert(vals[0].clone(), row);
         }
-        let kind = kind_col.and_then(|c| rec.get(c)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let kind = kind_col
+            .and_then(|c| rec.get(c))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         let mut it = vals.into_iter();
         out.push(PopulationEntity {
             entity_code: it.next().unwrap_or_default(),
@@ -112,7 +137,10 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
         });
     }
     if !errors.is_empty() {
-        return Err(Error::Rows { file: path.to_path_buf(), errors });
+        return Err(Error::Rows {
+            file: path.to_path_buf(),
+            errors,
+        });
     }
     if out.is_empty() {
         return Err(Error::file(path, "the population lists no entity"));
@@ -226,16 +254,35 @@ pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
     for v in by_region.values_mut() {
         v.sort_by(|a, b| a.entity_code.cmp(&b.entity_code));
     }
-    let counts: BTreeMap<String, usize> = by_region.iter().map(|(r, v)| (r.clone(), v.len())).collect();
+    let counts: BTreeMap<String, usize> = by_region
+        .iter()
+        .map(|(r, v)| (r.clone(), v.len()))
+        .collect();
     let mut quota = quotas(&counts, req.size);
     let mut notes = Vec::new();
 
     let flagged_in: BTreeMap<String, usize> = by_region
         .iter()
-        .map(|(r, v)| (r.clone(), v.iter().filter(|e| req.flagged.contains(&e.entity_code)).count()))
+        .map(|(r, v)| {
+            (
+                r.clone(),
+                v.iter()
+                    .filter(|e| req.flagged.contains(&e.entity_code))
+                    .count(),
+            )
+        })
         .collect();
-    let known: BTreeSet<&str> = req.population.iter().map(|e| e.entity_code.as_str()).collect();
-    let missing: Vec<&str> = req.flagged.iter().map(String::as_str).filter(|c| !known.contains(c)).collect();
+    let known: BTreeSet<&str> = req
+        .population
+        .iter()
+        .map(|e| e.entity_code.as_str())
+        .collect();
+    let missing: Vec<&str> = req
+        .flagged
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !known.contains(c))
+        .collect();
     if !missing.is_empty() {
         notes.push(format!(
             "{} flagged entities are not in the population and cannot be sampled: {}",
@@ -253,28 +300,45 @@ pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
         for e in entities {
             let last = req.last_interview.get(&e.entity_code).copied();
             if req.flagged.contains(&e.entity_code) {
-                rows.push(SampleRow { entity: (*e).clone(), reason: Reason::Priorizada, last_interview: last });
+                rows.push(SampleRow {
+                    entity: (*e).clone(),
+                    reason: Reason::Priorizada,
+                    last_interview: last,
+                });
                 continue;
             }
             let u: f64 = rng.r#gen::<f64>().max(f64::MIN_POSITIVE);
             keyed.push((u.powf(1.0 / weight(last, req.month)), e));
         }
         let taken = flagged_in.get(region).copied().unwrap_or(0);
-        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.entity_code.cmp(&b.1.entity_code)));
+        keyed.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.entity_code.cmp(&b.1.entity_code))
+        });
         for (_, e) in keyed.into_iter().take(q.saturating_sub(taken)) {
             let last = req.last_interview.get(&e.entity_code).copied();
             let reason = match last {
                 None => Reason::NuncaEntrevistada,
-                Some(l) if l.months_until(req.month) >= RECENT_MONTHS => Reason::SinEntrevistaReciente,
+                Some(l) if l.months_until(req.month) >= RECENT_MONTHS => {
+                    Reason::SinEntrevistaReciente
+                }
                 Some(_) => Reason::SeleccionAleatoria,
             };
-            rows.push(SampleRow { entity: e.clone(), reason, last_interview: last });
+            rows.push(SampleRow {
+                entity: e.clone(),
+                reason,
+                last_interview: last,
+            });
         }
     }
     rows.sort_by(|a, b| {
         (&a.entity.region, &a.entity.entity_code).cmp(&(&b.entity.region, &b.entity.entity_code))
     });
-    Ok(Sample { rows, quotas: quota, notes })
+    Ok(Sample {
+        rows,
+        quotas: quota,
+        notes,
+    })
 }
 
 /// Makes room for every flagged entity inside the quotas (see the module docs, step 2).
@@ -299,8 +363,7 @@ fn rebalance(
     if total_flagged > size {
         notes.push(format!(
             "the {total_flagged} flagged entities exceed the requested size {size}: all are kept and \
-             the sample has {} entities",
-            quota.values().sum::<usize>()
+             the sample has {total_flagged} entities"
         ));
         // Only flagged entities then: quotas equal to the flagged counts.
         for (r, q) in quota.iter_mut() {
@@ -309,11 +372,16 @@ fn rebalance(
         return;
     }
     while extra > 0 {
-        let slack = |r: &String, q: usize| q.saturating_sub(flagged_in.get(r).copied().unwrap_or(0));
+        let slack =
+            |r: &String, q: usize| q.saturating_sub(flagged_in.get(r).copied().unwrap_or(0));
         let best = quota
             .iter()
             .filter(|(r, q)| slack(r, **q) > 0)
-            .max_by(|a, b| slack(a.0, *a.1).cmp(&slack(b.0, *b.1)).then_with(|| b.0.cmp(a.0)))
+            .max_by(|a, b| {
+                slack(a.0, *a.1)
+                    .cmp(&slack(b.0, *b.1))
+                    .then_with(|| b.0.cmp(a.0))
+            })
             .map(|(r, _)| r.clone());
         let Some(r) = best else { break };
         if let Some(q) = quota.get_mut(&r) {
@@ -374,7 +442,12 @@ mod tests {
 
     #[test]
     fn largest_remainder_quotas() {
-        let counts: BTreeMap<String, usize> = [("A".to_string(), 5), ("B".to_string(), 3), ("C".to_string(), 2)].into();
+        let counts: BTreeMap<String, usize> = [
+            ("A".to_string(), 5),
+            ("B".to_string(), 3),
+            ("C".to_string(), 2),
+        ]
+        .into();
         // 7 × (0.5, 0.3, 0.2) = 3.5, 2.1, 1.4 → 3,2,1 + one for A (remainder .5)
         let q = quotas(&counts, 7);
         assert_eq!(q.values().copied().collect::<Vec<_>>(), [4, 2, 1]);
@@ -385,22 +458,64 @@ mod tests {
     fn reproducible_and_includes_flagged() {
         let p = pop(50, 30, 20);
         let last = BTreeMap::new();
-        let flagged: BTreeSet<String> = ["C001".to_string(), "C002".to_string(), "C003".to_string()].into();
+        let flagged: BTreeSet<String> =
+            ["C001".to_string(), "C002".to_string(), "C003".to_string()].into();
         let m = Month::parse("2020-12").unwrap();
-        let req = SampleRequest { month: m, size: 10, seed: 7, population: &p, last_interview: &last, flagged: &flagged };
+        let req = SampleRequest {
+            month: m,
+            size: 10,
+            seed: 7,
+            population: &p,
+            last_interview: &last,
+            flagged: &flagged,
+        };
         let a = draw(&req).unwrap();
         let b = draw(&req).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.rows.len(), 10);
         for c in &flagged {
-            assert!(a.rows.iter().any(|r| &r.entity.entity_code == c && r.reason == Reason::Priorizada));
+            assert!(
+                a.rows
+                    .iter()
+                    .any(|r| &r.entity.entity_code == c && r.reason == Reason::Priorizada)
+            );
         }
         // C had quota 2 but 3 flagged: grows to 3, one place taken from A (most slack).
         assert_eq!(a.quotas["C"], 3);
         assert_eq!(a.quotas["A"], 4);
         assert!(!a.notes.is_empty());
-        let other = draw(&SampleRequest { seed: 8, ..req.clone() }).unwrap();
+        let other = draw(&SampleRequest {
+            seed: 8,
+            ..req.clone()
+        })
+        .unwrap();
         assert_ne!(a.rows, other.rows);
+    }
+
+    #[test]
+    fn flagged_beyond_size_are_all_kept() {
+        let p = pop(5, 5, 0);
+        let last = BTreeMap::new();
+        let flagged: BTreeSet<String> = p.iter().take(4).map(|e| e.entity_code.clone()).collect();
+        let m = Month::parse("2020-12").unwrap();
+        let s = draw(&SampleRequest {
+            month: m,
+            size: 3,
+            seed: 1,
+            population: &p,
+            last_interview: &last,
+            flagged: &flagged,
+        })
+        .unwrap();
+        assert_eq!(s.rows.len(), 4);
+        assert!(s.rows.iter().all(|r| r.reason == Reason::Priorizada));
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.contains("exceed the requested size 3")),
+            "{:?}",
+            s.notes
+        );
     }
 
     #[test]
@@ -408,23 +523,50 @@ mod tests {
         let p = pop(40, 0, 0);
         let m = Month::parse("2020-12").unwrap();
         // Half interviewed last month (weight 1), half never (weight 24).
-        let last: BTreeMap<String, Month> = p.iter().take(20).map(|e| (e.entity_code.clone(), m.prev())).collect();
+        let last: BTreeMap<String, Month> = p
+            .iter()
+            .take(20)
+            .map(|e| (e.entity_code.clone(), m.prev()))
+            .collect();
         let flagged = BTreeSet::new();
         let mut never = 0;
         for seed in 0..20 {
-            let s = draw(&SampleRequest { month: m, size: 10, seed, population: &p, last_interview: &last, flagged: &flagged }).unwrap();
-            never += s.rows.iter().filter(|r| r.reason == Reason::NuncaEntrevistada).count();
+            let s = draw(&SampleRequest {
+                month: m,
+                size: 10,
+                seed,
+                population: &p,
+                last_interview: &last,
+                flagged: &flagged,
+            })
+            .unwrap();
+            never += s
+                .rows
+                .iter()
+                .filter(|r| r.reason == Reason::NuncaEntrevistada)
+                .count();
         }
         assert!(never > 150, "never-interviewed drawn {never} of 200");
     }
 
     #[test]
     fn bad_population_is_located() {
-        let err = parse_population(b"entity_code,entity_name,department\n1,a,b\n", Path::new("p.csv")).unwrap_err().to_string();
+        let err = parse_population(
+            b"entity_code,entity_name,department\n1,a,b\n",
+            Path::new("p.csv"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("p.csv") && err.contains("region"), "{err}");
-        let err = parse_population(b"entity_code,entity_name,department,region\n1,a,b,R\n1,c,d,\n", Path::new("p.csv"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("row 3, column 'region'") && err.contains("already listed in row 2"), "{err}");
+        let err = parse_population(
+            b"entity_code,entity_name,department,region\n1,a,b,R\n1,c,d,\n",
+            Path::new("p.csv"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("row 3, column 'region'") && err.contains("already listed in row 2"),
+            "{err}"
+        );
     }
 }

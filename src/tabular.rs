@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
@@ -86,6 +86,9 @@ fn jsonl_bytes(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 pub fn write_workbook(path: &Path, sheets: &[Sheet<'_>]) -> Result<()> {
     let err = |e: rust_xlsxwriter::XlsxError| Error::file(path, e.to_string());
     let mut wb = Workbook::new();
+    // A fixed creation date (SOURCE_DATE_EPOCH, else 1980-01-01): same rows, same bytes.
+    let date = ExcelDateTime::from_timestamp(source_date_epoch()).map_err(err)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
     let bold = Format::new().set_bold();
     for sheet in sheets {
         let ws = wb.add_worksheet();
@@ -107,6 +110,15 @@ pub fn write_workbook(path: &Path, sheets: &[Sheet<'_>]) -> Result<()> {
     }
     let bytes = wb.save_to_buffer().map_err(err)?;
     atomic_write(path, &bytes)
+}
+
+/// Seconds since the epoch for document dates: `SOURCE_DATE_EPOCH` when set (the
+/// reproducible-builds convention), else 1980-01-01, so outputs never carry the clock.
+pub fn source_date_epoch() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(315_532_800)
 }
 
 /// A cell that is a plain number; codes with leading zeros ("05001") stay text.
@@ -154,5 +166,16 @@ mod tests {
             "{\"id\":\"1\",\"text\":\"=cmd\"}\n"
         );
         assert!(write_table(&dir.path().join("o.pdf"), &["id"], &[]).is_err());
+    }
+
+    #[test]
+    fn xlsx_is_byte_identical_for_the_same_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = vec![vec!["05001".to_string(), "4.5".to_string()]];
+        let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+        write_table(&a, &["code", "rating"], &rows).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        write_table(&b, &["code", "rating"], &rows).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     }
 }

@@ -527,3 +527,132 @@ fn zip_renamed_xlsx() {
     z.finish().expect("zip finish");
     refused(&path, None, None, "");
 }
+
+// ----------------------------------------------------------------------------------------------
+// Fuzzing regressions: every input that crashed a fuzz target (fuzz/fuzz_targets/) is kept in
+// tests/bad_inputs/fuzz/<target>/ and replayed here through the same library calls, in process.
+
+fn fuzz_workspace() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = Workspace::init(&dir.path().join("ws"), codifica::config::Config::monitoreo360_text(), false)
+        .expect("workspace");
+    codifica::codebook::install_defaults(&ws).expect("codebooks");
+    (dir, ws)
+}
+
+/// The import's pass 1 on `path`, as the `csv_import` and `xlsx_import` targets run it.
+fn validate_file(ws: &Workspace, path: &Path) {
+    use codifica::ingest::{canonical::Columns, reader, validate::Validator};
+    let Ok(mut source) = reader::open(path, None) else { return };
+    let cols = Columns::resolve(&source.headers);
+    let mut v = Validator::new(ws, false);
+    for row in source.by_ref() {
+        let Ok(row) = row else { return };
+        for p in row.problems.iter().cloned() {
+            v.push(p);
+        }
+        if let Ok(cols) = &cols {
+            let _ = v.check(cols.draft(&row));
+        }
+        if v.is_full() {
+            break;
+        }
+    }
+    for e in v.into_errors() {
+        let _ = e.to_string();
+    }
+}
+
+fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
+    use codifica::codebook::Codebook;
+    match target {
+        "csv_import" | "xlsx_import" => {
+            let ext = if target == "csv_import" { "csv" } else { "xlsx" };
+            let path = scratch.join(format!("replay.{ext}"));
+            std::fs::write(&path, data).expect("write");
+            validate_file(ws, &path);
+        }
+        "codebook_parse" => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                let path = Path::new("codebooks/fuzz.toml");
+                if let Ok(cb) = Codebook::parse(text, path) {
+                    let _ = cb.validate_located();
+                    assert!(Codebook::parse(&cb.to_toml(), path).is_ok(), "TOML round trip");
+                    let _ = codifica::qda::qdc::to_qdc(&cb);
+                }
+            }
+        }
+        "qdc_parse" => {
+            let base = Codebook::default_for("necesidades_debilidades");
+            for b in [None, base.as_ref()] {
+                let r = codifica::qda::qdc::from_qdc(data, Path::new("fuzz.qdc"), "necesidades_debilidades", b, "Fuzz");
+                if let Ok(imp) = r {
+                    let _ = codifica::qda::qdc::to_qdc(&imp.codebook);
+                }
+            }
+        }
+        "search_query" => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                let (_, fields) = codifica::store::schema();
+                let settings = codifica::analyze::AnalyzerSettings::default();
+                if let Ok(node) = codifica::search::query::parse(text) {
+                    let _ = codifica::search::compile::compile(&node, &fields, &settings);
+                }
+            }
+        }
+        "model_load" => {
+            use codifica::model::persist::{FORMAT_VERSION, MAGIC, ModelSet};
+            let Some((&mode, rest)) = data.split_first() else { return };
+            let bytes = if mode & 1 == 0 {
+                rest.to_vec()
+            } else {
+                let mut out = MAGIC.to_vec();
+                out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+                out.extend_from_slice(&crc32fast::hash(rest).to_le_bytes());
+                out.extend_from_slice(&(rest.len() as u64).to_le_bytes());
+                out.extend_from_slice(rest);
+                out
+            };
+            let path = Path::new("fuzz.model");
+            let Ok(set) = ModelSet::from_bytes(path, &bytes) else { return };
+            if set.check_analyzer(path, &codifica::analyze::AnalyzerSettings::default()).is_err() {
+                return;
+            }
+            let mut analyzer = codifica::analyze::Analyzer::new(&set.analyzer);
+            for m in &set.models {
+                let mut scorer = m.scorer();
+                for text in ["falta comunicación con los asesores", "", "no sabe", "PDT KPT planeación"] {
+                    let _ = scorer.predict(&mut analyzer, text, 3);
+                }
+            }
+        }
+        other => panic!("unknown fuzz target folder {other}"),
+    }
+}
+
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let root = corpus("fuzz");
+    let Ok(targets) = std::fs::read_dir(&root) else {
+        eprintln!("SKIPPED: no fuzz regressions in {}", root.display());
+        return;
+    };
+    let (dir, ws) = fuzz_workspace();
+    let mut failures = Vec::new();
+    let mut replayed = 0;
+    for t in targets.flatten() {
+        let target = t.file_name().to_string_lossy().into_owned();
+        for f in std::fs::read_dir(t.path()).into_iter().flatten().flatten() {
+            let data = std::fs::read(f.path()).expect("read");
+            replayed += 1;
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                replay(&target, &data, &ws, dir.path())
+            }));
+            if r.is_err() {
+                failures.push(format!("{target}/{}", f.file_name().to_string_lossy()));
+            }
+        }
+    }
+    eprintln!("replayed {replayed} fuzz regression inputs");
+    assert!(failures.is_empty(), "inputs that still panic: {failures:?}");
+}

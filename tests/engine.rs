@@ -52,10 +52,16 @@ fn train_is_reproducible_and_evaluate_reports_sane_metrics() {
         .assert()
         .success()
         .stdout(predicate::str::contains("apoyo").and(predicate::str::contains("mejora")));
-    codifica(dir.path()).args(train_args(&m2)).assert().success();
+    codifica(dir.path())
+        .args(train_args(&m2))
+        .assert()
+        .success();
     let (b1, b2) = (std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap());
     assert!(b1.starts_with(b"CODIFMDL"));
-    assert_eq!(b1, b2, "same data and seed must give a byte-identical model file");
+    assert_eq!(
+        b1, b2,
+        "same data and seed must give a byte-identical model file"
+    );
 
     // Held-out evaluation with the trained model, as JSON.
     let out = codifica(dir.path())
@@ -73,18 +79,30 @@ fn train_is_reproducible_and_evaluate_reports_sane_metrics() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 2);
     for q in arr {
         let r = &q["report"];
         for k in ["accuracy", "macro_f1", "micro_f1", "weighted_f1", "kappa"] {
-            let x = r[k].as_f64().unwrap_or_else(|| panic!("{k} missing in {r}"));
+            let x = r[k]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{k} missing in {r}"));
             assert!((-1.0..=1.0).contains(&x), "{k} = {x}");
         }
         assert!(r["accuracy"].as_f64().unwrap() >= 0.75, "{r}");
-        assert!(r["per_code"].as_array().unwrap().iter().all(|c| c["support"].as_u64().is_some()));
+        assert!(
+            r["per_code"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["support"].as_u64().is_some())
+        );
         assert!(r["confusion"].is_array());
     }
 
@@ -108,7 +126,10 @@ fn train_is_reproducible_and_evaluate_reports_sane_metrics() {
 fn classify_writes_csv_jsonl_xlsx_and_flags_non_answers() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("m.model");
-    codifica(dir.path()).args(train_args(&model)).assert().success();
+    codifica(dir.path())
+        .args(train_args(&model))
+        .assert()
+        .success();
     let input = dir.path().join("new.csv");
     std::fs::write(
         &input,
@@ -118,15 +139,36 @@ fn classify_writes_csv_jsonl_xlsx_and_flags_non_answers() {
     for ext in ["csv", "jsonl", "xlsx"] {
         let out = dir.path().join(format!("out.{ext}"));
         codifica(dir.path())
-            .args(["classify", "--model", model.to_str().unwrap(), "--input", input.to_str().unwrap()])
-            .args(["--question-column", "question", "--id-column", "id", "--output", out.to_str().unwrap()])
+            .args([
+                "classify",
+                "--model",
+                model.to_str().unwrap(),
+                "--input",
+                input.to_str().unwrap(),
+            ])
+            .args([
+                "--question-column",
+                "question",
+                "--id-column",
+                "id",
+                "--output",
+                out.to_str().unwrap(),
+            ])
             .assert()
             .success();
         assert!(std::fs::metadata(&out).unwrap().len() > 0, "{ext}");
     }
     let mut r = csv::Reader::from_path(dir.path().join("out.csv")).unwrap();
     let h = r.headers().unwrap().clone();
-    for col in ["id", "question", "code", "confidence", "margin", "top_terms", "status"] {
+    for col in [
+        "id",
+        "question",
+        "code",
+        "confidence",
+        "margin",
+        "top_terms",
+        "status",
+    ] {
         assert!(h.iter().any(|x| x == col), "missing {col} in {h:?}");
     }
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
@@ -145,14 +187,27 @@ fn classify_writes_csv_jsonl_xlsx_and_flags_non_answers() {
 fn bad_models_and_inputs_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("m.model");
-    codifica(dir.path()).args(train_args(&model)).assert().success();
+    codifica(dir.path())
+        .args(train_args(&model))
+        .assert()
+        .success();
     let input = dir.path().join("new.csv");
-    std::fs::write(&input, "id,question,text\n1,apoyo,la plataforma\n2,otra,algo\n").unwrap();
+    std::fs::write(
+        &input,
+        "id,question,text\n1,apoyo,la plataforma\n2,otra,algo\n",
+    )
+    .unwrap();
     let out = dir.path().join("o.csv");
     let classify = |m: &Path| {
         let mut c = codifica(dir.path());
-        c.args(["classify", "--model", m.to_str().unwrap(), "--input", input.to_str().unwrap()])
-            .args(["--output", out.to_str().unwrap()]);
+        c.args([
+            "classify",
+            "--model",
+            m.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+        ])
+        .args(["--output", out.to_str().unwrap()]);
         c
     };
     // A question without a model.
@@ -169,26 +224,53 @@ fn bad_models_and_inputs_are_refused_clearly() {
     bytes[n / 2] ^= 0x55;
     let bad = dir.path().join("bad.model");
     std::fs::write(&bad, &bytes).unwrap();
-    classify(&bad).assert().failure().stderr(predicate::str::contains("corrupt"));
+    classify(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("corrupt"));
     // Another format version.
     let mut v2 = std::fs::read(&model).unwrap();
     v2[8] = 99;
     std::fs::write(&bad, &v2).unwrap();
-    classify(&bad).assert().failure().stderr(predicate::str::contains("format version 99"));
+    classify(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("format version 99"));
     // Not a model at all.
     std::fs::write(&bad, b"id,text\n").unwrap();
-    classify(&bad).assert().failure().stderr(predicate::str::contains("not a codifica model"));
+    classify(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a codifica model"));
     // Missing column.
     codifica(dir.path())
-        .args(["train", "--examples", fixture("coded.csv").to_str().unwrap()])
-        .args(["--code-column", "etiqueta", "--model", model.to_str().unwrap()])
+        .args([
+            "train",
+            "--examples",
+            fixture("coded.csv").to_str().unwrap(),
+        ])
+        .args([
+            "--code-column",
+            "etiqueta",
+            "--model",
+            model.to_str().unwrap(),
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("etiqueta"));
     // Empty training set (only non-answers after the filter).
     codifica(dir.path())
-        .args(["train", "--examples", fixture("coded.csv").to_str().unwrap()])
-        .args(["--where", "text=sin respuesta", "--model", dir.path().join("e.model").to_str().unwrap()])
+        .args([
+            "train",
+            "--examples",
+            fixture("coded.csv").to_str().unwrap(),
+        ])
+        .args([
+            "--where",
+            "text=sin respuesta",
+            "--model",
+            dir.path().join("e.model").to_str().unwrap(),
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("empty training set"));
@@ -206,7 +288,10 @@ fn model_from_other_analyzer_settings_is_refused() {
     let mut a = Analyzer::new(&other);
     let ex: Vec<Example> = (0..10)
         .map(|i| Example {
-            text: format!("texto {} número {i}", if i % 2 == 0 { "agua" } else { "vías" }),
+            text: format!(
+                "texto {} número {i}",
+                if i % 2 == 0 { "agua" } else { "vías" }
+            ),
             codes: vec![if i % 2 == 0 { "agua" } else { "vias" }.into()],
         })
         .collect();
@@ -216,7 +301,13 @@ fn model_from_other_analyzer_settings_is_refused() {
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "text\nagua potable\n").unwrap();
     codifica(dir.path())
-        .args(["classify", "--model", path.to_str().unwrap(), "--input", input.to_str().unwrap()])
+        .args([
+            "classify",
+            "--model",
+            path.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+        ])
         .args(["--output", dir.path().join("o.csv").to_str().unwrap()])
         .assert()
         .failure()
@@ -228,8 +319,18 @@ fn multi_label_train_and_classify() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("ml.model");
     codifica(dir.path())
-        .args(["train", "--examples", fixture("multi.csv").to_str().unwrap()])
-        .args(["--code-column", "codes", "--multi-label", "--model", model.to_str().unwrap()])
+        .args([
+            "train",
+            "--examples",
+            fixture("multi.csv").to_str().unwrap(),
+        ])
+        .args([
+            "--code-column",
+            "codes",
+            "--multi-label",
+            "--model",
+            model.to_str().unwrap(),
+        ])
         .assert()
         .success();
     let input = dir.path().join("in.csv");
@@ -240,7 +341,13 @@ fn multi_label_train_and_classify() {
     .unwrap();
     let out = dir.path().join("o.csv");
     codifica(dir.path())
-        .args(["classify", "--model", model.to_str().unwrap(), "--input", input.to_str().unwrap()])
+        .args([
+            "classify",
+            "--model",
+            model.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+        ])
         .args(["--output", out.to_str().unwrap()])
         .assert()
         .success();
@@ -259,7 +366,11 @@ fn agreement_matches_hand_computation() {
         .args(["--coder-a", "coder_a", "--coder-b", "coder_b", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // Hand computation in tests/fixtures/engine/README.md.
     let o = &v["overall"];
@@ -307,7 +418,11 @@ fn cabildos_theme_beats_majority_baseline() {
             text: rec[ct].to_string(),
             codes: vec![rec[cl].to_string()],
         };
-        if &rec[cs] == "test" { test.push(e) } else { train.push(e) }
+        if &rec[cs] == "test" {
+            test.push(e)
+        } else {
+            train.push(e)
+        }
     }
     let mut a = Analyzer::default();
     let settings = TrainSettings {
@@ -326,6 +441,14 @@ fn cabildos_theme_beats_majority_baseline() {
         .unwrap();
     let base_acc = test.iter().filter(|e| e.codes[0] == top).count() as f64 / test.len() as f64;
     let base_macro = 2.0 * base_acc / (1.0 + base_acc) / m.codes.len() as f64;
-    assert!(report.macro_f1 > 2.0 * base_macro, "{} vs {base_macro}", report.macro_f1);
-    assert!(report.accuracy > base_acc, "{} vs {base_acc}", report.accuracy);
+    assert!(
+        report.macro_f1 > 2.0 * base_macro,
+        "{} vs {base_macro}",
+        report.macro_f1
+    );
+    assert!(
+        report.accuracy > base_acc,
+        "{} vs {base_acc}",
+        report.accuracy
+    );
 }

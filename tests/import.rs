@@ -447,7 +447,13 @@ fn xlsx_canonical_keeps_text_codes_and_integer_ratings() {
     }
     sheet.write_number(1, 7, 4.0).unwrap();
     wb.save(&path).unwrap();
-    let r = import(&ws, &path, &[]);
+    let r = import(&ws, &path, &["--sheet", "Hoja9"]);
+    assert!(
+        !r.ok && r.stderr.contains("no sheet named 'Hoja9'") && r.stderr.contains("Sheet1"),
+        "{}",
+        r.stderr
+    );
+    let r = import(&ws, &path, &["--sheet", "sheet1"]);
     assert!(r.ok, "{}", r.stderr);
     let a = &answers(&ws)[0];
     assert_eq!((a.entity_code.as_str(), a.rating), ("05001", Some(4.0)));

@@ -19,7 +19,9 @@ use codifica::trends::Codebooks;
 fn codebooks() -> Codebooks {
     let c = Config::monitoreo360();
     c.coded_questions()
-        .filter_map(|q| codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb)))
+        .filter_map(|q| {
+            codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb))
+        })
         .collect()
 }
 
@@ -33,7 +35,13 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 
 /// Recomputes the main aggregates of `month` straight from the rows, without the trends code.
 fn check_aggregates(answers: &[Answer], month: Month) {
-    let d = ReportData::build(answers, &Config::monitoreo360(), &codebooks(), month, &MapInput::default());
+    let d = ReportData::build(
+        answers,
+        &Config::monitoreo360(),
+        &codebooks(),
+        month,
+        &MapInput::default(),
+    );
     let rows: Vec<&Answer> = answers.iter().filter(|a| a.month == month).collect();
     let entities: BTreeSet<&str> = rows.iter().map(|a| a.entity_code.as_str()).collect();
     assert_eq!(d.interviews, entities.len());
@@ -49,7 +57,10 @@ fn check_aggregates(answers: &[Answer], month: Month) {
     let sat = ratings.iter().filter(|r| **r >= 3.5).count();
     assert_eq!(d.overall.satisfied, sat);
     assert_eq!(d.overall.unsatisfied, ratings.len() - sat);
-    assert!(close(d.overall.pct_satisfied, Some(sat as f64 * 100.0 / ratings.len() as f64)));
+    assert!(close(
+        d.overall.pct_satisfied,
+        Some(sat as f64 * 100.0 / ratings.len() as f64)
+    ));
     assert_eq!(d.overall.bins.iter().sum::<usize>(), ratings.len());
     let fives = ratings.iter().filter(|r| **r >= 4.5).count();
     assert_eq!(d.overall.bins[0], fives);
@@ -58,18 +69,32 @@ fn check_aggregates(answers: &[Answer], month: Month) {
     let mut by_region: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut n_region: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for a in &rows {
-        n_region.entry(a.region.as_str()).or_default().insert(&a.entity_code);
+        n_region
+            .entry(a.region.as_str())
+            .or_default()
+            .insert(&a.entity_code);
     }
     for a in &overall {
-        by_region.entry(a.region.as_str()).or_default().extend(a.rating);
+        by_region
+            .entry(a.region.as_str())
+            .or_default()
+            .extend(a.rating);
     }
     assert_eq!(d.by_region.len(), n_region.len());
     for g in &d.by_region {
         assert_eq!(g.n, n_region[g.name.as_str()].len(), "{}", g.name);
         let r = &by_region[g.name.as_str()];
-        assert!(close(g.mean, Some(r.iter().sum::<f64>() / r.len() as f64)), "{}", g.name);
+        assert!(
+            close(g.mean, Some(r.iter().sum::<f64>() / r.len() as f64)),
+            "{}",
+            g.name
+        );
         let s = r.iter().filter(|x| **x >= 3.5).count();
-        assert!(close(g.pct_satisfied, Some(s as f64 * 100.0 / r.len() as f64)), "{}", g.name);
+        assert!(
+            close(g.pct_satisfied, Some(s as f64 * 100.0 / r.len() as f64)),
+            "{}",
+            g.name
+        );
     }
 
     // Code frequencies of the report month (last column).
@@ -78,7 +103,10 @@ fn check_aggregates(answers: &[Answer], month: Month) {
         let col = f.months.len() - 1;
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut with_text = 0;
-        for a in rows.iter().filter(|a| a.question == f.question && !a.text.trim().is_empty()) {
+        for a in rows
+            .iter()
+            .filter(|a| a.question == f.question && !a.text.trim().is_empty())
+        {
             with_text += 1;
             let codes: BTreeSet<&String> = a.effective_codes().iter().collect();
             for c in codes {
@@ -87,7 +115,13 @@ fn check_aggregates(answers: &[Answer], month: Month) {
         }
         assert_eq!(f.answers[col], with_text, "{}", f.question);
         for r in &f.rows {
-            assert_eq!(r.counts[col], counts.get(r.code.as_str()).copied().unwrap_or(0), "{} {}", f.question, r.code);
+            assert_eq!(
+                r.counts[col],
+                counts.get(r.code.as_str()).copied().unwrap_or(0),
+                "{} {}",
+                f.question,
+                r.code
+            );
         }
     }
     // Demand ranking: entities naming each topic.
@@ -117,7 +151,13 @@ fn aggregates_hand_computed_on_fixture() {
     let answers = helpers::load("cases.csv");
     let m = Month::parse("2020-10").unwrap();
     check_aggregates(&answers, m);
-    let d = ReportData::build(&answers, &Config::monitoreo360(), &codebooks(), m, &MapInput::default());
+    let d = ReportData::build(
+        &answers,
+        &Config::monitoreo360(),
+        &codebooks(),
+        m,
+        &MapInput::default(),
+    );
     // Ratings 3.0 3.5 2.5 4.0 3.5 4.0 4.0 4.5 2.5: mean 31.5/9 = 3.5, 6 satisfied,
     // 3 of 9 not = 33 of each 100.
     assert_eq!(d.interviews, 9);
@@ -135,9 +175,20 @@ fn aggregates_hand_computed_on_fixture() {
     assert_eq!(d.demand[0].count, 2);
 }
 
+/// The map's SVG inside the report, if drawn.
+fn map_svg(html: &str) -> Option<&str> {
+    let start = html.find("aria-label=\"Mapa de Colombia")?;
+    let len = html[start..].find("</svg>")?;
+    Some(&html[start..start + len])
+}
+
 fn report(ws: &Path, month: &str, out: &Path, extra: &[&std::ffi::OsStr]) -> std::process::Output {
     let mut cmd = Command::cargo_bin("codifica").unwrap();
-    cmd.arg("-w").arg(ws).args(["report", "--month", month, "--out"]).arg(out).args(extra);
+    cmd.arg("-w")
+        .arg(ws)
+        .args(["report", "--month", month, "--out"])
+        .arg(out)
+        .args(extra);
     cmd.env_remove("SOURCE_DATE_EPOCH");
     cmd.output().unwrap()
 }
@@ -154,17 +205,36 @@ fn html_escapes_and_xlsx_is_formula_safe_and_deterministic() {
     }
     let html = std::fs::read_to_string(a.join("reporte-2020-10.html")).unwrap();
     assert!(!html.contains("<script"), "no script element may appear");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the answer shows as text");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the answer shows as text"
+    );
     assert!(html.contains("&lt;b&gt;Depto&lt;/b&gt;"));
-    assert!(html.contains("El mapa no se incluye"), "no boundaries: says so");
+    assert!(
+        html.contains("El mapa no se incluye"),
+        "no boundaries: says so"
+    );
     assert!(!html.contains("Mapa de Colombia"));
     // 10 rated: 3.0, 2.5, 2.5 and 2.0 below 3.5 → 40 of each 100.
     assert!(html.contains("<strong>40 de cada 100</strong>"));
-    for needle in ["src=", "href=", "<link", "url(", "@import", "<iframe", "<object"] {
-        assert!(!html.contains(needle), "nothing loaded from elsewhere: found {needle}");
+    for needle in [
+        "src=", "href=", "<link", "url(", "@import", "<iframe", "<object",
+    ] {
+        assert!(
+            !html.contains(needle),
+            "nothing loaded from elsewhere: found {needle}"
+        );
     }
-    for f in ["reporte-2020-10.html", "reporte-2020-10.xlsx", "priorizadas-2020-10.geojson"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs between runs");
+    for f in [
+        "reporte-2020-10.html",
+        "reporte-2020-10.xlsx",
+        "priorizadas-2020-10.geojson",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
     }
 
     let mut wb: Xlsx<_> = open_workbook(a.join("reporte-2020-10.xlsx")).unwrap();
@@ -172,7 +242,10 @@ fn html_escapes_and_xlsx_is_formula_safe_and_deterministic() {
     assert!(names.iter().any(|n| n == "Priorizadas"), "{names:?}");
     for name in &names {
         let formulas = wb.worksheet_formula(name).unwrap();
-        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "formula in sheet {name}");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "formula in sheet {name}"
+        );
     }
     let range = wb.worksheet_range("Priorizadas").unwrap();
     let texts: Vec<String> = range
@@ -182,14 +255,24 @@ fn html_escapes_and_xlsx_is_formula_safe_and_deterministic() {
             _ => None,
         })
         .collect();
-    assert!(texts.iter().any(|t| t == "'=CMD|' /C calc'!A0"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "'=CMD|' /C calc'!A0"),
+        "{texts:?}"
+    );
     assert!(texts.iter().all(|t| !t.starts_with('=')));
     // The quotes cell starts with the hostile answer: neutralised by a leading apostrophe.
-    assert!(texts.iter().any(|t| t.starts_with("'=HYPERLINK(\"http://example.invalid\"")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("'=HYPERLINK(\"http://example.invalid\"")),
+        "{texts:?}"
+    );
 
     // GeoJSON without a gazetteer: every flagged entity kept, geometry null.
-    let geo: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(a.join("priorizadas-2020-10.geojson")).unwrap()).unwrap();
+    let geo: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(a.join("priorizadas-2020-10.geojson")).unwrap(),
+    )
+    .unwrap();
     let feats = geo["features"].as_array().unwrap();
     assert_eq!(feats.len(), 7);
     assert!(feats.iter().all(|f| f["geometry"].is_null()));
@@ -221,35 +304,67 @@ fn map_with_shared_boundaries_and_gazetteer() {
         dir.path(),
         "2020-11",
         &out,
-        &["--boundaries".as_ref(), bounds.as_os_str(), "--gazetteer".as_ref(), gaz.as_os_str()],
+        &[
+            "--boundaries".as_ref(),
+            bounds.as_os_str(),
+            "--gazetteer".as_ref(),
+            gaz.as_os_str(),
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("reporte-2020-11.html")).unwrap();
     assert!(html.contains("Mapa de Colombia con las entidades priorizadas"));
-    assert_eq!(html.matches("<path d=\"M").count(), 33, "33 departments drawn");
-    let geo: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("priorizadas-2020-11.geojson")).unwrap()).unwrap();
+    let map = map_svg(&html).expect("map drawn");
+    assert_eq!(
+        map.matches("<path d=\"M").count(),
+        33,
+        "33 departments drawn"
+    );
+    let geo: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("priorizadas-2020-11.geojson")).unwrap(),
+    )
+    .unwrap();
     let feats = geo["features"].as_array().unwrap();
     assert!(!feats.is_empty());
-    let points = feats.iter().filter(|f| f["geometry"]["type"] == "Point").count();
-    assert_eq!(points, feats.len(), "every demo entity has a DIVIPOLA code in the gazetteer");
-    assert_eq!(html.matches("<circle").count(), feats.len());
+    let points = feats
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "Point")
+        .count();
+    assert_eq!(
+        points,
+        feats.len(),
+        "every demo entity has a DIVIPOLA code in the gazetteer"
+    );
+    assert_eq!(map.matches("<circle").count(), feats.len());
     // Points fall inside Colombia's bounding box.
     for f in feats {
         let c = &f["geometry"]["coordinates"];
         let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
-        assert!((-82.0..-66.0).contains(&lon) && (-4.5..13.6).contains(&lat), "{lon},{lat}");
+        assert!(
+            (-82.0..-66.0).contains(&lon) && (-4.5..13.6).contains(&lat),
+            "{lon},{lat}"
+        );
     }
     // The demo's worsening entities are among the flagged.
     let demo = codifica::demo::DemoData::generate(codifica::demo::DEFAULT_SEED);
-    let flagged: BTreeSet<&str> = feats.iter().filter_map(|f| f["properties"]["code"].as_str()).collect();
+    let flagged: BTreeSet<&str> = feats
+        .iter()
+        .filter_map(|f| f["properties"]["code"].as_str())
+        .collect();
     let worsening_in_nov: Vec<String> = demo
         .worsening_entities()
         .into_iter()
-        .filter(|c| demo.rows.iter().any(|r| &r.entity_code == c && r.month == "2020-11"))
+        .filter(|c| {
+            demo.rows
+                .iter()
+                .any(|r| &r.entity_code == c && r.month == "2020-11")
+        })
         .collect();
     for c in &worsening_in_nov {
-        assert!(flagged.contains(c.as_str()), "worsening entity {c} not flagged");
+        assert!(
+            flagged.contains(c.as_str()),
+            "worsening entity {c} not flagged"
+        );
     }
 }
 
@@ -274,5 +389,80 @@ fn screenshot_in_headless_chromium() {
     assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
-    assert!(bytes.len() > 20_000, "suspiciously small screenshot: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "suspiciously small screenshot: {} bytes",
+        bytes.len()
+    );
+}
+
+#[test]
+fn bad_boundaries_file_is_an_error_and_nothing_is_written() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let bad = dir.path().join("limites.geojson");
+    std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    let out = dir.path().join("r");
+    let o = report(
+        dir.path(),
+        "2020-10",
+        &out,
+        &["--boundaries".as_ref(), bad.as_os_str()],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("limites.geojson") && err.contains("not valid JSON"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on error");
+}
+
+#[test]
+fn boundaries_without_gazetteer_draw_the_map_without_points() {
+    let Some(bounds) = helpers::shared("data/colombia/mgn2018_departamentos_simplificado.geojson")
+    else {
+        return;
+    };
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = dir.path().join("r");
+    let o = report(
+        dir.path(),
+        "2020-10",
+        &out,
+        &["--boundaries".as_ref(), bounds.as_os_str()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("reporte-2020-10.html")).unwrap();
+    let map = map_svg(&html).expect("map drawn");
+    assert_eq!(map.matches("<circle").count(), 0);
+    assert!(html.contains("no se indicó el nomenclátor de municipios (--gazetteer)"));
+}
+
+#[test]
+fn source_date_epoch_sets_the_footer_date() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = dir.path().join("r");
+    let o = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--month", "2020-10", "--out"])
+        .arg(&out)
+        .env("SOURCE_DATE_EPOCH", "1606780800")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("reporte-2020-10.html")).unwrap();
+    assert!(html.contains("Generado con codifica el 2020-12-01"));
+    let bad = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--month", "2020-10", "--out"])
+        .arg(dir.path().join("r2"))
+        .env("SOURCE_DATE_EPOCH", "ayer")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("SOURCE_DATE_EPOCH"));
 }

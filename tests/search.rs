@@ -604,6 +604,18 @@ fn query_errors_have_positions() {
     assert!(run(&req).is_err());
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any query string gives results or a query error against a real index, never a panic.
+    #[test]
+    fn arbitrary_queries_never_panic(q in "\\PC{0,30}|([a-zó*~\"() -]|AND |OR |NOT ){0,12}") {
+        match run(&SearchRequest::new(q.clone())) {
+            Ok(_) | Err(Error::Query { .. }) => {}
+            Err(other) => proptest::prop_assert!(false, "{q:?}: {other}"),
+        }
+    }
+}
+
 // ---- the command line ----
 
 fn codifica() -> Command {

@@ -17,7 +17,9 @@ fn m(s: &str) -> Month {
 fn codebooks() -> Codebooks {
     let c = Config::monitoreo360();
     c.coded_questions()
-        .filter_map(|q| codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb)))
+        .filter_map(|q| {
+            codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb))
+        })
         .collect()
 }
 
@@ -39,14 +41,25 @@ fn kinds(r: &codifica::trends::FlagReport, code: &str) -> Vec<FlagKind> {
 fn october_order_and_severity_are_hand_computed() {
     let r = october();
     assert_eq!(r.interviewed, 9);
-    let order: Vec<(&str, f64)> = r.flagged.iter().map(|f| (f.entity_code.as_str(), f.severity)).collect();
+    let order: Vec<(&str, f64)> = r
+        .flagged
+        .iter()
+        .map(|f| (f.entity_code.as_str(), f.severity))
+        .collect();
     // 10002: below (3 + 0.5) + drop (2 + 1.5) = 7.0
     // 10004 and 10010: below (3 + 1.0) = 4.0 each → tie, broken by code
     // 10006: decline (2 + 1.0) = 3.0; 10008: two negative answers (2 × 0.5) = 1.0
     // 10007: topic drop (0.5 × 1.0) = 0.5
     assert_eq!(
         order,
-        [("10002", 7.0), ("10004", 4.0), ("10010", 4.0), ("10006", 3.0), ("10008", 1.0), ("10007", 0.5)]
+        [
+            ("10002", 7.0),
+            ("10004", 4.0),
+            ("10010", 4.0),
+            ("10006", 3.0),
+            ("10008", 1.0),
+            ("10007", 0.5)
+        ]
     );
 }
 
@@ -54,7 +67,11 @@ fn october_order_and_severity_are_hand_computed() {
 fn gap_compares_with_previous_interview() {
     let r = october();
     let e = r.flagged.iter().find(|f| f.entity_code == "10002").unwrap();
-    let drop = e.reasons.iter().find(|x| x.kind == FlagKind::OverallDrop).unwrap();
+    let drop = e
+        .reasons
+        .iter()
+        .find(|x| x.kind == FlagKind::OverallDrop)
+        .unwrap();
     assert_eq!(
         drop.message,
         "La calificación general bajó de 4,5 a 3,0 (−1,5) desde la entrevista de julio de 2020."
@@ -95,7 +112,11 @@ fn single_interview_can_be_below_threshold() {
     let c = Config::monitoreo360();
     let series = build_series(&helpers::load("cases.csv"), &c);
     let sep = flags_for_month(&series, &c, &codebooks(), m("2020-09"));
-    let e = sep.flagged.iter().find(|f| f.entity_code == "10001").unwrap();
+    let e = sep
+        .flagged
+        .iter()
+        .find(|f| f.entity_code == "10001")
+        .unwrap();
     assert_eq!(e.reasons.len(), 1);
     assert_eq!(e.reasons[0].kind, FlagKind::BelowThreshold);
     assert_eq!(e.severity, 3.5);
@@ -116,20 +137,45 @@ fn three_declining_interviews_and_exact_topic_drop() {
     );
     // Topic drop of exactly 1.0 is flagged (≥); 0.9 on plan indicativo is not.
     assert_eq!(kinds(&r, "10007"), [FlagKind::TopicDrop]);
-    let t = &r.flagged.iter().find(|f| f.entity_code == "10007").unwrap().reasons[0];
+    let t = &r
+        .flagged
+        .iter()
+        .find(|f| f.entity_code == "10007")
+        .unwrap()
+        .reasons[0];
     assert_eq!(t.question.as_deref(), Some("calif_armonizacion"));
     assert_eq!((t.before, t.after), (Some(4.5), Some(3.5)));
-    assert!(t.message.contains("«Armonización presupuestal» bajó de 4,5 a 3,5 (−1,0)"), "{}", t.message);
+    assert!(
+        t.message
+            .contains("«Armonización presupuestal» bajó de 4,5 a 3,5 (−1,0)"),
+        "{}",
+        t.message
+    );
 }
 
 #[test]
 fn negative_codes_human_and_machine_with_quotes() {
     let r = october();
     assert_eq!(kinds(&r, "10008"), [FlagKind::NegativeCode]);
-    let n = &r.flagged.iter().find(|f| f.entity_code == "10008").unwrap().reasons[0];
+    let n = &r
+        .flagged
+        .iter()
+        .find(|f| f.entity_code == "10008")
+        .unwrap()
+        .reasons[0];
     assert!(n.message.starts_with("2 respuestas codificadas en categorías negativas (incluye códigos asignados por el modelo)"), "{}", n.message);
-    assert!(n.message.contains("«La asistencia llegó a destiempo» (Necesidades y debilidades)"), "{}", n.message);
-    assert!(n.message.contains("«Se percibe como seguimiento y no como asistencia»"), "{}", n.message);
+    assert!(
+        n.message
+            .contains("«La asistencia llegó a destiempo» (Necesidades y debilidades)"),
+        "{}",
+        n.message
+    );
+    assert!(
+        n.message
+            .contains("«Se percibe como seguimiento y no como asistencia»"),
+        "{}",
+        n.message
+    );
     assert_eq!(
         n.quotes,
         [
@@ -159,7 +205,11 @@ fn cli_flags_json_and_text() {
         .args(["flags", "--month", "2020-10", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let flagged = v["flagged"].as_array().unwrap();
     assert_eq!(flagged.len(), 6);
@@ -185,7 +235,10 @@ fn cli_flags_json_and_text() {
         .output()
         .unwrap();
     let s = String::from_utf8_lossy(&text.stdout);
-    assert!(s.contains("9 entities interviewed, 6 need priority attention"), "{s}");
+    assert!(
+        s.contains("9 entities interviewed, 6 need priority attention"),
+        "{s}"
+    );
     assert!(s.contains("[topic_drop]"), "{s}");
 
     // A month with no data.
@@ -212,9 +265,16 @@ fn cli_trends_entity() {
         .args(["trends", "--entity", "10005"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("region changed across interviews: Caribe → Pacífico"), "{s}");
+    assert!(
+        s.contains("region changed across interviews: Caribe → Pacífico"),
+        "{s}"
+    );
     let out = Command::cargo_bin("codifica")
         .unwrap()
         .arg("-w")
@@ -244,7 +304,13 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
     let pop = dir.path().join("poblacion.csv");
     let mut text = String::from("entity_code,entity_name,department,region\n");
     for i in 1..=9 {
-        let region = if i <= 3 { "Caribe" } else if i <= 7 { "Pacífico" } else { "Llano" };
+        let region = if i <= 3 {
+            "Caribe"
+        } else if i <= 7 {
+            "Pacífico"
+        } else {
+            "Llano"
+        };
         text.push_str(&format!("1000{i},Entidad {i},Depto,{region}\n"));
     }
     for i in 0..21 {
@@ -257,7 +323,16 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
             .unwrap()
             .arg("-w")
             .arg(dir.path())
-            .args(["sample", "--month", "2020-11", "--size", "10", "--seed", seed, "--population"])
+            .args([
+                "sample",
+                "--month",
+                "2020-11",
+                "--size",
+                "10",
+                "--seed",
+                seed,
+                "--population",
+            ])
             .arg(&pop)
             .arg("--output")
             .arg(dir.path().join(out))
@@ -273,7 +348,11 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
     // Flagged in 2020-10 (the latest month before 2020-11): 10002, 10004, 10006, 10007, 10008
     // (and 10010, which is not in this population).
     for code in ["10002", "10004", "10006", "10007", "10008"] {
-        assert!(a.lines().any(|l| l.starts_with(code) && l.contains("priorizada")), "{code} missing:\n{a}");
+        assert!(
+            a.lines()
+                .any(|l| l.starts_with(code) && l.contains("priorizada")),
+            "{code} missing:\n{a}"
+        );
     }
     // A bad population file is a located error.
     std::fs::write(&pop, "entity_code,entity_name,department,region\n1,a,b,\n").unwrap();
@@ -281,11 +360,43 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
         .unwrap()
         .arg("-w")
         .arg(dir.path())
-        .args(["sample", "--month", "2020-11", "--size", "1", "--population"])
+        .args([
+            "sample",
+            "--month",
+            "2020-11",
+            "--size",
+            "1",
+            "--population",
+        ])
         .arg(&pop)
         .output()
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("row 2, column 'region'"), "{err}");
+}
+
+#[test]
+fn one_negative_answer_explains_but_does_not_flag_alone() {
+    // Default rule: negative codes flag on their own from 2 answers in one interview up
+    // (config.flags.negative_min_answers); a single one only joins a rating reason.
+    let c = Config::monitoreo360();
+    assert_eq!(c.flags.negative_min_answers, 2);
+    let mut answers = helpers::load("cases.csv");
+    for a in answers.iter_mut() {
+        // 10008 keeps only one of its two negative answers.
+        if a.entity_code == "10008" && a.question == "articulacion_instrumentos" {
+            a.codes.clear();
+            a.machine = None;
+        }
+        // 10002 (below threshold and a drop) gets one negative answer.
+        if a.entity_code == "10002" && a.question == "articulacion_instrumentos" {
+            a.codes = vec!["sin_contribucion".into()];
+        }
+    }
+    let series = build_series(&answers, &c);
+    let r = flags_for_month(&series, &c, &codebooks(), m("2020-10"));
+    assert!(kinds(&r, "10008").is_empty(), "{:?}", kinds(&r, "10008"));
+    let k = kinds(&r, "10002");
+    assert!(k.contains(&FlagKind::NegativeCode) && k.contains(&FlagKind::BelowThreshold), "{k:?}");
 }

@@ -631,3 +631,68 @@ fn dashboard_counts_follow_the_report() {
     let e = get(s.addr, "/entidad?codigo=05001");
     assert!(e.body.contains("Por qué fue priorizada"), "{}", e.body);
 }
+
+/// Kills and reaps the child process when the test ends, however it ends.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_prints_its_address_and_stops_on_ctrl_c() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+    let mut child = Reaped(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("codifica"))
+            .args(["serve", "--port", "0", "--workspace"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("codifica sirviendo en http://127.0.0.1:"),
+        "{line}"
+    );
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let r = get(addr, "/buscar");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Buscar respuestas"));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.0.id().to_string()])
+        .status();
+    if !killed.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: no `kill` command to send Ctrl-C");
+        return;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not stop on Ctrl-C"
+        );
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}

@@ -45,8 +45,14 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
     let ca = table.column(&args.coder_a)?;
     let cb = table.column(&args.coder_b)?;
     let rows = filtered_rows(&table, &args.filters)?;
-    let a: Vec<Vec<String>> = rows.iter().map(|&i| split_codes(table.rows[i].get(ca))).collect();
-    let b: Vec<Vec<String>> = rows.iter().map(|&i| split_codes(table.rows[i].get(cb))).collect();
+    let a: Vec<Vec<String>> = rows
+        .iter()
+        .map(|&i| split_codes(table.rows[i].get(ca)))
+        .collect();
+    let b: Vec<Vec<String>> = rows
+        .iter()
+        .map(|&i| split_codes(table.rows[i].get(cb)))
+        .collect();
     let r = agreement(&a, &b);
     if r.overall.units == 0 {
         anyhow::bail!(
@@ -60,7 +66,13 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());
     }
-    let w = r.per_code.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(7).clamp(7, 40);
+    let w = r
+        .per_code
+        .iter()
+        .map(|(c, _)| c.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 40);
     println!("{:w$}  units  agreement   kappa   alpha", "code");
     println!("{}", line("(overall)", &r.overall, w));
     for (c, s) in &r.per_code {

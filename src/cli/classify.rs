@@ -77,8 +77,16 @@ pub fn output_row(id: &str, question: &str, p: &Prediction, text: &str) -> Vec<S
         id.to_string(),
         question.to_string(),
         p.codes.join(";"),
-        if p.non_answer { String::new() } else { format!("{:.4}", p.confidence) },
-        if p.non_answer { String::new() } else { format!("{:.4}", p.margin) },
+        if p.non_answer {
+            String::new()
+        } else {
+            format!("{:.4}", p.confidence)
+        },
+        if p.non_answer {
+            String::new()
+        } else {
+            format!("{:.4}", p.margin)
+        },
         p.top_terms.join("; "),
         if p.non_answer { "non_answer" } else { "ok" }.to_string(),
         text.to_string(),
@@ -91,7 +99,10 @@ fn models_for(args: &Args, g: &Global) -> anyhow::Result<ModelSet> {
         Some(p) => vec![p.clone()],
         None => {
             let ws = Workspace::open(&g.workspace).with_context(|| {
-                format!("no workspace at {} (pass --model PATH)", g.workspace.display())
+                format!(
+                    "no workspace at {} (pass --model PATH)",
+                    g.workspace.display()
+                )
             })?;
             model_files(&ws.models_dir())?
         }
@@ -115,8 +126,16 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
     let set = models_for(args, g)?;
     let table = read_table(input)?;
     let tc = table.column(&args.text_column)?;
-    let qc = args.question_column.as_deref().map(|c| table.column(c)).transpose()?;
-    let ic = args.id_column.as_deref().map(|c| table.column(c)).transpose()?;
+    let qc = args
+        .question_column
+        .as_deref()
+        .map(|c| table.column(c))
+        .transpose()?;
+    let ic = args
+        .id_column
+        .as_deref()
+        .map(|c| table.column(c))
+        .transpose()?;
     let rows = filtered_rows(&table, &args.filters)?;
     let mut analyzer = Analyzer::new(&set.analyzer);
     // Route rows to their question's model first, so an unknown question fails before any work.
@@ -127,7 +146,11 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
             (None, Some(q)) => q.clone(),
             (None, None) => String::new(),
         };
-        if args.question.as_ref().is_some_and(|o| qc.is_some() && *o != q) {
+        if args
+            .question
+            .as_ref()
+            .is_some_and(|o| qc.is_some() && *o != q)
+        {
             continue;
         }
         by_q.entry(q).or_default().push(i);
@@ -138,7 +161,11 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
                 "{}: rows of question {} have no model (models for: {})",
                 input.display(),
                 display_q(q),
-                set.models.iter().map(|m| display_q(&m.question)).collect::<Vec<_>>().join(", ")
+                set.models
+                    .iter()
+                    .map(|m| display_q(&m.question))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
     }
@@ -171,7 +198,8 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
 
 fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
     let month_s = args.month.as_deref().unwrap_or_default();
-    let month = Month::parse(month_s).with_context(|| format!("--month {month_s:?}: expected YYYY-MM"))?;
+    let month =
+        Month::parse(month_s).with_context(|| format!("--month {month_s:?}: expected YYYY-MM"))?;
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;
     let set = models_for(args, g)?;
@@ -189,7 +217,11 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
     })?;
     let coded: Vec<&codifica::answer::Answer> = answers
         .iter()
-        .filter(|a| ws.config().question(&a.question).is_none_or(|q| q.is_coded()))
+        .filter(|a| {
+            ws.config()
+                .question(&a.question)
+                .is_none_or(|q| q.is_coded())
+        })
         .collect();
     if coded.is_empty() {
         bail!("no answers to coded questions in {month} (import the month first)");
@@ -198,7 +230,11 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
     for a in coded {
         by_q.entry(a.question.as_str()).or_default().push(a);
     }
-    let missing: Vec<&str> = by_q.keys().copied().filter(|q| set.get(q).is_err()).collect();
+    let missing: Vec<&str> = by_q
+        .keys()
+        .copied()
+        .filter(|q| set.get(q).is_err())
+        .collect();
     if !missing.is_empty() {
         bail!(
             "no model for question(s) {} — run `codifica train` (or restrict with --question)",

@@ -11,9 +11,13 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use super::Global;
-use super::train::{ExampleArgs, LearnerArgs, analyzer_settings, display_q, gather_examples};
+use super::train::{
+    ExampleArgs, LearnerArgs, analyzer_settings, display_q, gather_examples, settings_for,
+};
 use codifica::analyze::Analyzer;
-use codifica::model::classifier::{MIN_EXAMPLES_PER_CODE, cross_validate, evaluate_holdout, prepare};
+use codifica::model::classifier::{
+    MIN_EXAMPLES_PER_CODE, cross_validate, evaluate_holdout, prepare,
+};
 use codifica::model::examples::{load_models, model_files};
 use codifica::model::metrics::Report;
 use codifica::workspace::Workspace;
@@ -69,6 +73,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         let mut settings = args.learner.settings()?;
         settings.cv_folds = args.folds;
         for (q, ex) in &by_q {
+            let settings = settings_for(&settings, &args.examples, ex);
             let p = prepare(&mut analyzer, ex, settings.multi_label)
                 .with_context(|| format!("question {}", display_q(q)))?;
             let mut warnings = p.warnings.clone();
@@ -84,7 +89,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 }
             }
             if p.codes.len() < 2 {
-                bail!("question {}: only one code, nothing to evaluate", display_q(q));
+                bail!(
+                    "question {}: only one code, nothing to evaluate",
+                    display_q(q)
+                );
             }
             let out = cross_validate(&settings, &p.codes, &p.terms, &p.labels)
                 .with_context(|| format!("question {}", display_q(q)))?;
@@ -123,7 +131,13 @@ fn print_report(q: &str, r: &Report, mode: &str) {
         r.weighted_f1,
         r.kappa.map_or("-".to_string(), |k| format!("{k:.3}"))
     );
-    let w = r.per_code.iter().map(|c| c.code.chars().count()).max().unwrap_or(4).clamp(4, 40);
+    let w = r
+        .per_code
+        .iter()
+        .map(|c| c.code.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40);
     println!("{:w$}  precision  recall     F1  support", "code");
     for c in &r.per_code {
         let name: String = c.code.chars().take(w).collect();

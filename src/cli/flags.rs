@@ -39,15 +39,19 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         writeln!(std::io::stdout().lock(), "{text}")?;
         return Ok(());
     }
+    print_text(&report, args.month).or_else(super::trends::quiet_broken_pipe)
+}
+
+fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     if report.interviewed == 0 {
-        writeln!(out, "No interviews in {} ({}).", args.month, args.month.spanish())?;
+        writeln!(out, "No interviews in {} ({}).", month, month.spanish())?;
         return Ok(());
     }
     writeln!(
         out,
         "{}: {} entities interviewed, {} need priority attention (most severe first).",
-        args.month,
+        month,
         report.interviewed,
         report.flagged.len()
     )?;
@@ -76,7 +80,11 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     if !report.improved.is_empty() {
         writeln!(out, "\nImproved most:")?;
         for m in &report.improved {
-            writeln!(out, "  {} {} ({}): {}", m.entity_code, m.entity_name, m.region, m.message)?;
+            writeln!(
+                out,
+                "  {} {} ({}): {}",
+                m.entity_code, m.entity_name, m.region, m.message
+            )?;
         }
     }
     Ok(())

@@ -123,11 +123,18 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     })?;
     let pending: Vec<Answer> = answers
         .into_iter()
-        .filter(|a| ws.config().question(&a.question).is_none_or(|q| q.is_coded()))
+        .filter(|a| {
+            ws.config()
+                .question(&a.question)
+                .is_none_or(|q| q.is_coded())
+        })
         .filter(|a| a.codes.is_empty() && !is_non_answer(&a.text))
         .collect();
     if pending.is_empty() {
-        bail!("no uncoded answers to review{}", month.map_or(String::new(), |m| format!(" in {m}")));
+        bail!(
+            "no uncoded answers to review{}",
+            month.map_or(String::new(), |m| format!(" in {m}"))
+        );
     }
     let paths = match &args.model {
         Some(p) => vec![p.clone()],
@@ -168,7 +175,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         }
     }
     if items.is_empty() {
-        bail!("none of the {unclassified} uncoded answers has a model suggestion: run `codifica train` and `codifica classify` first");
+        bail!(
+            "none of the {unclassified} uncoded answers has a model suggestion: run `codifica train` and `codifica classify` first"
+        );
     }
     order_queue(&mut items);
     items.truncate(args.limit);

@@ -29,6 +29,10 @@ pub struct Args {
     /// Seed of the random draw (same seed, same data → same sample).
     #[arg(long, default_value_t = 360)]
     seed: u64,
+    /// Force in only the flagged entities with a reason about the overall rating (below the
+    /// threshold, a drop, declines), not those flagged only for topic drops or negative codes.
+    #[arg(long)]
+    only_rating_flags: bool,
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     output: Option<PathBuf>,
@@ -57,6 +61,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             flags_for_month(&series, ws.config(), &codebooks, m)
                 .flagged
                 .into_iter()
+                .filter(|f| !args.only_rating_flags || f.has_overall_reason())
                 .map(|f| f.entity_code)
                 .collect()
         }

@@ -21,7 +21,7 @@ pub struct Args {
     /// The query; several arguments are joined with spaces. See the syntax below.
     #[arg(required = true, value_name = "QUERY")]
     query: Vec<String>,
-    /// Only answers of this month (YYYY-MM); repeat for several months.
+    /// Only answers of this month (YYYY-MM, or e.g. "julio 2020"); repeat for several months.
     #[arg(long, value_parser = parse_month)]
     month: Vec<Month>,
     /// Only answers from this month on (YYYY-MM, inclusive).
@@ -95,7 +95,8 @@ enum Source {
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse(s).ok_or_else(|| format!("'{s}' is not a month: write YYYY-MM, e.g. 2020-07"))
+    Month::parse_lenient(s)
+        .ok_or_else(|| format!("'{s}' is not a month: write YYYY-MM, e.g. 2020-07"))
 }
 
 impl Args {

@@ -49,6 +49,8 @@ pub struct ExampleArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct LearnerArgs {
     /// Answers may carry several codes (one-vs-rest with a threshold) instead of exactly one.
+    /// In workspace mode a question whose human codes already have several codes per answer is
+    /// trained multi-label anyway.
     #[arg(long)]
     pub multi_label: bool,
     /// Learner: `svc` (linear SVM), `cnb` (Complement Naive Bayes) or `svc+cnb` (blend).
@@ -243,7 +245,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let by_q = gather_examples(&args.examples, g)?;
     let mut models = Vec::new();
     for (q, ex) in &by_q {
-        let m = QuestionModel::train(q, &mut analyzer, ex, &settings)
+        let s = settings_for(&settings, &args.examples, ex);
+        let m = QuestionModel::train(q, &mut analyzer, ex, &s)
             .with_context(|| format!("question {}", display_q(q)))?;
         models.push(m);
     }
@@ -272,17 +275,22 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         return Ok(());
     }
     for m in &models {
-        let cv = m.meta.cv.as_ref().map_or("no cross-validation".to_string(), |r| {
-            format!(
-                "{}-fold CV: accuracy {:.3}, macro-F1 {:.3}",
-                m.settings.cv_folds, r.accuracy, r.macro_f1
-            )
-        });
+        let cv = m
+            .meta
+            .cv
+            .as_ref()
+            .map_or("no cross-validation".to_string(), |r| {
+                format!(
+                    "{}-fold CV: accuracy {:.3}, macro-F1 {:.3}",
+                    m.settings.cv_folds, r.accuracy, r.macro_f1
+                )
+            });
         println!(
-            "{}: {} answers, {} codes, {} non-answers skipped; {cv}",
+            "{}: {} answers, {} codes{}, {} non-answers skipped; {cv}",
             display_q(&m.question),
             m.meta.rows,
             m.codes.len(),
+            if m.settings.multi_label { " (multi-label)" } else { "" },
             m.meta.non_answers
         );
         for w in &m.meta.warnings {
@@ -297,9 +305,24 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The settings for one question: in workspace mode a question whose human codes include
+/// answers with several codes is trained multi-label (its codebook allows it); in file mode
+/// only `--multi-label` decides.
+pub fn settings_for(base: &TrainSettings, ex_args: &ExampleArgs, ex: &[Example]) -> TrainSettings {
+    let mut s = base.clone();
+    if ex_args.examples.is_none() && ex.iter().any(|e| e.codes.len() > 1) {
+        s.multi_label = true;
+    }
+    s
+}
+
 /// A question id for messages.
 pub fn display_q(q: &str) -> String {
-    if q.is_empty() { "(all answers)".into() } else { q.to_string() }
+    if q.is_empty() {
+        "(all answers)".into()
+    } else {
+        q.to_string()
+    }
 }
 
 fn write_models(

@@ -52,12 +52,27 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     for s in &series {
-        print_series(&mut out, s, &topics)?;
+        if let Err(e) = print_series(&mut out, s, &topics) {
+            return quiet_broken_pipe(e);
+        }
     }
     Ok(())
 }
 
-fn print_series(out: &mut impl Write, s: &EntitySeries, topics: &[(String, String)]) -> std::io::Result<()> {
+/// A closed pipe (`codifica trends | head`) is not an error: stop quietly.
+pub fn quiet_broken_pipe(e: std::io::Error) -> anyhow::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e.into())
+    }
+}
+
+fn print_series(
+    out: &mut impl Write,
+    s: &EntitySeries,
+    topics: &[(String, String)],
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{} {} — {}, región {}",
@@ -86,7 +101,11 @@ fn print_series(out: &mut impl Write, s: &EntitySeries, topics: &[(String, Strin
             Some(false) => "NOT satisfied",
             None => "no rating",
         };
-        writeln!(out, "  {}  general {overall:>4}  ({delta})  {sat}", iv.month)?;
+        writeln!(
+            out,
+            "  {}  general {overall:>4}  ({delta})  {sat}",
+            iv.month
+        )?;
         let t: Vec<String> = topics
             .iter()
             .filter_map(|(id, label)| {

@@ -172,7 +172,7 @@ fn validate_all(
         Some(m) => Shape::Wide(Box::new(m.resolve(&source.headers).map_err(rows_error)?)),
     };
     let mut v = Validator::new(ws, new_questions);
-    let mut spool = Spool::new()?;
+    let mut spool = Spool::new(ws.root())?;
     let (mut rows, mut answers) = (0usize, 0usize);
     let mut months = BTreeSet::new();
     let mut questions = BTreeSet::new();
@@ -285,9 +285,11 @@ struct Spool {
 }
 
 impl Spool {
-    fn new() -> Result<Spool> {
-        let path = std::env::temp_dir();
-        let file = tempfile::tempfile().map_err(|e| Error::io(&path, e))?;
+    /// An unnamed file in `dir` (the workspace: on disk, never a RAM-backed /tmp; it leaves
+    /// nothing behind even if the process is killed).
+    fn new(dir: &Path) -> Result<Spool> {
+        let path = dir.to_path_buf();
+        let file = tempfile::tempfile_in(dir).map_err(|e| Error::io(&path, e))?;
         Ok(Spool {
             file: BufWriter::with_capacity(1 << 20, file),
             path,

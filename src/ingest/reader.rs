@@ -259,7 +259,19 @@ fn has_workbook_extension(path: &Path) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Workbooks
 
+/// Opens a workbook. A panic inside the workbook reader (a third-party parser fed a hostile
+/// file) becomes a file error instead of taking the process down.
 fn open_workbook(path: &Path, head: &[u8], sheet: Option<&str>) -> Result<Source> {
+    std::panic::catch_unwind(|| read_workbook(path, head, sheet)).unwrap_or_else(|_| {
+        Err(Error::file(
+            path,
+            "could not be read: the workbook reader failed on it (a damaged file?); open it \
+             in a spreadsheet program and save it again",
+        ))
+    })
+}
+
+fn read_workbook(path: &Path, head: &[u8], sheet: Option<&str>) -> Result<Source> {
     let damaged = |what: &str, e: &dyn std::fmt::Display| {
         Error::file(
             path,
@@ -954,7 +966,11 @@ mod tests {
     #[test]
     fn right_to_left_and_emoji_text_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "a.csv", "a,b\nمرحبا بالعالم,👍🏽 bien\n".as_bytes());
+        let p = write(
+            dir.path(),
+            "a.csv",
+            "a,b\nمرحبا بالعالم,👍🏽 bien\n".as_bytes(),
+        );
         let (_, r) = rows(&p);
         assert_eq!(r[0].cells, ["مرحبا بالعالم", "👍🏽 bien"]);
         assert!(r[0].problems.is_empty());

@@ -51,7 +51,11 @@ pub fn nominal<T: Ord + Clone>(a: &[T], b: &[T]) -> AgreementStats {
     let same: usize = (0..k).map(|i| cm[i][i]).sum();
     AgreementStats {
         units,
-        percent: if units == 0 { 0.0 } else { same as f64 / units as f64 },
+        percent: if units == 0 {
+            0.0
+        } else {
+            same as f64 / units as f64
+        },
         kappa: kappa_from_confusion(&cm),
         alpha: alpha_from_confusion(&cm),
     }
@@ -127,7 +131,12 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<Vec<String>> {
         s.iter()
-            .map(|x| x.split(';').filter(|c| !c.is_empty()).map(String::from).collect())
+            .map(|x| {
+                x.split(';')
+                    .filter(|c| !c.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
             .collect()
     }
 
@@ -137,7 +146,10 @@ mod tests {
         // percent 3/4; kappa: p_o 0.75, p_e (2·1 + 2·3)/16 = 0.5 → 0.5;
         // alpha: coincidences o_aa 2, o_ab = o_ba 1, o_bb 4; n 8, n_a 3, n_b 5
         // → 1 − 7·2 / (2·3·5) = 0.533333 (also krippendorff.alpha(level_of_measurement='nominal')).
-        let r = agreement(&v(&["a", "a", "b", "b", ""]), &v(&["a", "b", "b", "b", "a"]));
+        let r = agreement(
+            &v(&["a", "a", "b", "b", ""]),
+            &v(&["a", "b", "b", "b", "a"]),
+        );
         assert_eq!(r.skipped, 1);
         assert_eq!(r.overall.units, 4);
         assert!((r.overall.percent - 0.75).abs() < 1e-12);

@@ -54,7 +54,11 @@ fn softmax_nll(d: &[Vec<f32>], truth: &[usize], t: f64) -> f64 {
     let mut nll = 0.0;
     for (row, &y) in d.iter().zip(truth) {
         let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-        let lse: f64 = row.iter().map(|&v| ((f64::from(v) - m) / t).exp()).sum::<f64>().ln();
+        let lse: f64 = row
+            .iter()
+            .map(|&v| ((f64::from(v) - m) / t).exp())
+            .sum::<f64>()
+            .ln();
         let dy = row.get(y).copied().unwrap_or(0.0) as f64;
         nll += lse - (dy - m) / t;
     }
@@ -104,7 +108,11 @@ pub fn fit_sigmoid(d: &[f32], y: &[bool]) -> Calibration {
             .map(|(&x, &ti)| {
                 let z = a * f64::from(x) + b;
                 // log(1 + e^z) − t·z, computed stably
-                let l = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+                let l = if z > 0.0 {
+                    z + (-z).exp().ln_1p()
+                } else {
+                    z.exp().ln_1p()
+                };
                 l - ti * z
             })
             .sum()

@@ -244,7 +244,10 @@ pub fn cross_validate(
             terms.len()
         )));
     }
-    let strata: Vec<usize> = labels.iter().map(|l| l.first().copied().unwrap_or(0)).collect();
+    let strata: Vec<usize> = labels
+        .iter()
+        .map(|l| l.first().copied().unwrap_or(0))
+        .collect();
     let folds = stratified_folds(&strata, k, settings.seed);
     let mut oof = vec![Vec::new(); terms.len()];
     for f in 0..k {
@@ -305,7 +308,11 @@ pub struct Prepared {
 
 /// Screens and analyzes the examples: drops non-answers and uncoded rows, builds the code list.
 /// Single-label rows with several codes keep the first and raise a warning.
-pub fn prepare(analyzer: &mut Analyzer, examples: &[Example], multi_label: bool) -> Result<Prepared> {
+pub fn prepare(
+    analyzer: &mut Analyzer,
+    examples: &[Example],
+    multi_label: bool,
+) -> Result<Prepared> {
     let mut warnings = Vec::new();
     let mut non_answers = 0;
     let mut multi = 0;
@@ -343,7 +350,11 @@ pub fn prepare(analyzer: &mut Analyzer, examples: &[Example], multi_label: bool)
         ));
     }
     let codes: Vec<String> = set.into_iter().collect();
-    let index: BTreeMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let mut labels = Vec::with_capacity(kept.len());
     let mut terms = Vec::with_capacity(kept.len());
     for e in kept {
@@ -430,7 +441,9 @@ impl QuestionModel {
             (cal, Some(out.report))
         } else {
             if settings.cv_folds >= 2 {
-                warnings.push("too few rows for cross-validation: no CV metrics, default calibration".into());
+                warnings.push(
+                    "too few rows for cross-validation: no CV metrics, default calibration".into(),
+                );
             }
             let cal = if settings.multi_label {
                 Calibration::Sigmoid { a: 4.0, b: 0.0 }
@@ -582,15 +595,23 @@ pub fn evaluate_holdout(
     examples: &[Example],
 ) -> Result<Report> {
     let mut codes = model.codes.clone();
-    let mut index: BTreeMap<String, usize> =
-        codes.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let mut index: BTreeMap<String, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect();
     let mut scorer = model.scorer();
     let mut truth_s = Vec::new();
     let mut pred_s = Vec::new();
     let mut truth_m = Vec::new();
     let mut pred_m = Vec::new();
     for e in examples {
-        let cs: Vec<&str> = e.codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let cs: Vec<&str> = e
+            .codes
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
         if cs.is_empty() || is_non_answer(&e.text) {
             continue;
         }
@@ -611,7 +632,9 @@ pub fn evaluate_holdout(
     }
     let n = truth_s.len().max(truth_m.len());
     if n == 0 {
-        return Err(EngineError::EmptyTrainingSet("no coded answers to evaluate".into()));
+        return Err(EngineError::EmptyTrainingSet(
+            "no coded answers to evaluate".into(),
+        ));
     }
     Ok(if model.settings.multi_label {
         let k = codes.len();

@@ -120,9 +120,19 @@ pub fn read_examples(spec: &ExampleSpec) -> Result<BTreeMap<String, Vec<Example>
 pub fn model_file_name(question: &str) -> String {
     let s: String = question
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let s = if s.is_empty() { "default".to_string() } else { s };
+    let s = if s.is_empty() {
+        "default".to_string()
+    } else {
+        s
+    };
     format!("{s}.{MODEL_EXT}")
 }
 
@@ -159,7 +169,10 @@ pub fn load_models(paths: &[PathBuf], analyzer: &AnalyzerSettings) -> Result<Mod
                     if m.models.iter().any(|x| x.question == q.question) {
                         return Err(EngineError::ModelFile {
                             path: p.clone(),
-                            reason: format!("question {:?} has a model in another file too", q.question),
+                            reason: format!(
+                                "question {:?} has a model in another file too",
+                                q.question
+                            ),
                         });
                     }
                     m.models.push(q);
@@ -167,7 +180,8 @@ pub fn load_models(paths: &[PathBuf], analyzer: &AnalyzerSettings) -> Result<Mod
             }
         }
     }
-    merged.ok_or_else(|| EngineError::NoModel("(no model files found: run `codifica train`)".into()))
+    merged
+        .ok_or_else(|| EngineError::NoModel("(no model files found: run `codifica train`)".into()))
 }
 
 #[cfg(test)]
@@ -177,7 +191,10 @@ mod tests {
     #[test]
     fn filters_and_codes_parse() {
         let f: RowFilter = "theme=derechos".parse().unwrap();
-        assert_eq!((f.column.as_str(), f.value.as_str(), f.negate), ("theme", "derechos", false));
+        assert_eq!(
+            (f.column.as_str(), f.value.as_str(), f.negate),
+            ("theme", "derechos", false)
+        );
         let f: RowFilter = "x != 1".parse().unwrap();
         assert!(f.negate && f.value == "1");
         assert!("nothing".parse::<RowFilter>().is_err());

@@ -10,9 +10,9 @@
 //! - [`ComplementNbParams`]: Complement Naive Bayes (Rennie et al. 2003, as scikit-learn's
 //!   `ComplementNB`, `norm=False`), which is linear in the features too.
 
+use linfa::ParamGuard;
 use linfa::dataset::{DatasetBase, Records};
 use linfa::traits::{Fit, PredictInplace};
-use linfa::ParamGuard;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -98,7 +98,11 @@ impl LinearModel {
         }
         let k = self.n_classes;
         let mut weights = Vec::with_capacity(self.weights.len());
-        for (ws, wo) in self.weights.chunks(k.max(1)).zip(other.weights.chunks(k.max(1))) {
+        for (ws, wo) in self
+            .weights
+            .chunks(k.max(1))
+            .zip(other.weights.chunks(k.max(1)))
+        {
             let mean = wo.iter().sum::<f32>() / k as f32;
             weights.extend(ws.iter().zip(wo).map(|(x, y)| a * x + b * (y - mean)));
         }
@@ -231,7 +235,10 @@ impl ParamGuard for LinearSvcParams {
     fn check_ref(&self) -> Result<&LinearSvcValidParams> {
         let s = &self.0.0;
         if !(s.c.is_finite() && s.c > 0.0) {
-            return Err(EngineError::InvalidParams(format!("C must be > 0, got {}", s.c)));
+            return Err(EngineError::InvalidParams(format!(
+                "C must be > 0, got {}",
+                s.c
+            )));
         }
         if !(s.tol.is_finite() && s.tol > 0.0) || s.max_iter == 0 {
             return Err(EngineError::InvalidParams(
@@ -291,15 +298,37 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
         let y = ds.targets();
         let cw = class_weights(y, s.class_weight);
         let sq: Vec<f64> = (0..x.nsamples())
-            .map(|i| x.row(i).1.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() + 1.0)
+            .map(|i| {
+                x.row(i)
+                    .1
+                    .iter()
+                    .map(|&v| f64::from(v).powi(2))
+                    .sum::<f64>()
+                    + 1.0
+            })
             .collect();
         // The one-vs-rest problems are independent: solve them on a few threads, each code with
         // its own seed, so the result does not depend on the number of threads.
         let k = y.ncols();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(k);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(k);
         let solve = |c: usize| {
-            let labels: Vec<f64> = y.column(c).iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
-            dcd_l2loss(x, &labels, &sq, s.c * cw[c], s.c, s, s.seed.wrapping_add(c as u64))
+            let labels: Vec<f64> = y
+                .column(c)
+                .iter()
+                .map(|&b| if b { 1.0 } else { -1.0 })
+                .collect();
+            dcd_l2loss(
+                x,
+                &labels,
+                &sq,
+                s.c * cw[c],
+                s.c,
+                s,
+                s.seed.wrapping_add(c as u64),
+            )
         };
         let mut results: Vec<Option<(Vec<f32>, f64)>> = vec![None; k];
         std::thread::scope(|scope| {
@@ -307,7 +336,10 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
                 .map(|t| {
                     let solve = &solve;
                     scope.spawn(move || {
-                        (t..k).step_by(threads).map(|c| (c, solve(c))).collect::<Vec<_>>()
+                        (t..k)
+                            .step_by(threads)
+                            .map(|c| (c, solve(c)))
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
@@ -450,7 +482,9 @@ impl ParamGuard for ComplementNbParams {
     fn check_ref(&self) -> Result<&ComplementNbValidParams> {
         let a = self.0.0.alpha;
         if !(a.is_finite() && a > 0.0) {
-            return Err(EngineError::InvalidParams(format!("alpha must be > 0, got {a}")));
+            return Err(EngineError::InvalidParams(format!(
+                "alpha must be > 0, got {a}"
+            )));
         }
         Ok(&self.0)
     }

@@ -45,7 +45,11 @@ pub struct Report {
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -53,7 +57,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Builds per-code metrics and averages from TP/FP/FN counts.
-fn from_counts(codes: &[String], tp: &[usize], fp: &[usize], fn_: &[usize]) -> (Vec<CodeMetrics>, f64, f64, f64) {
+fn from_counts(
+    codes: &[String],
+    tp: &[usize],
+    fp: &[usize],
+    fn_: &[usize],
+) -> (Vec<CodeMetrics>, f64, f64, f64) {
     let mut per = Vec::with_capacity(codes.len());
     for (k, code) in codes.iter().enumerate() {
         let p = ratio(tp[k], tp[k] + fp[k]);
@@ -104,8 +113,12 @@ pub fn single_label(codes: &[String], truth: &[usize], pred: &[usize]) -> Report
     }
     let n: usize = cm.iter().flatten().sum();
     let tp: Vec<usize> = (0..k).map(|i| cm[i][i]).collect();
-    let fp: Vec<usize> = (0..k).map(|j| (0..k).map(|i| cm[i][j]).sum::<usize>() - cm[j][j]).collect();
-    let fn_: Vec<usize> = (0..k).map(|i| cm[i].iter().sum::<usize>() - cm[i][i]).collect();
+    let fp: Vec<usize> = (0..k)
+        .map(|j| (0..k).map(|i| cm[i][j]).sum::<usize>() - cm[j][j])
+        .collect();
+    let fn_: Vec<usize> = (0..k)
+        .map(|i| cm[i].iter().sum::<usize>() - cm[i][i])
+        .collect();
     let (per_code, macro_f1, micro_f1, weighted_f1) = from_counts(codes, &tp, &fp, &fn_);
     Report {
         n,
@@ -129,7 +142,10 @@ pub fn multi_label(codes: &[String], truth: &[Vec<bool>], pred: &[Vec<bool>]) ->
             exact += 1;
         }
         for c in 0..k {
-            match (t.get(c).copied().unwrap_or(false), p.get(c).copied().unwrap_or(false)) {
+            match (
+                t.get(c).copied().unwrap_or(false),
+                p.get(c).copied().unwrap_or(false),
+            ) {
                 (true, true) => tp[c] += 1,
                 (false, true) => fp[c] += 1,
                 (true, false) => fn_[c] += 1,

@@ -86,14 +86,33 @@ mod tests {
 
     #[test]
     fn non_answers_are_recognised() {
-        for t in ["", "  ", ".", "-", "...", "Sin respuesta", "NO SABE", "NS/NR", "N/A", "no sabe, no responde", "Sin fundamento."] {
+        for t in [
+            "",
+            "  ",
+            ".",
+            "-",
+            "...",
+            "Sin respuesta",
+            "NO SABE",
+            "NS/NR",
+            "N/A",
+            "no sabe, no responde",
+            "Sin fundamento.",
+        ] {
             assert!(is_non_answer(t), "{t:?}");
         }
     }
 
     #[test]
     fn short_substantive_answers_are_kept() {
-        for t in ["ninguno", "Nada", "no", "todo", "sin apoyo del DNP", "no sabe usar el KPT"] {
+        for t in [
+            "ninguno",
+            "Nada",
+            "no",
+            "todo",
+            "sin apoyo del DNP",
+            "no sabe usar el KPT",
+        ] {
             assert!(!is_non_answer(t), "{t:?}");
         }
     }

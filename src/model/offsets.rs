@@ -6,7 +6,14 @@
 //! cheap, well-known correction (coordinate ascent over a grid, a few passes, deterministic).
 
 /// Macro-F1 (over codes that occur or are predicted) of `pred` against `truth`.
-fn macro_f1(truth: &[usize], pred: &[usize], k: usize, tp: &mut [u32], fp: &mut [u32], fn_: &mut [u32]) -> f64 {
+fn macro_f1(
+    truth: &[usize],
+    pred: &[usize],
+    k: usize,
+    tp: &mut [u32],
+    fp: &mut [u32],
+    fn_: &mut [u32],
+) -> f64 {
     tp.fill(0);
     fp.fill(0);
     fn_.fill(0);
@@ -74,7 +81,11 @@ pub fn tune_offsets(d: &[Vec<f32>], truth: &[usize], k: usize) -> Vec<f32> {
                     let (t1, s1, t2, s2) = top[i];
                     let other = if t1 == c { (t2, s2) } else { (t1, s1) };
                     let sc = d[i][c] + g;
-                    trial[i] = if sc > other.1 || (sc == other.1 && c < other.0) { c } else { other.0 };
+                    trial[i] = if sc > other.1 || (sc == other.1 && c < other.0) {
+                        c
+                    } else {
+                        other.0
+                    };
                 }
                 let f = macro_f1(truth, &trial, k, &mut tp, &mut fp, &mut fn_);
                 if f > best + 1e-9 {
@@ -104,7 +115,13 @@ mod tests {
         // Code 1 is always scored 0.1 below code 0, though it is the truth for half the rows
         // and those rows score it relatively higher: a positive offset for code 1 fixes them.
         let d: Vec<Vec<f32>> = (0..20)
-            .map(|i| if i % 2 == 0 { vec![0.5, 0.0] } else { vec![0.3, 0.25] })
+            .map(|i| {
+                if i % 2 == 0 {
+                    vec![0.5, 0.0]
+                } else {
+                    vec![0.3, 0.25]
+                }
+            })
             .collect();
         let truth: Vec<usize> = (0..20).map(|i| i % 2).collect();
         let off = tune_offsets(&d, &truth, 2);

@@ -99,7 +99,8 @@ impl ModelSet {
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(refuse(path, "not a codifica model file (bad magic bytes)"));
         }
-        let word = |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
+        let word =
+            |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
         let version = word(8);
         if version != FORMAT_VERSION {
             return Err(refuse(
@@ -117,7 +118,10 @@ impl ModelSet {
         if payload.len() as u64 != len {
             return Err(refuse(
                 path,
-                format!("corrupt or truncated: {} payload bytes, header says {len}", payload.len()),
+                format!(
+                    "corrupt or truncated: {} payload bytes, header says {len}",
+                    payload.len()
+                ),
             ));
         }
         if crc32fast::hash(payload) != crc {
@@ -182,7 +186,11 @@ mod tests {
     fn set() -> ModelSet {
         let ex: Vec<Example> = (0..12)
             .map(|i| Example {
-                text: if i % 2 == 0 { format!("agua potable {i}") } else { format!("vías rurales {i}") },
+                text: if i % 2 == 0 {
+                    format!("agua potable {i}")
+                } else {
+                    format!("vías rurales {i}")
+                },
                 codes: vec![if i % 2 == 0 { "agua" } else { "vias" }.into()],
             })
             .collect();

@@ -35,7 +35,13 @@ pub const DEMAND_QUESTION: &str = "demanda_temas";
 pub const FREQUENCY_MONTHS: usize = 6;
 
 /// Bin labels, best first (index 0 = 5 = excelente).
-pub const BIN_LABELS: [&str; 5] = ["Excelente (5)", "Buena (4)", "Regular (3)", "Mala (2)", "Muy mala (1)"];
+pub const BIN_LABELS: [&str; 5] = [
+    "Excelente (5)",
+    "Buena (4)",
+    "Regular (3)",
+    "Mala (2)",
+    "Muy mala (1)",
+];
 
 /// Summary of the overall rating in one month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,6 +135,15 @@ pub struct Indicator {
     pub delta: Option<f64>,
 }
 
+/// The main indicators of one month, for the month-by-month chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthPoint {
+    pub month: Month,
+    pub interviews: usize,
+    pub mean: Option<f64>,
+    pub pct_satisfied: Option<f64>,
+}
+
 /// An entity recorded under a different region before this month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegionChange {
@@ -161,6 +176,8 @@ pub struct ReportData {
     pub code_frequencies: Vec<CodeFrequencies>,
     pub demand: Vec<DemandRow>,
     pub variation: Vec<Indicator>,
+    /// The report month and up to five months with data before it, oldest first.
+    pub history: Vec<MonthPoint>,
     pub flags: FlagReport,
     /// Flagged entities per criterion (an entity can meet several).
     pub flag_counts: Vec<KindCount>,
@@ -214,7 +231,11 @@ impl ReportData {
         month: Month,
         map_input: &MapInput,
     ) -> ReportData {
-        let upto: Vec<Answer> = answers.iter().filter(|a| a.month <= month).cloned().collect();
+        let upto: Vec<Answer> = answers
+            .iter()
+            .filter(|a| a.month <= month)
+            .cloned()
+            .collect();
         let series = build_series(&upto, config);
         let months: BTreeSet<Month> = upto.iter().map(|a| a.month).collect();
         let previous_month = months.range(..month).next_back().copied();
@@ -241,6 +262,7 @@ impl ReportData {
             by_department: groups(&current, config, |iv| iv.department.clone()),
             topics: topics(&current, config),
             code_frequencies: code_frequencies(&upto, config, codebooks, &recent),
+            history: history(&series, config, &recent),
             demand: demand(&series, codebooks, month, previous_month),
             variation: variation(&series, config, month, previous_month),
             region_changes: region_changes(&series, month),
@@ -319,8 +341,14 @@ fn overall_stats(current: &[&Interview], config: &Config) -> OverallStats {
     for r in &ratings {
         bins[bin_of(*r, scale)] += 1;
     }
-    let satisfied = current.iter().filter(|iv| iv.satisfied == Some(true)).count();
-    let unsatisfied = current.iter().filter(|iv| iv.satisfied == Some(false)).count();
+    let satisfied = current
+        .iter()
+        .filter(|iv| iv.satisfied == Some(true))
+        .count();
+    let unsatisfied = current
+        .iter()
+        .filter(|iv| iv.satisfied == Some(false))
+        .count();
     OverallStats {
         rated: ratings.len(),
         mean: mean(&ratings),
@@ -359,12 +387,18 @@ fn topics(current: &[&Interview], config: &Config) -> Vec<TopicDistribution> {
     config
         .topic_questions()
         .map(|q| {
-            let ratings: Vec<f64> = current.iter().filter_map(|iv| iv.topics.get(&q.id).copied()).collect();
+            let ratings: Vec<f64> = current
+                .iter()
+                .filter_map(|iv| iv.topics.get(&q.id).copied())
+                .collect();
             let mut bins = [0; 5];
             for r in &ratings {
                 bins[bin_of(*r, q.scale)] += 1;
             }
-            let sat = ratings.iter().filter(|r| **r >= config.satisfaction_threshold).count();
+            let sat = ratings
+                .iter()
+                .filter(|r| **r >= config.satisfaction_threshold)
+                .count();
             TopicDistribution {
                 question: q.id.clone(),
                 label: q.label().to_string(),
@@ -389,9 +423,15 @@ fn code_frequencies(
         .map(|q| {
             let n = months.len();
             let mut counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            let (mut total, mut human, mut machine, mut uncoded) = (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
-            for a in answers.iter().filter(|a| a.question == q.id && !a.text.trim().is_empty()) {
-                let Some(&i) = col.get(&a.month) else { continue };
+            let (mut total, mut human, mut machine, mut uncoded) =
+                (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
+            for a in answers
+                .iter()
+                .filter(|a| a.question == q.id && !a.text.trim().is_empty())
+            {
+                let Some(&i) = col.get(&a.month) else {
+                    continue;
+                };
                 total[i] += 1;
                 let codes = a.effective_codes();
                 if a.is_coded() {
@@ -479,18 +519,42 @@ fn demand(
     rows
 }
 
-fn indicators_of(series: &[EntitySeries], config: &Config, month: Month) -> Vec<(String, &'static str, Option<f64>)> {
+fn indicators_of(
+    series: &[EntitySeries],
+    config: &Config,
+    month: Month,
+) -> Vec<(String, &'static str, Option<f64>)> {
     let ivs = interviews_in(series, month);
     let s = overall_stats(&ivs, config);
     let mut out = vec![
         ("Entrevistas".to_string(), "n", Some(ivs.len() as f64)),
         ("Calificación general promedio".to_string(), "score", s.mean),
-        ("Entidades satisfechas (%)".to_string(), "pct", s.pct_satisfied),
+        (
+            "Entidades satisfechas (%)".to_string(),
+            "pct",
+            s.pct_satisfied,
+        ),
     ];
     for t in topics(&ivs, config) {
         out.push((format!("{} (promedio)", t.label), "score", t.mean));
     }
     out
+}
+
+fn history(series: &[EntitySeries], config: &Config, months: &[Month]) -> Vec<MonthPoint> {
+    months
+        .iter()
+        .map(|&month| {
+            let ivs = interviews_in(series, month);
+            let s = overall_stats(&ivs, config);
+            MonthPoint {
+                month,
+                interviews: ivs.len(),
+                mean: s.mean,
+                pct_satisfied: s.pct_satisfied,
+            }
+        })
+        .collect()
 }
 
 fn variation(

@@ -109,7 +109,12 @@ fn summary(h: &mut String, d: &ReportData) {
         (d.flags.flagged.len().to_string(), "entidades priorizadas"),
     ];
     for (v, l) in cards {
-        let _ = write!(h, "<div class=\"card\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>", esc(&v), esc(l));
+        let _ = write!(
+            h,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>",
+            esc(&v),
+            esc(l)
+        );
     }
     h.push_str("</div>");
     if let Some(per100) = o.unsatisfied_per_100 {
@@ -122,7 +127,11 @@ fn summary(h: &mut String, d: &ReportData) {
         );
     }
     if let Some(p) = d.previous_month {
-        let _ = write!(h, "<p class=\"note\">Las variaciones se comparan con {}, el mes anterior con entrevistas.</p>", esc(&p.spanish()));
+        let _ = write!(
+            h,
+            "<p class=\"note\">Las variaciones se comparan con {}, el mes anterior con entrevistas.</p>",
+            esc(&p.spanish())
+        );
     }
     h.push_str("</section>\n");
 }
@@ -133,11 +142,23 @@ fn distribution(h: &mut String, d: &ReportData) {
     let labels: Vec<&str> = BIN_LABELS.iter().rev().copied().collect();
     let values: Vec<usize> = o.bins.iter().rev().copied().collect();
     let colors: Vec<&str> = BIN_COLORS.iter().rev().copied().collect();
-    h.push_str(&svg::columns("Distribución de la calificación general", &labels, &values, &colors));
-    h.push_str("<table><tr><th>Calificación</th><th class=\"n\">Entidades</th><th class=\"n\">%</th></tr>");
+    h.push_str(&svg::columns(
+        "Distribución de la calificación general",
+        &labels,
+        &values,
+        &colors,
+    ));
+    h.push_str(
+        "<table><tr><th>Calificación</th><th class=\"n\">Entidades</th><th class=\"n\">%</th></tr>",
+    );
     for (label, n) in BIN_LABELS.iter().zip(o.bins) {
         let p = (o.rated > 0).then(|| n as f64 * 100.0 / o.rated as f64);
-        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td></tr>", esc(label), opt_pct(p));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td></tr>",
+            esc(label),
+            opt_pct(p)
+        );
     }
     let _ = write!(
         h,
@@ -190,14 +211,27 @@ fn groups(h: &mut String, d: &ReportData) {
             })
         })
         .collect();
-    h.push_str(&svg::hbars("Calificación general promedio por región", &bars, 5.0, Some(d.threshold), "#4575b4"));
+    h.push_str(&svg::hbars(
+        "Calificación general promedio por región",
+        &bars,
+        5.0,
+        Some(d.threshold),
+        "#4575b4",
+    ));
     group_table(h, "Región", &d.by_region);
     if !d.region_changes.is_empty() {
         h.push_str("<p class=\"note\">Entidades que cambiaron de región entre entrevistas (se agrupan en la región más reciente): ");
         let items: Vec<String> = d
             .region_changes
             .iter()
-            .map(|c| format!("{} ({}): {}", esc(&c.entity_name), esc(&c.entity_code), esc(&c.regions.join(" → "))))
+            .map(|c| {
+                format!(
+                    "{} ({}): {}",
+                    esc(&c.entity_name),
+                    esc(&c.entity_code),
+                    esc(&c.regions.join(" → "))
+                )
+            })
             .collect();
         h.push_str(&items.join("; "));
         h.push_str(".</p>");
@@ -209,9 +243,17 @@ fn groups(h: &mut String, d: &ReportData) {
 
 fn topics(h: &mut String, d: &ReportData) {
     h.push_str("<section id=\"temas\"><h2>3. Calificación por tema</h2>");
-    let rows: Vec<(&str, [usize; 5])> = d.topics.iter().map(|t| (t.label.as_str(), t.bins)).collect();
+    let rows: Vec<(&str, [usize; 5])> = d
+        .topics
+        .iter()
+        .map(|t| (t.label.as_str(), t.bins))
+        .collect();
     let legend = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
-    h.push_str(&svg::stacked("Distribución de la calificación por tema", &rows, &legend));
+    h.push_str(&svg::stacked(
+        "Distribución de la calificación por tema",
+        &rows,
+        &legend,
+    ));
     h.push_str("<table><tr><th>Tema</th>");
     for l in BIN_LABELS {
         let _ = write!(h, "<th class=\"n\">{}</th>", esc(l));
@@ -239,6 +281,29 @@ fn variation(h: &mut String, d: &ReportData) {
         h.push_str("<p>No hay un mes anterior con entrevistas para comparar.</p></section>\n");
         return;
     };
+    if d.history.len() > 1 {
+        let labels: Vec<String> = d.history.iter().map(|p| p.month.spanish_short()).collect();
+        let means: Vec<Option<f64>> = d.history.iter().map(|p| p.mean).collect();
+        let pcts: Vec<Option<f64>> = d.history.iter().map(|p| p.pct_satisfied).collect();
+        h.push_str("<div class=\"mapwrap\">");
+        h.push_str(&svg::line(
+            "Calificación general promedio",
+            &labels,
+            &means,
+            1.0,
+            5.0,
+            |v| es_num(v, 2),
+        ));
+        h.push_str(&svg::line(
+            "Entidades satisfechas (%)",
+            &labels,
+            &pcts,
+            0.0,
+            100.0,
+            |v| es_num(v, 0),
+        ));
+        h.push_str("</div>");
+    }
     let _ = write!(
         h,
         "<table><tr><th>Indicador</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">Variación</th></tr>",
@@ -252,19 +317,32 @@ fn variation(h: &mut String, d: &ReportData) {
             _ => (2, false),
         };
         let f = |x: Option<f64>| {
-            if fmt_pct {
-                opt_pct(x)
-            } else {
-                opt_num(x, dec)
-            }
+            if fmt_pct { opt_pct(x) } else { opt_num(x, dec) }
         };
         let delta = match i.delta {
             Some(v) => {
                 // Counts going up or down are neither good nor bad: no colour.
-                let class = if i.unit == "n" { "" } else if v > 0.0 { "up" } else if v < 0.0 { "down" } else { "" };
-                let arrow = if v > 0.0 { "▲ " } else if v < 0.0 { "▼ " } else { "" };
+                let class = if i.unit == "n" {
+                    ""
+                } else if v > 0.0 {
+                    "up"
+                } else if v < 0.0 {
+                    "down"
+                } else {
+                    ""
+                };
+                let arrow = if v > 0.0 {
+                    "▲ "
+                } else if v < 0.0 {
+                    "▼ "
+                } else {
+                    ""
+                };
                 let unit = if fmt_pct { " p.p." } else { "" };
-                format!("<span class=\"{class}\">{arrow}{}{unit}</span>", es_signed(v, dec))
+                format!(
+                    "<span class=\"{class}\">{arrow}{}{unit}</span>",
+                    es_signed(v, dec)
+                )
             }
             None => "—".into(),
         };
@@ -281,7 +359,9 @@ fn variation(h: &mut String, d: &ReportData) {
 
 fn priority(h: &mut String, d: &ReportData) {
     let f = &d.flags;
-    h.push_str("<section id=\"priorizadas\"><h2>5. Entidades que requieren atención prioritaria</h2>");
+    h.push_str(
+        "<section id=\"priorizadas\"><h2>5. Entidades que requieren atención prioritaria</h2>",
+    );
     let _ = write!(
         h,
         "<p>{} de las {} entidades entrevistadas en {} cumplen al menos un criterio de priorización. Se ordenan de mayor a menor severidad.</p>",
@@ -296,18 +376,25 @@ fn priority(h: &mut String, d: &ReportData) {
         .map(|k| format!("{}: {}", esc(k.label), k.entities))
         .collect();
     if !counts.is_empty() {
-        let _ = write!(h, "<p class=\"note\">Entidades por criterio (una entidad puede cumplir varios): {}.</p>", counts.join("; "));
+        let _ = write!(
+            h,
+            "<p class=\"note\">Entidades por criterio (una entidad puede cumplir varios): {}.</p>",
+            counts.join("; ")
+        );
     }
     if let Some(m) = &d.map {
-        {
-            h.push_str("<div class=\"mapwrap\">");
-            h.push_str(&svg::map(m));
-            h.push_str("<ol>");
-            for e in &f.flagged {
-                let _ = write!(h, "<li>{} — {}</li>", esc(&e.entity_name), esc(&e.department));
-            }
-            h.push_str("</ol></div>");
+        h.push_str("<div class=\"mapwrap\">");
+        h.push_str(&svg::map(m));
+        h.push_str("<ol>");
+        for e in &f.flagged {
+            let _ = write!(
+                h,
+                "<li>{} — {}</li>",
+                esc(&e.entity_name),
+                esc(&e.department)
+            );
         }
+        h.push_str("</ol></div>");
     }
     if let Some(note) = &d.map_note {
         let _ = write!(h, "<p class=\"note\">{}</p>", esc(note));
@@ -327,12 +414,21 @@ fn priority(h: &mut String, d: &ReportData) {
             esc(&e.entity_code),
             esc(&e.department),
             esc(&e.region),
-            if e.region_changed { " (cambió de región)" } else { "" },
+            if e.region_changed {
+                " (cambió de región)"
+            } else {
+                ""
+            },
             opt_num(e.overall, 1)
         );
         let mut quoted: Vec<&str> = Vec::new();
         for r in &e.reasons {
-            let _ = write!(h, "<li>{} <span class=\"kind\">{}</span></li>", esc(&r.message), r.kind.as_str());
+            let _ = write!(
+                h,
+                "<li>{} <span class=\"kind\">{}</span></li>",
+                esc(&r.message),
+                r.kind.as_str()
+            );
             for q in &r.quotes {
                 if !quoted.contains(&q.as_str()) {
                     quoted.push(q);
@@ -396,22 +492,32 @@ fn frequency_table(h: &mut String, f: &CodeFrequencies) {
         let class = if r.negative { " class=\"neg\"" } else { "" };
         let _ = write!(h, "<tr{class}><td>{}</td>", esc(&r.label));
         for (i, n) in r.counts.iter().enumerate() {
-            let coded = f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0);
+            let coded =
+                f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0);
             if coded == 0 {
                 h.push_str("<td class=\"n note\">—</td>");
                 continue;
             }
             let p = *n as f64 * 100.0 / coded as f64;
-            let _ = write!(h, "<td class=\"n\">{n} <span class=\"note\">({})</span></td>", es_pct(p));
+            let _ = write!(
+                h,
+                "<td class=\"n\">{n} <span class=\"note\">({})</span></td>",
+                es_pct(p)
+            );
         }
         h.push_str("</tr>");
     }
-    for (label, v) in [("Respuestas codificadas", None), ("Sin codificar", Some(&f.uncoded))] {
+    for (label, v) in [
+        ("Respuestas codificadas", None),
+        ("Sin codificar", Some(&f.uncoded)),
+    ] {
         let _ = write!(h, "<tr><th>{label}</th>");
         for i in 0..f.months.len() {
             let n = match v {
                 Some(v) => v.get(i).copied().unwrap_or(0),
-                None => f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0),
+                None => {
+                    f.human.get(i).copied().unwrap_or(0) + f.machine.get(i).copied().unwrap_or(0)
+                }
             };
             let _ = write!(h, "<th class=\"n\">{n}</th>");
         }
@@ -432,11 +538,17 @@ fn frequency_table(h: &mut String, f: &CodeFrequencies) {
             )
         })
         .collect();
-    let _ = write!(h, "<p class=\"note\">Origen de los códigos — {}.</p>", esc(&src.join("; ")));
+    let _ = write!(
+        h,
+        "<p class=\"note\">Origen de los códigos — {}.</p>",
+        esc(&src.join("; "))
+    );
 }
 
 fn frequencies(h: &mut String, d: &ReportData) {
-    h.push_str("<section id=\"categorias\"><h2>6. Categorías de las preguntas abiertas, mes a mes</h2>");
+    h.push_str(
+        "<section id=\"categorias\"><h2>6. Categorías de las preguntas abiertas, mes a mes</h2>",
+    );
     h.push_str("<p class=\"note\">Número de respuestas en cada categoría (entre paréntesis, % de las respuestas codificadas del mes; una respuesta puede tener varias categorías, así que los porcentajes pueden sumar más de 100; «—»: mes sin respuestas codificadas). Se cuentan los códigos asignados por los analistas cuando existen y, si no, los asignados por el modelo. En rojo, las categorías negativas.</p>");
     for f in &d.code_frequencies {
         frequency_table(h, f);
@@ -445,7 +557,9 @@ fn frequencies(h: &mut String, d: &ReportData) {
 }
 
 fn demand(h: &mut String, d: &ReportData) {
-    h.push_str("<section id=\"demanda\"><h2>7. Temas en los que se solicita asistencia técnica</h2>");
+    h.push_str(
+        "<section id=\"demanda\"><h2>7. Temas en los que se solicita asistencia técnica</h2>",
+    );
     if d.demand.is_empty() {
         h.push_str("<p>No hay respuestas codificadas sobre los temas solicitados este mes.</p></section>\n");
         return;
@@ -460,7 +574,13 @@ fn demand(h: &mut String, d: &ReportData) {
         })
         .collect();
     let max = d.demand.iter().map(|r| r.count).max().unwrap_or(1) as f64;
-    h.push_str(&svg::hbars("Temas solicitados", &bars, max, None, "#7b68a6"));
+    h.push_str(&svg::hbars(
+        "Temas solicitados",
+        &bars,
+        max,
+        None,
+        "#7b68a6",
+    ));
     h.push_str("<table><tr><th>#</th><th>Tema</th><th class=\"n\">Entidades</th><th class=\"n\">% de entrevistas</th>");
     if let Some(p) = d.previous_month {
         let _ = write!(h, "<th class=\"n\">{}</th>", esc(&p.spanish_short()));
@@ -476,7 +596,11 @@ fn demand(h: &mut String, d: &ReportData) {
             es_pct(r.pct_interviews)
         );
         if d.previous_month.is_some() {
-            let _ = write!(h, "<td class=\"n\">{}</td>", r.previous.map_or("—".into(), |n| n.to_string()));
+            let _ = write!(
+                h,
+                "<td class=\"n\">{}</td>",
+                r.previous.map_or("—".into(), |n| n.to_string())
+            );
         }
         h.push_str("</tr>");
     }
@@ -513,7 +637,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            esc("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         assert_eq!(esc("a\"b'c&"), "a&quot;b&#39;c&amp;");
     }
 }

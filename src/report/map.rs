@@ -209,8 +209,12 @@ struct Projection {
 impl Projection {
     fn fit(deps: &[Department]) -> Option<Projection> {
         let pts = deps.iter().flat_map(|d| d.rings.iter().flatten());
-        let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) =
-            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
         for &(lon, lat) in pts {
             min_lon = min_lon.min(lon);
             max_lon = max_lon.max(lon);
@@ -272,7 +276,12 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Department>> {
     let features = json
         .get("features")
         .and_then(|f| f.as_array())
-        .ok_or_else(|| Error::file(path, "not a GeoJSON FeatureCollection (no \"features\" array)"))?;
+        .ok_or_else(|| {
+            Error::file(
+                path,
+                "not a GeoJSON FeatureCollection (no \"features\" array)",
+            )
+        })?;
     let mut out = Vec::new();
     for (i, f) in features.iter().enumerate() {
         let props = f.get("properties");
@@ -294,14 +303,20 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Department>> {
             (None, _) | (Some(_), None) => continue,
             (Some(other), _) if other != "Polygon" && other != "MultiPolygon" => continue,
             _ => {
-                return Err(Error::file(path, format!("feature {i}: malformed coordinates")));
+                return Err(Error::file(
+                    path,
+                    format!("feature {i}: malformed coordinates"),
+                ));
             }
         };
         let mut rings = Vec::new();
         for poly in polygons {
             for ring in poly.as_array().into_iter().flatten() {
                 rings.push(ring_points(ring).ok_or_else(|| {
-                    Error::file(path, format!("feature {i}: a ring is not a list of [lon, lat]"))
+                    Error::file(
+                        path,
+                        format!("feature {i}: a ring is not a list of [lon, lat]"),
+                    )
                 })?);
             }
         }
@@ -340,10 +355,23 @@ pub fn read_gazetteer(path: &Path) -> Result<Gazetteer> {
         .headers()
         .map_err(|e| Error::file(path, e.to_string()))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
-    let code_col = col("divipola_mpio")
-        .ok_or_else(|| Error::at(path, Some(1), Some("divipola_mpio"), "required column is missing"))?;
-    let pairs = [("lat_cabecera", "lon_cabecera"), ("lat_centroide", "lon_centroide")];
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    };
+    let code_col = col("divipola_mpio").ok_or_else(|| {
+        Error::at(
+            path,
+            Some(1),
+            Some("divipola_mpio"),
+            "required column is missing",
+        )
+    })?;
+    let pairs = [
+        ("lat_cabecera", "lon_cabecera"),
+        ("lat_centroide", "lon_centroide"),
+    ];
     let pair_cols: Vec<(usize, usize)> = pairs
         .iter()
         .filter_map(|(a, b)| Some((col(a)?, col(b)?)))
@@ -364,10 +392,17 @@ pub fn read_gazetteer(path: &Path) -> Result<Gazetteer> {
         if code.is_empty() {
             continue;
         }
-        let num = |c: usize| rec.get(c).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
-        let point = pair_cols
-            .iter()
-            .find_map(|&(la, lo)| Some(LonLat { lat: num(la)?, lon: num(lo)? }));
+        let num = |c: usize| {
+            rec.get(c)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
+        let point = pair_cols.iter().find_map(|&(la, lo)| {
+            Some(LonLat {
+                lat: num(la)?,
+                lon: num(lo)?,
+            })
+        });
         if let Some(p) = point {
             g.municipalities.insert(format!("{code:0>5}"), p);
         }
@@ -382,13 +417,57 @@ mod tests {
     #[test]
     fn locates_municipalities_and_departments() {
         let mut g = Gazetteer::default();
-        g.municipalities.insert("05001".into(), LonLat { lon: -75.5, lat: 6.2 });
-        g.municipalities.insert("91263".into(), LonLat { lon: -70.0, lat: -2.0 });
-        g.municipalities.insert("91405".into(), LonLat { lon: -72.0, lat: -1.0 });
-        assert_eq!(g.locate("05001"), Some(LonLat { lon: -75.5, lat: 6.2 }));
-        assert_eq!(g.locate("5001"), Some(LonLat { lon: -75.5, lat: 6.2 }));
-        assert_eq!(g.locate("05"), Some(LonLat { lon: -75.5, lat: 6.2 }), "capital");
-        assert_eq!(g.locate("91"), Some(LonLat { lon: -71.0, lat: -1.5 }), "centroid");
+        g.municipalities.insert(
+            "05001".into(),
+            LonLat {
+                lon: -75.5,
+                lat: 6.2,
+            },
+        );
+        g.municipalities.insert(
+            "91263".into(),
+            LonLat {
+                lon: -70.0,
+                lat: -2.0,
+            },
+        );
+        g.municipalities.insert(
+            "91405".into(),
+            LonLat {
+                lon: -72.0,
+                lat: -1.0,
+            },
+        );
+        assert_eq!(
+            g.locate("05001"),
+            Some(LonLat {
+                lon: -75.5,
+                lat: 6.2
+            })
+        );
+        assert_eq!(
+            g.locate("5001"),
+            Some(LonLat {
+                lon: -75.5,
+                lat: 6.2
+            })
+        );
+        assert_eq!(
+            g.locate("05"),
+            Some(LonLat {
+                lon: -75.5,
+                lat: 6.2
+            }),
+            "capital"
+        );
+        assert_eq!(
+            g.locate("91"),
+            Some(LonLat {
+                lon: -71.0,
+                lat: -1.5
+            }),
+            "centroid"
+        );
         assert_eq!(g.locate("99"), None);
         assert_eq!(g.locate("abc"), None);
     }

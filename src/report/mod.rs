@@ -42,7 +42,12 @@ pub fn file_names(dir: &Path, month: crate::month::Month) -> ReportFiles {
 
 /// Renders all three files in memory first, then writes them (each atomically).
 /// `created` is the Unix time recorded in the workbook and, when `opts` asks, the HTML footer.
-pub fn write_report(d: &ReportData, dir: &Path, opts: &RenderOptions, created: i64) -> Result<ReportFiles> {
+pub fn write_report(
+    d: &ReportData,
+    dir: &Path,
+    opts: &RenderOptions,
+    created: i64,
+) -> Result<ReportFiles> {
     let files = file_names(dir, d.month);
     let html = html::render(d, opts);
     let xlsx = xlsx::workbook_bytes(d, created)?;

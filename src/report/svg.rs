@@ -29,7 +29,12 @@ pub fn columns(title: &str, labels: &[&str], values: &[usize], colors: &[&str]) 
     let slot = (w - left - 10.0) / n;
     let plot_h = h - top - bottom;
     let mut s = svg_open(w, h, title);
-    let _ = write!(s, "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#999\"/>", y = h - bottom, x2 = w - 10.0);
+    let _ = write!(
+        s,
+        "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#999\"/>",
+        y = h - bottom,
+        x2 = w - 10.0
+    );
     for (i, (label, v)) in labels.iter().zip(values).enumerate() {
         let bh = (*v as f64 / max * plot_h * 10.0).round() / 10.0;
         let x = left + slot * i as f64 + slot * 0.15;
@@ -60,7 +65,13 @@ pub struct HBar<'a> {
 
 /// Horizontal bars scaled to `max` (e.g. 5 for mean ratings), with an optional reference line
 /// (the satisfaction threshold).
-pub fn hbars(title: &str, bars: &[HBar<'_>], max: f64, reference: Option<f64>, color: &str) -> String {
+pub fn hbars(
+    title: &str,
+    bars: &[HBar<'_>],
+    max: f64,
+    reference: Option<f64>,
+    color: &str,
+) -> String {
     let (w, row, label_w, right) = (700.0, 24.0, 260.0, 60.0);
     let h = row * bars.len().max(1) as f64 + 24.0;
     let plot_w = w - label_w - right;
@@ -114,7 +125,11 @@ pub fn stacked(title: &str, rows: &[(&str, [usize; 5])], legend: &[&str; 5]) -> 
             l = esc(&shorten(label, 34))
         );
         if total == 0 {
-            let _ = write!(s, "<text x=\"{label_w}\" y=\"{ty:.1}\" fill=\"#777\">sin calificaciones</text>", ty = y + row * 0.55);
+            let _ = write!(
+                s,
+                "<text x=\"{label_w}\" y=\"{ty:.1}\" fill=\"#777\">sin calificaciones</text>",
+                ty = y + row * 0.55
+            );
             continue;
         }
         let mut x = label_w;
@@ -157,6 +172,84 @@ pub fn stacked(title: &str, rows: &[(&str, [usize; 5])], legend: &[&str; 5]) -> 
     s
 }
 
+/// A small line chart over months (gaps where a value is missing), each point labelled with
+/// `text` of its value; the y axis runs from `min` to `max`.
+pub fn line(
+    title: &str,
+    labels: &[String],
+    values: &[Option<f64>],
+    min: f64,
+    max: f64,
+    text: impl Fn(f64) -> String,
+) -> String {
+    let (w, h, left, right, top, bottom) = (360.0, 190.0, 36.0, 36.0, 36.0, 30.0);
+    let n = labels.len().max(1);
+    let step = if n > 1 {
+        (w - left - right) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let span = if max > min { max - min } else { 1.0 };
+    let x = |i: usize| {
+        if n > 1 {
+            left + step * i as f64
+        } else {
+            w / 2.0
+        }
+    };
+    let y = |v: f64| top + (max - v.clamp(min, max)) / span * (h - top - bottom);
+    let mut s = svg_open(w, h, title);
+    let _ = write!(
+        s,
+        "<text x=\"{left}\" y=\"14\" font-weight=\"bold\">{}</text><line x1=\"{left}\" y1=\"{yb:.1}\" x2=\"{xr:.1}\" y2=\"{yb:.1}\" stroke=\"#bbb\"/>",
+        esc(title),
+        yb = h - bottom,
+        xr = w - right
+    );
+    let mut d = String::new();
+    let mut pen_up = true;
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let _ = write!(
+                    d,
+                    "{}{:.1} {:.1}",
+                    if pen_up { "M" } else { "L" },
+                    x(i),
+                    y(*v)
+                );
+                pen_up = false;
+            }
+            None => pen_up = true,
+        }
+    }
+    let _ = write!(
+        s,
+        "<path d=\"{d}\" fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\"/>"
+    );
+    for (i, (label, v)) in labels.iter().zip(values).enumerate() {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+            x(i),
+            h - bottom + 16.0,
+            esc(label)
+        );
+        if let Some(v) = v {
+            let _ = write!(
+                s,
+                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3.5\" fill=\"#1f4e79\"/><text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"11\">{t}</text>",
+                cx = x(i),
+                cy = y(*v),
+                ty = y(*v) - 8.0,
+                t = esc(&text(*v))
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Satisfied vs. not satisfied as one 100 % bar.
 pub fn satisfaction(satisfied: usize, unsatisfied: usize) -> String {
     let (w, h, bar) = (700.0, 56.0, 28.0);
@@ -177,7 +270,11 @@ pub fn satisfaction(satisfied: usize, unsatisfied: usize) -> String {
 
 /// The map: department outlines (shaded where a flagged entity lies) and numbered points.
 pub fn map(m: &MapData) -> String {
-    let mut s = svg_open(m.width, m.height, "Mapa de Colombia con las entidades priorizadas");
+    let mut s = svg_open(
+        m.width,
+        m.height,
+        "Mapa de Colombia con las entidades priorizadas",
+    );
     s.push_str("<g stroke=\"#666\" stroke-width=\"0.6\" stroke-linejoin=\"round\">");
     for d in &m.shapes {
         let fill = if d.has_flagged { "#fde0c5" } else { "#eef1f4" };
@@ -224,7 +321,17 @@ mod tests {
     fn labels_are_escaped() {
         let s = columns("<t>", &["<b>"], &[3], &["#000"]);
         assert!(!s.contains("<b>") && s.contains("&lt;b&gt;"));
-        let s = hbars("x", &[HBar { label: "a&b", value: 2.0, text: "2".into() }], 5.0, Some(3.5), "#000");
+        let s = hbars(
+            "x",
+            &[HBar {
+                label: "a&b",
+                value: 2.0,
+                text: "2".into(),
+            }],
+            5.0,
+            Some(3.5),
+            "#000",
+        );
         assert!(s.contains("a&amp;b") && s.contains("umbral 3,5"));
     }
 }

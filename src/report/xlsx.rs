@@ -66,17 +66,29 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
     let mut out = Vec::new();
     let o = &d.overall;
     let mut t = table("Resumen", &["Indicador", "Valor"]);
-    t.rows.push(vec!["Encuesta".into(), d.survey.clone().into()]);
+    t.rows
+        .push(vec!["Encuesta".into(), d.survey.clone().into()]);
     t.rows.push(vec!["Mes".into(), d.month.to_string().into()]);
     t.rows.push(vec!["Entrevistas".into(), d.interviews.into()]);
-    t.rows.push(vec!["Con calificación general".into(), o.rated.into()]);
-    t.rows.push(vec!["Calificación general promedio".into(), o.mean.into()]);
-    t.rows.push(vec!["Umbral de satisfacción".into(), d.threshold.into()]);
+    t.rows
+        .push(vec!["Con calificación general".into(), o.rated.into()]);
+    t.rows
+        .push(vec!["Calificación general promedio".into(), o.mean.into()]);
+    t.rows
+        .push(vec!["Umbral de satisfacción".into(), d.threshold.into()]);
     t.rows.push(vec!["Satisfechas".into(), o.satisfied.into()]);
-    t.rows.push(vec!["No satisfechas".into(), o.unsatisfied.into()]);
-    t.rows.push(vec!["% satisfechas".into(), o.pct_satisfied.into()]);
-    t.rows.push(vec!["No satisfechas por cada 100".into(), o.unsatisfied_per_100.map(f64::from).into()]);
-    t.rows.push(vec!["Entidades priorizadas".into(), d.flags.flagged.len().into()]);
+    t.rows
+        .push(vec!["No satisfechas".into(), o.unsatisfied.into()]);
+    t.rows
+        .push(vec!["% satisfechas".into(), o.pct_satisfied.into()]);
+    t.rows.push(vec![
+        "No satisfechas por cada 100".into(),
+        o.unsatisfied_per_100.map(f64::from).into(),
+    ]);
+    t.rows.push(vec![
+        "Entidades priorizadas".into(),
+        d.flags.flagged.len().into(),
+    ]);
     out.push(t);
 
     let mut t = table("Calificación general", &["Calificación", "Entidades", "%"]);
@@ -86,10 +98,28 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
     }
     out.push(t);
 
-    for (name, first, rows) in [("Regiones", "Región", &d.by_region), ("Departamentos", "Departamento", &d.by_department)] {
-        let mut t = table(name, &[first, "Entrevistas", "Con calificación", "Promedio", "% satisfechas"]);
+    for (name, first, rows) in [
+        ("Regiones", "Región", &d.by_region),
+        ("Departamentos", "Departamento", &d.by_department),
+    ] {
+        let mut t = table(
+            name,
+            &[
+                first,
+                "Entrevistas",
+                "Con calificación",
+                "Promedio",
+                "% satisfechas",
+            ],
+        );
         for r in rows {
-            t.rows.push(vec![r.name.clone().into(), r.n.into(), r.rated.into(), r.mean.into(), r.pct_satisfied.into()]);
+            t.rows.push(vec![
+                r.name.clone().into(),
+                r.n.into(),
+                r.rated.into(),
+                r.mean.into(),
+                r.pct_satisfied.into(),
+            ]);
         }
         out.push(t);
     }
@@ -106,17 +136,37 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
     }
     out.push(t);
 
-    let prev = d.previous_month.map_or("Mes anterior".to_string(), |m| m.to_string());
+    let prev = d
+        .previous_month
+        .map_or("Mes anterior".to_string(), |m| m.to_string());
     let cur = d.month.to_string();
     let mut t = table("Variación", &["Indicador", &prev, &cur, "Variación"]);
     for i in &d.variation {
-        t.rows.push(vec![i.name.clone().into(), i.previous.into(), i.current.into(), i.delta.into()]);
+        t.rows.push(vec![
+            i.name.clone().into(),
+            i.previous.into(),
+            i.current.into(),
+            i.delta.into(),
+        ]);
     }
     out.push(t);
 
     let mut t = table(
         "Priorizadas",
-        &["Orden", "Código", "Entidad", "Departamento", "Región", "Severidad", "Calificación general", "Criterio", "Motivo", "Antes", "Después", "Citas"],
+        &[
+            "Orden",
+            "Código",
+            "Entidad",
+            "Departamento",
+            "Región",
+            "Severidad",
+            "Calificación general",
+            "Criterio",
+            "Motivo",
+            "Antes",
+            "Después",
+            "Citas",
+        ],
     );
     for (i, e) in d.flags.flagged.iter().enumerate() {
         for r in &e.reasons {
@@ -138,7 +188,18 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
     }
     out.push(t);
 
-    let mut t = table("Mejoraron", &["Código", "Entidad", "Región", "Entrevista anterior", "Antes", "Ahora", "Variación"]);
+    let mut t = table(
+        "Mejoraron",
+        &[
+            "Código",
+            "Entidad",
+            "Región",
+            "Entrevista anterior",
+            "Antes",
+            "Ahora",
+            "Variación",
+        ],
+    );
     for m in &d.flags.improved {
         t.rows.push(vec![
             Cell::Text(m.entity_code.clone()),
@@ -158,7 +219,11 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
         headers.extend(months.iter().map(String::as_str));
         let mut t = table(&format!("Cat {}", f.question), &headers);
         for r in &f.rows {
-            let mut row: Vec<Cell> = vec![r.label.clone().into(), r.code.clone().into(), (if r.negative { "sí" } else { "no" }).into()];
+            let mut row: Vec<Cell> = vec![
+                r.label.clone().into(),
+                r.code.clone().into(),
+                (if r.negative { "sí" } else { "no" }).into(),
+            ];
             row.extend(r.counts.iter().map(|n| Cell::from(*n)));
             t.rows.push(row);
         }
@@ -175,7 +240,17 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
         out.push(t);
     }
 
-    let mut t = table("Temas solicitados", &["Orden", "Código", "Tema", "Entidades", "% de entrevistas", "Mes anterior"]);
+    let mut t = table(
+        "Temas solicitados",
+        &[
+            "Orden",
+            "Código",
+            "Tema",
+            "Entidades",
+            "% de entrevistas",
+            "Mes anterior",
+        ],
+    );
     for (i, r) in d.demand.iter().enumerate() {
         t.rows.push(vec![
             (i + 1).into(),
@@ -192,7 +267,26 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str) -> String {
-    name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+    name.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// A valid sheet name not in `used` (lowercase): truncated names that collide get " 2", " 3"….
+fn unique_sheet_name(name: &str, used: &[String]) -> String {
+    let base = sheet_name(name);
+    if !used.contains(&base.to_lowercase()) {
+        return base;
+    }
+    (2..)
+        .map(|i| {
+            let suffix = format!(" {i}");
+            let stem: String = base.chars().take(31 - suffix.len()).collect();
+            format!("{stem}{suffix}")
+        })
+        .find(|n| !used.contains(&n.to_lowercase()))
+        .unwrap_or(base)
 }
 
 /// The workbook bytes; `created` is the Unix time written as the document's creation date.
@@ -202,11 +296,15 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
     let date = ExcelDateTime::from_timestamp(created).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
     let bold = Format::new().set_bold();
+    let mut used: Vec<String> = Vec::new();
     for t in tables(d) {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&t.name)).map_err(err)?;
+        let name = unique_sheet_name(&t.name, &used);
+        ws.set_name(&name).map_err(err)?;
+        used.push(name.to_lowercase());
         for (c, h) in t.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, safe_cell(h), &bold).map_err(err)?;
+            ws.write_string_with_format(0, c as u16, safe_cell(h), &bold)
+                .map_err(err)?;
         }
         for (r, row) in t.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
@@ -226,4 +324,20 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
         ws.set_freeze_panes(1, 0).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let long = "Cat una_pregunta_con_un_nombre_muy_largo";
+        let a = unique_sheet_name(long, &[]);
+        assert_eq!(a.chars().count(), 31);
+        let b = unique_sheet_name(long, &[a.to_lowercase()]);
+        assert_ne!(a, b);
+        assert!(b.ends_with(" 2") && b.chars().count() <= 31);
+        assert_eq!(sheet_name("a/b[c]"), "abc");
+    }
 }

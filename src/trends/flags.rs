@@ -289,7 +289,10 @@ fn reasons_for(
             ..r
         });
     }
-    if rules.negative_codes && !negatives.is_empty() {
+    // Negative-coded answers always join a rating reason (they explain it); on their own they
+    // flag only from `negative_min_answers` answers up, so one stray complaint is not "priority".
+    let enough = negatives.len() >= rules.negative_min_answers.max(1);
+    if rules.negative_codes && !negatives.is_empty() && (enough || !out.is_empty()) {
         out.push(negative_reason(&negatives, config, codebooks));
     }
     out
@@ -383,8 +386,7 @@ fn is_positive(a: &OpenAnswer, codebooks: &Codebooks) -> bool {
         return false;
     };
     !a.codes.is_empty()
-        && a
-            .codes
+        && a.codes
             .iter()
             .all(|c| cb.code(c).is_some_and(|c| c.polarity == Polarity::Positive))
 }
@@ -516,13 +518,22 @@ mod tests {
     #[test]
     fn declining_run_is_followed_back() {
         let c = Config::monitoreo360();
-        let rows: Vec<_> = [("2020-07", 4.0), ("2020-08", 3.5), ("2020-09", 3.0), ("2020-10", 2.9)]
-            .iter()
-            .map(|(mo, r)| answer("9", mo, "calificacion_general", Some(*r)))
-            .collect();
+        let rows: Vec<_> = [
+            ("2020-07", 4.0),
+            ("2020-08", 3.5),
+            ("2020-09", 3.0),
+            ("2020-10", 2.9),
+        ]
+        .iter()
+        .map(|(mo, r)| answer("9", mo, "calificacion_general", Some(*r)))
+        .collect();
         let s = build_series(&rows, &c);
         let r = flags_for_month(&s, &c, &Codebooks::new(), m("2020-10"));
-        let d = r.flagged[0].reasons.iter().find(|r| r.kind == FlagKind::ConsecutiveDecline).unwrap();
+        let d = r.flagged[0]
+            .reasons
+            .iter()
+            .find(|r| r.kind == FlagKind::ConsecutiveDecline)
+            .unwrap();
         assert_eq!((d.before, d.after), (Some(4.0), Some(2.9)));
         assert!(d.message.contains("últimas 4 entrevistas"), "{}", d.message);
         assert_eq!(d.points, 3.1);
@@ -531,7 +542,12 @@ mod tests {
         rows[2].rating = None;
         let s = build_series(&rows, &c);
         let r = flags_for_month(&s, &c, &Codebooks::new(), m("2020-10"));
-        assert!(r.flagged[0].reasons.iter().all(|r| r.kind != FlagKind::ConsecutiveDecline));
+        assert!(
+            r.flagged[0]
+                .reasons
+                .iter()
+                .all(|r| r.kind != FlagKind::ConsecutiveDecline)
+        );
     }
 
     #[test]

@@ -105,6 +105,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e7ebf0;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.nw{white-space:nowrap}
 .cifras{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.7rem;margin-bottom:1rem}
 .cifra{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:.7rem .9rem}
 .cifra .valor{font-size:1.6rem;font-weight:700;color:#12355b}

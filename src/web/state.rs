@@ -9,9 +9,10 @@ use std::sync::Mutex;
 
 use tantivy::query::AllQuery;
 
-use crate::answer::{Answer, is_non_answer};
+use crate::answer::Answer;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
+use crate::model::nonanswer::is_non_answer;
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
 use crate::search::CountBy;
@@ -165,8 +166,9 @@ impl App {
     /// the model classified, least sure (lowest margin) first, then those without a suggestion.
     /// Non-answers ("no sabe", ".") are left out. Returns one page and the queue's length.
     ///
-    /// INTEGRATION POINT (model): the order is the engine's definition (lowest margin first);
-    /// if `crate::model` exposes a queue function, call it here instead.
+    /// The order and the non-answer test are those of `codifica review` (margin, then
+    /// confidence, then key; `model::nonanswer`). INTEGRATION POINT (model): that ordering lives
+    /// in the CLI (`cli::review::order_queue`); once the library exposes it, call it here.
     pub fn review_queue(
         &self,
         month: Option<Month>,
@@ -190,10 +192,16 @@ impl App {
                     && config.question(&a.question).is_some_and(|q| q.is_coded())
             })
             .collect();
+        let sure = |a: &Answer| {
+            a.machine
+                .as_ref()
+                .map_or((f64::INFINITY, f64::INFINITY), |m| (m.margin, m.confidence))
+        };
         queue.sort_by(|a, b| {
-            let ma = a.machine.as_ref().map_or(f64::INFINITY, |m| m.margin);
-            let mb = b.machine.as_ref().map_or(f64::INFINITY, |m| m.margin);
-            ma.total_cmp(&mb).then_with(|| a.key().cmp(&b.key()))
+            let ((ma, ca), (mb, cb)) = (sure(a), sure(b));
+            ma.total_cmp(&mb)
+                .then(ca.total_cmp(&cb))
+                .then_with(|| a.key().cmp(&b.key()))
         });
         let total = queue.len();
         let page = queue.into_iter().skip(offset).take(limit).collect();

@@ -159,9 +159,9 @@ fn next_items(app: &App, rest: &[Answer]) -> String {
             .map_or("—".to_string(), |m| html::num(m.margin, 2));
         let _ = write!(
             rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>\
+            "<tr><td class=\"nw\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>\
              <td><a href=\"/respuesta{}\">Codificar</a></td></tr>",
-            esc(&a.month.to_string()),
+            esc(&a.month.spanish_short()),
             entity_link(a),
             esc(&question_label(app.ws.config(), &a.question)),
             esc(&super::super::finder::shorten(&a.text, 90)),
@@ -320,7 +320,7 @@ fn answer_card(
          <p class=\"meta\">{kind}{depto} · {region} · {month} · código {code}</p>\
          <p class=\"meta\">{question_label}: {question_text}</p>\
          <div class=\"respuesta\" id=\"texto\">{text}</div>{rating}\
-         <p>Códigos actuales: <span id=\"actuales\">{chips}</span></p></article>",
+         <p>Código de analista: <span id=\"actuales\">{chips}</span></p></article>",
         entity = entity_link(a),
         kind = a
             .entity_kind
@@ -334,10 +334,14 @@ fn answer_card(
         question_label = esc(&question_label(config, &a.question)),
         question_text = esc(&question_text),
         text = esc(&a.text),
-        chips = if a.codes.is_empty() && a.machine.is_none() {
-            "ninguno".to_string()
+        chips = if a.codes.is_empty() {
+            "ninguno todavía".to_string()
         } else {
-            code_chips(a, cb)
+            let human = Answer {
+                machine: None,
+                ..a.clone()
+            };
+            code_chips(&human, cb)
         },
     );
     out.push_str(&suggestion(a, cb));

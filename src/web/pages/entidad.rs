@@ -308,7 +308,7 @@ fn answers(app: &App, v: &EntityView) -> String {
     for a in open {
         let _ = write!(
             rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/respuesta{}\">Codificar</a></td></tr>",
+            "<tr><td class=\"nw\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/respuesta{}\">Codificar</a></td></tr>",
             esc(&a.month.spanish_short()),
             esc(&question_label(config, &a.question)),
             esc(&a.text),
