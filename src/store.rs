@@ -233,12 +233,23 @@ impl Store {
     pub fn upsert(
         &self,
         answers: impl IntoIterator<Item = Answer>,
+        progress: impl FnMut(usize),
+    ) -> Result<UpsertSummary> {
+        self.try_upsert(answers.into_iter().map(Ok), progress)
+    }
+
+    /// [`Store::upsert`] over answers that may fail to arrive (read back from a spool file, say):
+    /// the first error aborts before the commit, so nothing at all is written.
+    pub fn try_upsert(
+        &self,
+        answers: impl IntoIterator<Item = Result<Answer>>,
         mut progress: impl FnMut(usize),
     ) -> Result<UpsertSummary> {
         let searcher = self.searcher()?;
         let mut writer = self.writer()?;
         let mut summary = UpsertSummary::default();
-        for (i, mut a) in answers.into_iter().enumerate() {
+        for (i, item) in answers.into_iter().enumerate() {
+            let mut a = item?;
             let key = a.key();
             match self.get_in(&searcher, &key)? {
                 None => summary.added += 1,
@@ -451,5 +462,114 @@ fn check_analyzer(dir: &Path, settings: &AnalyzerSettings) -> Result<()> {
             let json = serde_json::to_vec_pretty(&current).unwrap_or_default();
             atomic_write(&path, &json)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn answer(entity: &str, text: &str) -> Answer {
+        Answer {
+            entity_code: entity.into(),
+            entity_name: format!("Alcaldía {entity} (sintética)"),
+            department: "Cauca".into(),
+            region: "Pacífico".into(),
+            entity_kind: None,
+            month: Month::parse("2020-11").unwrap(),
+            question: "necesidades_debilidades".into(),
+            answer_id: None,
+            text: text.into(),
+            rating: None,
+            codes: vec![],
+            machine: None,
+            interview_date: None,
+            respondent_role: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+        let store = Store::open(&ws).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn upsert_adds_replaces_and_leaves_unchanged() {
+        let (_d, s) = store();
+        let first = s.upsert([answer("19318", "sin señal"), answer("44847", "tarde")], |_| {});
+        assert_eq!(first.unwrap(), UpsertSummary { added: 2, replaced: 0, unchanged: 0 });
+        let again = s.upsert([answer("19318", "sin señal"), answer("44847", "muy tarde")], |_| {});
+        assert_eq!(again.unwrap(), UpsertSummary { added: 0, replaced: 1, unchanged: 1 });
+        assert_eq!(s.len().unwrap(), 2);
+        assert_eq!(s.get(&answer("44847", "").key()).unwrap().unwrap().text, "muy tarde");
+    }
+
+    #[test]
+    fn a_failing_item_writes_nothing() {
+        let (_d, s) = store();
+        let items = vec![
+            Ok(answer("19318", "uno")),
+            Err(Error::invalid("disk failed")),
+            Ok(answer("44847", "dos")),
+        ];
+        assert!(s.try_upsert(items, |_| {}).is_err());
+        assert_eq!(s.len().unwrap(), 0);
+    }
+
+    #[test]
+    fn machine_codes_survive_an_unchanged_reimport_and_never_touch_human_codes() {
+        let (_d, s) = store();
+        let mut a = answer("19318", "no hay internet");
+        a.codes = vec!["brecha_conectividad".into()];
+        s.upsert([a.clone()], |_| {}).unwrap();
+        let coding = MachineCoding {
+            codes: vec!["llego_destiempo".into()],
+            confidence: 0.6,
+            margin: 0.1,
+            top_terms: vec!["internet".into()],
+            model: "m".into(),
+        };
+        s.set_machine_codings(&[(a.key(), coding.clone())]).unwrap();
+        let summary = s.upsert([a.clone()], |_| {}).unwrap();
+        assert_eq!(summary.unchanged, 1);
+        let stored = s.get(&a.key()).unwrap().unwrap();
+        assert_eq!(stored.machine, Some(coding));
+        assert_eq!(stored.codes, ["brecha_conectividad"]);
+    }
+
+    #[test]
+    fn update_where_rewrites_only_what_changes() {
+        let (_d, s) = store();
+        s.upsert([answer("19318", "uno"), answer("44847", "dos")], |_| {}).unwrap();
+        let filter = AnswerFilter {
+            entity: Some("44847".into()),
+            ..AnswerFilter::default()
+        };
+        let n = s
+            .update_where(&filter, |a| {
+                a.codes = vec!["x".into()];
+                true
+            })
+            .unwrap();
+        assert_eq!(n, 1);
+        let all = s.answers(&AnswerFilter::default()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all.iter().filter(|a| a.is_coded()).count(), 1);
+    }
+
+    #[test]
+    fn other_analyzer_settings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+        drop(Store::open(&ws).unwrap());
+        let mut c = ws.config().clone();
+        c.analyzer.stem = false;
+        ws.save_config(c).unwrap();
+        let err = Store::open(&ws).err().unwrap().to_string();
+        assert!(err.contains("analyzer"), "{err}");
     }
 }

@@ -1,7 +1,7 @@
 //! End-to-end test of the web app in a real browser: headless Chromium driven through
 //! chromedriver (WebDriver over plain HTTP, std `TcpStream` + serde_json). Search → open an
 //! answer → code it with the keyboard → see the count change on the dashboard. Screenshots of
-//! each page go to `docs/screenshots/`.
+//! each page go to `target/screenshots/` (or `$CODIFICA_SCREENSHOTS`, e.g. `docs/screenshots`).
 //!
 //! Data: the built-in **synthetic** demo (real entity names, invented answers and ratings),
 //! imported through the library; November gets machine suggestions from a model trained here on
@@ -409,7 +409,13 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
         stop: server.stop_handle(),
         thread: Some(thread::spawn(move || server.run(false).unwrap())),
     };
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    // Screenshots go to target/ so a test run never edits tracked files; set
+    // CODIFICA_SCREENSHOTS=docs/screenshots to refresh the ones in the repository.
+    let shots = match std::env::var_os("CODIFICA_SCREENSHOTS") {
+        Some(d) => Path::new(env!("CARGO_MANIFEST_DIR")).join(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots"),
+    };
+    std::fs::create_dir_all(&shots).unwrap();
     let d = Driver::start(&chromedriver, &chromium, &dir.path().join("perfil"));
 
     // The dashboard before.

@@ -266,15 +266,19 @@ fn write(
 ) -> Result<UpsertSummary> {
     let store = Store::open(ws)?;
     let mut answers = spool.read()?;
-    let summary = store.upsert(answers.by_ref(), |done| {
+    // The spool is our own file, written moments ago: failing to read it back means the disk
+    // failed under us. The error reaches the store before its commit, so nothing is written.
+    let items = std::iter::from_fn(|| match answers.next() {
+        Some(a) => Some(Ok(a)),
+        None => answers.error.take().map(Err),
+    });
+    let summary = store.try_upsert(items, |done| {
         if done % 1024 == 0 || done == total {
             progress(Progress::Writing { done, total });
         }
     })?;
     progress(Progress::Writing { done: total, total });
-    // The spool is our own file, written moments ago: failing to read it back means the disk
-    // failed under us. Reported, although the commit above may already hold part of the file.
-    answers.error.take().map_or(Ok(summary), Err)
+    Ok(summary)
 }
 
 /// Validated answers waiting for pass 2, one JSON line each, in an anonymous temporary file

@@ -261,8 +261,16 @@ pub fn cross_validate(
         }
     }
     let report = if settings.multi_label {
+        // The same rule as at prediction time: calibrated probability ≥ 0.5 (at least the top
+        // code), with the sigmoid fitted on these out-of-fold values.
         let truth: Vec<Vec<bool>> = labels.iter().map(|l| onehot(l, codes.len())).collect();
-        let pred: Vec<Vec<bool>> = oof.iter().map(|d| multi_decide(d, 0.0)).collect();
+        let flat: Vec<f32> = oof.iter().flatten().copied().collect();
+        let y: Vec<bool> = truth.iter().flatten().copied().collect();
+        let threshold = match fit_sigmoid(&flat, &y) {
+            Calibration::Sigmoid { a, b } if a > 0.0 => (-b / a) as f32,
+            _ => 0.0,
+        };
+        let pred: Vec<Vec<bool>> = oof.iter().map(|d| multi_decide(d, threshold)).collect();
         metrics::multi_label(codes, &truth, &pred)
     } else {
         let truth: Vec<usize> = labels.iter().map(|l| l[0]).collect();
