@@ -16,12 +16,16 @@ mkdir -p logs
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   nice -n 19 "$BIN/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$SECS" \
-    -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -max_len=65536 >"logs/$t.log" 2>&1
+    -rss_limit_mb=2048 -timeout=20 -max_len=65536 -fork=1 -ignore_crashes=1 -ignore_ooms=1 \
+    -ignore_timeouts=1 >"logs/$t.log" 2>&1
   rc=$?
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$')
-  cov=$(grep -oE '#[0-9]+.*cov: [0-9]+' "logs/$t.log" | tail -1 | grep -oE 'cov: [0-9]+')
-  crashes=$(ls "artifacts/$t" | wc -l)
-  printf '%-15s exit %-3s %10s execs in %ss (%s/s) %s corpus %s, artifacts %s\n' "$t" "$rc" "${execs:-?}" "$SECS" \
-    "$(( ${execs:-0} / SECS ))" "$cov" "$(ls "corpus/$t" | wc -l)" "$crashes"
-  grep -E "panicked at|ERROR: libFuzzer|SUMMARY" "logs/$t.log" | head -3
+  # fork mode: the parent's status lines are "#EXECS: cov: C ft: … oom/timeout/crash: a/b/c …"
+  last=$(grep -E '^#[0-9]+' "logs/$t.log" | tail -1)
+  execs=$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#')
+  cov=$(echo "$last" | grep -oE 'cov: [0-9]+')
+  otc=$(echo "$last" | grep -oE 'oom/timeout/crash: [0-9/]+' | cut -d' ' -f2)
+  printf '%-15s exit %-3s %10s execs in %ss (%s/s) %s, corpus %s, oom/timeout/crash %s, artifacts %s\n' \
+    "$t" "$rc" "${execs:-?}" "$SECS" "$(( ${execs:-0} / SECS ))" "$cov" "$(ls "corpus/$t" | wc -l)" \
+    "${otc:-?}" "$(ls "artifacts/$t" | wc -l)"
+  grep -hE "panicked at" "logs/$t.log" fuzz-*.log 2>/dev/null | sort | uniq -c | head -5
 done

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answer::Answer;
-use crate::codebook::Codebook;
+use crate::codebook::{self, Codebook};
 
 /// A table: header and rows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,12 +100,7 @@ pub fn answers_table(answers: &[Answer], codebooks: &BTreeMap<String, Codebook>)
             let labels: Vec<String> = a
                 .codes
                 .iter()
-                .map(|c| {
-                    codebooks
-                        .get(&a.question)
-                        .and_then(|cb| cb.code(c))
-                        .map_or_else(|| c.clone(), |k| k.label.clone())
-                })
+                .map(|c| codebook::label_of(codebooks.get(&a.question), c).to_string())
                 .collect();
             let m = a.machine.as_ref();
             let mut row = vec![
@@ -142,7 +137,7 @@ pub fn answers_table(answers: &[Answer], codebooks: &BTreeMap<String, Codebook>)
 /// Code columns of the questions present: `(question, code id)`, codebook order, then codes the
 /// answers carry that no codebook lists (sorted).
 fn code_columns(
-    answers: &[Answer],
+    answers: &[&Answer],
     codebooks: &BTreeMap<String, Codebook>,
     source: CodeSource,
 ) -> Vec<(String, String)> {
@@ -171,6 +166,18 @@ fn code_columns(
     cols
 }
 
+/// The answers a code table counts: those of questions with a codebook, or carrying codes.
+fn with_codes<'a>(
+    answers: &'a [Answer],
+    codebooks: &BTreeMap<String, Codebook>,
+    source: CodeSource,
+) -> Vec<&'a Answer> {
+    answers
+        .iter()
+        .filter(|a| codebooks.contains_key(&a.question) || !source.codes(a).is_empty())
+        .collect()
+}
+
 fn column_name(q: &str, c: &str, single_question: bool) -> String {
     if single_question {
         c.to_string()
@@ -187,11 +194,7 @@ pub fn matrix(
     source: CodeSource,
     by_entity: bool,
 ) -> Table {
-    let answers: Vec<Answer> = answers
-        .iter()
-        .filter(|a| codebooks.contains_key(&a.question) || !source.codes(a).is_empty())
-        .cloned()
-        .collect();
+    let answers = with_codes(answers, codebooks, source);
     let cols = code_columns(&answers, codebooks, source);
     let single = cols.iter().map(|(q, _)| q).collect::<BTreeSet<_>>().len() <= 1;
     let col_index: BTreeMap<(&str, &str), usize> = cols
@@ -275,10 +278,7 @@ pub fn crosstab(
     source: CodeSource,
     by: CrossBy,
 ) -> Table {
-    let answers: Vec<&Answer> = answers
-        .iter()
-        .filter(|a| codebooks.contains_key(&a.question) || !source.codes(a).is_empty())
-        .collect();
+    let answers = with_codes(answers, codebooks, source);
     let key = |a: &Answer| match by {
         CrossBy::Region => a.region.clone(),
         CrossBy::Month => a.month.to_string(),
@@ -294,8 +294,7 @@ pub fn crosstab(
         .enumerate()
         .map(|(i, g)| (g.as_str(), i))
         .collect();
-    let owned: Vec<Answer> = answers.iter().map(|a| (*a).clone()).collect();
-    let cols = code_columns(&owned, codebooks, source);
+    let cols = code_columns(&answers, codebooks, source);
     let mut counts: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     let mut totals = vec![0usize; groups.len()];
     for a in &answers {

@@ -272,6 +272,28 @@ pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
             )
         })
         .collect();
+    notes.extend(unsampleable_flagged(req));
+    rebalance(&mut quota, &flagged_in, req.size, &mut notes);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(req.seed);
+    let mut rows = Vec::new();
+    for (region, entities) in &by_region {
+        let q = quota.get(region).copied().unwrap_or(0);
+        let taken = flagged_in.get(region).copied().unwrap_or(0);
+        draw_region(req, entities, q.saturating_sub(taken), &mut rng, &mut rows);
+    }
+    rows.sort_by(|a, b| {
+        (&a.entity.region, &a.entity.entity_code).cmp(&(&b.entity.region, &b.entity.entity_code))
+    });
+    Ok(Sample {
+        rows,
+        quotas: quota,
+        notes,
+    })
+}
+
+/// The note on flagged entities the population lacks (they cannot be sampled), if any.
+fn unsampleable_flagged(req: &SampleRequest<'_>) -> Option<String> {
     let known: BTreeSet<&str> = req
         .population
         .iter()
@@ -283,62 +305,55 @@ pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
         .map(String::as_str)
         .filter(|c| !known.contains(c))
         .collect();
-    if !missing.is_empty() {
-        notes.push(format!(
+    (!missing.is_empty()).then(|| {
+        format!(
             "{} flagged entities are not in the population and cannot be sampled: {}",
             missing.len(),
             missing.join(", ")
-        ));
-    }
-    rebalance(&mut quota, &flagged_in, req.size, &mut notes);
+        )
+    })
+}
 
-    let mut rng = ChaCha8Rng::seed_from_u64(req.seed);
-    let mut rows = Vec::new();
-    for (region, entities) in &by_region {
-        let q = quota.get(region).copied().unwrap_or(0);
-        let mut keyed: Vec<(f64, &PopulationEntity)> = Vec::new();
-        for e in entities {
-            let last = req.last_interview.get(&e.entity_code).copied();
-            if req.flagged.contains(&e.entity_code) {
-                rows.push(SampleRow {
-                    entity: (*e).clone(),
-                    reason: Reason::Priorizada,
-                    last_interview: last,
-                });
-                continue;
-            }
-            let u: f64 = rng.r#gen::<f64>().max(f64::MIN_POSITIVE);
-            keyed.push((u.powf(1.0 / weight(last, req.month)), e));
-        }
-        let taken = flagged_in.get(region).copied().unwrap_or(0);
-        keyed.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.1.entity_code.cmp(&b.1.entity_code))
-        });
-        for (_, e) in keyed.into_iter().take(q.saturating_sub(taken)) {
-            let last = req.last_interview.get(&e.entity_code).copied();
-            let reason = match last {
-                None => Reason::NuncaEntrevistada,
-                Some(l) if l.months_until(req.month) >= RECENT_MONTHS => {
-                    Reason::SinEntrevistaReciente
-                }
-                Some(_) => Reason::SeleccionAleatoria,
-            };
+/// One region's rows: every flagged entity, then `free` others drawn by weighted random keys
+/// (one key per unflagged entity, in code order, so the seed fixes the draw).
+fn draw_region(
+    req: &SampleRequest<'_>,
+    entities: &[&PopulationEntity],
+    free: usize,
+    rng: &mut ChaCha8Rng,
+    rows: &mut Vec<SampleRow>,
+) {
+    let mut keyed: Vec<(f64, &PopulationEntity)> = Vec::new();
+    for e in entities {
+        let last = req.last_interview.get(&e.entity_code).copied();
+        if req.flagged.contains(&e.entity_code) {
             rows.push(SampleRow {
-                entity: e.clone(),
-                reason,
+                entity: (*e).clone(),
+                reason: Reason::Priorizada,
                 last_interview: last,
             });
+            continue;
         }
+        let u: f64 = rng.r#gen::<f64>().max(f64::MIN_POSITIVE);
+        keyed.push((u.powf(1.0 / weight(last, req.month)), e));
     }
-    rows.sort_by(|a, b| {
-        (&a.entity.region, &a.entity.entity_code).cmp(&(&b.entity.region, &b.entity.entity_code))
+    keyed.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.entity_code.cmp(&b.1.entity_code))
     });
-    Ok(Sample {
-        rows,
-        quotas: quota,
-        notes,
-    })
+    for (_, e) in keyed.into_iter().take(free) {
+        let last = req.last_interview.get(&e.entity_code).copied();
+        let reason = match last {
+            None => Reason::NuncaEntrevistada,
+            Some(l) if l.months_until(req.month) >= RECENT_MONTHS => Reason::SinEntrevistaReciente,
+            Some(_) => Reason::SeleccionAleatoria,
+        };
+        rows.push(SampleRow {
+            entity: e.clone(),
+            reason,
+            last_interview: last,
+        });
+    }
 }
 
 /// Makes room for every flagged entity inside the quotas (see the module docs, step 2).

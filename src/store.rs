@@ -81,9 +81,11 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Lowercase, accent-folded form used to match filters typed by people ("Pacifico" = "Pacífico").
+/// Lowercase, accent-folded form used to match place names typed by people ("Pacifico" =
+/// "Pacífico", "narino" = "Nariño": unlike answer text, a name filter also folds ñ, since
+/// analysts often type names on keyboards without it).
 pub fn filter_key(value: &str) -> String {
-    analyze::plain_terms(value).join(" ")
+    analyze::plain_terms(value).join(" ").replace('ñ', "n")
 }
 
 /// Which answers to read.
@@ -506,6 +508,13 @@ mod tests {
         assert_eq!(again.unwrap(), UpsertSummary { added: 0, replaced: 1, unchanged: 1 });
         assert_eq!(s.len().unwrap(), 2);
         assert_eq!(s.get(&answer("44847", "").key()).unwrap().unwrap().text, "muy tarde");
+    }
+
+    #[test]
+    fn filter_keys_fold_case_accents_and_n_tilde() {
+        assert_eq!(filter_key("Nariño"), filter_key("narino"));
+        assert_eq!(filter_key("Región Pacífico"), "region pacifico");
+        assert_eq!(filter_key("  Eje Cafetero - Antioquia "), "eje cafetero antioquia");
     }
 
     #[test]

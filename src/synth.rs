@@ -90,7 +90,9 @@ impl SynthSpec {
     /// The shape of the data set this spec gives.
     pub fn plan(&self) -> SynthPlan {
         let interviews = self.answers.div_ceil(QUESTIONS_PER_INTERVIEW).max(1);
-        let months = interviews.div_ceil(SURVEY_SAMPLE).clamp(1, self.max_months.max(1));
+        let months = interviews
+            .div_ceil(SURVEY_SAMPLE)
+            .clamp(1, self.max_months.max(1));
         let per_month = interviews.div_ceil(months).max(1);
         let mut last = self.start;
         for _ in 1..months {
@@ -135,8 +137,22 @@ const TOWN_PREFIX: [&str; 8] = [
     "San", "Santa", "Puerto", "Villa", "El", "La", "Nueva", "Alto",
 ];
 const TOWN_NAME: [&str; 16] = [
-    "Esperanza", "Rosario", "Palmar", "Guadalupe", "Colorado", "Paraíso", "Vega", "Carmen",
-    "Milagro", "Cañaveral", "Porvenir", "Progreso", "Salvador", "Morichal", "Recreo", "Tesoro",
+    "Esperanza",
+    "Rosario",
+    "Palmar",
+    "Guadalupe",
+    "Colorado",
+    "Paraíso",
+    "Vega",
+    "Carmen",
+    "Milagro",
+    "Cañaveral",
+    "Porvenir",
+    "Progreso",
+    "Salvador",
+    "Morichal",
+    "Recreo",
+    "Tesoro",
 ];
 
 /// The sampling population: the demo's real entities plus synthetic municipalities, `size` in
@@ -160,7 +176,8 @@ pub fn population(size: usize, rng: &mut ChaCha8Rng) -> Vec<SynthEntity> {
             slope: 0.0,
         })
         .collect();
-    let mut taken: std::collections::BTreeSet<String> = out.iter().map(|e| e.code.clone()).collect();
+    let mut taken: std::collections::BTreeSet<String> =
+        out.iter().map(|e| e.code.clone()).collect();
     let mut k = 0usize;
     while out.len() < size && !depts.is_empty() && k < depts.len() * 100 {
         let (dcode, dept, region) = depts[k % depts.len()];
@@ -275,16 +292,31 @@ impl<'a> Interview<'a> {
                 } else {
                     (self.overall + rng.gen_range(-0.4..0.4)).clamp(1.0, 5.0)
                 };
-                (RATINGS[q], String::new(), format_rating(r, rng), String::new())
+                (
+                    RATINGS[q],
+                    String::new(),
+                    format_rating(r, rng),
+                    String::new(),
+                )
             }
             4..=6 => {
                 let bank = &OPEN[q - 4];
                 let (text, codes) = open_answer(bank, self.overall, rng);
-                (bank.question, text, String::new(), if coded { codes } else { String::new() })
+                (
+                    bank.question,
+                    text,
+                    String::new(),
+                    if coded { codes } else { String::new() },
+                )
             }
             _ => {
                 let (text, codes) = demand_answer(rng);
-                ("demanda_temas", text, String::new(), if coded { codes } else { String::new() })
+                (
+                    "demanda_temas",
+                    text,
+                    String::new(),
+                    if coded { codes } else { String::new() },
+                )
             }
         };
         [
@@ -339,7 +371,14 @@ const OPENERS_NEG: [&str; 7] = [
     "No tanto,",
     "Siendo sinceros, no:",
 ];
-const CONNECTORS: [&str; 6] = [", y además", "; también", ". Por otro lado,", " y", ", aunque", ". Igualmente"];
+const CONNECTORS: [&str; 6] = [
+    ", y además",
+    "; también",
+    ". Por otro lado,",
+    " y",
+    ", aunque",
+    ". Igualmente",
+];
 const CLOSERS: [&str; 8] = [
     "",
     "",
@@ -356,110 +395,182 @@ const OPEN: [OpenBank; 3] = [
     OpenBank {
         question: "articulacion_instrumentos",
         codes: &[
-            ("integralidad", &[
-                "nos ayudó a ver el plan de desarrollo amarrado al plan indicativo y al presupuesto",
-                "uno entiende todo el ciclo, desde el diagnóstico hasta el seguimiento",
-                "ahora el PDT se conecta con el POAI y con el plan financiero",
-                "los instrumentos de planeación dejaron de ser documentos sueltos",
-            ], true),
-            ("articulacion_dependencias", &[
-                "las secretarías se sentaron juntas a revisar las metas",
-                "hacienda y planeación por fin trabajan coordinadas",
-                "se armó una mesa técnica entre dependencias para el plan",
-                "cada dependencia sabe qué le toca reportar",
-            ], true),
-            ("apropiacion_temas", &[
-                "el equipo se apropió de los temas de planeación",
-                "los funcionarios entienden mejor la metodología",
-                "aprendimos a usar las herramientas del DNP",
-                "quedó capacidad instalada en la administración",
-            ], true),
-            ("seguimiento_no_asistencia", &[
-                "lo que más sirvió fue el seguimiento, más que la asistencia técnica",
-                "el reporte al sistema de seguimiento nos obligó a ordenar la información",
-                "las alertas del seguimiento al PDT nos ayudaron más que las capacitaciones",
-            ], true),
-            ("sin_contribucion", &[
-                "no vimos un cambio real en la articulación",
-                "la asistencia fue muy general y no aterrizó a nuestros instrumentos",
-                "seguimos trabajando cada instrumento por aparte",
-                "no ha habido acompañamiento suficiente para articular nada",
-            ], false),
+            (
+                "integralidad",
+                &[
+                    "nos ayudó a ver el plan de desarrollo amarrado al plan indicativo y al presupuesto",
+                    "uno entiende todo el ciclo, desde el diagnóstico hasta el seguimiento",
+                    "ahora el PDT se conecta con el POAI y con el plan financiero",
+                    "los instrumentos de planeación dejaron de ser documentos sueltos",
+                ],
+                true,
+            ),
+            (
+                "articulacion_dependencias",
+                &[
+                    "las secretarías se sentaron juntas a revisar las metas",
+                    "hacienda y planeación por fin trabajan coordinadas",
+                    "se armó una mesa técnica entre dependencias para el plan",
+                    "cada dependencia sabe qué le toca reportar",
+                ],
+                true,
+            ),
+            (
+                "apropiacion_temas",
+                &[
+                    "el equipo se apropió de los temas de planeación",
+                    "los funcionarios entienden mejor la metodología",
+                    "aprendimos a usar las herramientas del DNP",
+                    "quedó capacidad instalada en la administración",
+                ],
+                true,
+            ),
+            (
+                "seguimiento_no_asistencia",
+                &[
+                    "lo que más sirvió fue el seguimiento, más que la asistencia técnica",
+                    "el reporte al sistema de seguimiento nos obligó a ordenar la información",
+                    "las alertas del seguimiento al PDT nos ayudaron más que las capacitaciones",
+                ],
+                true,
+            ),
+            (
+                "sin_contribucion",
+                &[
+                    "no vimos un cambio real en la articulación",
+                    "la asistencia fue muy general y no aterrizó a nuestros instrumentos",
+                    "seguimos trabajando cada instrumento por aparte",
+                    "no ha habido acompañamiento suficiente para articular nada",
+                ],
+                false,
+            ),
         ],
     },
     OpenBank {
         question: "necesidades_debilidades",
         codes: &[
-            ("comunicacion_dialogo", &[
-                "falta más comunicación y diálogo con los asesores",
-                "cuesta comunicarse con el equipo del DNP",
-                "necesitamos un canal directo para resolver dudas",
-            ], false),
-            ("particularidades_municipio", &[
-                "la asistencia no tiene en cuenta las particularidades del municipio",
-                "los ejemplos son de ciudades grandes y nosotros somos un municipio rural",
-                "deberían conocer más el contexto del territorio",
-            ], false),
-            ("agiliza_procesos", &[
-                "la asistencia agiliza los procesos de reporte",
-                "los trámites salen más rápido con el acompañamiento",
-                "ahorramos tiempo en la formulación",
-            ], true),
-            ("herramientas_contexto", &[
-                "las herramientas no se ajustan al contexto local",
-                "los formatos son muy complejos para el equipo que tenemos",
-                "el aplicativo es difícil de usar",
-            ], false),
-            ("brecha_conectividad", &[
-                "la conectividad es muy mala y las reuniones virtuales se caen",
-                "no hay buen internet en la alcaldía",
-                "la señal no alcanza para las capacitaciones en línea",
-            ], false),
-            ("rotacion_personal", &[
-                "hay mucha rotación de personal y se pierde lo aprendido",
-                "cambian los contratistas cada año",
-                "la gente capacitada se va y toca empezar de nuevo",
-            ], false),
-            ("kpt_altas_capacidades", &[
-                "el KPT nos sirvió para las altas capacidades del equipo",
-                "los kits de planeación territorial son muy útiles",
-                "usamos bastante el KPT para formular",
-            ], true),
-            ("llego_destiempo", &[
-                "la asistencia llegó a destiempo, cuando ya habíamos entregado",
-                "las capacitaciones fueron tarde frente al cronograma",
-                "llegó después de aprobado el plan",
-            ], false),
+            (
+                "comunicacion_dialogo",
+                &[
+                    "falta más comunicación y diálogo con los asesores",
+                    "cuesta comunicarse con el equipo del DNP",
+                    "necesitamos un canal directo para resolver dudas",
+                ],
+                false,
+            ),
+            (
+                "particularidades_municipio",
+                &[
+                    "la asistencia no tiene en cuenta las particularidades del municipio",
+                    "los ejemplos son de ciudades grandes y nosotros somos un municipio rural",
+                    "deberían conocer más el contexto del territorio",
+                ],
+                false,
+            ),
+            (
+                "agiliza_procesos",
+                &[
+                    "la asistencia agiliza los procesos de reporte",
+                    "los trámites salen más rápido con el acompañamiento",
+                    "ahorramos tiempo en la formulación",
+                ],
+                true,
+            ),
+            (
+                "herramientas_contexto",
+                &[
+                    "las herramientas no se ajustan al contexto local",
+                    "los formatos son muy complejos para el equipo que tenemos",
+                    "el aplicativo es difícil de usar",
+                ],
+                false,
+            ),
+            (
+                "brecha_conectividad",
+                &[
+                    "la conectividad es muy mala y las reuniones virtuales se caen",
+                    "no hay buen internet en la alcaldía",
+                    "la señal no alcanza para las capacitaciones en línea",
+                ],
+                false,
+            ),
+            (
+                "rotacion_personal",
+                &[
+                    "hay mucha rotación de personal y se pierde lo aprendido",
+                    "cambian los contratistas cada año",
+                    "la gente capacitada se va y toca empezar de nuevo",
+                ],
+                false,
+            ),
+            (
+                "kpt_altas_capacidades",
+                &[
+                    "el KPT nos sirvió para las altas capacidades del equipo",
+                    "los kits de planeación territorial son muy útiles",
+                    "usamos bastante el KPT para formular",
+                ],
+                true,
+            ),
+            (
+                "llego_destiempo",
+                &[
+                    "la asistencia llegó a destiempo, cuando ya habíamos entregado",
+                    "las capacitaciones fueron tarde frente al cronograma",
+                    "llegó después de aprobado el plan",
+                ],
+                false,
+            ),
         ],
     },
     OpenBank {
         question: "fortalecimiento_capacidades",
         codes: &[
-            ("claridad_procesos", &[
-                "quedaron claros los procesos y los tiempos de reporte",
-                "ahora sabemos paso a paso cómo hacer la armonización",
-                "se aclararon las dudas sobre la metodología",
-            ], true),
-            ("articulacion_interna", &[
-                "mejoró la articulación interna de la administración",
-                "los equipos internos trabajan de manera más coordinada",
-                "se fortaleció el trabajo entre secretarías",
-            ], true),
-            ("apropiacion_compromiso", &[
-                "hubo mayor compromiso del alcalde y su gabinete",
-                "el equipo directivo se comprometió con el seguimiento",
-                "la administración se apropió del plan",
-            ], true),
-            ("gestion_conocimiento", &[
-                "se documentó el conocimiento para los que lleguen",
-                "quedaron guías y memorias de las capacitaciones",
-                "armamos un repositorio con los materiales",
-            ], true),
-            ("sin_fortalecimiento", &[
-                "no se fortalecieron las capacidades del equipo",
-                "las capacitaciones no dejaron nada concreto",
-                "seguimos con las mismas debilidades de antes",
-            ], false),
+            (
+                "claridad_procesos",
+                &[
+                    "quedaron claros los procesos y los tiempos de reporte",
+                    "ahora sabemos paso a paso cómo hacer la armonización",
+                    "se aclararon las dudas sobre la metodología",
+                ],
+                true,
+            ),
+            (
+                "articulacion_interna",
+                &[
+                    "mejoró la articulación interna de la administración",
+                    "los equipos internos trabajan de manera más coordinada",
+                    "se fortaleció el trabajo entre secretarías",
+                ],
+                true,
+            ),
+            (
+                "apropiacion_compromiso",
+                &[
+                    "hubo mayor compromiso del alcalde y su gabinete",
+                    "el equipo directivo se comprometió con el seguimiento",
+                    "la administración se apropió del plan",
+                ],
+                true,
+            ),
+            (
+                "gestion_conocimiento",
+                &[
+                    "se documentó el conocimiento para los que lleguen",
+                    "quedaron guías y memorias de las capacitaciones",
+                    "armamos un repositorio con los materiales",
+                ],
+                true,
+            ),
+            (
+                "sin_fortalecimiento",
+                &[
+                    "no se fortalecieron las capacidades del equipo",
+                    "las capacitaciones no dejaron nada concreto",
+                    "seguimos con las mismas debilidades de antes",
+                ],
+                false,
+            ),
         ],
     },
 ];
@@ -468,7 +579,10 @@ const OPEN: [OpenBank; 3] = [
 /// satisfied), an opener, maybe a closer; 3 % are non-answers, never coded.
 fn open_answer(bank: &OpenBank, level: f64, rng: &mut ChaCha8Rng) -> (String, String) {
     if rng.gen_bool(0.03) {
-        return (NON_ANSWERS[rng.gen_range(0..NON_ANSWERS.len())].to_string(), String::new());
+        return (
+            NON_ANSWERS[rng.gen_range(0..NON_ANSWERS.len())].to_string(),
+            String::new(),
+        );
     }
     let positive = rng.gen_bool(((level - 1.0) / 4.0).clamp(0.1, 0.9));
     let candidates: Vec<usize> = (0..bank.codes.len())
@@ -511,11 +625,17 @@ fn open_answer(bank: &OpenBank, level: f64, rng: &mut ChaCha8Rng) -> (String, St
 
 const DEMAND: [(&str, &str); 8] = [
     ("seguimiento_pdt", "seguimiento al plan de desarrollo"),
-    ("planeacion_financiera", "planeación financiera y marco fiscal"),
+    (
+        "planeacion_financiera",
+        "planeación financiera y marco fiscal",
+    ),
     ("armonizacion_presupuestal", "armonización presupuestal"),
     ("plan_indicativo", "el plan indicativo"),
     ("formulacion_proyectos", "formulación de proyectos"),
-    ("ordenamiento_territorial", "ordenamiento territorial, el POT"),
+    (
+        "ordenamiento_territorial",
+        "ordenamiento territorial, el POT",
+    ),
     ("regalias_sgr", "regalías y el SGR"),
     ("rendicion_cuentas", "rendición de cuentas"),
 ];
@@ -541,7 +661,11 @@ fn demand_answer(rng: &mut ChaCha8Rng) -> (String, String) {
         match names.as_slice() {
             [a] => (*a).to_string(),
             [a, b] => format!("{a} y {b}"),
-            _ => format!("{} y {}", names[..names.len() - 1].join(", "), names[names.len() - 1]),
+            _ => format!(
+                "{} y {}",
+                names[..names.len() - 1].join(", "),
+                names[names.len() - 1]
+            ),
         }
     );
     let codes: Vec<&str> = chosen.iter().map(|&i| DEMAND[i].0).collect();
@@ -610,7 +734,8 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let pool = population(1100, &mut rng);
         assert_eq!(pool.len(), 1100);
-        let codes: std::collections::BTreeSet<&str> = pool.iter().map(|e| e.code.as_str()).collect();
+        let codes: std::collections::BTreeSet<&str> =
+            pool.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes.len(), 1100);
     }
 }

@@ -18,7 +18,9 @@ use codifica::store::{AnswerFilter, Store};
 use codifica::workspace::Workspace;
 
 fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bad_inputs")
+        .join(name)
 }
 
 fn codifica(ws: &Path) -> Command {
@@ -59,14 +61,17 @@ fn workspace(baseline: bool) -> tempfile::TempDir {
 fn answers(ws: &Path) -> Vec<Answer> {
     let ws = Workspace::open(ws).expect("workspace opens");
     let store = Store::open(&ws).expect("index opens");
-    store.answers(&AnswerFilter::default()).expect("answers read")
+    store
+        .answers(&AnswerFilter::default())
+        .expect("answers read")
 }
 
 /// `status --json` without the workspace path, plus every stored answer: the whole visible state.
 fn snapshot(ws: &Path) -> (serde_json::Value, String) {
     let out = run(ws, &["status", "--json"]);
     assert!(out.status.success(), "status failed: {}", text(&out.stderr));
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status --json is JSON");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("status --json is JSON");
     if let Some(o) = v.as_object_mut() {
         o.remove("workspace");
     }
@@ -80,22 +85,40 @@ fn no_panic(out: &Output, file: &str) {
         !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
         "{file}: codifica panicked:\n{err}"
     );
-    assert_ne!(out.status.code(), Some(101), "{file}: exit 101 is a panic:\n{err}");
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "{file}: exit 101 is a panic:\n{err}"
+    );
 }
 
 /// Imports `file` into a workspace holding the baseline and expects a refusal: non-zero exit,
 /// the file's name, `row`/`column` when given, `needle` (case-insensitive), nothing written.
 fn refused(file: &Path, row: Option<usize>, column: Option<&str>, needle: &str) {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let ws = workspace(true);
     let before = snapshot(ws.path());
     let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
     no_panic(&out, &name);
     let err = text(&out.stderr);
-    assert!(!out.status.success(), "{name}: expected a refusal, the import succeeded:\n{}", text(&out.stdout));
-    assert!(err.contains(&name), "{name}: the message does not name the file:\n{err}");
+    assert!(
+        !out.status.success(),
+        "{name}: expected a refusal, the import succeeded:\n{}",
+        text(&out.stdout)
+    );
+    assert!(
+        err.contains(&name),
+        "{name}: the message does not name the file:\n{err}"
+    );
     if let Some(r) = row {
-        assert!(err.contains(&format!("row {r}")), "{name}: the message does not name row {r}:\n{err}");
+        assert!(
+            err.contains(&format!("row {r}")),
+            "{name}: the message does not name row {r}:\n{err}"
+        );
     }
     if let Some(c) = column {
         assert!(
@@ -108,12 +131,19 @@ fn refused(file: &Path, row: Option<usize>, column: Option<&str>, needle: &str) 
         "{name}: the message does not say '{needle}':\n{err}"
     );
     let after = snapshot(ws.path());
-    assert_eq!(before, after, "{name}: a refused import changed the workspace");
+    assert_eq!(
+        before, after,
+        "{name}: a refused import changed the workspace"
+    );
 }
 
 /// Imports `file` into an empty workspace and expects success; returns the stored answers.
 fn imported(file: &Path, expected: usize) -> Vec<Answer> {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let ws = workspace(false);
     let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
     no_panic(&out, &name);
@@ -123,12 +153,24 @@ fn imported(file: &Path, expected: usize) -> Vec<Answer> {
         text(&out.stderr)
     );
     let got = answers(ws.path());
-    assert_eq!(got.len(), expected, "{name}: wrong number of answers stored");
+    assert_eq!(
+        got.len(),
+        expected,
+        "{name}: wrong number of answers stored"
+    );
     // Re-importing the same file changes nothing and never duplicates.
     let again = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
     no_panic(&again, &name);
-    assert!(again.status.success(), "{name}: re-import failed: {}", text(&again.stderr));
-    assert_eq!(answers(ws.path()), got, "{name}: re-import changed the answers");
+    assert!(
+        again.status.success(),
+        "{name}: re-import failed: {}",
+        text(&again.stderr)
+    );
+    assert_eq!(
+        answers(ws.path()),
+        got,
+        "{name}: re-import changed the answers"
+    );
     got
 }
 
@@ -178,7 +220,11 @@ fn header_only_writes_nothing() {
     let out = run(ws.path(), &["import", file.to_str().unwrap_or_default()]);
     no_panic(&out, "header_only.csv");
     if !out.status.success() {
-        assert!(text(&out.stderr).contains("header_only.csv"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("header_only.csv"),
+            "{}",
+            text(&out.stderr)
+        );
     }
     assert_eq!(before, snapshot(ws.path()));
 }
@@ -205,12 +251,22 @@ fn mixed_encodings() {
 
 #[test]
 fn missing_required_column() {
-    refused(&corpus("missing_column.csv"), Some(1), Some("question"), "missing column");
+    refused(
+        &corpus("missing_column.csv"),
+        Some(1),
+        Some("question"),
+        "missing column",
+    );
 }
 
 #[test]
 fn duplicate_header_column() {
-    refused(&corpus("duplicate_header.csv"), Some(1), Some("month"), "twice");
+    refused(
+        &corpus("duplicate_header.csv"),
+        Some(1),
+        Some("month"),
+        "twice",
+    );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -262,7 +318,12 @@ fn ten_megabyte_cell() {
 #[test]
 fn all_or_nothing_bad_last_row() {
     // 300 good rows, then one rating off the scale on row 302: not one answer may be written.
-    refused(&corpus("bad_last_row.csv"), Some(302), Some("rating"), "off the scale");
+    refused(
+        &corpus("bad_last_row.csv"),
+        Some(302),
+        Some("rating"),
+        "off the scale",
+    );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -270,22 +331,42 @@ fn all_or_nothing_bad_last_row() {
 
 #[test]
 fn rating_as_word() {
-    refused(&corpus("rating_word.csv"), Some(3), Some("rating"), "cuatro");
+    refused(
+        &corpus("rating_word.csv"),
+        Some(3),
+        Some("rating"),
+        "cuatro",
+    );
 }
 
 #[test]
 fn rating_off_scale() {
-    refused(&corpus("rating_off_scale.csv"), Some(3), Some("rating"), "off the scale");
+    refused(
+        &corpus("rating_off_scale.csv"),
+        Some(3),
+        Some("rating"),
+        "off the scale",
+    );
 }
 
 #[test]
 fn rating_on_open_question() {
-    refused(&corpus("rating_on_open_question.csv"), Some(3), Some("rating"), "not a rating question");
+    refused(
+        &corpus("rating_on_open_question.csv"),
+        Some(3),
+        Some("rating"),
+        "not a rating question",
+    );
 }
 
 #[test]
 fn month_invalid() {
-    refused(&corpus("month_invalid.csv"), Some(4), Some("month"), "2020-13");
+    refused(
+        &corpus("month_invalid.csv"),
+        Some(4),
+        Some("month"),
+        "2020-13",
+    );
 }
 
 #[test]
@@ -295,17 +376,32 @@ fn duplicated_rows() {
 
 #[test]
 fn unknown_code() {
-    refused(&corpus("unknown_code.csv"), Some(3), Some("codes"), "no_existe");
+    refused(
+        &corpus("unknown_code.csv"),
+        Some(3),
+        Some("codes"),
+        "no_existe",
+    );
 }
 
 #[test]
 fn unknown_question() {
-    refused(&corpus("unknown_question.csv"), Some(3), Some("question"), "satisfaccion_cafe");
+    refused(
+        &corpus("unknown_question.csv"),
+        Some(3),
+        Some("question"),
+        "satisfaccion_cafe",
+    );
 }
 
 #[test]
 fn empty_entity_code() {
-    refused(&corpus("empty_entity_code.csv"), Some(3), Some("entity_code"), "empty");
+    refused(
+        &corpus("empty_entity_code.csv"),
+        Some(3),
+        Some("entity_code"),
+        "empty",
+    );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -338,14 +434,20 @@ fn nfd_accents_stored_as_nfc() {
 #[test]
 fn bom_and_semicolons() {
     let got = imported(&corpus("bom_semicolon.csv"), 2);
-    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.0));
+    assert_eq!(
+        by_entity(&got, "05001", "calificacion_general").rating,
+        Some(4.0)
+    );
 }
 
 #[test]
 fn crlf_line_ends() {
     let got = imported(&corpus("crlf.csv"), 4);
     assert_baseline(&got, "crlf.csv");
-    assert!(got.iter().all(|a| !a.text.contains('\r') && !a.codes.iter().any(|c| c.contains('\r'))));
+    assert!(
+        got.iter()
+            .all(|a| !a.text.contains('\r') && !a.codes.iter().any(|c| c.contains('\r')))
+    );
 }
 
 #[test]
@@ -359,20 +461,32 @@ fn extra_columns_kept_as_attributes() {
     let got = imported(&corpus("extra_columns.csv"), 4);
     assert_baseline(&got, "extra_columns.csv");
     let a = by_entity(&got, "76001", "calificacion_general");
-    assert_eq!(a.attributes.get("encuestador").map(String::as_str), Some("Ana Pérez"));
-    assert_eq!(a.attributes.get("duracion_min").map(String::as_str), Some("45"));
+    assert_eq!(
+        a.attributes.get("encuestador").map(String::as_str),
+        Some("Ana Pérez")
+    );
+    assert_eq!(
+        a.attributes.get("duracion_min").map(String::as_str),
+        Some("45")
+    );
 }
 
 #[test]
 fn rating_decimal_comma_semicolon_file() {
     let got = imported(&corpus("rating_decimal_comma.csv"), 2);
-    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.5));
+    assert_eq!(
+        by_entity(&got, "05001", "calificacion_general").rating,
+        Some(4.5)
+    );
 }
 
 #[test]
 fn rating_decimal_comma_quoted() {
     let got = imported(&corpus("rating_decimal_comma_quoted.csv"), 2);
-    assert_eq!(by_entity(&got, "05001", "calificacion_general").rating, Some(4.5));
+    assert_eq!(
+        by_entity(&got, "05001", "calificacion_general").rating,
+        Some(4.5)
+    );
 }
 
 #[test]
@@ -393,7 +507,11 @@ fn right_to_left_and_emoji() {
     let a = by_entity(&got, "05001", "articulacion_instrumentos");
     assert_eq!(a.text, "Sí 👍🏽 مرحبا بالعالم שלום ✅ la asistencia 🇨🇴 ayudó");
     let b = by_entity(&got, "76001", "necesidades_debilidades");
-    assert!(b.text.contains('\u{202e}') && b.text.contains("📶"), "{:?}", b.text);
+    assert!(
+        b.text.contains('\u{202e}') && b.text.contains("📶"),
+        "{:?}",
+        b.text
+    );
 }
 
 #[test]
@@ -413,9 +531,16 @@ fn excel_sep_hint_line() {
     no_panic(&out, "excel_sep_hint.csv");
     if out.status.success() {
         let got = answers(ws.path());
-        assert_eq!(by_entity(&got, "76001", "calificacion_general").rating, Some(3.0));
+        assert_eq!(
+            by_entity(&got, "76001", "calificacion_general").rating,
+            Some(3.0)
+        );
     } else {
-        assert!(text(&out.stderr).contains("excel_sep_hint.csv"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("excel_sep_hint.csv"),
+            "{}",
+            text(&out.stderr)
+        );
         assert_eq!(before, snapshot(ws.path()));
     }
 }
@@ -453,15 +578,50 @@ fn fill_canonical_sheet(
     for (c, h) in XLSX_HEADER.iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
     }
-    let med = ["05001", "Alcaldía de Medellín", "Antioquia", "Eje Cafetero - Antioquia"];
+    let med = [
+        "05001",
+        "Alcaldía de Medellín",
+        "Antioquia",
+        "Eje Cafetero - Antioquia",
+    ];
     let cali = ["76001", "Alcaldía de Cali", "Valle del Cauca", "Pacífico"];
     let rows: [(SheetRow<'_>, &str); 3] = [
-        ([med[0], med[1], med[2], med[3], "calificacion_general", "", "4,5"], ""),
         (
-            [med[0], med[1], med[2], med[3], "articulacion_instrumentos", "Sí, nos ayudó a articular el plan.", ""],
+            [
+                med[0],
+                med[1],
+                med[2],
+                med[3],
+                "calificacion_general",
+                "",
+                "4,5",
+            ],
+            "",
+        ),
+        (
+            [
+                med[0],
+                med[1],
+                med[2],
+                med[3],
+                "articulacion_instrumentos",
+                "Sí, nos ayudó a articular el plan.",
+                "",
+            ],
             "integralidad",
         ),
-        ([cali[0], cali[1], cali[2], cali[3], "calificacion_general", "", "3"], ""),
+        (
+            [
+                cali[0],
+                cali[1],
+                cali[2],
+                cali[3],
+                "calificacion_general",
+                "",
+                "3",
+            ],
+            "",
+        ),
     ];
     for (i, (r, codes)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
@@ -491,8 +651,14 @@ fn xlsx_with_dates_and_decimal_comma() {
     let a = by_entity(&got, "05001", "calificacion_general");
     assert_eq!(a.rating, Some(4.5));
     assert_eq!(a.month.to_string(), "2020-07");
-    assert_eq!(by_entity(&got, "76001", "calificacion_general").rating, Some(3.0));
-    assert_eq!(by_entity(&got, "05001", "articulacion_instrumentos").codes, ["integralidad"]);
+    assert_eq!(
+        by_entity(&got, "76001", "calificacion_general").rating,
+        Some(3.0)
+    );
+    assert_eq!(
+        by_entity(&got, "05001", "articulacion_instrumentos").codes,
+        ["integralidad"]
+    );
 }
 
 #[test]
@@ -523,7 +689,8 @@ fn zip_renamed_xlsx() {
     let mut z = zip::ZipWriter::new(f);
     z.start_file("leeme.txt", zip::write::SimpleFileOptions::default())
         .expect("zip entry");
-    z.write_all(b"no es una hoja de calculo").expect("zip write");
+    z.write_all(b"no es una hoja de calculo")
+        .expect("zip write");
     z.finish().expect("zip finish");
     refused(&path, None, None, "");
 }
@@ -534,8 +701,12 @@ fn zip_renamed_xlsx() {
 
 fn fuzz_workspace() -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let ws = Workspace::init(&dir.path().join("ws"), codifica::config::Config::monitoreo360_text(), false)
-        .expect("workspace");
+    let ws = Workspace::init(
+        &dir.path().join("ws"),
+        codifica::config::Config::monitoreo360_text(),
+        false,
+    )
+    .expect("workspace");
     codifica::codebook::install_defaults(&ws).expect("codebooks");
     (dir, ws)
 }
@@ -543,7 +714,9 @@ fn fuzz_workspace() -> (tempfile::TempDir, Workspace) {
 /// The import's pass 1 on `path`, as the `csv_import` and `xlsx_import` targets run it.
 fn validate_file(ws: &Workspace, path: &Path) {
     use codifica::ingest::{canonical::Columns, reader, validate::Validator};
-    let Ok(mut source) = reader::open(path, None) else { return };
+    let Ok(mut source) = reader::open(path, None) else {
+        return;
+    };
     let cols = Columns::resolve(&source.headers);
     let mut v = Validator::new(ws, false);
     for row in source.by_ref() {
@@ -567,7 +740,11 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
     use codifica::codebook::Codebook;
     match target {
         "csv_import" | "xlsx_import" => {
-            let ext = if target == "csv_import" { "csv" } else { "xlsx" };
+            let ext = if target == "csv_import" {
+                "csv"
+            } else {
+                "xlsx"
+            };
             let path = scratch.join(format!("replay.{ext}"));
             std::fs::write(&path, data).expect("write");
             validate_file(ws, &path);
@@ -577,7 +754,10 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
                 let path = Path::new("codebooks/fuzz.toml");
                 if let Ok(cb) = Codebook::parse(text, path) {
                     let _ = cb.validate_located();
-                    assert!(Codebook::parse(&cb.to_toml(), path).is_ok(), "TOML round trip");
+                    assert!(
+                        Codebook::parse(&cb.to_toml(), path).is_ok(),
+                        "TOML round trip"
+                    );
                     let _ = codifica::qda::qdc::to_qdc(&cb);
                 }
             }
@@ -585,7 +765,13 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
         "qdc_parse" => {
             let base = Codebook::default_for("necesidades_debilidades");
             for b in [None, base.as_ref()] {
-                let r = codifica::qda::qdc::from_qdc(data, Path::new("fuzz.qdc"), "necesidades_debilidades", b, "Fuzz");
+                let r = codifica::qda::qdc::from_qdc(
+                    data,
+                    Path::new("fuzz.qdc"),
+                    "necesidades_debilidades",
+                    b,
+                    "Fuzz",
+                );
                 if let Ok(imp) = r {
                     let _ = codifica::qda::qdc::to_qdc(&imp.codebook);
                 }
@@ -602,7 +788,9 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
         }
         "model_load" => {
             use codifica::model::persist::{FORMAT_VERSION, MAGIC, ModelSet};
-            let Some((&mode, rest)) = data.split_first() else { return };
+            let Some((&mode, rest)) = data.split_first() else {
+                return;
+            };
             let bytes = if mode & 1 == 0 {
                 rest.to_vec()
             } else {
@@ -614,14 +802,24 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
                 out
             };
             let path = Path::new("fuzz.model");
-            let Ok(set) = ModelSet::from_bytes(path, &bytes) else { return };
-            if set.check_analyzer(path, &codifica::analyze::AnalyzerSettings::default()).is_err() {
+            let Ok(set) = ModelSet::from_bytes(path, &bytes) else {
+                return;
+            };
+            if set
+                .check_analyzer(path, &codifica::analyze::AnalyzerSettings::default())
+                .is_err()
+            {
                 return;
             }
             let mut analyzer = codifica::analyze::Analyzer::new(&set.analyzer);
             for m in &set.models {
                 let mut scorer = m.scorer();
-                for text in ["falta comunicación con los asesores", "", "no sabe", "PDT KPT planeación"] {
+                for text in [
+                    "falta comunicación con los asesores",
+                    "",
+                    "no sabe",
+                    "PDT KPT planeación",
+                ] {
                     let _ = scorer.predict(&mut analyzer, text, 3);
                 }
             }
@@ -655,4 +853,42 @@ fn fuzz_regressions_do_not_panic() {
     }
     eprintln!("replayed {replayed} fuzz regression inputs");
     assert!(failures.is_empty(), "inputs that still panic: {failures:?}");
+}
+
+/// Found by the `model_load` fuzz target: a model file with a valid header and checksum whose
+/// linear model's bias has fewer entries than it has codes loads without complaint and then
+/// panics in `classify` (src/model/linear.rs, `copy_from_slice`). A damaged or hand-edited model
+/// must be refused when loaded, with a message naming the file.
+#[test]
+fn model_with_inconsistent_shapes_is_refused_not_panicking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("answers.csv");
+    std::fs::write(
+        &input,
+        "text,q\nfalta comunicación con los asesores,demanda_temas\n",
+    )
+    .expect("write");
+    let model = corpus("model_bias_mismatch.model");
+    let out = codifica(dir.path())
+        .args(["classify", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&input)
+        .args([
+            "--text-column",
+            "text",
+            "--question-column",
+            "q",
+            "--output",
+        ])
+        .arg(dir.path().join("out.csv"))
+        .output()
+        .expect("codifica runs");
+    no_panic(&out, "model_bias_mismatch.model");
+    assert!(!out.status.success(), "a corrupt model classified answers");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("model_bias_mismatch.model"),
+        "the message must name the model file:\n{err}"
+    );
 }

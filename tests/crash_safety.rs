@@ -70,7 +70,9 @@ fn copy_dir(from: &Path, to: &Path) {
 fn answers(ws: &Path, filter: &AnswerFilter) -> Vec<Answer> {
     let ws = Workspace::open(ws).expect("workspace opens after the kill");
     let store = Store::open(&ws).expect("index opens after the kill");
-    store.answers(filter).expect("answers readable after the kill")
+    store
+        .answers(filter)
+        .expect("answers readable after the kill")
 }
 
 /// The visible state: `status --json` without the folder's path.
@@ -95,7 +97,10 @@ fn kill_after(ws: &Path, args: &[&str], after: Duration) -> bool {
     child.kill().ok(); // SIGKILL on Unix; an error only means it already exited
     let out = child.wait_with_output().expect("wait");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "codifica {args:?} panicked:\n{err}");
+    assert!(
+        !err.contains("panicked"),
+        "codifica {args:?} panicked:\n{err}"
+    );
     running
 }
 
@@ -104,7 +109,11 @@ fn kill_after(ws: &Path, args: &[&str], after: Duration) -> bool {
 fn new_index_files(base: &Path, ws: &Path) -> usize {
     let names = |p: &Path| -> std::collections::BTreeSet<String> {
         std::fs::read_dir(p.join("index"))
-            .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     names(ws).difference(&names(base)).count()
@@ -118,7 +127,10 @@ fn timed(ws: &Path, args: &[&str]) -> Duration {
 
 fn model_bytes(ws: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
-    for e in std::fs::read_dir(ws.join("models")).expect("models dir").flatten() {
+    for e in std::fs::read_dir(ws.join("models"))
+        .expect("models dir")
+        .flatten()
+    {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "model") {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -140,10 +152,16 @@ fn leftovers(ws: &Path) -> Vec<String> {
 }
 
 fn machine_codes(ws: &Path, month: Month) -> BTreeMap<String, Vec<String>> {
-    answers(ws, &AnswerFilter { month: Some(month), ..Default::default() })
-        .into_iter()
-        .filter_map(|a| a.machine.as_ref().map(|m| (a.key(), m.codes.clone())))
-        .collect()
+    answers(
+        ws,
+        &AnswerFilter {
+            month: Some(month),
+            ..Default::default()
+        },
+    )
+    .into_iter()
+    .filter_map(|a| a.machine.as_ref().map(|m| (a.key(), m.codes.clone())))
+    .collect()
 }
 
 #[test]
@@ -163,7 +181,10 @@ fn import_killed_midway_keeps_previous_contents() {
     copy_dir(&base, &full);
     let t = timed(&full, &["import", big_s]);
     let after_full = status(&full);
-    assert_ne!(after_full, before, "the big import must change the workspace");
+    assert_ne!(
+        after_full, before,
+        "the big import must change the workspace"
+    );
     eprintln!("import of 30,000 answers took {t:?}");
 
     let mut midway = 0;
@@ -178,10 +199,16 @@ fn import_killed_midway_keeps_previous_contents() {
         let now = status(&ws);
         if running {
             midway += 1;
-            assert_eq!(now, before, "import killed at {frac} of its time changed the workspace");
+            assert_eq!(
+                now, before,
+                "import killed at {frac} of its time changed the workspace"
+            );
             assert_eq!(answers(&ws, &AnswerFilter::default()), before_answers);
         } else {
-            assert!(now == before || now == after_full, "import finished: state must be old or new");
+            assert!(
+                now == before || now == after_full,
+                "import finished: state must be old or new"
+            );
         }
         if i == 2 {
             // The workspace is still usable: the same import succeeds and gives the full result.
@@ -189,7 +216,10 @@ fn import_killed_midway_keeps_previous_contents() {
             assert_eq!(status(&ws), after_full);
         }
     }
-    assert!(midway > 0, "no kill landed while the import ran ({t:?}): make the file bigger");
+    assert!(
+        midway > 0,
+        "no kill landed while the import ran ({t:?}): make the file bigger"
+    );
 }
 
 #[test]
@@ -209,7 +239,10 @@ fn train_killed_midway_leaves_old_or_new_model_files() {
     copy_dir(&base, &full);
     let t = timed(&full, &["train"]);
     let new = model_bytes(&full);
-    assert_eq!(new.keys().collect::<Vec<_>>(), old.keys().collect::<Vec<_>>());
+    assert_eq!(
+        new.keys().collect::<Vec<_>>(),
+        old.keys().collect::<Vec<_>>()
+    );
     assert_ne!(new, old, "retraining on more data must change the models");
     eprintln!("train on 12,000 answers took {t:?}");
 
@@ -219,7 +252,10 @@ fn train_killed_midway_leaves_old_or_new_model_files() {
         copy_dir(&base, &ws);
         midway += kill_after(&ws, &["train"], t.mul_f64(frac)) as usize;
         let now = model_bytes(&ws);
-        assert_eq!(now.keys().collect::<Vec<_>>(), old.keys().collect::<Vec<_>>());
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            old.keys().collect::<Vec<_>>()
+        );
         for (name, bytes) in &now {
             assert!(
                 bytes == &old[name] || bytes == &new[name],
@@ -228,6 +264,11 @@ fn train_killed_midway_leaves_old_or_new_model_files() {
                 bytes.len()
             );
         }
+        let renewed = now.iter().filter(|(n, b)| *b == &new[n.as_str()]).count();
+        eprintln!(
+            "train killed at {frac}: {renewed} of {} model files already new",
+            now.len()
+        );
         let stray = leftovers(&ws);
         if !stray.is_empty() {
             eprintln!("note: temporary files left in models/ by the kill: {stray:?}");
@@ -264,7 +305,11 @@ fn classify_killed_midway_stores_all_or_nothing() {
     copy_dir(&base, &full);
     let t = timed(&full, &["classify", "--month", &m]);
     let all = machine_codes(&full, month);
-    assert!(all.len() > 5_000, "classify stored only {} codings", all.len());
+    assert!(
+        all.len() > 5_000,
+        "classify stored only {} codings",
+        all.len()
+    );
     eprintln!("classify of {} answers took {t:?}", all.len());
 
     let mut midway = 0;
@@ -313,17 +358,40 @@ fn second_writer_gets_busy_and_writes_nothing() {
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!err.contains("panicked"), "{err}");
         if !out.status.success() && err.contains("busy") {
+            // Readers are not blocked by the writer: status still answers, from the last commit.
+            let st = run(&ws, &["status", "--json"]);
+            assert!(
+                st.status.success(),
+                "status during an import: {}",
+                String::from_utf8_lossy(&st.stderr)
+            );
             busy = Some(err);
         } else {
-            assert!(!out.status.success(), "the second import ran while the first held the workspace");
+            assert!(
+                !out.status.success(),
+                "the second import ran while the first held the workspace"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
     let out = first.wait_with_output().expect("wait");
-    assert!(out.status.success(), "first import: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "first import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let msg = busy.expect("the second writer was never told the workspace is busy");
-    assert!(msg.contains(ws.to_str().unwrap_or_default()), "busy message names the workspace: {msg}");
-    let months: Vec<Month> = answers(&ws, &AnswerFilter::default()).iter().map(|a| a.month).collect();
+    assert!(
+        msg.contains(ws.to_str().unwrap_or_default()),
+        "busy message names the workspace: {msg}"
+    );
+    let months: Vec<Month> = answers(&ws, &AnswerFilter::default())
+        .iter()
+        .map(|a| a.month)
+        .collect();
     assert_eq!(months.len(), 30_000);
-    assert!(months.iter().all(|m| m.year() < 2040), "the refused import wrote answers");
+    assert!(
+        months.iter().all(|m| m.year() < 2040),
+        "the refused import wrote answers"
+    );
 }

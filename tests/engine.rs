@@ -452,3 +452,79 @@ fn cabildos_theme_beats_majority_baseline() {
         report.accuracy
     );
 }
+
+#[test]
+fn workspace_review_export_round_trips_through_import() {
+    // The demo builds a workspace of SYNTHETIC interviews and runs train / classify --month.
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    codifica(dir.path())
+        .args(["demo", "--dir", ws.to_str().unwrap()])
+        .assert()
+        .success();
+    let ws_s = ws.to_str().unwrap();
+    assert!(ws.join("models/demanda_temas.model").exists());
+    let queue = dir.path().join("queue.csv");
+    codifica(dir.path())
+        .args(["-w", ws_s, "review", "--month", "2020-11", "--limit", "4"])
+        .args(["--output", queue.to_str().unwrap()])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&queue).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        h,
+        [
+            "entity_code",
+            "entity_name",
+            "department",
+            "region",
+            "month",
+            "question",
+            "answer_id",
+            "answer",
+            "rating",
+            "codes",
+            "suggested_code",
+            "confidence",
+            "margin",
+            "top_terms"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 4);
+    let margins: Vec<f64> = rows.iter().map(|r| r[12].parse().unwrap()).collect();
+    assert!(
+        margins.windows(2).all(|w| w[0] <= w[1]),
+        "lowest margin first: {margins:?}"
+    );
+    assert!(rows.iter().all(|r| r[9].is_empty() && !r[10].is_empty()));
+    // The analyst accepts the suggestions into `codes` and imports the file back.
+    let mut w = csv::Writer::from_path(dir.path().join("coded.csv")).unwrap();
+    w.write_record(&h).unwrap();
+    for row in &rows {
+        let mut v: Vec<String> = row.iter().map(String::from).collect();
+        v[9] = v[10].clone();
+        w.write_record(&v).unwrap();
+    }
+    w.flush().unwrap();
+    codifica(dir.path())
+        .args([
+            "-w",
+            ws_s,
+            "import",
+            dir.path().join("coded.csv").to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    // Now human-coded: they leave the queue.
+    let out = codifica(dir.path())
+        .args(["-w", ws_s, "review", "--month", "2020-11", "--limit", "4"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for row in &rows {
+        let answer: String = row[7].chars().take(40).collect();
+        assert!(!text.contains(&answer), "{answer:?} still queued:\n{text}");
+    }
+}

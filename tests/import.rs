@@ -469,6 +469,27 @@ fn a_busy_workspace_is_refused() {
 }
 
 #[test]
+fn init_force_on_a_busy_workspace_is_refused_and_keeps_the_config() {
+    let (_dir, ws) = workspace();
+    let config = ws.join("codifica.toml");
+    let before = std::fs::read(&config).unwrap();
+    let opened = Workspace::open(&ws).unwrap();
+    let held = opened.lock().unwrap();
+    let out = codifica(&ws)
+        .args(["--quiet", "init", "--force"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("busy"), "{stderr}");
+    assert_eq!(std::fs::read(&config).unwrap(), before);
+    drop(held);
+    codifica(&ws)
+        .args(["--quiet", "init", "--force"])
+        .assert()
+        .success();
+}
+
+#[test]
 fn cabildos_workbook_through_the_documented_mapping() {
     let xlsx = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/cabildos-2016/resultadocabildoprovincial.xlsx");

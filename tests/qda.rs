@@ -117,6 +117,19 @@ fn codebook_file(ws: &Path, q: &str) -> PathBuf {
     ws.join("codebooks").join(format!("{q}.toml"))
 }
 
+/// Runs `codifica export ARGS --output WS/FILE`, which must succeed; returns the file's path.
+fn export(ws: &Path, args: &[&str], file: &str) -> PathBuf {
+    let out = ws.join(file);
+    codifica(ws)
+        .arg("export")
+        .args(args)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
 fn stderr_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(!out.status.success(), "expected failure");
@@ -292,12 +305,7 @@ fn codebook_list_show_add_rename_merge_keep_coded_answers() {
     assert_eq!(coded, 3, "no coded answer lost");
 
     // The CSV export sees the same codes.
-    let csv = ws.join("out.csv");
-    codifica(ws)
-        .args(["export", "--format", "csv", "--question", Q, "--output"])
-        .arg(&csv)
-        .assert()
-        .success();
+    let csv = export(ws, &["--format", "csv", "--question", Q], "out.csv");
     let rows = csv_rows(&csv);
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[1]["codes"], "vision_integral");
@@ -616,12 +624,7 @@ fn qdpx_project_validates_and_positions_are_code_points() {
     let dir = init();
     let ws = dir.path();
     populate(ws);
-    let qdpx = ws.join("p.qdpx");
-    codifica(ws)
-        .args(["export", "--format", "qdpx", "--output"])
-        .arg(&qdpx)
-        .assert()
-        .success();
+    let qdpx = export(ws, &["--format", "qdpx"], "p.qdpx");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
     let mut qde = String::new();
     zip.by_name("project.qde")
@@ -665,12 +668,7 @@ fn qdpx_project_validates_and_positions_are_code_points() {
     let cases = root.child("Cases").unwrap().children_named("Case").count();
     assert_eq!(cases, 4);
     // Same workspace → byte-identical export.
-    let again = ws.join("q.qdpx");
-    codifica(ws)
-        .args(["export", "--format", "qdpx", "--output"])
-        .arg(&again)
-        .assert()
-        .success();
+    let again = export(ws, &["--format", "qdpx"], "q.qdpx");
     assert_eq!(
         std::fs::read(&qdpx).unwrap(),
         std::fs::read(&again).unwrap()
@@ -775,12 +773,7 @@ fn spreadsheet_exports_neutralise_formulas() {
     let dir = init();
     let ws = dir.path();
     populate(ws);
-    let csv = ws.join("a.csv");
-    codifica(ws)
-        .args(["export", "--format", "csv", "--output"])
-        .arg(&csv)
-        .assert()
-        .success();
+    let csv = export(ws, &["--format", "csv"], "a.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.contains("'=SUM(1,2) solo piden reportes"), "{text}");
     assert!(text.contains("'+57 300"));
@@ -793,14 +786,7 @@ fn spreadsheet_exports_neutralise_formulas() {
     assert_eq!(r3["machine_confidence"], "0.800");
     assert_eq!(r3["encuestador"], "'=cmd|' /C calc'!A0");
 
-    let xlsx = ws.join("a.xlsx");
-    codifica(ws)
-        .args([
-            "export", "--format", "xlsx", "--month", "2024-04", "--output",
-        ])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    let xlsx = export(ws, &["--format", "xlsx", "--month", "2024-04"], "a.xlsx");
     use calamine::{Reader, open_workbook_auto};
     let mut wb = open_workbook_auto(&xlsx).unwrap();
     let sheet = wb.sheet_names()[0].clone();
@@ -816,33 +802,20 @@ fn spreadsheet_exports_neutralise_formulas() {
     assert!(!cells.iter().any(|c| c.starts_with('=')));
     assert_eq!(range.rows().count(), 3, "header + the two April answers");
 
-    let m = ws.join("m.csv");
-    codifica(ws)
-        .args([
-            "export",
-            "--format",
-            "matrix",
-            "--question",
-            Q,
-            "--by",
-            "entity",
-            "--output",
-        ])
-        .arg(&m)
-        .assert()
-        .success();
+    let m = export(
+        ws,
+        &["--format", "matrix", "--question", Q, "--by", "entity"],
+        "m.csv",
+    );
     let rows = csv_rows(&m);
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[1]["apropiacion_temas"], "1");
     assert_eq!(rows[1]["sin_contribucion"], "0");
-    let x = ws.join("x.csv");
-    codifica(ws)
-        .args([
-            "export", "--format", "crosstab", "--by", "region", "--codes", "human", "--output",
-        ])
-        .arg(&x)
-        .assert()
-        .success();
+    let x = export(
+        ws,
+        &["--format", "crosstab", "--by", "region", "--codes", "human"],
+        "x.csv",
+    );
     let rows = csv_rows(&x);
     let integ = rows.iter().find(|r| r["code"] == "integralidad").unwrap();
     assert_eq!(

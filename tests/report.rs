@@ -14,16 +14,6 @@ use codifica::answer::Answer;
 use codifica::config::Config;
 use codifica::month::Month;
 use codifica::report::{MapInput, ReportData};
-use codifica::trends::Codebooks;
-
-fn codebooks() -> Codebooks {
-    let c = Config::monitoreo360();
-    c.coded_questions()
-        .filter_map(|q| {
-            codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb))
-        })
-        .collect()
-}
 
 fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
@@ -38,7 +28,7 @@ fn check_aggregates(answers: &[Answer], month: Month) {
     let d = ReportData::build(
         answers,
         &Config::monitoreo360(),
-        &codebooks(),
+        &helpers::codebooks(),
         month,
         &MapInput::default(),
     );
@@ -154,7 +144,7 @@ fn aggregates_hand_computed_on_fixture() {
     let d = ReportData::build(
         &answers,
         &Config::monitoreo360(),
-        &codebooks(),
+        &helpers::codebooks(),
         m,
         &MapInput::default(),
     );

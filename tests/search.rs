@@ -535,6 +535,11 @@ fn paging() {
 #[test]
 fn snippets_highlight_matches() {
     let r = find("planeacion territorial");
+    assert_eq!(
+        r.hits[0].snippet.html(),
+        "La asistencia técnica ayudó a la <b>planeación</b> <b>territorial</b> del municipio.",
+        "a short answer is shown whole, final stop included, no ellipsis"
+    );
     assert!(
         r.hits[0]
             .snippet
@@ -576,6 +581,11 @@ fn snippets_highlight_matches() {
         s.cut_before && s.html().contains("<b>emergencia</b>"),
         "{s:?}"
     );
+    assert!(
+        s.fragment.len() > 120,
+        "context before the match fills the snippet: {s:?}"
+    );
+    assert!(s.html().starts_with("…varias"), "starts at a word: {s:?}");
 }
 
 #[test]

@@ -7,26 +7,17 @@ mod helpers;
 use assert_cmd::Command;
 use codifica::config::Config;
 use codifica::month::Month;
-use codifica::trends::{Codebooks, FlagKind, build_series, flags_for_month};
+use codifica::trends::{FlagKind, build_series, flags_for_month};
 use serde_json::Value;
 
 fn m(s: &str) -> Month {
     Month::parse(s).unwrap()
 }
 
-fn codebooks() -> Codebooks {
-    let c = Config::monitoreo360();
-    c.coded_questions()
-        .filter_map(|q| {
-            codifica::codebook::Codebook::default_for(&q.id).map(|cb| (q.id.clone(), cb))
-        })
-        .collect()
-}
-
 fn october() -> codifica::trends::FlagReport {
     let c = Config::monitoreo360();
     let series = build_series(&helpers::load("cases.csv"), &c);
-    flags_for_month(&series, &c, &codebooks(), m("2020-10"))
+    flags_for_month(&series, &c, &helpers::codebooks(), m("2020-10"))
 }
 
 fn kinds(r: &codifica::trends::FlagReport, code: &str) -> Vec<FlagKind> {
@@ -103,7 +94,7 @@ fn missing_rating_breaks_comparison_but_threshold_applies() {
     assert_eq!(s.interviews[1].satisfied, None);
     assert_eq!(s.interviews[2].change.as_ref().unwrap().overall, None);
     // September: interviewed, no rating → not flagged.
-    let sep = flags_for_month(&series, &c, &codebooks(), m("2020-09"));
+    let sep = flags_for_month(&series, &c, &helpers::codebooks(), m("2020-09"));
     assert!(sep.flagged.iter().all(|f| f.entity_code != "10004"));
 }
 
@@ -111,7 +102,7 @@ fn missing_rating_breaks_comparison_but_threshold_applies() {
 fn single_interview_can_be_below_threshold() {
     let c = Config::monitoreo360();
     let series = build_series(&helpers::load("cases.csv"), &c);
-    let sep = flags_for_month(&series, &c, &codebooks(), m("2020-09"));
+    let sep = flags_for_month(&series, &c, &helpers::codebooks(), m("2020-09"));
     let e = sep
         .flagged
         .iter()
@@ -318,23 +309,24 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
         text.push_str(&format!("3{i:04},Otra {i},Depto,{region}\n"));
     }
     std::fs::write(&pop, text).unwrap();
+    // `codifica sample --month 2020-11 --size N --population POP` in the fixture workspace.
+    let sample = |size: &str| {
+        let mut c = Command::cargo_bin("codifica").unwrap();
+        c.arg("-w").arg(dir.path());
+        c.args([
+            "sample",
+            "--month",
+            "2020-11",
+            "--size",
+            size,
+            "--population",
+        ]);
+        c.arg(&pop);
+        c
+    };
     let run = |seed: &str, out: &str| {
-        let o = Command::cargo_bin("codifica")
-            .unwrap()
-            .arg("-w")
-            .arg(dir.path())
-            .args([
-                "sample",
-                "--month",
-                "2020-11",
-                "--size",
-                "10",
-                "--seed",
-                seed,
-                "--population",
-            ])
-            .arg(&pop)
-            .arg("--output")
+        let o = sample("10")
+            .args(["--seed", seed, "--output"])
             .arg(dir.path().join(out))
             .output()
             .unwrap();
@@ -356,21 +348,7 @@ fn cli_sample_is_reproducible_and_includes_flagged() {
     }
     // A bad population file is a located error.
     std::fs::write(&pop, "entity_code,entity_name,department,region\n1,a,b,\n").unwrap();
-    let o = Command::cargo_bin("codifica")
-        .unwrap()
-        .arg("-w")
-        .arg(dir.path())
-        .args([
-            "sample",
-            "--month",
-            "2020-11",
-            "--size",
-            "1",
-            "--population",
-        ])
-        .arg(&pop)
-        .output()
-        .unwrap();
+    let o = sample("1").output().unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("row 2, column 'region'"), "{err}");
@@ -395,8 +373,11 @@ fn one_negative_answer_explains_but_does_not_flag_alone() {
         }
     }
     let series = build_series(&answers, &c);
-    let r = flags_for_month(&series, &c, &codebooks(), m("2020-10"));
+    let r = flags_for_month(&series, &c, &helpers::codebooks(), m("2020-10"));
     assert!(kinds(&r, "10008").is_empty(), "{:?}", kinds(&r, "10008"));
     let k = kinds(&r, "10002");
-    assert!(k.contains(&FlagKind::NegativeCode) && k.contains(&FlagKind::BelowThreshold), "{k:?}");
+    assert!(
+        k.contains(&FlagKind::NegativeCode) && k.contains(&FlagKind::BelowThreshold),
+        "{k:?}"
+    );
 }

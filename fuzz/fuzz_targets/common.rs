@@ -24,14 +24,20 @@ pub fn env() -> &'static Env {
             .expect("workspace");
         codifica::codebook::install_defaults(&ws).expect("codebooks");
         let scratch = dir.path().to_path_buf();
-        Env { _dir: dir, ws, scratch }
+        Env {
+            _dir: dir,
+            ws,
+            scratch,
+        }
     })
 }
 
 /// Pass 1 of `codifica import` on `path`: read every row, resolve the canonical header, check
 /// every draft. Errors are fine; panics are the bug being hunted.
 pub fn validate_file(ws: &Workspace, path: &Path) {
-    let Ok(mut source) = reader::open(path, None) else { return };
+    let Ok(mut source) = reader::open(path, None) else {
+        return;
+    };
     let _ = source.column_label(0);
     let cols = Columns::resolve(&source.headers);
     let mut v = Validator::new(ws, false);

@@ -16,7 +16,9 @@ fn base() -> &'static Option<Codebook> {
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.qdc");
     for b in [None, base().as_ref()] {
-        if let Ok(imp) = codifica::qda::qdc::from_qdc(data, path, "necesidades_debilidades", b, "Fuzz") {
+        if let Ok(imp) =
+            codifica::qda::qdc::from_qdc(data, path, "necesidades_debilidades", b, "Fuzz")
+        {
             let _ = imp.codebook.validate_located();
             let _ = codifica::qda::qdc::to_qdc(&imp.codebook);
         }

@@ -122,7 +122,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
 }
 
 fn print_report(q: &str, r: &Report, mode: &str) {
-    println!("== {} ({mode}, {} answers)", display_q(q), r.n);
+    let multi = r.confusion.is_none();
+    println!(
+        "== {} ({mode}, {} answers{})",
+        display_q(q),
+        r.n,
+        if multi {
+            ", multi-label: accuracy = exact code set"
+        } else {
+            ""
+        }
+    );
     println!(
         "accuracy {:.3}  macro-F1 {:.3}  micro-F1 {:.3}  weighted-F1 {:.3}  kappa {}",
         r.accuracy,

@@ -22,14 +22,27 @@ pub struct Args {
 /// Runs `codifica init`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let text = match &args.config {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
+        }
         None => Config::monitoreo360_text().to_string(),
+    };
+    // `--force` on an existing workspace rewrites its config and codebooks: hold the write lock
+    // so a running import or web save never sees them change under it. (A folder whose config
+    // does not open has no other writer to wait for.)
+    let _lock = match Workspace::open(&g.workspace) {
+        Ok(existing) if args.force => Some(existing.lock()?),
+        _ => None,
     };
     let ws = Workspace::init(&g.workspace, &text, args.force)?;
     install_codebooks(&ws)?;
     if !g.quiet {
         let c = ws.config();
-        println!("Created workspace {} for \"{}\"", ws.root().display(), c.survey);
+        println!(
+            "Created workspace {} for \"{}\"",
+            ws.root().display(),
+            c.survey
+        );
         println!("  config:    {}", ws.config_path().display());
         println!("  questions: {}", c.questions.len());
         println!("  next:      codifica import FILE   (see README: input formats)");

@@ -290,7 +290,11 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             display_q(&m.question),
             m.meta.rows,
             m.codes.len(),
-            if m.settings.multi_label { " (multi-label)" } else { "" },
+            if m.settings.multi_label {
+                " (multi-label)"
+            } else {
+                ""
+            },
             m.meta.non_answers
         );
         for w in &m.meta.warnings {

@@ -194,6 +194,12 @@ impl Codebook {
         self.codes.iter().find(|c| c.id == id)
     }
 
+    /// True when code `id` is in the codebook with polarity `p` (flags and quotes ask "is this
+    /// answer coded negative / positive?"; unknown ids are neither).
+    pub fn has_polarity(&self, id: &str, p: Polarity) -> bool {
+        self.code(id).is_some_and(|c| c.polarity == p)
+    }
+
     /// Serialises to TOML.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
@@ -283,6 +289,13 @@ pub fn mint_guid(cb: &Codebook, id: &str) -> String {
     }
 }
 
+/// The label of code `id` in `cb`, or the id itself when there is no codebook or it lacks the
+/// code (an answer's raw code is still worth showing).
+pub fn label_of<'a>(cb: Option<&'a Codebook>, id: &'a str) -> &'a str {
+    cb.and_then(|cb| cb.code(id))
+        .map_or(id, |c| c.label.as_str())
+}
+
 /// Where a question's codebook lives in the workspace.
 pub fn path_for(ws: &Workspace, question: &str) -> PathBuf {
     ws.codebooks_dir().join(format!("{question}.toml"))
@@ -296,6 +309,15 @@ pub fn load(ws: &Workspace, question: &str) -> Result<Option<Codebook>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(&path, e)),
     }
+}
+
+/// The codebook a question is coded with: the workspace's file, else the built-in default
+/// (`None` when it has neither). One rule for every stage that shows code labels.
+pub fn load_or_default(ws: &Workspace, question: &str) -> Result<Option<Codebook>> {
+    Ok(match load(ws, question)? {
+        Some(cb) => Some(cb),
+        None => Codebook::default_for(question),
+    })
 }
 
 /// Writes a codebook to the workspace atomically.

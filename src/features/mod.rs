@@ -16,7 +16,7 @@ use linfa::ParamGuard;
 use linfa::dataset::Records;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
+use sprs::CsMatI;
 
 use crate::model::error::{EngineError, Result};
 
@@ -99,7 +99,7 @@ impl ParamGuard for TfidfParams {
 
 /// A CSR matrix of feature rows: the records type of the engine's linfa datasets.
 #[derive(Debug, Clone)]
-pub struct SparseRecords(pub CsMat<f32>);
+pub struct SparseRecords(pub CsMatI<f32, u32, usize>);
 
 impl Records for SparseRecords {
     type Elem = f32;
@@ -124,7 +124,7 @@ impl SparseRecords {
     }
 
     /// Row `i` as parallel slices of feature ids and values.
-    pub fn row(&self, i: usize) -> (&[usize], &[f32]) {
+    pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
         let ip = self.0.indptr();
         let ip = ip.raw_storage();
         let (a, b) = (ip[i], ip[i + 1]);
@@ -138,7 +138,7 @@ impl SparseRecords {
         for &i in idx {
             let (ids, vals) = self.row(i);
             buf.clear();
-            buf.extend(ids.iter().zip(vals).map(|(&j, &v)| (j as u32, v)));
+            buf.extend(ids.iter().zip(vals).map(|(&j, &v)| (j, v)));
             b.push_row(&buf);
         }
         b.finish()
@@ -150,7 +150,7 @@ impl SparseRecords {
 pub struct CsrBuilder {
     cols: usize,
     indptr: Vec<usize>,
-    indices: Vec<usize>,
+    indices: Vec<u32>,
     data: Vec<f32>,
 }
 
@@ -168,7 +168,7 @@ impl CsrBuilder {
     /// Appends one row.
     pub fn push_row(&mut self, row: &[(u32, f32)]) {
         for &(j, v) in row {
-            self.indices.push(j as usize);
+            self.indices.push(j);
             self.data.push(v);
         }
         self.indptr.push(self.indices.len());
@@ -177,7 +177,7 @@ impl CsrBuilder {
     /// The finished matrix.
     pub fn finish(self) -> Result<SparseRecords> {
         let rows = self.indptr.len() - 1;
-        CsMat::try_new((rows, self.cols), self.indptr, self.indices, self.data)
+        CsMatI::try_new((rows, self.cols), self.indptr, self.indices, self.data)
             .map(SparseRecords)
             .map_err(|(_, _, _, e)| EngineError::Shape(format!("invalid sparse rows: {e}")))
     }
@@ -566,7 +566,7 @@ mod tests {
         .unwrap();
         let x = v.transform(&d).unwrap();
         let (ids, vals) = x.row(0);
-        assert_eq!(ids, &[0, 1]);
+        assert_eq!(ids, &[0u32, 1]);
         assert!((vals[0] - 0.921_907).abs() < 1e-5, "{vals:?}");
         assert!((vals[1] - 0.387_411).abs() < 1e-5, "{vals:?}");
         let r1 = x.row(1).1;
@@ -588,7 +588,12 @@ mod tests {
         assert!(names.contains(&"no sirv"));
         assert!(names.contains(&" no"));
         let x = v.transform(&docs(&["no sirv", "zzz"])).unwrap();
-        let ids: Vec<&str> = x.row(0).0.iter().map(|&i| v.feature_name(i)).collect();
+        let ids: Vec<&str> = x
+            .row(0)
+            .0
+            .iter()
+            .map(|&i| v.feature_name(i as usize))
+            .collect();
         assert!(ids.contains(&"no sirv"), "{ids:?}");
         assert!(x.row(1).0.is_empty());
     }

@@ -147,119 +147,25 @@ impl WideMapping {
     /// Checks the mapping against a file's header: every named column must exist (problems on
     /// row 1), exactly one of `month`/`month_value`, exactly one layout.
     pub fn resolve(&self, headers: &[String]) -> Result<Resolved<'_>, Vec<RowError>> {
-        let mut errors = Vec::new();
-        let mut problem = |column: Option<&str>, message: String| {
-            errors.push(RowError {
-                row: Some(1),
-                column: column.map(str::to_string),
-                message,
-            })
-        };
-        let find = |name: &str| {
-            let want = name.trim().to_lowercase();
-            headers.iter().position(|h| h.trim().to_lowercase() == want)
-        };
-        let need = |name: &str, problem: &mut dyn FnMut(Option<&str>, String)| -> usize {
-            find(name).unwrap_or_else(|| {
-                problem(
-                    Some(name),
-                    format!(
-                        "missing column '{name}' named by mapping '{}' (the header has: {})",
-                        self.name,
-                        headers.join(", ")
-                    ),
-                );
-                0
-            })
-        };
-        let opt = |name: &Option<String>, problem: &mut dyn FnMut(Option<&str>, String)| {
-            name.as_deref().map(|n| need(n, problem))
-        };
-        let entity_code = need(&self.entity_code, &mut problem);
-        let entity_name = opt(&self.entity_name, &mut problem);
-        let department = opt(&self.department, &mut problem);
-        let region = opt(&self.region, &mut problem);
-        let entity_kind = opt(&self.entity_kind, &mut problem);
-        let month = opt(&self.month, &mut problem);
-        let interview_date = opt(&self.interview_date, &mut problem);
-        let respondent_role = opt(&self.respondent_role, &mut problem);
-        let answer_id: Vec<usize> = self
-            .answer_id
-            .iter()
-            .map(|c| need(c, &mut problem))
-            .collect();
+        let mut l = HeaderLookup::new(headers, &self.name);
+        let entity_code = l.need(&self.entity_code);
+        let entity_name = l.opt(&self.entity_name);
+        let department = l.opt(&self.department);
+        let region = l.opt(&self.region);
+        let entity_kind = l.opt(&self.entity_kind);
+        let month = l.opt(&self.month);
+        let interview_date = l.opt(&self.interview_date);
+        let respondent_role = l.opt(&self.respondent_role);
+        let answer_id: Vec<usize> = self.answer_id.iter().map(|c| l.need(c)).collect();
         let attributes: Vec<(usize, String)> = self
             .attributes
             .iter()
-            .map(|c| (need(c, &mut problem), c.clone()))
+            .map(|c| (l.need(c), c.clone()))
             .collect();
-        let month_value = match (&self.month, &self.month_value) {
-            (Some(_), None) => String::new(),
-            (None, Some(v)) => match Month::parse_lenient(v) {
-                Some(m) => m.to_string(),
-                None => {
-                    problem(
-                        None,
-                        format!(
-                            "mapping '{}': month_value '{v}' is not a month (YYYY-MM)",
-                            self.name
-                        ),
-                    );
-                    String::new()
-                }
-            },
-            _ => {
-                problem(
-                    None,
-                    format!(
-                        "mapping '{}' needs exactly one of `month` (a column) or `month_value` (a fixed month)",
-                        self.name
-                    ),
-                );
-                String::new()
-            }
-        };
-        let layout = match (&self.question_column, self.questions.is_empty()) {
-            (None, false) => {
-                let mut cols = Vec::new();
-                for (col, id) in &self.questions {
-                    let qi = need(col, &mut problem);
-                    let ci = self.codes.get(id).map(|c| need(c, &mut problem));
-                    cols.push((qi, id.clone(), ci));
-                }
-                for id in self.codes.keys() {
-                    if !self.questions.values().any(|q| q == id) {
-                        problem(
-                            None,
-                            format!(
-                                "mapping '{}': `codes` names question '{id}', which no question column maps to",
-                                self.name
-                            ),
-                        );
-                    }
-                }
-                cols.sort_by_key(|c| c.0);
-                Layout::Wide(cols)
-            }
-            (Some(qc), true) => Layout::Stacked {
-                question: need(qc, &mut problem),
-                answer: opt(&self.answer_column, &mut problem),
-                rating: opt(&self.rating_column, &mut problem),
-                codes: opt(&self.codes_column, &mut problem),
-            },
-            _ => {
-                problem(
-                    None,
-                    format!(
-                        "mapping '{}' needs either `questions` (one column per question) or `question_column` (one row per answer), not both",
-                        self.name
-                    ),
-                );
-                Layout::Wide(Vec::new())
-            }
-        };
-        if !errors.is_empty() {
-            return Err(errors);
+        let month_value = self.fixed_month(&mut l);
+        let layout = self.layout(&mut l);
+        if !l.errors.is_empty() {
+            return Err(l.errors);
         }
         Ok(Resolved {
             mapping: self,
@@ -285,6 +191,129 @@ impl WideMapping {
                 .collect(),
             repeats: HashMap::new(),
         })
+    }
+
+    /// The fixed month (`month_value`, normalised), or "" when the month is a column; exactly
+    /// one of the two must be given.
+    fn fixed_month(&self, l: &mut HeaderLookup<'_>) -> String {
+        match (&self.month, &self.month_value) {
+            (Some(_), None) => String::new(),
+            (None, Some(v)) => match Month::parse_lenient(v) {
+                Some(m) => m.to_string(),
+                None => {
+                    l.problem(
+                        None,
+                        format!(
+                            "mapping '{}': month_value '{v}' is not a month (YYYY-MM)",
+                            self.name
+                        ),
+                    );
+                    String::new()
+                }
+            },
+            _ => {
+                l.problem(
+                    None,
+                    format!(
+                        "mapping '{}' needs exactly one of `month` (a column) or `month_value` (a fixed month)",
+                        self.name
+                    ),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// One column per question (wide) or one row per answer (stacked); not both, not neither.
+    fn layout(&self, l: &mut HeaderLookup<'_>) -> Layout {
+        match (&self.question_column, self.questions.is_empty()) {
+            (None, false) => {
+                let mut cols = Vec::new();
+                for (col, id) in &self.questions {
+                    let qi = l.need(col);
+                    let ci = self.codes.get(id).map(|c| l.need(c));
+                    cols.push((qi, id.clone(), ci));
+                }
+                for id in self.codes.keys() {
+                    if !self.questions.values().any(|q| q == id) {
+                        l.problem(
+                            None,
+                            format!(
+                                "mapping '{}': `codes` names question '{id}', which no question column maps to",
+                                self.name
+                            ),
+                        );
+                    }
+                }
+                cols.sort_by_key(|c| c.0);
+                Layout::Wide(cols)
+            }
+            (Some(qc), true) => Layout::Stacked {
+                question: l.need(qc),
+                answer: l.opt(&self.answer_column),
+                rating: l.opt(&self.rating_column),
+                codes: l.opt(&self.codes_column),
+            },
+            _ => {
+                l.problem(
+                    None,
+                    format!(
+                        "mapping '{}' needs either `questions` (one column per question) or `question_column` (one row per answer), not both",
+                        self.name
+                    ),
+                );
+                Layout::Wide(Vec::new())
+            }
+        }
+    }
+}
+
+/// Finds a mapping's columns in a header (trimmed, case-insensitive), collecting a row-1
+/// problem for each one that is missing.
+struct HeaderLookup<'h> {
+    headers: &'h [String],
+    /// The header names trimmed and lowercased, computed once.
+    normalized: Vec<String>,
+    mapping: &'h str,
+    errors: Vec<RowError>,
+}
+
+impl<'h> HeaderLookup<'h> {
+    fn new(headers: &'h [String], mapping: &'h str) -> HeaderLookup<'h> {
+        HeaderLookup {
+            headers,
+            normalized: headers.iter().map(|h| h.trim().to_lowercase()).collect(),
+            mapping,
+            errors: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, column: Option<&str>, message: String) {
+        self.errors.push(RowError {
+            row: Some(1),
+            column: column.map(str::to_string),
+            message,
+        });
+    }
+
+    /// The index of column `name`; a missing one is a problem (and 0, never used then).
+    fn need(&mut self, name: &str) -> usize {
+        let want = name.trim().to_lowercase();
+        if let Some(i) = self.normalized.iter().position(|h| *h == want) {
+            return i;
+        }
+        let message = format!(
+            "missing column '{name}' named by mapping '{}' (the header has: {})",
+            self.mapping,
+            self.headers.join(", ")
+        );
+        self.problem(Some(name), message);
+        0
+    }
+
+    /// [`HeaderLookup::need`] for a column the mapping may leave out.
+    fn opt(&mut self, name: &Option<String>) -> Option<usize> {
+        name.as_deref().map(|n| self.need(n))
     }
 }
 

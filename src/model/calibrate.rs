@@ -70,21 +70,32 @@ pub fn fit_softmax(d: &[Vec<f32>], truth: &[usize]) -> Calibration {
     if d.is_empty() {
         return Calibration::Softmax { temperature: 1.0 };
     }
-    // Coarse grid on log t, then golden-section refinement around the best point.
-    let grid: Vec<f64> = (0..=40).map(|i| -7.0 + i as f64 * 0.25).collect();
-    let best = grid
-        .iter()
-        .copied()
-        .min_by(|&a, &b| softmax_nll(d, truth, a.exp()).total_cmp(&softmax_nll(d, truth, b.exp())))
-        .unwrap_or(0.0);
-    let (mut lo, mut hi) = (best - 0.25, best + 0.25);
+    // Coarse grid on log t (step 0.5), then golden-section refinement around the best point
+    // (one new evaluation per step).
+    let f = |x: f64| softmax_nll(d, truth, x.exp());
+    let mut best = (f64::INFINITY, 0.0);
+    for i in 0..=20 {
+        let x = -7.0 + f64::from(i) * 0.5;
+        let v = f(x);
+        if v < best.0 {
+            best = (v, x);
+        }
+    }
+    let (mut lo, mut hi) = (best.1 - 0.5, best.1 + 0.5);
     let g = (5f64.sqrt() - 1.0) / 2.0;
-    for _ in 0..30 {
-        let (x1, x2) = (hi - g * (hi - lo), lo + g * (hi - lo));
-        if softmax_nll(d, truth, x1.exp()) < softmax_nll(d, truth, x2.exp()) {
+    let (mut x1, mut x2) = (hi - g * (hi - lo), lo + g * (hi - lo));
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..20 {
+        if f1 < f2 {
             hi = x2;
+            (x2, f2) = (x1, f1);
+            x1 = hi - g * (hi - lo);
+            f1 = f(x1);
         } else {
             lo = x1;
+            (x1, f1) = (x2, f2);
+            x2 = lo + g * (hi - lo);
+            f2 = f(x2);
         }
     }
     Calibration::Softmax {

@@ -56,10 +56,11 @@ impl LinearModel {
 
     /// Decision values of one sparse row into `out` (length `n_classes`). Ids beyond the
     /// model's width are ignored.
-    pub fn decision_row(&self, ids: &[usize], vals: &[f32], out: &mut [f32]) {
+    pub fn decision_row(&self, ids: &[u32], vals: &[f32], out: &mut [f32]) {
         out.copy_from_slice(&self.bias);
         let k = self.n_classes;
         for (&f, &v) in ids.iter().zip(vals) {
+            let f = f as usize;
             if let Some(w) = self.weights.get(f * k..f * k + k) {
                 for (o, wk) in out.iter_mut().zip(w) {
                     *o += v * wk;
@@ -80,6 +81,15 @@ impl LinearModel {
                 }
             }
         }
+    }
+
+    /// True when the stored arrays agree with the declared shape (checked after loading a file,
+    /// so that a crafted or damaged model cannot make prediction index out of bounds).
+    pub fn is_consistent(&self) -> bool {
+        self.n_classes > 0
+            && self.bias.len() == self.n_classes
+            && self.weights.len() == self.n_features * self.n_classes
+            && self.weights.iter().chain(&self.bias).all(|v| v.is_finite())
     }
 
     /// Adds `off[k]` to the bias of code k (decision offsets tuned after training).
@@ -404,7 +414,7 @@ fn dcd_l2loss(
             let yi = y[i];
             let mut dot32 = 0f32;
             for (&f, &v) in ids.iter().zip(vals) {
-                dot32 += w[f] * v;
+                dot32 += w[f as usize] * v;
             }
             let dot = b + f64::from(dot32);
             let g = yi * dot - 1.0 + alpha[i] * diag[i];
@@ -428,7 +438,7 @@ fn dcd_l2loss(
                 let d = (alpha[i] - old) * yi;
                 let d32 = d as f32;
                 for (&f, &v) in ids.iter().zip(vals) {
-                    w[f] += d32 * v;
+                    w[f as usize] += d32 * v;
                 }
                 b += d;
             }
@@ -509,6 +519,7 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for ComplementNbValidParams {
         for (i, labels) in y.rows().into_iter().enumerate() {
             let (ids, vals) = x.row(i);
             for (&f, &v) in ids.iter().zip(vals) {
+                let f = f as usize;
                 total[f] += f64::from(v);
                 for (c, _) in labels.iter().enumerate().filter(|(_, b)| **b) {
                     fc[f * k + c] += f64::from(v);

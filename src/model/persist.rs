@@ -127,7 +127,13 @@ impl ModelSet {
         if crc32fast::hash(payload) != crc {
             return Err(refuse(path, "corrupt: checksum mismatch"));
         }
-        postcard::from_bytes(payload).map_err(|e| refuse(path, format!("corrupt payload: {e}")))
+        let set: ModelSet = postcard::from_bytes(payload)
+            .map_err(|e| refuse(path, format!("corrupt payload: {e}")))?;
+        for m in &set.models {
+            m.validate()
+                .map_err(|e| refuse(path, format!("corrupt: {e}")))?;
+        }
+        Ok(set)
     }
 
     /// Refuses a model trained under other analyzer settings than `current`.

@@ -52,14 +52,89 @@ struct Var {
     float: bool,
 }
 
+/// The project's variables: the cases' (department, region, kind) and the sources' (month,
+/// question, rating and one per imported extra column), by name.
+struct Variables<'a> {
+    by_name: BTreeMap<String, Var>,
+    /// Extra column (attribute key) → its variable's name (renamed if it clashes).
+    extra: BTreeMap<&'a str, String>,
+}
+
+const CASE_VARS: [&str; 3] = ["Departamento", "Región", "Tipo de entidad"];
+const SOURCE_VARS: [&str; 3] = ["Mes", "Pregunta", "Calificación"];
+
+impl<'a> Variables<'a> {
+    /// Declares the fixed variables and one per attribute key found on `texts`.
+    fn declare(texts: &[(&'a Answer, String)]) -> Variables<'a> {
+        let keys: BTreeSet<&str> = texts
+            .iter()
+            .flat_map(|(a, _)| a.attributes.keys().map(String::as_str))
+            .collect();
+        let mut taken: Vec<String> = SOURCE_VARS.iter().map(|n| n.to_string()).collect();
+        let mut extra = BTreeMap::new();
+        for k in keys {
+            let mut name = k.to_string();
+            while CASE_VARS.contains(&name.as_str()) || taken.contains(&name) {
+                name = format!("Atributo {name}");
+            }
+            taken.push(name.clone());
+            extra.insert(k, name);
+        }
+        let by_name = CASE_VARS
+            .iter()
+            .map(|n| n.to_string())
+            .chain(taken)
+            .map(|name| {
+                let var = Var {
+                    guid: guid_for("variable", &name),
+                    float: name == "Calificación",
+                    name: name.clone(),
+                };
+                (name, var)
+            })
+            .collect();
+        Variables { by_name, extra }
+    }
+
+    /// Writes `<VariableValue>` of variable `name` (always declared by [`Variables::declare`]).
+    fn value(&self, out: &mut String, name: &str, value: &str) {
+        if let Some(v) = self.by_name.get(name) {
+            write_value(out, 6, v, value);
+        }
+    }
+
+    fn write_declarations(&self, out: &mut String) {
+        out.push_str("  <Variables>\n");
+        for v in self.by_name.values() {
+            let _ = writeln!(
+                out,
+                "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"/>",
+                v.guid,
+                xml_escape(&v.name),
+                if v.float { "Float" } else { "Text" }
+            );
+        }
+        out.push_str("  </Variables>\n");
+    }
+}
+
+/// The two users codings are credited to.
+struct Users {
+    human: String,
+    machine: String,
+}
+
+/// Code GUID by (question, code id).
+type CodeGuids<'a> = BTreeMap<(&'a str, &'a str), String>;
+
 /// Builds the project of `answers` with the questions' `codebooks`.
 pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Result<Project> {
-    let human = guid_for("user", "analista");
-    let machine = guid_for("user", "codifica-modelo");
-    let mut summary = QdpxSummary::default();
+    let users = Users {
+        human: guid_for("user", "analista"),
+        machine: guid_for("user", "codifica-modelo"),
+    };
     let renamed = unique_names(config, codebooks);
-    // code GUID by (question, id)
-    let mut code_guid: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    let mut code_guid: CodeGuids<'_> = BTreeMap::new();
     for cb in &renamed {
         for c in &cb.codebook.codes {
             if let Some(g) = normalize_guid(&c.guid) {
@@ -67,43 +142,34 @@ pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Res
             }
         }
     }
-    let texts: Vec<&Answer> = answers
+    // Answers with text, each with its cleaned text (computed once).
+    let texts: Vec<(&Answer, String)> = answers
         .iter()
-        .filter(|a| !clean_text(&a.text).is_empty())
+        .map(|a| (a, clean_text(&a.text)))
+        .filter(|(_, t)| !t.is_empty())
         .collect();
-
-    let case_vars = ["Departamento", "Región", "Tipo de entidad"];
-    let mut source_vars: Vec<String> = vec!["Mes".into(), "Pregunta".into(), "Calificación".into()];
-    let extra: BTreeSet<&str> = texts
-        .iter()
-        .flat_map(|a| a.attributes.keys().map(String::as_str))
-        .collect();
-    for k in &extra {
-        let mut name = k.to_string();
-        while case_vars.contains(&name.as_str()) || source_vars.contains(&name) {
-            name = format!("Atributo {name}");
-        }
-        source_vars.push(name);
-    }
-    let var = |name: &str, float: bool| Var {
-        guid: guid_for("variable", name),
-        name: name.to_string(),
-        float,
-    };
-    let mut vars: BTreeMap<String, Var> = BTreeMap::new();
-    for n in case_vars {
-        vars.insert(n.to_string(), var(n, false));
-    }
-    for n in &source_vars {
-        vars.insert(n.clone(), var(n, n == "Calificación"));
-    }
-    let extra_name: BTreeMap<&str, &str> = extra
-        .iter()
-        .zip(source_vars.iter().skip(3))
-        .map(|(k, n)| (*k, n.as_str()))
-        .collect();
+    let vars = Variables::declare(&texts);
 
     let mut out = String::with_capacity(1 << 16);
+    write_head(&mut out, config, &users);
+    write_codebook(&mut out, &renamed);
+    vars.write_declarations(&mut out);
+    let mut summary = QdpxSummary {
+        cases: write_cases(&mut out, answers, &texts, &vars),
+        ..QdpxSummary::default()
+    };
+    let sources = write_sources(&mut out, texts, &code_guid, &vars, &users, &mut summary);
+    out.push_str("</Project>\n");
+    Ok(Project {
+        qde: out,
+        sources,
+        summary,
+    })
+}
+
+/// The XML declaration, the `<Project>` start tag and the `<Users>`.
+fn write_head(out: &mut String, config: &Config, users: &Users) {
+    let human = &users.human;
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         out,
@@ -119,157 +185,162 @@ pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Res
     );
     let _ = writeln!(
         out,
-        "    <User guid=\"{machine}\" name=\"codifica (modelo)\" id=\"codifica\"/>"
+        "    <User guid=\"{}\" name=\"codifica (modelo)\" id=\"codifica\"/>",
+        users.machine
     );
     out.push_str("  </Users>\n");
+}
 
+/// One non-codable category per question that has codes, its codes under it.
+fn write_codebook(out: &mut String, renamed: &[Named]) {
     let with_codes: Vec<&Named> = renamed
         .iter()
         .filter(|n| !n.codebook.codes.is_empty())
         .collect();
-    if !with_codes.is_empty() {
-        out.push_str("  <CodeBook>\n    <Codes>\n");
-        for n in with_codes {
-            let _ = writeln!(
-                out,
-                "      <Code guid=\"{}\" name=\"{}\" isCodable=\"false\">",
-                guid_for("question", &n.codebook.question),
-                xml_escape(&n.category)
-            );
-            if !n.codebook.title.trim().is_empty() {
-                let _ = writeln!(
-                    out,
-                    "        <Description>{}</Description>",
-                    xml_escape(n.codebook.title.trim())
-                );
-            }
-            super::qdc::write_codes(&mut out, &n.codebook, None, 4);
-            out.push_str("      </Code>\n");
-        }
-        out.push_str("    </Codes>\n  </CodeBook>\n");
+    if with_codes.is_empty() {
+        return;
     }
-
-    out.push_str("  <Variables>\n");
-    for v in vars.values() {
+    out.push_str("  <CodeBook>\n    <Codes>\n");
+    for n in with_codes {
         let _ = writeln!(
             out,
-            "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"/>",
-            v.guid,
-            xml_escape(&v.name),
-            if v.float { "Float" } else { "Text" }
+            "      <Code guid=\"{}\" name=\"{}\" isCodable=\"false\">",
+            guid_for("question", &n.codebook.question),
+            xml_escape(&n.category)
         );
+        if !n.codebook.title.trim().is_empty() {
+            let _ = writeln!(
+                out,
+                "        <Description>{}</Description>",
+                xml_escape(n.codebook.title.trim())
+            );
+        }
+        super::qdc::write_codes(out, &n.codebook, None, 4);
+        out.push_str("      </Code>\n");
     }
-    out.push_str("  </Variables>\n");
+    out.push_str("    </Codes>\n  </CodeBook>\n");
+}
 
-    // Cases: one per entity, attributes from its latest answer.
+/// Cases: one per entity, attributes from its latest answer, referring to its sources.
+/// Returns how many cases were written.
+fn write_cases(
+    out: &mut String,
+    answers: &[Answer],
+    texts: &[(&Answer, String)],
+    vars: &Variables<'_>,
+) -> usize {
     let mut entities: BTreeMap<&str, (&Answer, Vec<String>)> = BTreeMap::new();
     for a in answers {
         let e = entities.entry(&a.entity_code).or_insert((a, Vec::new()));
         if a.month >= e.0.month {
             e.0 = a;
         }
-        if !clean_text(&a.text).is_empty() {
+    }
+    for (a, _) in texts {
+        if let Some(e) = entities.get_mut(a.entity_code.as_str()) {
             e.1.push(guid_for("source", &a.key()));
         }
     }
-    if !entities.is_empty() {
-        out.push_str("  <Cases>\n");
-        for (code, (a, sources)) in &entities {
-            let _ = writeln!(
-                out,
-                "    <Case guid=\"{}\" name=\"{}\">",
-                guid_for("case", code),
-                xml_escape(&format!("{} ({code})", a.entity_name))
-            );
-            let kind = a.entity_kind.clone().unwrap_or_default();
-            for (name, value) in [
-                ("Departamento", a.department.as_str()),
-                ("Región", a.region.as_str()),
-                ("Tipo de entidad", kind.as_str()),
-            ] {
-                write_value(&mut out, 6, &vars[name], value);
-            }
-            for s in sources {
-                let _ = writeln!(out, "      <SourceRef targetGUID=\"{s}\"/>");
-            }
-            out.push_str("    </Case>\n");
-            summary.cases += 1;
-        }
-        out.push_str("  </Cases>\n");
+    if entities.is_empty() {
+        return 0;
     }
+    out.push_str("  <Cases>\n");
+    for (code, (a, sources)) in &entities {
+        let _ = writeln!(
+            out,
+            "    <Case guid=\"{}\" name=\"{}\">",
+            guid_for("case", code),
+            xml_escape(&format!("{} ({code})", a.entity_name))
+        );
+        let kind = a.entity_kind.as_deref().unwrap_or_default();
+        let values = [a.department.as_str(), a.region.as_str(), kind];
+        for (name, value) in CASE_VARS.iter().zip(values) {
+            vars.value(out, name, value);
+        }
+        for s in sources {
+            let _ = writeln!(out, "      <SourceRef targetGUID=\"{s}\"/>");
+        }
+        out.push_str("    </Case>\n");
+    }
+    out.push_str("  </Cases>\n");
+    entities.len()
+}
 
+/// One `<TextSource>` per answer with text, with its codings and variable values; returns the
+/// source files `(zip path, text)`.
+fn write_sources(
+    out: &mut String,
+    texts: Vec<(&Answer, String)>,
+    code_guid: &CodeGuids<'_>,
+    vars: &Variables<'_>,
+    users: &Users,
+    summary: &mut QdpxSummary,
+) -> Vec<(String, String)> {
     let mut files = Vec::with_capacity(texts.len());
-    if !texts.is_empty() {
-        out.push_str("  <Sources>\n");
-        for a in &texts {
-            let key = a.key();
-            let guid = guid_for("source", &key);
-            let text = clean_text(&a.text);
-            let len = text.chars().count();
-            let _ = writeln!(
-                out,
-                "    <TextSource guid=\"{guid}\" name=\"{}\" plainTextPath=\"internal://{guid}.txt\" creatingUser=\"{human}\">",
-                xml_escape(&source_name(a))
-            );
-            let mut human_refs = Vec::new();
-            for c in &a.codes {
-                match code_guid.get(&(a.question.as_str(), c.as_str())) {
-                    Some(g) => human_refs.push((c.as_str(), g.as_str())),
-                    None => {
-                        summary.unknown_codes.insert(format!("{}:{c}", a.question));
-                    }
-                }
-            }
-            if !human_refs.is_empty() {
-                write_selection(
-                    &mut out,
-                    &key,
-                    "human",
-                    "Codificación del analista",
-                    len,
-                    &human,
-                    &human_refs,
-                );
-                summary.human_codings += human_refs.len();
-            }
-            if let Some(m) = &a.machine {
-                let mut refs = Vec::new();
-                for c in &m.codes {
-                    match code_guid.get(&(a.question.as_str(), c.as_str())) {
-                        Some(g) => refs.push((c.as_str(), g.as_str())),
-                        None => {
-                            summary.unknown_codes.insert(format!("{}:{c}", a.question));
-                        }
-                    }
-                }
-                if !refs.is_empty() {
-                    let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
-                    write_selection(&mut out, &key, "machine", &name, len, &machine, &refs);
-                    summary.machine_codings += refs.len();
-                }
-            }
-            write_value(&mut out, 6, &vars["Mes"], &a.month.to_string());
-            write_value(&mut out, 6, &vars["Pregunta"], &a.question);
-            if let Some(r) = a.rating.filter(|r| r.is_finite()) {
-                write_value(&mut out, 6, &vars["Calificación"], &r.to_string());
-            }
-            for (k, v) in &a.attributes {
-                if let Some(n) = extra_name.get(k.as_str()) {
-                    write_value(&mut out, 6, &vars[*n], v);
-                }
-            }
-            out.push_str("    </TextSource>\n");
-            files.push((format!("Sources/{guid}.txt"), text));
-            summary.sources += 1;
-        }
-        out.push_str("  </Sources>\n");
+    if texts.is_empty() {
+        return files;
     }
-    out.push_str("</Project>\n");
-    Ok(Project {
-        qde: out,
-        sources: files,
-        summary,
-    })
+    out.push_str("  <Sources>\n");
+    for (a, text) in texts {
+        let key = a.key();
+        let guid = guid_for("source", &key);
+        let len = text.chars().count();
+        let _ = writeln!(
+            out,
+            "    <TextSource guid=\"{guid}\" name=\"{}\" plainTextPath=\"internal://{guid}.txt\" creatingUser=\"{}\">",
+            xml_escape(&source_name(a)),
+            users.human
+        );
+        let human_refs = code_refs(a, &a.codes, code_guid, summary);
+        if !human_refs.is_empty() {
+            let name = "Codificación del analista";
+            write_selection(out, &key, "human", name, len, &users.human, &human_refs);
+            summary.human_codings += human_refs.len();
+        }
+        if let Some(m) = &a.machine {
+            let refs = code_refs(a, &m.codes, code_guid, summary);
+            if !refs.is_empty() {
+                let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
+                write_selection(out, &key, "machine", &name, len, &users.machine, &refs);
+                summary.machine_codings += refs.len();
+            }
+        }
+        vars.value(out, "Mes", &a.month.to_string());
+        vars.value(out, "Pregunta", &a.question);
+        if let Some(r) = a.rating.filter(|r| r.is_finite()) {
+            vars.value(out, "Calificación", &r.to_string());
+        }
+        for (k, v) in &a.attributes {
+            if let Some(n) = vars.extra.get(k.as_str()) {
+                vars.value(out, n, v);
+            }
+        }
+        out.push_str("    </TextSource>\n");
+        files.push((format!("Sources/{guid}.txt"), text));
+        summary.sources += 1;
+    }
+    out.push_str("  </Sources>\n");
+    files
+}
+
+/// `(code id, code GUID)` of `codes` on answer `a`; codes no codebook defines are recorded in
+/// the summary and left out (a coding needs a code GUID).
+fn code_refs<'c>(
+    a: &'c Answer,
+    codes: &'c [String],
+    code_guid: &'c CodeGuids<'_>,
+    summary: &mut QdpxSummary,
+) -> Vec<(&'c str, &'c str)> {
+    let mut refs = Vec::new();
+    for c in codes {
+        match code_guid.get(&(a.question.as_str(), c.as_str())) {
+            Some(g) => refs.push((c.as_str(), g.as_str())),
+            None => {
+                summary.unknown_codes.insert(format!("{}:{c}", a.question));
+            }
+        }
+    }
+    refs
 }
 
 /// Writes the project as a `.qdpx` zip (atomically; fixed timestamps, so byte-identical for the

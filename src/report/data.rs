@@ -506,9 +506,7 @@ fn demand(
     let mut rows: Vec<DemandRow> = counts
         .into_iter()
         .map(|(code, count)| DemandRow {
-            label: cb
-                .and_then(|cb| cb.code(&code))
-                .map_or(code.clone(), |c| c.label.clone()),
+            label: crate::codebook::label_of(cb, &code).to_string(),
             pct_interviews: pct(count, n).unwrap_or(0.0),
             previous: prev.as_ref().map(|p| p.get(&code).copied().unwrap_or(0)),
             code,

@@ -8,9 +8,9 @@
 use std::fmt::Write;
 
 use super::data::{BIN_LABELS, CodeFrequencies, GroupRow, ReportData};
-use super::svg::{self, BIN_COLORS, HBar};
-use crate::trends::FlagKind;
+use super::svg;
 use crate::trends::spanish::{es_num, es_pct, es_signed};
+use crate::trends::{FlagKind, FlaggedEntity, Improvement};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -139,15 +139,7 @@ fn summary(h: &mut String, d: &ReportData) {
 fn distribution(h: &mut String, d: &ReportData) {
     let o = &d.overall;
     h.push_str("<section id=\"distribucion\"><h2>1. Distribución de la calificación general</h2>");
-    let labels: Vec<&str> = BIN_LABELS.iter().rev().copied().collect();
-    let values: Vec<usize> = o.bins.iter().rev().copied().collect();
-    let colors: Vec<&str> = BIN_COLORS.iter().rev().copied().collect();
-    h.push_str(&svg::columns(
-        "Distribución de la calificación general",
-        &labels,
-        &values,
-        &colors,
-    ));
+    h.push_str(&svg::overall_chart(d));
     h.push_str(
         "<table><tr><th>Calificación</th><th class=\"n\">Entidades</th><th class=\"n\">%</th></tr>",
     );
@@ -200,24 +192,7 @@ fn group_table(h: &mut String, first: &str, rows: &[GroupRow]) {
 
 fn groups(h: &mut String, d: &ReportData) {
     h.push_str("<section id=\"regiones\"><h2>2. Resultados por región y departamento</h2>");
-    let bars: Vec<HBar<'_>> = d
-        .by_region
-        .iter()
-        .filter_map(|r| {
-            r.mean.map(|m| HBar {
-                label: &r.name,
-                value: m,
-                text: format!("{} (n={})", es_num(m, 2), r.n),
-            })
-        })
-        .collect();
-    h.push_str(&svg::hbars(
-        "Calificación general promedio por región",
-        &bars,
-        5.0,
-        Some(d.threshold),
-        "#4575b4",
-    ));
+    h.push_str(&svg::region_chart(d));
     group_table(h, "Región", &d.by_region);
     if !d.region_changes.is_empty() {
         h.push_str("<p class=\"note\">Entidades que cambiaron de región entre entrevistas (se agrupan en la región más reciente): ");
@@ -243,17 +218,7 @@ fn groups(h: &mut String, d: &ReportData) {
 
 fn topics(h: &mut String, d: &ReportData) {
     h.push_str("<section id=\"temas\"><h2>3. Calificación por tema</h2>");
-    let rows: Vec<(&str, [usize; 5])> = d
-        .topics
-        .iter()
-        .map(|t| (t.label.as_str(), t.bins))
-        .collect();
-    let legend = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
-    h.push_str(&svg::stacked(
-        "Distribución de la calificación por tema",
-        &rows,
-        &legend,
-    ));
+    h.push_str(&svg::topic_chart(d));
     h.push_str("<table><tr><th>Tema</th>");
     for l in BIN_LABELS {
         let _ = write!(h, "<th class=\"n\">{}</th>", esc(l));
@@ -399,87 +364,104 @@ fn priority(h: &mut String, d: &ReportData) {
     if let Some(note) = &d.map_note {
         let _ = write!(h, "<p class=\"note\">{}</p>", esc(note));
     }
-    let mut minor: Vec<(usize, &crate::trends::FlaggedEntity)> = Vec::new();
+    let mut minor: Vec<(usize, &FlaggedEntity)> = Vec::new();
     for (i, e) in f.flagged.iter().enumerate() {
         if !e.has_overall_reason() {
             minor.push((i, e));
             continue;
         }
+        flag_card(h, i, e);
+    }
+    minor_table(h, &minor);
+    improved_table(h, &f.improved);
+    h.push_str("</section>\n");
+}
+
+/// One flagged entity with an overall-rating reason: its reasons and, once each, its quotes.
+fn flag_card(h: &mut String, i: usize, e: &FlaggedEntity) {
+    let _ = write!(
+        h,
+        "<div class=\"flag\"><span class=\"sev\">severidad {}</span><h3>{}. {} <span class=\"note\">({})</span></h3><div class=\"note\">{} · Región {}{} · Calificación general: {}</div><ul>",
+        es_num(e.severity, 2),
+        i + 1,
+        esc(&e.entity_name),
+        esc(&e.entity_code),
+        esc(&e.department),
+        esc(&e.region),
+        if e.region_changed {
+            " (cambió de región)"
+        } else {
+            ""
+        },
+        opt_num(e.overall, 1)
+    );
+    let mut quoted: Vec<&str> = Vec::new();
+    for r in &e.reasons {
         let _ = write!(
             h,
-            "<div class=\"flag\"><span class=\"sev\">severidad {}</span><h3>{}. {} <span class=\"note\">({})</span></h3><div class=\"note\">{} · Región {}{} · Calificación general: {}</div><ul>",
-            es_num(e.severity, 2),
+            "<li>{} <span class=\"kind\">{}</span></li>",
+            esc(&r.message),
+            r.kind.as_str()
+        );
+        for q in &r.quotes {
+            if !quoted.contains(&q.as_str()) {
+                quoted.push(q);
+            }
+        }
+    }
+    h.push_str("</ul>");
+    if !quoted.is_empty() {
+        h.push_str("<div class=\"said\">Lo que dijo la entidad:</div>");
+        for q in quoted {
+            let _ = write!(h, "<blockquote>«{}»</blockquote>", esc(q));
+        }
+    }
+    h.push_str("</div>");
+}
+
+/// The flagged entities with only topic or negative-answer reasons, as one table.
+fn minor_table(h: &mut String, minor: &[(usize, &FlaggedEntity)]) {
+    if minor.is_empty() {
+        return;
+    }
+    h.push_str("<h3>Otras señales: solo caídas por tema o respuestas negativas</h3><p class=\"note\">Entidades cuya calificación general no está bajo el umbral ni cayó; se listan para seguimiento.</p><table><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"n\">General</th><th>Motivos</th><th class=\"n\">Severidad</th></tr>");
+    for (i, e) in minor.iter().copied() {
+        let reasons: Vec<String> = e.reasons.iter().map(|r| esc(&r.message)).collect();
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             i + 1,
             esc(&e.entity_name),
             esc(&e.entity_code),
-            esc(&e.department),
             esc(&e.region),
-            if e.region_changed {
-                " (cambió de región)"
-            } else {
-                ""
-            },
-            opt_num(e.overall, 1)
+            opt_num(e.overall, 1),
+            reasons.join("<br>"),
+            es_num(e.severity, 2)
         );
-        let mut quoted: Vec<&str> = Vec::new();
-        for r in &e.reasons {
-            let _ = write!(
-                h,
-                "<li>{} <span class=\"kind\">{}</span></li>",
-                esc(&r.message),
-                r.kind.as_str()
-            );
-            for q in &r.quotes {
-                if !quoted.contains(&q.as_str()) {
-                    quoted.push(q);
-                }
-            }
-        }
-        h.push_str("</ul>");
-        if !quoted.is_empty() {
-            h.push_str("<div class=\"said\">Lo que dijo la entidad:</div>");
-            for q in quoted {
-                let _ = write!(h, "<blockquote>«{}»</blockquote>", esc(q));
-            }
-        }
-        h.push_str("</div>");
     }
-    if !minor.is_empty() {
-        h.push_str("<h3>Otras señales: solo caídas por tema o respuestas negativas</h3><p class=\"note\">Entidades cuya calificación general no está bajo el umbral ni cayó; se listan para seguimiento.</p><table><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"n\">General</th><th>Motivos</th><th class=\"n\">Severidad</th></tr>");
-        for (i, e) in minor {
-            let reasons: Vec<String> = e.reasons.iter().map(|r| esc(&r.message)).collect();
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-                i + 1,
-                esc(&e.entity_name),
-                esc(&e.entity_code),
-                esc(&e.region),
-                opt_num(e.overall, 1),
-                reasons.join("<br>"),
-                es_num(e.severity, 2)
-            );
-        }
-        h.push_str("</table>");
+    h.push_str("</table>");
+}
+
+/// The entities whose overall rating rose most.
+fn improved_table(h: &mut String, improved: &[Improvement]) {
+    if improved.is_empty() {
+        return;
     }
-    if !f.improved.is_empty() {
-        h.push_str("<h3>Entidades que más mejoraron</h3><table><tr><th>Entidad</th><th>Región</th><th class=\"n\">Antes</th><th class=\"n\">Ahora</th><th class=\"n\">Variación</th><th>Entrevista anterior</th></tr>");
-        for m in &f.improved {
-            let _ = write!(
-                h,
-                "<tr><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n up\">{}</td><td>{}</td></tr>",
-                esc(&m.entity_name),
-                esc(&m.entity_code),
-                esc(&m.region),
-                es_num(m.before, 1),
-                es_num(m.after, 1),
-                es_signed(m.delta, 1),
-                esc(&m.previous_month.spanish())
-            );
-        }
-        h.push_str("</table>");
+    h.push_str("<h3>Entidades que más mejoraron</h3><table><tr><th>Entidad</th><th>Región</th><th class=\"n\">Antes</th><th class=\"n\">Ahora</th><th class=\"n\">Variación</th><th>Entrevista anterior</th></tr>");
+    for m in improved {
+        let _ = write!(
+            h,
+            "<tr><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n up\">{}</td><td>{}</td></tr>",
+            esc(&m.entity_name),
+            esc(&m.entity_code),
+            esc(&m.region),
+            es_num(m.before, 1),
+            es_num(m.after, 1),
+            es_signed(m.delta, 1),
+            esc(&m.previous_month.spanish())
+        );
     }
-    h.push_str("</section>\n");
+    h.push_str("</table>");
 }
 
 fn frequency_table(h: &mut String, f: &CodeFrequencies) {
@@ -564,23 +546,7 @@ fn demand(h: &mut String, d: &ReportData) {
         h.push_str("<p>No hay respuestas codificadas sobre los temas solicitados este mes.</p></section>\n");
         return;
     }
-    let bars: Vec<HBar<'_>> = d
-        .demand
-        .iter()
-        .map(|r| HBar {
-            label: &r.label,
-            value: r.count as f64,
-            text: format!("{} ({})", r.count, es_pct(r.pct_interviews)),
-        })
-        .collect();
-    let max = d.demand.iter().map(|r| r.count).max().unwrap_or(1) as f64;
-    h.push_str(&svg::hbars(
-        "Temas solicitados",
-        &bars,
-        max,
-        None,
-        "#7b68a6",
-    ));
+    h.push_str(&svg::demand_chart(d));
     h.push_str("<table><tr><th>#</th><th>Tema</th><th class=\"n\">Entidades</th><th class=\"n\">% de entrevistas</th>");
     if let Some(p) = d.previous_month {
         let _ = write!(h, "<th class=\"n\">{}</th>", esc(&p.spanish_short()));

@@ -1,18 +1,88 @@
 //! Stage: report (renderer). Hand-written inline SVG charts for the HTML report: bar charts,
 //! 100 % stacked bars and the map. They only draw what [`super::data`] computed; every text goes
-//! through [`esc`].
+//! through [`esc`]. The month's four standard charts ([`overall_chart`], [`region_chart`],
+//! [`topic_chart`], [`demand_chart`]) are drawn here once for the report file and the web Tablero.
 //!
-//! In: numbers and labels. Out: `<svg>` strings (no script, no external reference).
+//! In: numbers and labels, or a [`ReportData`]. Out: `<svg>` strings (no script, no external
+//! reference).
 
 use std::fmt::Write;
 
+use super::data::{BIN_LABELS, ReportData};
 use super::html::esc;
 use super::map::MapData;
-use crate::trends::spanish::es_num;
+use crate::trends::spanish::{es_num, es_pct};
 
 /// Colours of the five rating bins, best first (excelente → muy mala).
 pub const BIN_COLORS: [&str; 5] = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+
+/// Legend of the topic chart's five bins, best first.
+const BIN_LEGEND: [&str; 5] = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
+
+/// Columns of the overall rating's distribution, worst bin first.
+pub fn overall_chart(d: &ReportData) -> String {
+    let labels: Vec<&str> = BIN_LABELS.iter().rev().copied().collect();
+    let values: Vec<usize> = d.overall.bins.iter().rev().copied().collect();
+    let colors: Vec<&str> = BIN_COLORS.iter().rev().copied().collect();
+    columns(
+        "Distribución de la calificación general",
+        &labels,
+        &values,
+        &colors,
+    )
+}
+
+/// Mean overall rating per region (regions without a rating left out), with the threshold line.
+pub fn region_chart(d: &ReportData) -> String {
+    let bars: Vec<HBar<'_>> = d
+        .by_region
+        .iter()
+        .filter_map(|r| {
+            r.mean.map(|m| HBar {
+                label: &r.name,
+                value: m,
+                text: format!("{} (n={})", es_num(m, 2), r.n),
+            })
+        })
+        .collect();
+    hbars(
+        "Calificación general promedio por región",
+        &bars,
+        5.0,
+        Some(d.threshold),
+        "#4575b4",
+    )
+}
+
+/// Each topic's rating distribution as a 100 % stacked bar.
+pub fn topic_chart(d: &ReportData) -> String {
+    let rows: Vec<(&str, [usize; 5])> = d
+        .topics
+        .iter()
+        .map(|t| (t.label.as_str(), t.bins))
+        .collect();
+    stacked(
+        "Distribución de la calificación por tema",
+        &rows,
+        &BIN_LEGEND,
+    )
+}
+
+/// How many entities asked for help on each topic, scaled to the most asked.
+pub fn demand_chart(d: &ReportData) -> String {
+    let bars: Vec<HBar<'_>> = d
+        .demand
+        .iter()
+        .map(|r| HBar {
+            label: &r.label,
+            value: r.count as f64,
+            text: format!("{} ({})", r.count, es_pct(r.pct_interviews)),
+        })
+        .collect();
+    let max = d.demand.iter().map(|r| r.count).max().unwrap_or(1) as f64;
+    hbars("Temas solicitados", &bars, max, None, "#7b68a6")
+}
 
 fn svg_open(w: f64, h: f64, title: &str) -> String {
     format!(

@@ -63,41 +63,59 @@ fn table(name: &str, headers: &[&str]) -> Table {
 
 /// The report's tables, in report order.
 pub fn tables(d: &ReportData) -> Vec<Table> {
-    let mut out = Vec::new();
+    let mut out = vec![summary_table(d), overall_table(d)];
+    group_tables(d, &mut out);
+    out.extend([
+        topics_table(d),
+        variation_table(d),
+        flagged_table(d),
+        improved_table(d),
+    ]);
+    frequency_tables(d, &mut out);
+    out.push(demand_table(d));
+    out
+}
+
+/// "Resumen": the month's headline numbers.
+fn summary_table(d: &ReportData) -> Table {
     let o = &d.overall;
     let mut t = table("Resumen", &["Indicador", "Valor"]);
-    t.rows
-        .push(vec!["Encuesta".into(), d.survey.clone().into()]);
-    t.rows.push(vec!["Mes".into(), d.month.to_string().into()]);
-    t.rows.push(vec!["Entrevistas".into(), d.interviews.into()]);
-    t.rows
-        .push(vec!["Con calificación general".into(), o.rated.into()]);
-    t.rows
-        .push(vec!["Calificación general promedio".into(), o.mean.into()]);
-    t.rows
-        .push(vec!["Umbral de satisfacción".into(), d.threshold.into()]);
-    t.rows.push(vec!["Satisfechas".into(), o.satisfied.into()]);
-    t.rows
-        .push(vec!["No satisfechas".into(), o.unsatisfied.into()]);
-    t.rows
-        .push(vec!["% satisfechas".into(), o.pct_satisfied.into()]);
-    t.rows.push(vec![
-        "No satisfechas por cada 100".into(),
-        o.unsatisfied_per_100.map(f64::from).into(),
-    ]);
-    t.rows.push(vec![
-        "Entidades priorizadas".into(),
-        d.flags.flagged.len().into(),
-    ]);
-    out.push(t);
+    let rows: [(&str, Cell); 11] = [
+        ("Encuesta", d.survey.clone().into()),
+        ("Mes", d.month.to_string().into()),
+        ("Entrevistas", d.interviews.into()),
+        ("Con calificación general", o.rated.into()),
+        ("Calificación general promedio", o.mean.into()),
+        ("Umbral de satisfacción", d.threshold.into()),
+        ("Satisfechas", o.satisfied.into()),
+        ("No satisfechas", o.unsatisfied.into()),
+        ("% satisfechas", o.pct_satisfied.into()),
+        (
+            "No satisfechas por cada 100",
+            o.unsatisfied_per_100.map(f64::from).into(),
+        ),
+        ("Entidades priorizadas", d.flags.flagged.len().into()),
+    ];
+    t.rows = rows
+        .into_iter()
+        .map(|(name, value)| vec![name.into(), value])
+        .collect();
+    t
+}
 
+/// The overall rating's distribution by bin.
+fn overall_table(d: &ReportData) -> Table {
+    let o = &d.overall;
     let mut t = table("Calificación general", &["Calificación", "Entidades", "%"]);
     for (l, n) in BIN_LABELS.iter().zip(o.bins) {
         let p = (o.rated > 0).then(|| n as f64 * 100.0 / o.rated as f64);
         t.rows.push(vec![(*l).into(), n.into(), p.into()]);
     }
-    out.push(t);
+    t
+}
 
+/// Results by region and by department.
+fn group_tables(d: &ReportData, out: &mut Vec<Table>) {
     for (name, first, rows) in [
         ("Regiones", "Región", &d.by_region),
         ("Departamentos", "Departamento", &d.by_department),
@@ -123,7 +141,10 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
         }
         out.push(t);
     }
+}
 
+/// Each topic's distribution, mean and share satisfied.
+fn topics_table(d: &ReportData) -> Table {
     let mut headers = vec!["Tema"];
     headers.extend(BIN_LABELS);
     headers.extend(["Calificadas", "Promedio", "% satisfechas"]);
@@ -134,8 +155,11 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
         row.extend([tp.rated.into(), tp.mean.into(), tp.pct_satisfied.into()]);
         t.rows.push(row);
     }
-    out.push(t);
+    t
+}
 
+/// The indicators against the previous month.
+fn variation_table(d: &ReportData) -> Table {
     let prev = d
         .previous_month
         .map_or("Mes anterior".to_string(), |m| m.to_string());
@@ -149,8 +173,11 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
             i.delta.into(),
         ]);
     }
-    out.push(t);
+    t
+}
 
+/// Flagged entities, one row per reason.
+fn flagged_table(d: &ReportData) -> Table {
     let mut t = table(
         "Priorizadas",
         &[
@@ -186,8 +213,11 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
             ]);
         }
     }
-    out.push(t);
+    t
+}
 
+/// Entities whose overall rating rose.
+fn improved_table(d: &ReportData) -> Table {
     let mut t = table(
         "Mejoraron",
         &[
@@ -211,8 +241,11 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
             m.delta.into(),
         ]);
     }
-    out.push(t);
+    t
+}
 
+/// One sheet per coded question: code counts by month, and the totals.
+fn frequency_tables(d: &ReportData, out: &mut Vec<Table>) {
     for f in &d.code_frequencies {
         let months: Vec<String> = f.months.iter().map(|m| m.to_string()).collect();
         let mut headers = vec!["Categoría", "Código", "Negativa"];
@@ -239,7 +272,10 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
         }
         out.push(t);
     }
+}
 
+/// The requested assistance topics.
+fn demand_table(d: &ReportData) -> Table {
     let mut t = table(
         "Temas solicitados",
         &[
@@ -261,8 +297,7 @@ pub fn tables(d: &ReportData) -> Vec<Table> {
             r.previous.map(|n| n as f64).into(),
         ]);
     }
-    out.push(t);
-    out
+    t
 }
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.

@@ -197,11 +197,39 @@ impl Highlighter {
         if self.has_plain() {
             highlights.extend(self.plain_ranges(s.fragment()).into_iter().map(|(r, _)| r));
         }
+        // Fragments end at a word: take back the punctuation around them when nothing else is
+        // cut ("… asesoría." rather than "… asesoría…").
+        let has_words = |t: &str| t.chars().any(char::is_alphanumeric);
+        let mut start = range.start;
+        if !has_words(&text[..start]) {
+            start = text.len() - text.trim_start().len();
+        }
+        let mut end = range.end;
+        if !has_words(&text[end..]) {
+            end = text.trim_end().len();
+        }
+        let (mut start, end) = (start.min(range.start), end.max(range.end));
+        // tantivy starts a fragment at the match when the text before it overflowed: give the
+        // match back the context that still fits, from a word start.
+        for (i, c) in text[..start].char_indices().rev() {
+            if end - i > SNIPPET_CHARS {
+                break;
+            }
+            if i == 0 {
+                start = 0;
+            } else if c.is_whitespace() {
+                start = i + c.len_utf8();
+            }
+        }
+        let shift = range.start - start;
         Snippet {
-            fragment: s.fragment().to_string(),
-            highlights: collapse(highlights),
-            cut_before: range.start > 0,
-            cut_after: range.end < text.len(),
+            fragment: text[start..end].to_string(),
+            highlights: collapse(highlights)
+                .into_iter()
+                .map(|r| r.start + shift..r.end + shift)
+                .collect(),
+            cut_before: start > 0 && has_words(&text[..start]),
+            cut_after: end < text.len() && has_words(&text[end..]),
         }
     }
 }

@@ -27,8 +27,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::spanish::{es_num, es_signed};
-use super::{Codebooks, EntitySeries, Interview, OpenAnswer, quote, round6};
-use crate::codebook::Polarity;
+use super::{Codebooks, Delta, EntitySeries, Interview, OpenAnswer, quote, round6};
+use crate::codebook::{self, Polarity};
 use crate::config::Config;
 use crate::month::Month;
 
@@ -246,13 +246,7 @@ fn reasons_for(
         {
             out.push(FlagReason {
                 kind: FlagKind::OverallDrop,
-                message: format!(
-                    "La calificación general bajó de {} a {} ({}) desde la entrevista de {}.",
-                    es_num(d.before, 1),
-                    es_num(d.after, 1),
-                    es_signed(d.delta, 1),
-                    ch.previous_month.spanish()
-                ),
+                message: drop_message("general", &d, ch.previous_month),
                 before: Some(d.before),
                 after: Some(d.after),
                 question: None,
@@ -266,13 +260,7 @@ fn reasons_for(
                     let label = config.question(q).map_or(q.as_str(), |q| q.label());
                     out.push(FlagReason {
                         kind: FlagKind::TopicDrop,
-                        message: format!(
-                            "La calificación de «{label}» bajó de {} a {} ({}) desde la entrevista de {}.",
-                            es_num(d.before, 1),
-                            es_num(d.after, 1),
-                            es_signed(d.delta, 1),
-                            ch.previous_month.spanish()
-                        ),
+                        message: drop_message(&format!("de «{label}»"), d, ch.previous_month),
                         before: Some(d.before),
                         after: Some(d.after),
                         question: Some(q.clone()),
@@ -296,6 +284,18 @@ fn reasons_for(
         out.push(negative_reason(&negatives, config, codebooks));
     }
     out
+}
+
+/// "La calificación {what} bajó de 4,5 a 3,0 (−1,5) desde la entrevista de …": one sentence for
+/// the overall rating (`what` = "general") and for a topic (`what` = "de «tema»").
+fn drop_message(what: &str, d: &Delta, since: Month) -> String {
+    format!(
+        "La calificación {what} bajó de {} a {} ({}) desde la entrevista de {}.",
+        es_num(d.before, 1),
+        es_num(d.after, 1),
+        es_signed(d.delta, 1),
+        since.spanish()
+    )
 }
 
 /// At least `n` declines in a row ending at interview `idx`: interviews `idx-n ..= idx` all rated,
@@ -352,7 +352,7 @@ fn negative_answers<'a>(iv: &'a Interview, codebooks: &Codebooks) -> Vec<Negativ
             let codes: Vec<&str> = a
                 .codes
                 .iter()
-                .filter(|c| cb.code(c).is_some_and(|c| c.polarity == Polarity::Negative))
+                .filter(|c| cb.has_polarity(c, Polarity::Negative))
                 .map(String::as_str)
                 .collect();
             (!codes.is_empty()).then_some(NegativeAnswer { answer: a, codes })
@@ -388,7 +388,7 @@ fn is_positive(a: &OpenAnswer, codebooks: &Codebooks) -> bool {
     !a.codes.is_empty()
         && a.codes
             .iter()
-            .all(|c| cb.code(c).is_some_and(|c| c.polarity == Polarity::Positive))
+            .all(|c| cb.has_polarity(c, Polarity::Positive))
 }
 
 fn pick_quotes<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
@@ -414,10 +414,7 @@ fn negative_reason(
             .question(&n.answer.question)
             .map_or(n.answer.question.as_str(), |q| q.label());
         for c in &n.codes {
-            let label = codebooks
-                .get(&n.answer.question)
-                .and_then(|cb| cb.code(c))
-                .map_or(*c, |c| c.label.as_str());
+            let label = codebook::label_of(codebooks.get(&n.answer.question), c);
             let part = format!("«{label}» ({q_label})");
             if !parts.contains(&part) {
                 parts.push(part);

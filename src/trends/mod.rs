@@ -34,11 +34,7 @@ pub type Codebooks = BTreeMap<String, Codebook>;
 pub fn load_codebooks(ws: &Workspace) -> Result<Codebooks> {
     let mut out = Codebooks::new();
     for q in ws.config().coded_questions() {
-        let cb = match codebook::load(ws, &q.id)? {
-            Some(cb) => Some(cb),
-            None => Codebook::default_for(&q.id),
-        };
-        if let Some(cb) = cb {
+        if let Some(cb) = codebook::load_or_default(ws, &q.id)? {
             out.insert(q.id.clone(), cb);
         }
     }
@@ -131,6 +127,26 @@ pub struct EntitySeries {
 }
 
 impl EntitySeries {
+    /// The series of `interviews` (month order): name, department and region from the latest,
+    /// every region in order of first appearance. `None` without interviews.
+    fn from_interviews(entity_code: String, interviews: Vec<Interview>) -> Option<EntitySeries> {
+        let last = interviews.last()?;
+        let mut regions: Vec<String> = Vec::new();
+        for i in &interviews {
+            if !regions.contains(&i.region) {
+                regions.push(i.region.clone());
+            }
+        }
+        Some(EntitySeries {
+            entity_code,
+            entity_name: last.entity_name.clone(),
+            department: last.department.clone(),
+            region: last.region.clone(),
+            regions,
+            interviews,
+        })
+    }
+
     /// True when the entity was recorded under more than one region.
     pub fn region_changed(&self) -> bool {
         self.regions.len() > 1
@@ -152,21 +168,7 @@ impl EntitySeries {
             .filter(|i| i.month <= month)
             .cloned()
             .collect();
-        let last = interviews.last()?;
-        let mut regions: Vec<String> = Vec::new();
-        for i in &interviews {
-            if !regions.contains(&i.region) {
-                regions.push(i.region.clone());
-            }
-        }
-        Some(EntitySeries {
-            entity_code: self.entity_code.clone(),
-            entity_name: last.entity_name.clone(),
-            department: last.department.clone(),
-            region: last.region.clone(),
-            regions,
-            interviews,
-        })
+        EntitySeries::from_interviews(self.entity_code.clone(), interviews)
     }
 }
 
@@ -201,21 +203,7 @@ fn entity_series(
         }
         interviews.push(iv);
     }
-    let last = interviews.last()?;
-    let mut regions: Vec<String> = Vec::new();
-    for i in &interviews {
-        if !regions.contains(&i.region) {
-            regions.push(i.region.clone());
-        }
-    }
-    Some(EntitySeries {
-        entity_code: code.to_string(),
-        entity_name: last.entity_name.clone(),
-        department: last.department.clone(),
-        region: last.region.clone(),
-        regions,
-        interviews,
-    })
+    EntitySeries::from_interviews(code.to_string(), interviews)
 }
 
 /// The first finite rating among the answers to `question` (answers sorted by id).

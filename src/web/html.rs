@@ -4,21 +4,9 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for HTML element content and quoted attribute values: `& < > " '`.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and quoted attribute values: `& < > " '`. The
+/// report's escaping, so the web pages and the report file escape alike.
+pub use crate::report::html::esc;
 
 /// Percent-encodes a query-string value (everything but unreserved characters).
 pub fn url_enc(value: &str) -> String {

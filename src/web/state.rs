@@ -99,10 +99,7 @@ impl App {
         if !known || !safe {
             return Ok(None);
         }
-        match codebook::load(&self.ws, question)? {
-            Some(cb) => Ok(Some(cb)),
-            None => Ok(Codebook::default_for(question)),
-        }
+        codebook::load_or_default(&self.ws, question)
     }
 
     /// The codebooks of every coded question of the config, by question id.

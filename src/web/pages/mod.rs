@@ -138,8 +138,7 @@ pub fn entity_link(a: &Answer) -> String {
 
 /// A code's label in `cb` (its id when unknown).
 pub fn code_label(cb: Option<&Codebook>, id: &str) -> String {
-    cb.and_then(|cb| cb.code(id))
-        .map_or_else(|| id.to_string(), |c| c.label.clone())
+    crate::codebook::label_of(cb, id).to_string()
 }
 
 /// Chips for an answer's codes: human (green) and the model's (purple, with confidence).

@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::month::Month;
-use crate::report::data::BIN_LABELS;
-use crate::report::svg::{self, BIN_COLORS, HBar};
+use crate::report::svg;
 use crate::report::{RenderOptions, ReportData};
 use crate::trends::spanish::{es_num, es_pct};
 
@@ -215,66 +214,21 @@ fn coding_progress(d: &ReportData) -> String {
 
 fn charts(d: &ReportData) -> String {
     let o = &d.overall;
-    let labels: Vec<&str> = BIN_LABELS.iter().rev().copied().collect();
-    let values: Vec<usize> = o.bins.iter().rev().copied().collect();
-    let colors: Vec<&str> = BIN_COLORS.iter().rev().copied().collect();
-    let region_bars: Vec<HBar<'_>> = d
-        .by_region
-        .iter()
-        .filter_map(|r| {
-            r.mean.map(|m| HBar {
-                label: &r.name,
-                value: m,
-                text: format!("{} (n={})", es_num(m, 2), r.n),
-            })
-        })
-        .collect();
-    let topic_rows: Vec<(&str, [usize; 5])> = d
-        .topics
-        .iter()
-        .map(|t| (t.label.as_str(), t.bins))
-        .collect();
-    let legend = ["Excelente", "Buena", "Regular", "Mala", "Muy mala"];
     let mut out = format!(
         "<section class=\"tarjeta grafico\"><h2>Calificación general</h2>{}\
          <h3>Satisfechas y no satisfechas</h3>{}</section>\
          <section class=\"tarjeta grafico\"><h2>Calificación general promedio por región</h2>{}</section>\
          <section class=\"tarjeta grafico\"><h2>Calificación por tema</h2>{}</section>",
-        svg::columns(
-            "Distribución de la calificación general",
-            &labels,
-            &values,
-            &colors
-        ),
+        svg::overall_chart(d),
         svg::satisfaction(o.satisfied, o.unsatisfied),
-        svg::hbars(
-            "Calificación general promedio por región",
-            &region_bars,
-            5.0,
-            Some(d.threshold),
-            "#4575b4"
-        ),
-        svg::stacked(
-            "Distribución de la calificación por tema",
-            &topic_rows,
-            &legend
-        ),
+        svg::region_chart(d),
+        svg::topic_chart(d),
     );
     if !d.demand.is_empty() {
-        let bars: Vec<HBar<'_>> = d
-            .demand
-            .iter()
-            .map(|r| HBar {
-                label: &r.label,
-                value: r.count as f64,
-                text: format!("{} ({})", r.count, es_pct(r.pct_interviews)),
-            })
-            .collect();
-        let max = d.demand.iter().map(|r| r.count).max().unwrap_or(1) as f64;
         let _ = write!(
             out,
             "<section class=\"tarjeta grafico\"><h2>Temas en los que se pide asistencia</h2>{}</section>",
-            svg::hbars("Temas solicitados", &bars, max, None, "#7b68a6")
+            svg::demand_chart(d)
         );
     }
     out
