@@ -58,6 +58,20 @@ fn store_answers(ws: &Path, answers: Vec<Answer>) {
     store.upsert(answers, |_| {}).unwrap();
 }
 
+/// Takes the workspace's write lock as another writer would. Retried briefly: a child process
+/// that another test thread is spawning can hold a copy of this process's lock file descriptor
+/// (from `store_answers`) until it execs.
+fn hold_lock(ws: &Path) -> codifica::workspace::WorkspaceLock {
+    let ws = Workspace::open(ws).unwrap();
+    for _ in 0..100 {
+        if let Ok(lock) = ws.lock() {
+            return lock;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    ws.lock().unwrap()
+}
+
 fn stored(ws: &Path, question: &str) -> Vec<Answer> {
     let ws = Workspace::open(ws).unwrap();
     let store = Store::open(&ws).unwrap();
@@ -243,6 +257,16 @@ fn codebook_list_show_add_rename_merge_keep_coded_answers() {
     assert_eq!(costos["color"], "#FF0000");
     assert_eq!(costos["polarity"], "negative");
     assert_eq!(costos["guid"].as_str().unwrap().len(), 36);
+    // The edited file stays readable by the team, as every file codifica writes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(codebook_file(ws, Q))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
 
     // rename: human AND machine codes follow; the GUID stays
     codifica(ws)
@@ -724,6 +748,17 @@ fn autocode_matches_stems_accents_and_phrases_and_scores_itself() {
         .collect();
     store_answers(ws, answers);
     let out_csv = ws.join("auto.csv");
+    // With another writer holding the workspace, --store refuses before writing anything.
+    let held = hold_lock(ws);
+    let e = stderr_of(
+        codifica(ws)
+            .args(["autocode", "--question", q, "--store", "--output"])
+            .arg(&out_csv),
+    );
+    assert!(e.contains("busy"), "{e}");
+    assert!(!out_csv.exists());
+    assert!(stored(ws, q).iter().all(|a| a.machine.is_none()));
+    drop(held);
     let out = codifica(ws)
         .args([
             "autocode",

@@ -168,6 +168,31 @@ impl TermMap for StopWords {
 pub struct Stem {
     pub stemmer: Arc<rust_stemmers::Stemmer>,
     pub acronyms: Arc<FxHashSet<String>>,
+    /// Word → stem, per analyzer clone (one per thread). Answers reuse a small vocabulary, and
+    /// Snowball costs more than the rest of the chain together, so batch classification keeps
+    /// its throughput only with this memo. Bounded: cleared when it reaches [`STEM_CACHE_MAX`].
+    pub cache: rustc_hash::FxHashMap<String, String>,
+}
+
+/// Largest number of memoised stems per analyzer clone.
+pub const STEM_CACHE_MAX: usize = 200_000;
+
+impl Stem {
+    /// A stemmer filter with an empty memo.
+    pub fn new(stemmer: Arc<rust_stemmers::Stemmer>, acronyms: Arc<FxHashSet<String>>) -> Stem {
+        Stem {
+            stemmer,
+            acronyms,
+            cache: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    fn stem_word(&self, term: &str) -> String {
+        let accented = restore_suffix_accent(term);
+        self.stemmer
+            .stem(accented.as_deref().unwrap_or(term))
+            .into_owned()
+    }
 }
 
 impl TermMap for Stem {
@@ -181,9 +206,15 @@ impl TermMap for Stem {
             term.pop();
             return true;
         }
-        let accented = restore_suffix_accent(term);
-        let stemmed = self.stemmer.stem(accented.as_deref().unwrap_or(term)).into_owned();
-        *term = stemmed;
+        if let Some(stem) = self.cache.get(term.as_str()) {
+            term.clone_from(stem);
+            return true;
+        }
+        let stemmed = self.stem_word(term);
+        if self.cache.len() >= STEM_CACHE_MAX {
+            self.cache.clear();
+        }
+        self.cache.insert(std::mem::replace(term, stemmed.clone()), stemmed);
         true
     }
 }

@@ -128,12 +128,12 @@ impl Analyzer {
             }));
         }
         if settings.stem {
-            b = b.filter_dynamic(Map(Stem {
-                stemmer: Arc::new(rust_stemmers::Stemmer::create(
+            b = b.filter_dynamic(Map(Stem::new(
+                Arc::new(rust_stemmers::Stemmer::create(
                     rust_stemmers::Algorithm::Spanish,
                 )),
-                acronyms: acronym_set(),
-            }));
+                acronym_set(),
+            )));
         }
         if settings.fold_accents {
             b = b.filter_dynamic(Map(FoldAccents));

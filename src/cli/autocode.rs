@@ -54,6 +54,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             eprintln!("note: {w}");
         }
     }
+    // Storing is a read-modify-write: hold the lock from the read, so an import in between
+    // cannot change an answer whose codes were computed from its old text.
+    let _lock = if args.store { Some(ws.lock()?) } else { None };
     let store = Store::open(&ws)?;
     let filter = AnswerFilter {
         month: args.month,
@@ -79,7 +82,6 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         }
     }
     if args.store {
-        let _lock = ws.lock()?;
         let codings: Vec<(String, codifica::answer::MachineCoding)> = answers
             .iter()
             .zip(&out.codings)
@@ -195,6 +197,9 @@ fn model_cv(ws: &Workspace, question: &str) -> Option<Report> {
     set.get(question).ok()?.meta.cv.clone()
 }
 
+/// One score of an evaluation report.
+type Metric = fn(&Report) -> f64;
+
 fn print_report(r: &Report, model: Option<&Report>) {
     println!("  evaluation against human codes ({} answers):", r.n);
     let kappa = |r: &Report| r.kappa.map_or("-".to_string(), |k| format!("{k:.3}"));
@@ -204,31 +209,16 @@ fn print_report(r: &Report, model: Option<&Report>) {
         "autocode",
         if model.is_some() { "model(cv)" } else { "" }
     );
-    let m = |f: fn(&Report) -> f64| model.map_or(String::new(), |x| format!("{:.3}", f(x)));
-    println!(
-        "  {:<18} {:>9.3} {:>9}",
-        "accuracy",
-        r.accuracy,
-        m(|x| x.accuracy)
-    );
-    println!(
-        "  {:<18} {:>9.3} {:>9}",
-        "macro F1",
-        r.macro_f1,
-        m(|x| x.macro_f1)
-    );
-    println!(
-        "  {:<18} {:>9.3} {:>9}",
-        "micro F1",
-        r.micro_f1,
-        m(|x| x.micro_f1)
-    );
-    println!(
-        "  {:<18} {:>9.3} {:>9}",
-        "weighted F1",
-        r.weighted_f1,
-        m(|x| x.weighted_f1)
-    );
+    let m = |f: Metric| model.map_or(String::new(), |x| format!("{:.3}", f(x)));
+    let metrics: [(&str, Metric); 4] = [
+        ("accuracy", |x| x.accuracy),
+        ("macro F1", |x| x.macro_f1),
+        ("micro F1", |x| x.micro_f1),
+        ("weighted F1", |x| x.weighted_f1),
+    ];
+    for (name, f) in metrics {
+        println!("  {:<18} {:>9.3} {:>9}", name, f(r), m(f));
+    }
     println!(
         "  {:<18} {:>9} {:>9}",
         "kappa",

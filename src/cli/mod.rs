@@ -91,12 +91,26 @@ enum Command {
 /// goes to stderr), 2 usage error (from clap).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        default_sigpipe();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", render(&err));
             ExitCode::from(1)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `println!` into a closed pipe (`codifica search x | head`) panics.
+/// Command-line output gets the Unix default back: the process ends quietly, as `grep` does.
+/// Not for `serve`, whose sockets must survive clients that hang up.
+fn default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

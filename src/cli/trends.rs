@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
-use codifica::trends::spanish::{es_num, es_signed};
+use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
 use codifica::trends::{EntitySeries, build_series};
 
 use super::{Global, open_workspace};
@@ -87,7 +87,7 @@ fn print_series(
         )?;
     }
     for iv in &s.interviews {
-        let overall = iv.overall.map_or("—".to_string(), |r| es_num(r, 1));
+        let overall = es_opt_num(iv.overall, 1);
         let delta = iv
             .change
             .as_ref()

@@ -280,7 +280,9 @@ pub fn commit(
     Ok(EditOutcome { answers_changed })
 }
 
-/// Writes `bytes` to a synced temporary file beside `path`, to be renamed over it later.
+/// Writes `bytes` to a synced temporary file beside `path`, to be renamed over it later. Like
+/// [`crate::fsutil::atomic_write`], the file is made 0644: a temporary file is created 0600, and
+/// a codebook is a document for the whole team.
 fn stage(path: &std::path::Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -289,6 +291,13 @@ fn stage(path: &std::path::Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     Ok(tmp)
 }

@@ -359,6 +359,37 @@ mod tests {
     }
 
     #[test]
+    fn labels_and_polarity_of_known_and_unknown_codes() {
+        let nd = Codebook::default_for("necesidades_debilidades").unwrap();
+        let label = nd.code("brecha_conectividad").unwrap().label.clone();
+        assert_eq!(label_of(Some(&nd), "brecha_conectividad"), label);
+        assert_eq!(label_of(Some(&nd), "no_such_code"), "no_such_code");
+        assert_eq!(label_of(None, "brecha_conectividad"), "brecha_conectividad");
+        assert!(nd.has_polarity("brecha_conectividad", Polarity::Negative));
+        assert!(!nd.has_polarity("brecha_conectividad", Polarity::Positive));
+        assert!(!nd.has_polarity("no_such_code", Polarity::Negative));
+    }
+
+    #[test]
+    fn workspace_file_wins_over_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(
+            dir.path(),
+            crate::config::Config::monitoreo360_text(),
+            false,
+        )
+        .unwrap();
+        let q = "necesidades_debilidades";
+        let default = load_or_default(&ws, q).unwrap().unwrap();
+        assert_eq!(Some(&default), Codebook::default_for(q).as_ref());
+        let mut edited = default.clone();
+        edited.title = "Editado".into();
+        save(&ws, &edited).unwrap();
+        assert_eq!(load_or_default(&ws, q).unwrap().unwrap().title, "Editado");
+        assert!(load_or_default(&ws, "no_such_question").unwrap().is_none());
+    }
+
+    #[test]
     fn duplicate_ids_and_dangling_parents_are_refused() {
         let g1 = "00000000-0000-4000-8000-000000000001";
         let g2 = "00000000-0000-4000-8000-000000000002";

@@ -85,23 +85,7 @@ pub fn import_with_progress(
     let _lock = if opts.dry_run { None } else { Some(ws.lock()?) };
     let mapping = match &opts.mapping {
         None => None,
-        Some(name) => Some(ws.config().mapping(name).ok_or_else(|| {
-            let known: Vec<&str> = ws
-                .config()
-                .mappings
-                .iter()
-                .map(|m| m.name.as_str())
-                .collect();
-            Error::invalid(format!(
-                "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
-                ws.config_path().display(),
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ))
-        })?),
+        Some(name) => Some(find_mapping(ws, name)?),
     };
     // A mapping's sheet applies to workbooks; the same sheet exported as CSV reads as well.
     let mapping_sheet = match mapping.and_then(|m| m.sheet.as_deref()) {
@@ -137,6 +121,27 @@ pub fn import_with_progress(
         questions: pass.questions.into_iter().collect(),
         new_questions,
         dry_run: opts.dry_run,
+    })
+}
+
+/// The wide mapping `name` of the workspace's config; unknown, an error listing the known ones.
+fn find_mapping<'w>(ws: &'w Workspace, name: &str) -> Result<&'w wide::WideMapping> {
+    ws.config().mapping(name).ok_or_else(|| {
+        let known: Vec<&str> = ws
+            .config()
+            .mappings
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        Error::invalid(format!(
+            "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
+            ws.config_path().display(),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
     })
 }
 

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::data::{BIN_LABELS, CodeFrequencies, GroupRow, ReportData};
 use super::svg;
-use crate::trends::spanish::{es_num, es_pct, es_signed};
+use crate::trends::spanish::{es_num, es_opt_num, es_opt_pct, es_pct, es_signed};
 use crate::trends::{FlagKind, FlaggedEntity, Improvement};
 
 /// Escapes text for HTML element content and attribute values.
@@ -91,21 +91,16 @@ pub fn render(d: &ReportData, opts: &RenderOptions) -> String {
     h
 }
 
-fn opt_num(x: Option<f64>, decimals: usize) -> String {
-    x.map_or("—".into(), |v| es_num(v, decimals))
-}
-
-fn opt_pct(x: Option<f64>) -> String {
-    x.map_or("—".into(), es_pct)
-}
-
 fn summary(h: &mut String, d: &ReportData) {
     let o = &d.overall;
     h.push_str("<section id=\"resumen\"><h2>Resumen</h2><div class=\"cards\">");
     let cards = [
         (es_num(d.interviews as f64, 0), "entidades entrevistadas"),
-        (opt_num(o.mean, 2), "calificación general promedio (1 a 5)"),
-        (opt_pct(o.pct_satisfied), "de las entidades satisfechas"),
+        (
+            es_opt_num(o.mean, 2),
+            "calificación general promedio (1 a 5)",
+        ),
+        (es_opt_pct(o.pct_satisfied), "de las entidades satisfechas"),
         (d.flags.flagged.len().to_string(), "entidades priorizadas"),
     ];
     for (v, l) in cards {
@@ -149,14 +144,14 @@ fn distribution(h: &mut String, d: &ReportData) {
             h,
             "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td></tr>",
             esc(label),
-            opt_pct(p)
+            es_opt_pct(p)
         );
     }
     let _ = write!(
         h,
         "<tr><th>Total con calificación</th><th class=\"n\">{}</th><th class=\"n\">Promedio: {}</th></tr></table>",
         o.rated,
-        opt_num(o.mean, 2)
+        es_opt_num(o.mean, 2)
     );
     h.push_str("<h3>Satisfacción</h3>");
     h.push_str(&svg::satisfaction(o.satisfied, o.unsatisfied));
@@ -165,7 +160,7 @@ fn distribution(h: &mut String, d: &ReportData) {
         "<p>Satisfechas (calificación ≥ {}): <strong>{}</strong> ({}). No satisfechas: <strong>{}</strong>. Sin calificación general: {}.</p></section>",
         es_num(d.threshold, 1),
         o.satisfied,
-        opt_pct(o.pct_satisfied),
+        es_opt_pct(o.pct_satisfied),
         o.unsatisfied,
         d.interviews.saturating_sub(o.rated)
     );
@@ -183,8 +178,8 @@ fn group_table(h: &mut String, first: &str, rows: &[GroupRow]) {
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(&r.name),
             r.n,
-            opt_num(r.mean, 2),
-            opt_pct(r.pct_satisfied)
+            es_opt_num(r.mean, 2),
+            es_opt_pct(r.pct_satisfied)
         );
     }
     h.push_str("</table>");
@@ -233,8 +228,8 @@ fn topics(h: &mut String, d: &ReportData) {
             h,
             "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             t.rated,
-            opt_num(t.mean, 2),
-            opt_pct(t.pct_satisfied)
+            es_opt_num(t.mean, 2),
+            es_opt_pct(t.pct_satisfied)
         );
     }
     h.push_str("</table></section>\n");
@@ -282,7 +277,11 @@ fn variation(h: &mut String, d: &ReportData) {
             _ => (2, false),
         };
         let f = |x: Option<f64>| {
-            if fmt_pct { opt_pct(x) } else { opt_num(x, dec) }
+            if fmt_pct {
+                es_opt_pct(x)
+            } else {
+                es_opt_num(x, dec)
+            }
         };
         let delta = match i.delta {
             Some(v) => {
@@ -393,7 +392,7 @@ fn flag_card(h: &mut String, i: usize, e: &FlaggedEntity) {
         } else {
             ""
         },
-        opt_num(e.overall, 1)
+        es_opt_num(e.overall, 1)
     );
     let mut quoted: Vec<&str> = Vec::new();
     for r in &e.reasons {
@@ -434,7 +433,7 @@ fn minor_table(h: &mut String, minor: &[(usize, &FlaggedEntity)]) {
             esc(&e.entity_name),
             esc(&e.entity_code),
             esc(&e.region),
-            opt_num(e.overall, 1),
+            es_opt_num(e.overall, 1),
             reasons.join("<br>"),
             es_num(e.severity, 2)
         );

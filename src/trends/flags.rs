@@ -11,7 +11,7 @@
 //! | `overall_drop` | overall rating fell by ≥ `overall_drop` since the previous interview | 2 + size of the drop |
 //! | `consecutive_decline` | at least the last `consecutive_declines` + 1 interviews each lower than the one before (a missing rating breaks the chain); the run is followed back as far as it goes | 2 + total fall over the run |
 //! | `topic_drop` | a topic rating fell by ≥ `topic_drop` since the previous interview (one reason per topic) | 0.5 × size of the drop |
-//! | `negative_code` | answers of this interview coded (human codes, else machine codes) into codes the codebook marks `negative` | 0.5 per such answer, at most 1.5 |
+//! | `negative_code` | answers of this interview coded (human codes, else machine codes) into codes the codebook marks `negative`: alone from `negative_min_answers` such answers up, with fewer only beside a rating reason (they explain it) | 0.5 per such answer, at most 1.5 |
 //!
 //! Why these weights: being unsatisfied now matters most; a fall of the overall rating (sudden or
 //! steady) next; topic ratings and negative codes mostly *explain* an overall fall, so alone
@@ -433,7 +433,7 @@ fn negative_reason(
     } else {
         ""
     };
-    let quotes = explaining_quotes_neg(negatives);
+    let quotes = pick_quotes(negatives.iter().map(|n| n.answer.text.as_str()));
     FlagReason {
         kind: FlagKind::NegativeCode,
         message: format!("{lead}{source}: {}.", parts.join("; ")),
@@ -443,10 +443,6 @@ fn negative_reason(
         quotes,
         points: 0.5 * count.min(3) as f64,
     }
-}
-
-fn explaining_quotes_neg(negatives: &[NegativeAnswer<'_>]) -> Vec<String> {
-    pick_quotes(negatives.iter().map(|n| n.answer.text.as_str()))
 }
 
 fn improvement(s: &EntitySeries, iv: &Interview) -> Option<Improvement> {

@@ -34,6 +34,16 @@ pub fn es_pct(x: f64) -> String {
     format!("{}\u{a0}%", es_num(x, 1))
 }
 
+/// [`es_num`] of a value that may be missing: "—" when it is (a mean without ratings).
+pub fn es_opt_num(x: Option<f64>, decimals: usize) -> String {
+    x.map_or("—".into(), |v| es_num(v, decimals))
+}
+
+/// [`es_pct`] of a share that may be missing: "—" when it is.
+pub fn es_opt_pct(x: Option<f64>) -> String {
+    x.map_or("—".into(), es_pct)
+}
+
 /// Thousands separated by a dot ("1.234,5"), as written in Colombia.
 fn group_thousands(s: &str) -> String {
     let (int, frac) = match s.split_once(',') {
@@ -82,5 +92,13 @@ mod tests {
         assert_eq!(es_pct(11.54), "11,5\u{a0}%");
         assert_eq!(plural(1, "entidad", "entidades"), "1 entidad");
         assert_eq!(plural(2, "entidad", "entidades"), "2 entidades");
+    }
+
+    #[test]
+    fn missing_values_print_a_dash() {
+        assert_eq!(es_opt_num(Some(3.456), 2), "3,46");
+        assert_eq!(es_opt_num(None, 2), "—");
+        assert_eq!(es_opt_pct(Some(50.0)), "50,0\u{a0}%");
+        assert_eq!(es_opt_pct(None), "—");
     }
 }

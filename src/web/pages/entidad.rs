@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::store::AnswerFilter;
-use crate::trends::spanish::{es_num, es_signed};
+use crate::trends::spanish::{es_num, es_opt_num, es_signed};
 use crate::trends::{EntitySeries, Interview};
 
 use super::super::html::{self, Tab, esc, query_string};
@@ -269,14 +269,14 @@ fn ratings_table(app: &App, s: &EntitySeries) -> String {
             rows,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             esc(&iv.month.spanish()),
-            iv.overall.map_or("—".into(), |r| es_num(r, 1)),
+            es_opt_num(iv.overall, 1),
             change
         );
         for t in &topics {
             let _ = write!(
                 rows,
                 "<td class=\"num\">{}</td>",
-                iv.topics.get(&t.id).map_or("—".into(), |r| es_num(*r, 1))
+                es_opt_num(iv.topics.get(&t.id).copied(), 1)
             );
         }
         let sat = match iv.satisfied {

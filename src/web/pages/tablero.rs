@@ -13,7 +13,7 @@ use axum::response::Response;
 use crate::month::Month;
 use crate::report::svg;
 use crate::report::{RenderOptions, ReportData};
-use crate::trends::spanish::{es_num, es_pct};
+use crate::trends::spanish::{es_num, es_opt_num, es_opt_pct};
 
 use super::super::html::{self, Tab, esc, options, query_string};
 use super::super::server::Session;
@@ -102,10 +102,6 @@ fn month_form(months: &[Month], month: Month) -> String {
     )
 }
 
-fn opt_num(x: Option<f64>, decimals: usize) -> String {
-    x.map_or("—".into(), |v| es_num(v, decimals))
-}
-
 /// Index of the report month in the code-frequency columns.
 fn month_col(d: &ReportData) -> Option<usize> {
     d.code_frequencies
@@ -132,12 +128,12 @@ fn cards(d: &ReportData) -> String {
         ),
         (
             "promedio",
-            opt_num(o.mean, 2),
+            es_opt_num(o.mean, 2),
             "calificación general promedio (1 a 5)",
         ),
         (
             "satisfechas",
-            o.pct_satisfied.map_or("—".into(), es_pct),
+            es_opt_pct(o.pct_satisfied),
             "de las entidades satisfechas",
         ),
         (
