@@ -15,6 +15,17 @@ pub trait TermMap: Clone + Send + Sync + 'static {
     fn map(&mut self, term: &mut String) -> bool;
 }
 
+/// A filter that a setting may switch off: `None` passes every token through. The chain keeps
+/// one static type whatever the settings, so tokens cross no dynamic call per filter.
+impl<M: TermMap> TermMap for Option<M> {
+    fn map(&mut self, term: &mut String) -> bool {
+        match self {
+            Some(m) => m.map(term),
+            None => true,
+        }
+    }
+}
+
 /// Adapts a [`TermMap`] into a tantivy [`TokenFilter`].
 #[derive(Clone)]
 pub struct Map<M>(pub M);

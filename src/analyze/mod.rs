@@ -119,28 +119,27 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Builds the chain for `settings`.
     pub fn new(settings: &AnalyzerSettings) -> Analyzer {
-        let mut b = TextAnalyzer::builder(WordTokenizer::default())
-            .filter(Map(Normalize))
-            .dynamic();
-        if settings.stopwords {
-            b = b.filter_dynamic(Map(StopWords {
-                words: stopword_set(),
-            }));
-        }
-        if settings.stem {
-            b = b.filter_dynamic(Map(Stem::new(
+        let stop = settings.stopwords.then(|| StopWords {
+            words: stopword_set(),
+        });
+        let stem = settings.stem.then(|| {
+            Stem::new(
                 Arc::new(rust_stemmers::Stemmer::create(
                     rust_stemmers::Algorithm::Spanish,
                 )),
                 acronym_set(),
-            )));
-        }
-        if settings.fold_accents {
-            b = b.filter_dynamic(Map(FoldAccents));
-        }
+            )
+        });
+        let fold = settings.fold_accents.then_some(FoldAccents);
+        let chain = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Map(Normalize))
+            .filter(Map(stop))
+            .filter(Map(stem))
+            .filter(Map(fold))
+            .build();
         Analyzer {
             settings: settings.clone(),
-            chain: b.build(),
+            chain,
         }
     }
 
