@@ -53,7 +53,11 @@ impl Question {
 
     /// The report label, falling back to the id.
     pub fn label(&self) -> &str {
-        if self.label.is_empty() { &self.id } else { &self.label }
+        if self.label.is_empty() {
+            &self.id
+        } else {
+            &self.label
+        }
     }
 
     /// An open question created on the fly by `import --new-questions`.
@@ -166,13 +170,19 @@ impl Config {
         let mut seen = BTreeSet::new();
         for q in &self.questions {
             if q.id.is_empty() || q.id.contains(['|', ' ']) {
-                return Err(format!("question id '{}' must be non-empty, without spaces or '|'", q.id));
+                return Err(format!(
+                    "question id '{}' must be non-empty, without spaces or '|'",
+                    q.id
+                ));
             }
             if !seen.insert(q.id.as_str()) {
                 return Err(format!("question id '{}' appears twice", q.id));
             }
             if q.scale[0] >= q.scale[1] || !q.scale.iter().all(|v| v.is_finite()) {
-                return Err(format!("question '{}': scale must be [min, max] with min < max", q.id));
+                return Err(format!(
+                    "question '{}': scale must be [min, max] with min < max",
+                    q.id
+                ));
             }
         }
         if !self.satisfaction_threshold.is_finite() {
@@ -180,9 +190,15 @@ impl Config {
         }
         match self.question(&self.overall_question) {
             Some(q) if q.kind == QuestionKind::Rating => Ok(()),
-            Some(_) => Err(format!("overall_question '{}' must be a rating question", self.overall_question)),
+            Some(_) => Err(format!(
+                "overall_question '{}' must be a rating question",
+                self.overall_question
+            )),
             None if self.questions.is_empty() => Ok(()),
-            None => Err(format!("overall_question '{}' is not among the questions", self.overall_question)),
+            None => Err(format!(
+                "overall_question '{}' is not among the questions",
+                self.overall_question
+            )),
         }
     }
 
@@ -255,8 +271,11 @@ mod tests {
 
     #[test]
     fn bad_config_names_the_line() {
-        let text = "survey = \"x\"\nquestions = [\n{ id = \"a\", text = \"t\", kind = \"weird\" }\n]\n";
-        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        let text =
+            "survey = \"x\"\nquestions = [\n{ id = \"a\", text = \"t\", kind = \"weird\" }\n]\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("c.toml") && err.contains("line 3"), "{err}");
     }
 
@@ -265,7 +284,9 @@ mod tests {
         let text = "survey = \"x\"\novERALL = 1\n";
         assert!(Config::parse(text, Path::new("c.toml")).is_err());
         let text = "survey = \"x\"\noverall_question = \"a\"\n[[questions]]\nid = \"a\"\ntext = \"t\"\nkind = \"rating\"\n[[questions]]\nid = \"a\"\ntext = \"t\"\nkind = \"open\"\n";
-        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("appears twice"), "{err}");
     }
 }

@@ -66,7 +66,10 @@ pub enum Error {
     },
     /// An input file has invalid rows or cells; nothing was written.
     #[error("{}", fmt_rows(file, errors))]
-    Rows { file: PathBuf, errors: Vec<RowError> },
+    Rows {
+        file: PathBuf,
+        errors: Vec<RowError>,
+    },
     /// A file as a whole cannot be used (unreadable, wrong format, empty…).
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },

@@ -30,7 +30,8 @@ const MONTH_NAMES: [&str; 12] = [
 impl Month {
     /// A month from its parts; `None` unless 1 ≤ month ≤ 12 and 1900 ≤ year ≤ 2200.
     pub fn new(year: u16, month: u8) -> Option<Month> {
-        ((1..=12).contains(&month) && (1900..=2200).contains(&year)).then_some(Month { year, month })
+        ((1..=12).contains(&month) && (1900..=2200).contains(&year))
+            .then_some(Month { year, month })
     }
 
     /// Parses exactly `YYYY-MM`.
@@ -104,18 +105,30 @@ impl Month {
     /// The month before.
     pub fn prev(self) -> Month {
         if self.month == 1 {
-            Month { year: self.year - 1, month: 12 }
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
         } else {
-            Month { year: self.year, month: self.month - 1 }
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
         }
     }
 
     /// The month after.
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month { year: self.year + 1, month: 1 }
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Month { year: self.year, month: self.month + 1 }
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
@@ -131,7 +144,11 @@ impl Month {
 
     /// Short Spanish name, e.g. "nov. 2020", for chart axes.
     pub fn spanish_short(self) -> String {
-        format!("{}. {}", &MONTH_NAMES[self.month as usize - 1][..3], self.year)
+        format!(
+            "{}. {}",
+            &MONTH_NAMES[self.month as usize - 1][..3],
+            self.year
+        )
     }
 }
 
@@ -145,7 +162,11 @@ fn month_from_name(s: &str) -> Option<u8> {
     if s.len() < 3 {
         return None;
     }
-    let alias = if s == "set" || s == "setiembre" { "sep" } else { s };
+    let alias = if s == "set" || s == "setiembre" {
+        "sep"
+    } else {
+        s
+    };
     MONTH_NAMES
         .iter()
         .position(|n| n.starts_with(alias))
@@ -161,7 +182,8 @@ impl fmt::Display for Month {
 impl FromStr for Month {
     type Err = String;
     fn from_str(s: &str) -> Result<Month, String> {
-        Month::parse(s).ok_or_else(|| format!("'{s}' is not a month: expected YYYY-MM, e.g. 2020-11"))
+        Month::parse(s)
+            .ok_or_else(|| format!("'{s}' is not a month: expected YYYY-MM, e.g. 2020-11"))
     }
 }
 

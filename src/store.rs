@@ -15,7 +15,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term,
+};
 
 use crate::analyze::{self, Analyzer, AnalyzerSettings};
 use crate::answer::{Answer, MachineCoding};
@@ -195,7 +197,10 @@ impl Store {
             };
             let mut doc = postings.doc();
             while doc != tantivy::TERMINATED {
-                if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
+                if segment
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
                     return Ok(Some(DocAddress::new(ord as u32, doc)));
                 }
                 doc = postings.advance();
@@ -216,7 +221,10 @@ impl Store {
     }
 
     /// Counts what [`Store::upsert`] would do, without writing.
-    pub fn plan_upsert<'a>(&self, answers: impl IntoIterator<Item = &'a Answer>) -> Result<UpsertSummary> {
+    pub fn plan_upsert<'a>(
+        &self,
+        answers: impl IntoIterator<Item = &'a Answer>,
+    ) -> Result<UpsertSummary> {
         let searcher = self.searcher()?;
         let mut summary = UpsertSummary::default();
         for a in answers {
@@ -329,7 +337,9 @@ impl Store {
         let mut changed = 0;
         for key in keys {
             let Some(mut a) = self.get_in(&searcher, key)? else {
-                return Err(Error::invalid(format!("no answer with key '{key}' in the workspace")));
+                return Err(Error::invalid(format!(
+                    "no answer with key '{key}' in the workspace"
+                )));
             };
             f(&mut a);
             writer.delete_term(Term::from_field_text(self.fields.key, key));
@@ -345,7 +355,10 @@ impl Store {
     pub fn answers(&self, filter: &AnswerFilter) -> Result<Vec<Answer>> {
         let searcher = self.searcher()?;
         let query = self.filter_query(filter);
-        let mut addrs: Vec<DocAddress> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+        let mut addrs: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
         // Doc-store order: consecutive documents share compressed blocks.
         addrs.sort();
         let mut out = Vec::with_capacity(addrs.len());
@@ -395,7 +408,10 @@ impl Store {
     /// Answers in months `from..=to`.
     pub fn month_query(&self, from: Month, to: Month) -> RangeQuery {
         RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_u64(self.fields.month, from.as_u32() as u64)),
+            std::ops::Bound::Included(Term::from_field_u64(
+                self.fields.month,
+                from.as_u32() as u64,
+            )),
             std::ops::Bound::Included(Term::from_field_u64(self.fields.month, to.as_u32() as u64)),
         )
     }
@@ -502,19 +518,45 @@ mod tests {
     #[test]
     fn upsert_adds_replaces_and_leaves_unchanged() {
         let (_d, s) = store();
-        let first = s.upsert([answer("19318", "sin señal"), answer("44847", "tarde")], |_| {});
-        assert_eq!(first.unwrap(), UpsertSummary { added: 2, replaced: 0, unchanged: 0 });
-        let again = s.upsert([answer("19318", "sin señal"), answer("44847", "muy tarde")], |_| {});
-        assert_eq!(again.unwrap(), UpsertSummary { added: 0, replaced: 1, unchanged: 1 });
+        let first = s.upsert(
+            [answer("19318", "sin señal"), answer("44847", "tarde")],
+            |_| {},
+        );
+        assert_eq!(
+            first.unwrap(),
+            UpsertSummary {
+                added: 2,
+                replaced: 0,
+                unchanged: 0
+            }
+        );
+        let again = s.upsert(
+            [answer("19318", "sin señal"), answer("44847", "muy tarde")],
+            |_| {},
+        );
+        assert_eq!(
+            again.unwrap(),
+            UpsertSummary {
+                added: 0,
+                replaced: 1,
+                unchanged: 1
+            }
+        );
         assert_eq!(s.len().unwrap(), 2);
-        assert_eq!(s.get(&answer("44847", "").key()).unwrap().unwrap().text, "muy tarde");
+        assert_eq!(
+            s.get(&answer("44847", "").key()).unwrap().unwrap().text,
+            "muy tarde"
+        );
     }
 
     #[test]
     fn filter_keys_fold_case_accents_and_n_tilde() {
         assert_eq!(filter_key("Nariño"), filter_key("narino"));
         assert_eq!(filter_key("Región Pacífico"), "region pacifico");
-        assert_eq!(filter_key("  Eje Cafetero - Antioquia "), "eje cafetero antioquia");
+        assert_eq!(
+            filter_key("  Eje Cafetero - Antioquia "),
+            "eje cafetero antioquia"
+        );
     }
 
     #[test]
@@ -553,7 +595,8 @@ mod tests {
     #[test]
     fn update_where_rewrites_only_what_changes() {
         let (_d, s) = store();
-        s.upsert([answer("19318", "uno"), answer("44847", "dos")], |_| {}).unwrap();
+        s.upsert([answer("19318", "uno"), answer("44847", "dos")], |_| {})
+            .unwrap();
         let filter = AnswerFilter {
             entity: Some("44847".into()),
             ..AnswerFilter::default()

@@ -225,7 +225,8 @@ impl TermMap for Stem {
         if self.cache.len() >= STEM_CACHE_MAX {
             self.cache.clear();
         }
-        self.cache.insert(std::mem::replace(term, stemmed.clone()), stemmed);
+        self.cache
+            .insert(std::mem::replace(term, stemmed.clone()), stemmed);
         true
     }
 }

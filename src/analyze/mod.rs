@@ -180,7 +180,9 @@ impl Analyzer {
     /// persisted by tantivy, so this must run after every `Index::open` / `Index::create`.
     pub fn register(&self, index: &tantivy::Index) {
         index.tokenizers().register(TOKENIZER, self.text_analyzer());
-        index.tokenizers().register(PLAIN_TOKENIZER, Analyzer::plain());
+        index
+            .tokenizers()
+            .register(PLAIN_TOKENIZER, Analyzer::plain());
     }
 }
 

@@ -36,7 +36,12 @@ fn typed_without_accents_gives_the_same_terms() {
     // Snowball only strips "-ación", "-sión", "-logía" with their accent: a word typed without
     // it must still meet its accented and plural forms.
     let groups: &[&[&str]] = &[
-        &["articulación", "articulacion", "articulaciones", "ARTICULACIÓN"],
+        &[
+            "articulación",
+            "articulacion",
+            "articulaciones",
+            "ARTICULACIÓN",
+        ],
         &["gestión", "gestion", "gestiones"],
         &["planeación", "planeacion", "planeaciones"],
         &["metodología", "metodologia", "metodologías", "metodologias"],
@@ -123,7 +128,10 @@ fn offsets_point_into_the_original_text() {
     // "la" is a stop word: the gap keeps phrase positions honest.
     assert_eq!(
         seen,
-        [("planeación".to_string(), 1), ("territorial".to_string(), 2)]
+        [
+            ("planeación".to_string(), 1),
+            ("territorial".to_string(), 2)
+        ]
     );
 }
 
@@ -142,9 +150,15 @@ fn settings_change_the_fingerprint() {
         stem: false,
         ..base.clone()
     };
-    assert_eq!(base.fingerprint(), AnalyzerSettings::default().fingerprint());
+    assert_eq!(
+        base.fingerprint(),
+        AnalyzerSettings::default().fingerprint()
+    );
     assert_ne!(base.fingerprint(), no_stem.fingerprint());
-    assert_eq!(Analyzer::new(&no_stem).terms("asistencias"), ["asistencias"]);
+    assert_eq!(
+        Analyzer::new(&no_stem).terms("asistencias"),
+        ["asistencias"]
+    );
 }
 
 #[test]

@@ -41,7 +41,10 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
     step_search(&ws)?;
     super::demo_steps::after_search(&ws)?;
     println!("\nEverything above lives in {}: try", dir.display());
-    println!("  codifica -w {} search 'conectividad OR internet' --count-by region", dir.display());
+    println!(
+        "  codifica -w {} search 'conectividad OR internet' --count-by region",
+        dir.display()
+    );
     println!("  codifica -w {} serve", dir.display());
     Ok(())
 }

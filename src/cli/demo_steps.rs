@@ -29,7 +29,10 @@ pub fn after_search(ws: &Workspace) -> anyhow::Result<()> {
             "Review queue: the answers the model was least sure of",
             vec!["review", "--month", NEW_MONTH, "--limit", "5"],
         ),
-        ("Priority attention, November", vec!["flags", "--month", NEW_MONTH]),
+        (
+            "Priority attention, November",
+            vec!["flags", "--month", NEW_MONTH],
+        ),
         ("November's report", report),
     ];
     for (title, args) in steps {

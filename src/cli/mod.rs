@@ -30,7 +30,13 @@ mod trends;
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {
     /// Workspace folder (holds codifica.toml, the index, models and codebooks).
-    #[arg(long, short = 'w', global = true, env = "CODIFICA_WORKSPACE", default_value = ".")]
+    #[arg(
+        long,
+        short = 'w',
+        global = true,
+        env = "CODIFICA_WORKSPACE",
+        default_value = "."
+    )]
     pub workspace: PathBuf,
     /// Print only results and errors (no progress bars or notes).
     #[arg(long, short = 'q', global = true)]

@@ -52,7 +52,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             .entry(a.question.clone())
             .or_default();
         c.answers += 1;
-        let coded_question = ws.config().question(&a.question).is_some_and(|q| q.is_coded());
+        let coded_question = ws
+            .config()
+            .question(&a.question)
+            .is_some_and(|q| q.is_coded());
         if coded_question && !a.text.trim().is_empty() {
             c.with_text += 1;
             match (a.is_coded(), a.machine.is_some()) {
@@ -116,5 +119,9 @@ fn print_table(s: &Status) {
 }
 
 fn join_or_none(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.join(", ") }
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
