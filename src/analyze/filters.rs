@@ -152,8 +152,12 @@ impl TermMap for Normalize {
     fn map(&mut self, term: &mut String) -> bool {
         if term.is_ascii() {
             term.make_ascii_lowercase();
-        } else {
+        } else if term.chars().any(is_combining_mark) {
             let lower: String = term.nfc().flat_map(char::to_lowercase).collect();
+            *term = lower;
+        } else {
+            // Already composed (the usual case): lowercase without the NFC state machine.
+            let lower: String = term.chars().flat_map(char::to_lowercase).collect();
             *term = lower;
         }
         true
@@ -267,10 +271,16 @@ impl TermMap for FoldAccents {
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
-        if c == 'ñ' || c == 'Ñ' || c.is_ascii() {
-            out.push(c);
-        } else {
-            out.extend(c.nfd().filter(|d| !is_combining_mark(*d)));
+        match c {
+            'á' | 'à' | 'ä' | 'â' => out.push('a'),
+            'é' | 'è' | 'ë' | 'ê' => out.push('e'),
+            'í' | 'ì' | 'ï' | 'î' => out.push('i'),
+            'ó' | 'ò' | 'ö' | 'ô' => out.push('o'),
+            'ú' | 'ù' | 'ü' | 'û' => out.push('u'),
+            'ñ' | 'Ñ' => out.push(c),
+            c if c.is_ascii() => out.push(c),
+            // Rarer letters: decompose and drop the marks.
+            c => out.extend(c.nfd().filter(|d| !is_combining_mark(*d))),
         }
     }
     out
