@@ -9,6 +9,15 @@
 //! workspace keeps exactly its previous contents. Never a panic, never a partial import.
 //! docs/hardening.md has the table of outcomes.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -832,7 +841,7 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
 fn fuzz_regressions_do_not_panic() {
     let root = corpus("fuzz");
     let Ok(targets) = std::fs::read_dir(&root) else {
-        eprintln!("SKIPPED: no fuzz regressions in {}", root.display());
+        skipped!("no fuzz regressions in {}", root.display());
         return;
     };
     let (dir, ws) = fuzz_workspace();

@@ -2,6 +2,15 @@
 //! exist in the default codebooks, answer variety, and the scripted worsening entities.
 //! Everything is read back from the canonical CSV the demo writes, as the importer would.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -565,7 +574,7 @@ fn fold(s: &str) -> String {
 fn entities_match_the_dane_gazetteer() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/colombia/municipios.csv");
     if !path.exists() {
-        eprintln!("SKIPPED: {} is absent", path.display());
+        skipped!("{} is absent", path.display());
         return;
     }
     let mut rd = csv::Reader::from_path(&path).expect("gazetteer readable");

@@ -2,6 +2,15 @@
 //! binary on the SYNTHETIC fixtures in tests/fixtures/engine/ (see its README), plus one test
 //! on the real cabildos data that skips when ../shared is absent.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -395,7 +404,7 @@ fn cabildos_theme_beats_majority_baseline() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/cabildos-2016/cabildos_provincial.csv");
     if !path.exists() {
-        eprintln!("SKIPPED: {} not found (shared data absent)", path.display());
+        skipped!("{} not found (shared data absent)", path.display());
         return;
     }
     let mut r = csv::Reader::from_path(&path).unwrap();

@@ -3,6 +3,15 @@
 //! file, row and column, and nothing written), idempotent re-imports, dry runs, new questions,
 //! wide mappings, and the real cabildos workbook (skipped when ../shared is absent).
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -494,7 +503,7 @@ fn cabildos_workbook_through_the_documented_mapping() {
     let xlsx = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/cabildos-2016/resultadocabildoprovincial.xlsx");
     if !xlsx.exists() {
-        eprintln!("SKIPPED: {} is absent", xlsx.display());
+        skipped!("{} is absent", xlsx.display());
         return;
     }
     let (_dir, ws) = workspace();

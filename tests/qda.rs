@@ -2,6 +2,15 @@
 //! `codifica` binary on small synthetic workspaces. Answers are stored through the library
 //! (`Store::upsert`); every text below is synthetic.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
@@ -161,7 +170,7 @@ fn shared(rel: &str) -> Option<PathBuf> {
 /// or the schema is missing.
 fn xmllint(xsd: &str, xml_file: &Path) -> Option<(bool, String)> {
     let Some(schema) = shared(&format!("refi-qda/{xsd}")) else {
-        eprintln!("SKIPPED: ../shared/refi-qda/{xsd} not found");
+        skipped!("../shared/refi-qda/{xsd} not found");
         return None;
     };
     match StdCommand::new("xmllint")
@@ -176,7 +185,7 @@ fn xmllint(xsd: &str, xml_file: &Path) -> Option<(bool, String)> {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )),
         Err(_) => {
-            eprintln!("SKIPPED: xmllint not installed");
+            skipped!("xmllint not installed");
             None
         }
     }

@@ -2,6 +2,15 @@
 //! formula safety, determinism, the map with and without the shared Colombia files, and the
 //! headless-Chromium screenshot (synthetic data: fixtures and the built-in demo).
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 #[path = "fixtures/trends/helpers.rs"]
 mod helpers;
 
@@ -361,7 +370,7 @@ fn map_with_shared_boundaries_and_gazetteer() {
 #[test]
 fn screenshot_in_headless_chromium() {
     if !Path::new("/usr/bin/chromium").exists() {
-        eprintln!("SKIPPED: chromium not installed");
+        skipped!("chromium not installed");
         return;
     }
     let dir = helpers::workspace(helpers::load("cases.csv"));

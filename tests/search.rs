@@ -761,14 +761,11 @@ fn cli_import_then_search() {
     };
     assert!(cmd(&["init"]).status.success());
     let import = cmd(&["import", fixture().to_str().unwrap()]);
-    if !import.status.success() {
-        let err = String::from_utf8_lossy(&import.stderr);
-        if err.contains("not implemented") || err.contains("unexpected argument") {
-            eprintln!("SKIPPED: `codifica import` is not implemented in this build yet");
-            return;
-        }
-        panic!("import failed: {err}");
-    }
+    assert!(
+        import.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&import.stderr)
+    );
     let out = cmd(&["search", "planeacion", "--json"]);
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);

@@ -2,6 +2,15 @@
 //! against a temporary workspace filled through the library with **synthetic** answers, and is
 //! driven with plain HTTP/1.1 over `std::net::TcpStream`.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -680,7 +689,7 @@ fn serve_prints_its_address_and_stops_on_ctrl_c() {
         .args(["-INT", &child.0.id().to_string()])
         .status();
     if !killed.is_ok_and(|s| s.success()) {
-        eprintln!("SKIPPED: no `kill` command to send Ctrl-C");
+        skipped!("no `kill` command to send Ctrl-C");
         return;
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(10);

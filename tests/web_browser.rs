@@ -7,6 +7,15 @@
 //! imported through the library; November gets machine suggestions from a model trained here on
 //! July–October. Skipped with a printed reason when chromium or chromedriver is absent.
 
+/// Prints a skipped test's reason straight to stderr, past the test harness's output
+/// capture, so a skip shows in `cargo test` output instead of passing silently.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -379,11 +388,11 @@ impl Drop for Serving {
 #[test]
 fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     let Some(chromedriver) = find_program(&["chromedriver"]) else {
-        eprintln!("SKIPPED: chromium/chromedriver not installed (chromedriver not on PATH)");
+        skipped!("chromium/chromedriver not installed (chromedriver not on PATH)");
         return;
     };
     let Some(chromium) = find_program(&["chromium", "chromium-browser", "google-chrome"]) else {
-        eprintln!("SKIPPED: chromium/chromedriver not installed (chromium not on PATH)");
+        skipped!("chromium/chromedriver not installed (chromium not on PATH)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
