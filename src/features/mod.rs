@@ -416,6 +416,7 @@ impl TfidfVectorizer {
             counts: Vec::new(),
             touched: Vec::with_capacity(256),
             cbuf: CharBuf::default(),
+            unknown: FxHashMap::default(),
         }
     }
 
@@ -446,16 +447,28 @@ pub struct Encoder<'a> {
     counts: Vec<u16>,
     touched: Vec<u32>,
     cbuf: CharBuf,
+    /// Char n-gram ids of terms outside the vocabulary, memoised: new months repeat their
+    /// unknown words, and generating and looking up every n-gram again dominated batch time.
+    unknown: FxHashMap<String, Vec<u32>>,
 }
+
+/// Counts one occurrence of feature `id` in the current document.
+#[inline]
+fn hit(counts: &mut [u16], touched: &mut Vec<u32>, id: u32) {
+    let c = &mut counts[id as usize];
+    if *c == 0 {
+        touched.push(id);
+    }
+    *c = c.saturating_add(1);
+}
+
+/// Largest number of memoised unknown terms per encoder.
+const UNKNOWN_MEMO_MAX: usize = 100_000;
 
 impl Encoder<'_> {
     #[inline]
     fn hit(&mut self, id: u32) {
-        let c = &mut self.counts[id as usize];
-        if *c == 0 {
-            self.touched.push(id);
-        }
-        *c = c.saturating_add(1);
+        hit(&mut self.counts, &mut self.touched, id);
     }
 
     /// Adds the next term of the current document.
@@ -481,16 +494,36 @@ impl Encoder<'_> {
             None => {
                 self.prev = None;
                 if let Some((lo, hi)) = v.data.params.char_ngrams {
-                    let mut cbuf = std::mem::take(&mut self.cbuf);
-                    for_each_char_ngram(term, lo, hi, &mut cbuf, |g| {
-                        if let Some(&cid) = v.chars.get(g) {
-                            self.hit(cid);
+                    if !self.unknown.contains_key(term) {
+                        let ids = self.unknown_grams(term, lo, hi);
+                        if self.unknown.len() >= UNKNOWN_MEMO_MAX {
+                            self.unknown.clear();
                         }
-                    });
-                    self.cbuf = cbuf;
+                        self.unknown.insert(term.to_string(), ids);
+                    }
+                    let Encoder {
+                        unknown,
+                        counts,
+                        touched,
+                        ..
+                    } = self;
+                    for &g in unknown.get(term).map_or(&[][..], Vec::as_slice) {
+                        hit(counts, touched, g);
+                    }
                 }
             }
         }
+    }
+
+    fn unknown_grams(&mut self, term: &str, lo: u8, hi: u8) -> Vec<u32> {
+        let v = self.vec;
+        let mut ids = Vec::new();
+        for_each_char_ngram(term, lo, hi, &mut self.cbuf, |g| {
+            if let Some(&cid) = v.chars.get(g) {
+                ids.push(cid);
+            }
+        });
+        ids
     }
 
     /// Ends the document: writes its L2-normalised TF-IDF row into `row`, in first-seen order
