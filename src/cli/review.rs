@@ -16,7 +16,7 @@ use super::classify::TOP_TERMS;
 use codifica::analyze::Analyzer;
 use codifica::answer::Answer;
 use codifica::model::examples::{load_models, model_files};
-use codifica::model::nonanswer::is_non_answer;
+use codifica::model::review::{least_sure_first, needs_review};
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::tabular::write_table;
@@ -75,14 +75,15 @@ pub struct Item {
     pub top_terms: Vec<String>,
 }
 
-/// Sorts the queue: lowest margin first, then lowest confidence, then answer key (stable and
-/// deterministic).
+/// Sorts the queue by [`codifica::model::review::least_sure_first`].
 pub fn order_queue(items: &mut [Item]) {
     items.sort_by(|a, b| {
-        a.margin
-            .total_cmp(&b.margin)
-            .then(a.confidence.total_cmp(&b.confidence))
-            .then_with(|| a.answer.key().cmp(&b.answer.key()))
+        least_sure_first(
+            Some((a.margin, a.confidence)),
+            &a.answer.key(),
+            Some((b.margin, b.confidence)),
+            &b.answer.key(),
+        )
     });
 }
 
@@ -123,12 +124,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     })?;
     let pending: Vec<Answer> = answers
         .into_iter()
-        .filter(|a| {
-            ws.config()
-                .question(&a.question)
-                .is_none_or(|q| q.is_coded())
-        })
-        .filter(|a| a.codes.is_empty() && !is_non_answer(&a.text))
+        .filter(|a| needs_review(a, ws.config()))
         .collect();
     if pending.is_empty() {
         bail!(

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod nonanswer;
 pub mod offsets;
 pub mod persist;
+pub mod review;
 
 pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
 pub use error::EngineError;

@@ -12,7 +12,7 @@ use tantivy::query::AllQuery;
 use crate::answer::Answer;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
-use crate::model::nonanswer::is_non_answer;
+use crate::model::review::{least_sure_first, needs_review, sureness};
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
 use crate::search::CountBy;
@@ -183,23 +183,9 @@ impl App {
             .store
             .answers(&filter)?
             .into_iter()
-            .filter(|a| {
-                !a.is_coded()
-                    && !is_non_answer(&a.text)
-                    && config.question(&a.question).is_some_and(|q| q.is_coded())
-            })
+            .filter(|a| needs_review(a, config))
             .collect();
-        let sure = |a: &Answer| {
-            a.machine
-                .as_ref()
-                .map_or((f64::INFINITY, f64::INFINITY), |m| (m.margin, m.confidence))
-        };
-        queue.sort_by(|a, b| {
-            let ((ma, ca), (mb, cb)) = (sure(a), sure(b));
-            ma.total_cmp(&mb)
-                .then(ca.total_cmp(&cb))
-                .then_with(|| a.key().cmp(&b.key()))
-        });
+        queue.sort_by(|a, b| least_sure_first(sureness(a), &a.key(), sureness(b), &b.key()));
         let total = queue.len();
         let page = queue.into_iter().skip(offset).take(limit).collect();
         Ok((page, total))
