@@ -231,12 +231,20 @@ impl ReportData {
         month: Month,
         map_input: &MapInput,
     ) -> ReportData {
-        let upto: Vec<Answer> = answers
-            .iter()
-            .filter(|a| a.month <= month)
-            .cloned()
-            .collect();
-        let series = build_series(&upto, config);
+        // The usual report is of the latest month: then every answer is already "up to" it and
+        // nothing is copied (at 1M answers a copy would double the report's memory).
+        let later_kept: Vec<Answer>;
+        let upto: &[Answer] = if answers.iter().all(|a| a.month <= month) {
+            answers
+        } else {
+            later_kept = answers
+                .iter()
+                .filter(|a| a.month <= month)
+                .cloned()
+                .collect();
+            &later_kept
+        };
+        let series = build_series(upto, config);
         let months: BTreeSet<Month> = upto.iter().map(|a| a.month).collect();
         let previous_month = months.range(..month).next_back().copied();
         let current = interviews_in(&series, month);
@@ -261,7 +269,7 @@ impl ReportData {
             by_region: groups(&current, config, |iv| iv.region.clone()),
             by_department: groups(&current, config, |iv| iv.department.clone()),
             topics: topics(&current, config),
-            code_frequencies: code_frequencies(&upto, config, codebooks, &recent),
+            code_frequencies: code_frequencies(upto, config, codebooks, &recent),
             history: history(&series, config, &recent),
             demand: demand(&series, codebooks, month, previous_month),
             variation: variation(&series, config, month, previous_month),
