@@ -156,19 +156,14 @@ impl ModelSet {
     /// Writes the file atomically (temp file in the same folder, then rename).
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = self.to_bytes()?;
-        let io = |source| EngineError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        std::io::Write::write_all(&mut tmp, &bytes).map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        // Temporary file, flushed to disk, renamed: a crash leaves the old model or the new one.
+        crate::fsutil::atomic_write(path, &bytes).map_err(|e| match e {
+            crate::Error::Io { path, source } => EngineError::Io { path, source },
+            other => EngineError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        })
     }
 
     /// Reads and checks a model file, including the analyzer check against `current`.
