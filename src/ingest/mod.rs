@@ -96,12 +96,9 @@ pub fn import_with_progress(
     let source = reader::open(path, sheet)?;
     let mut pass = validate_all(ws, source, mapping, opts.new_questions, progress)?;
     let total = pass.answers;
-    let summary = if opts.dry_run {
-        plan(ws, &mut pass.spool)?
-    } else {
-        write(ws, &mut pass.spool, total, progress)?
-    };
-    let new_questions = pass.added;
+    let new_questions = pass.added.clone();
+    // New questions go into codifica.toml BEFORE the commit: a crash between the two then leaves
+    // a question without answers (harmless), never answers of a question the config lacks.
     if !opts.dry_run && !new_questions.is_empty() {
         let mut config = ws.config().clone();
         config
@@ -109,6 +106,11 @@ pub fn import_with_progress(
             .extend(new_questions.iter().map(|id| Question::new_open(id)));
         ws.clone().save_config(config)?;
     }
+    let summary = if opts.dry_run {
+        plan(ws, &mut pass.spool)?
+    } else {
+        write(ws, &mut pass.spool, total, progress)?
+    };
     Ok(ImportReport {
         file: path.to_path_buf(),
         format: pass.format,
