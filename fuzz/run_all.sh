@@ -29,3 +29,6 @@ for t in "${TARGETS[@]}"; do
     "${otc:-?}" "$(ls "artifacts/$t" | wc -l)"
   grep -hE "panicked at" "logs/$t.log" fuzz-*.log 2>/dev/null | sort | uniq -c | head -5
 done
+found=$(find artifacts -type f | wc -l)
+echo "artifacts (crashing inputs) in total: $found"
+[ "$found" -eq 0 ]
