@@ -26,21 +26,8 @@ use crate::demo::{ENTITIES, EntityKind};
 use crate::error::{Error, Result};
 use crate::month::Month;
 
-/// The canonical columns the generator writes, in order.
-pub const HEADER: [&str; 12] = [
-    "entity_code",
-    "entity_name",
-    "department",
-    "region",
-    "entity_kind",
-    "month",
-    "interview_date",
-    "respondent_role",
-    "question",
-    "answer",
-    "rating",
-    "codes",
-];
+/// The canonical columns the generator writes, in order: the demo's (one source of truth).
+pub const HEADER: [&str; 12] = crate::demo::CSV_HEADER;
 
 /// Questions per interview (four ratings, three open questions, the demand question).
 pub const QUESTIONS_PER_INTERVIEW: u64 = 8;

@@ -131,7 +131,7 @@ fn as_number(v: &str) -> Option<f64> {
 }
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str) -> String {
+pub fn sheet_name(name: &str) -> String {
     name.chars()
         .filter(|c| !"[]:*?/\\".contains(*c))
         .take(31)

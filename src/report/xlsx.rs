@@ -9,7 +9,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::data::{BIN_LABELS, ReportData};
 use crate::error::{Error, Result};
-use crate::tabular::safe_cell;
+use crate::tabular::{safe_cell, sheet_name};
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -298,14 +298,6 @@ fn demand_table(d: &ReportData) -> Table {
         ]);
     }
     t
-}
-
-/// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| !"[]:*?/\\".contains(*c))
-        .take(31)
-        .collect()
 }
 
 /// A valid sheet name not in `used` (lowercase): truncated names that collide get " 2", " 3"….
