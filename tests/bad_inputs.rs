@@ -9,14 +9,8 @@
 //! workspace keeps exactly its previous contents. Never a panic, never a partial import.
 //! docs/hardening.md has the table of outcomes.
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -2,14 +2,8 @@
 //! exist in the default codebooks, answer variety, and the scripted worsening entities.
 //! Everything is read back from the canonical CSV the demo writes, as the importer would.
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -2,14 +2,8 @@
 //! binary on the SYNTHETIC fixtures in tests/fixtures/engine/ (see its README), plus one test
 //! on the real cabildos data that skips when ../shared is absent.
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,14 +3,8 @@
 //! file, row and column, and nothing written), idempotent re-imports, dry runs, new questions,
 //! wide mappings, and the real cabildos workbook (skipped when ../shared is absent).
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::path::{Path, PathBuf};
 

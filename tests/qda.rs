@@ -2,14 +2,8 @@
 //! `codifica` binary on small synthetic workspaces. Answers are stored through the library
 //! (`Store::upsert`); every text below is synthetic.
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -2,14 +2,8 @@
 //! formula safety, determinism, the map with and without the shared Colombia files, and the
 //! headless-Chromium screenshot (synthetic data: fixtures and the built-in demo).
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 #[path = "fixtures/trends/helpers.rs"]
 mod helpers;

@@ -2,14 +2,8 @@
 //! against a temporary workspace filled through the library with **synthetic** answers, and is
 //! driven with plain HTTP/1.1 over `std::net::TcpStream`.
 
-/// Prints a skipped test's reason straight to stderr, past the test harness's output
-/// capture, so a skip shows in `cargo test` output instead of passing silently.
-macro_rules! skipped {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[macro_use]
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
