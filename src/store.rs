@@ -99,6 +99,33 @@ pub struct AnswerFilter {
     pub entity: Option<String>,
 }
 
+/// The answers of a workspace one entity at a time: see [`Store::answers_by_entity`].
+pub struct EntityAnswers<'a> {
+    store: &'a Store,
+    searcher: Searcher,
+    codes: std::vec::IntoIter<String>,
+    filter: AnswerFilter,
+}
+
+impl Iterator for EntityAnswers<'_> {
+    /// One entity's answers (never empty).
+    type Item = Result<Vec<Answer>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for code in self.codes.by_ref() {
+            let filter = AnswerFilter {
+                entity: Some(code),
+                ..self.filter.clone()
+            };
+            match self.store.answers_in(&self.searcher, &filter) {
+                Ok(answers) if answers.is_empty() => continue,
+                other => return Some(other),
+            }
+        }
+        None
+    }
+}
+
 /// What an upsert did (or, in a dry run, would do).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct UpsertSummary {
@@ -353,7 +380,51 @@ impl Store {
 
     /// The answers matching `filter`, sorted by month, entity, question and answer id.
     pub fn answers(&self, filter: &AnswerFilter) -> Result<Vec<Answer>> {
+        self.answers_in(&self.searcher()?, filter)
+    }
+
+    /// The answers matching `filter`, one entity at a time in entity-code order, each entity's
+    /// answers sorted as by [`Store::answers`]. Per-entity work (trends, flags, the report, the
+    /// status counts) then holds one entity's answers in memory instead of the workspace's:
+    /// peak memory no longer grows with the total text volume. All entities are read from one
+    /// snapshot of the index.
+    pub fn answers_by_entity(&self, filter: &AnswerFilter) -> Result<EntityAnswers<'_>> {
         let searcher = self.searcher()?;
+        let codes = match &filter.entity {
+            Some(code) => vec![code.clone()],
+            None => self.entity_codes(&searcher)?,
+        };
+        Ok(EntityAnswers {
+            store: self,
+            searcher,
+            codes: codes.into_iter(),
+            filter: filter.clone(),
+        })
+    }
+
+    /// Every entity code in the index's term dictionary, sorted and distinct. A code whose
+    /// answers were all deleted may remain there: callers skip codes with no live answer.
+    fn entity_codes(&self, searcher: &Searcher) -> Result<Vec<String>> {
+        let mut codes = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.entity)?;
+            let mut terms = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                let code = std::str::from_utf8(terms.key()).map_err(|e| {
+                    Error::invalid(format!("corrupt entity code in the index: {e}"))
+                })?;
+                if !codes.contains(code) {
+                    codes.insert(code.to_string());
+                }
+            }
+        }
+        Ok(codes.into_iter().collect())
+    }
+
+    fn answers_in(&self, searcher: &Searcher, filter: &AnswerFilter) -> Result<Vec<Answer>> {
         let query = self.filter_query(filter);
         let mut addrs: Vec<DocAddress> = searcher
             .search(&query, &DocSetCollector)?
@@ -363,7 +434,7 @@ impl Store {
         addrs.sort();
         let mut out = Vec::with_capacity(addrs.len());
         for addr in addrs {
-            out.push(self.load(&searcher, addr)?);
+            out.push(self.load(searcher, addr)?);
         }
         out.sort_by(|a, b| {
             (a.month, &a.entity_code, &a.question, &a.answer_id).cmp(&(
@@ -611,6 +682,46 @@ mod tests {
         let all = s.answers(&AnswerFilter::default()).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all.iter().filter(|a| a.is_coded()).count(), 1);
+    }
+
+    #[test]
+    fn answers_by_entity_groups_what_answers_gives() {
+        let (_d, s) = store();
+        let mut rows = vec![
+            answer("44847", "dos"),
+            answer("19318", "uno"),
+            answer("05001", "tres"),
+        ];
+        let mut later = answer("19318", "después");
+        later.month = Month::parse("2021-02").unwrap();
+        rows.push(later);
+        s.upsert(rows, |_| {}).unwrap();
+        // A replaced answer leaves a deleted document behind.
+        s.upsert([answer("44847", "dos, corregido")], |_| {})
+            .unwrap();
+        let groups: Vec<Vec<Answer>> = s
+            .answers_by_entity(&AnswerFilter::default())
+            .unwrap()
+            .map(|g| g.unwrap())
+            .collect();
+        let codes: Vec<&str> = groups.iter().map(|g| g[0].entity_code.as_str()).collect();
+        assert_eq!(codes, ["05001", "19318", "44847"]);
+        assert_eq!(groups[1].len(), 2);
+        assert_eq!(groups[2].len(), 1);
+        assert_eq!(groups[2][0].text, "dos, corregido");
+        let mut all = s.answers(&AnswerFilter::default()).unwrap();
+        all.sort_by(|a, b| a.entity_code.cmp(&b.entity_code));
+        assert_eq!(groups.concat(), all);
+        let one = AnswerFilter {
+            entity: Some("19318".into()),
+            ..AnswerFilter::default()
+        };
+        assert_eq!(s.answers_by_entity(&one).unwrap().count(), 1);
+        let none = AnswerFilter {
+            entity: Some("99999".into()),
+            ..AnswerFilter::default()
+        };
+        assert_eq!(s.answers_by_entity(&none).unwrap().count(), 0);
     }
 
     #[test]

@@ -383,3 +383,51 @@ fn one_negative_answer_explains_but_does_not_flag_alone() {
         "{k:?}"
     );
 }
+
+/// `trends`, `flags` and `report` read the store one entity at a time: that must give exactly
+/// the series, flags and report of building them from every answer in memory — on the demo
+/// (5 months, dozens of entities, human codes) and on the fixture (machine codes, gaps, region
+/// changes, missing ratings), for every month, including months with later data to ignore.
+#[test]
+fn streaming_the_store_equals_materialising_it() {
+    use codifica::report::{MapInput, ReportData};
+    use codifica::store::{AnswerFilter, Store};
+    use codifica::trends::{MonthFlags, stream_series};
+
+    let everything = AnswerFilter::default();
+    let cb = helpers::codebooks();
+    for answers in [helpers::demo_answers(), helpers::load("cases.csv")] {
+        let dir = helpers::workspace(answers);
+        let ws = codifica::workspace::Workspace::open(dir.path()).unwrap();
+        let (store, c) = (Store::open(&ws).unwrap(), ws.config());
+        let all = store.answers(&everything).unwrap();
+        let streamed: Vec<_> = stream_series(&store, &everything, None, c)
+            .unwrap()
+            .map(|e| e.unwrap().series)
+            .collect();
+        let built = build_series(&all, c);
+        assert!(built.len() > 5, "a multi-entity case");
+        assert_eq!(streamed, built);
+        let months: std::collections::BTreeSet<Month> = all.iter().map(|a| a.month).collect();
+        let mut flagged = 0;
+        for &month in &months {
+            let mut flags = MonthFlags::new(month);
+            for e in stream_series(&store, &everything, Some(month), c).unwrap() {
+                let e = e.unwrap();
+                assert!(e.answers.iter().all(|a| a.month <= month));
+                flags.add(&e.series, c, &cb);
+            }
+            let upto = build_series(all.iter().filter(|a| a.month <= month), c);
+            let expected = flags_for_month(&upto, c, &cb, month);
+            flagged += expected.flagged.len();
+            assert_eq!(flags.finish(), expected, "flags of {month}");
+            let map = MapInput::default();
+            assert_eq!(
+                ReportData::from_store(&store, c, &cb, month, &map).unwrap(),
+                ReportData::build(&all, c, &cb, month, &map),
+                "report of {month}"
+            );
+        }
+        assert!(flagged > 0, "some entity is flagged");
+    }
+}

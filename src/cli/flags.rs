@@ -7,7 +7,7 @@ use anyhow::Context;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::trends::spanish::es_num;
-use codifica::trends::{build_series, flags_for_month, load_codebooks};
+use codifica::trends::{MonthFlags, load_codebooks, stream_series};
 
 use super::{Global, open_workspace};
 
@@ -26,14 +26,18 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let store = Store::open(&ws)?;
-    let answers: Vec<_> = store
-        .answers(&AnswerFilter::default())?
-        .into_iter()
-        .filter(|a| a.month <= args.month)
-        .collect();
-    let series = build_series(&answers, ws.config());
     let codebooks = load_codebooks(&ws)?;
-    let report = flags_for_month(&series, ws.config(), &codebooks, args.month);
+    // Entity by entity: each series is counted, then dropped.
+    let mut flags = MonthFlags::new(args.month);
+    for entity in stream_series(
+        &store,
+        &AnswerFilter::default(),
+        Some(args.month),
+        ws.config(),
+    )? {
+        flags.add(&entity?.series, ws.config(), &codebooks);
+    }
+    let report = flags.finish();
     if args.json {
         let text = serde_json::to_string_pretty(&report).context("serialising the flags")?;
         writeln!(std::io::stdout().lock(), "{text}")?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use codifica::month::Month;
 use codifica::report::{MapInput, RenderOptions, ReportData, write_report};
-use codifica::store::{AnswerFilter, Store};
+use codifica::store::Store;
 use codifica::trends::load_codebooks;
 
 use super::{Global, open_workspace};
@@ -55,9 +55,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let (generated_on, created) = source_date()?;
     let map = MapInput::load(args.boundaries.as_deref(), args.gazetteer.as_deref())?;
     let store = Store::open(&ws)?;
-    let answers = store.answers(&AnswerFilter::default())?;
     let codebooks = load_codebooks(&ws)?;
-    let data = ReportData::build(&answers, ws.config(), &codebooks, args.month, &map);
+    let data = ReportData::from_store(&store, ws.config(), &codebooks, args.month, &map)?;
     if data.interviews == 0 && !g.quiet {
         eprintln!("note: no interviews in {}; the report says so", args.month);
     }

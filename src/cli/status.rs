@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use codifica::answer::Answer;
+use codifica::config::Config;
 use codifica::store::{AnswerFilter, Store};
 use serde::Serialize;
 
@@ -41,35 +43,22 @@ struct Status {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let store = Store::open(&ws)?;
-    let answers = store.answers(&AnswerFilter::default())?;
     let mut months: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
-    let mut entities = std::collections::BTreeSet::new();
-    for a in &answers {
-        entities.insert(a.entity_code.as_str());
-        let c = months
-            .entry(a.month.to_string())
-            .or_default()
-            .entry(a.question.clone())
-            .or_default();
-        c.answers += 1;
-        let coded_question = ws
-            .config()
-            .question(&a.question)
-            .is_some_and(|q| q.is_coded());
-        if coded_question && !a.text.trim().is_empty() {
-            c.with_text += 1;
-            match (a.is_coded(), a.machine.is_some()) {
-                (true, _) => c.human_coded += 1,
-                (false, true) => c.machine_coded += 1,
-                (false, false) => c.uncoded += 1,
-            }
+    let (mut answers, mut entities) = (0, 0);
+    // One entity's answers at a time: counting never needs the whole workspace in memory.
+    for group in store.answers_by_entity(&AnswerFilter::default())? {
+        let group = group?;
+        entities += 1;
+        answers += group.len();
+        for a in &group {
+            count(&mut months, a, ws.config());
         }
     }
     let status = Status {
         workspace: ws.root().display().to_string(),
         survey: ws.config().survey.clone(),
-        answers: answers.len(),
-        entities: entities.len(),
+        answers,
+        entities,
         months,
         models: list_dir(&ws.models_dir(), "model"),
         codebooks: list_dir(&ws.codebooks_dir(), "toml"),
@@ -80,6 +69,25 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         print_table(&status);
     }
     Ok(())
+}
+
+/// Counts `a` under its month and question.
+fn count(months: &mut BTreeMap<String, BTreeMap<String, Counts>>, a: &Answer, config: &Config) {
+    let c = months
+        .entry(a.month.to_string())
+        .or_default()
+        .entry(a.question.clone())
+        .or_default();
+    c.answers += 1;
+    let coded_question = config.question(&a.question).is_some_and(|q| q.is_coded());
+    if coded_question && !a.text.trim().is_empty() {
+        c.with_text += 1;
+        match (a.is_coded(), a.machine.is_some()) {
+            (true, _) => c.human_coded += 1,
+            (false, true) => c.machine_coded += 1,
+            (false, false) => c.uncoded += 1,
+        }
+    }
 }
 
 fn list_dir(dir: &std::path::Path, ext: &str) -> Vec<String> {

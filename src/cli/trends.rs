@@ -3,11 +3,10 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
-use codifica::trends::{EntitySeries, build_series};
+use codifica::trends::{EntitySeries, stream_series};
 
 use super::{Global, open_workspace};
 
@@ -30,32 +29,68 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         entity: args.entity.clone(),
         ..AnswerFilter::default()
     };
-    let answers = store.answers(&filter)?;
-    let series = build_series(&answers, ws.config());
-    if let Some(e) = &args.entity
-        && series.is_empty()
-    {
-        anyhow::bail!("no interviews of entity '{e}' in the workspace");
+    let series = stream_series(&store, &filter, None, ws.config())?.map(|e| e.map(|e| e.series));
+    if let Some(e) = &args.entity {
+        // One entity: read it whole, so a missing one fails before anything is printed.
+        let one: Vec<SeriesItem> = series.collect();
+        if one.is_empty() {
+            anyhow::bail!("no interviews of entity '{e}' in the workspace");
+        }
+        return write(one.into_iter(), &args, ws.config());
     }
+    write(series, &args, ws.config())
+}
+
+type SeriesItem = codifica::Result<EntitySeries>;
+
+/// Prints the series as JSON or text. Each entity is printed as soon as it is read, then
+/// dropped: memory stays that of one entity, whatever the workspace holds.
+fn write(
+    series: impl Iterator<Item = SeriesItem>,
+    args: &Args,
+    config: &codifica::config::Config,
+) -> anyhow::Result<()> {
     if args.json {
-        let text = serde_json::to_string_pretty(&series).context("serialising the series")?;
-        writeln!(std::io::stdout().lock(), "{text}")?;
-        return Ok(());
+        return write_json(series);
     }
-    if series.is_empty() {
+    let mut series = series.peekable();
+    if series.peek().is_none() {
         println!("No interviews in the workspace yet.");
     }
-    let topics: Vec<(String, String)> = ws
-        .config()
+    write_text(series, config)
+}
+
+/// Prints each series as text. A closed pipe (`codifica trends | head`) stops quietly.
+fn write_text(
+    series: impl Iterator<Item = SeriesItem>,
+    config: &codifica::config::Config,
+) -> anyhow::Result<()> {
+    let topics: Vec<(String, String)> = config
         .topic_questions()
         .map(|q| (q.id.clone(), q.label().to_string()))
         .collect();
-    let mut out = std::io::stdout().lock();
-    for s in &series {
-        if let Err(e) = print_series(&mut out, s, &topics) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for s in series {
+        if let Err(e) = print_series(&mut out, &s?, &topics) {
             return quiet_broken_pipe(e);
         }
     }
+    out.flush().or_else(quiet_broken_pipe)
+}
+
+/// Writes the series as one pretty JSON array, element by element: byte-identical to
+/// serialising the whole `Vec`, without holding it.
+fn write_json(series: impl Iterator<Item = SeriesItem>) -> anyhow::Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut json = serde_json::Serializer::pretty(&mut out);
+    let mut seq = json.serialize_seq(None)?;
+    for s in series {
+        seq.serialize_element(&s?)?;
+    }
+    seq.end()?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Stage: report (data). Everything the month's report shows, computed once from the answers
 //! into a typed [`ReportData`]; the renderers (HTML, SVG, XLSX, GeoJSON) only format it.
 //!
-//! In: all stored answers (later months are ignored), the config, the codebooks, the month and an
+//! In: all stored answers (later months are ignored) — in memory, or read from the store one
+//! entity at a time ([`ReportData::from_store`]) — the config, the codebooks, the month and an
 //! optional [`MapInput`]. Out: [`ReportData`].
 //!
 //! Definitions used throughout:
@@ -24,9 +25,12 @@ use serde::Serialize;
 use super::map::{Location, MapData, MapInput};
 use crate::answer::Answer;
 use crate::config::{Config, FlagRules};
+use crate::error::Result;
 use crate::month::Month;
+use crate::store::{AnswerFilter, Store};
 use crate::trends::{
-    Codebooks, EntitySeries, FlagKind, FlagReport, Interview, build_series, flags_for_month,
+    Codebooks, EntitySeries, FlagKind, FlagReport, Interview, MonthFlags, build_series,
+    flags_for_month, stream_series,
 };
 
 /// The question whose codes rank the requested assistance topics.
@@ -231,25 +235,55 @@ impl ReportData {
         month: Month,
         map_input: &MapInput,
     ) -> ReportData {
-        // The usual report is of the latest month: then every answer is already "up to" it and
-        // nothing is copied (at 1M answers a copy would double the report's memory).
-        let later_kept: Vec<Answer>;
-        let upto: &[Answer] = if answers.iter().all(|a| a.month <= month) {
-            answers
-        } else {
-            later_kept = answers
-                .iter()
-                .filter(|a| a.month <= month)
-                .cloned()
-                .collect();
-            &later_kept
-        };
-        let series = build_series(upto, config);
-        let months: BTreeSet<Month> = upto.iter().map(|a| a.month).collect();
-        let previous_month = months.range(..month).next_back().copied();
-        let current = interviews_in(&series, month);
-        let overall = overall_stats(&current, config);
+        let upto = || answers.iter().filter(|a| a.month <= month);
+        let series = build_series(upto(), config);
         let flags = flags_for_month(&series, config, codebooks, month);
+        let mut tally = AnswerTally::default();
+        upto().for_each(|a| tally.add(a));
+        ReportData::assemble(&series, &tally, flags, config, codebooks, month, map_input)
+    }
+
+    /// [`ReportData::build`] over the store's answers, read one entity at a time
+    /// ([`stream_series`]): the same report, but each entity's answers are dropped once
+    /// counted and only the recent part of its series is kept, so memory does not grow with
+    /// the workspace's history or text volume.
+    pub fn from_store(
+        store: &Store,
+        config: &Config,
+        codebooks: &Codebooks,
+        month: Month,
+        map_input: &MapInput,
+    ) -> Result<ReportData> {
+        let mut flags = MonthFlags::new(month);
+        let mut tally = AnswerTally::default();
+        let mut series = Vec::new();
+        for entity in stream_series(store, &AnswerFilter::default(), Some(month), config)? {
+            let entity = entity?;
+            entity.answers.iter().for_each(|a| tally.add(a));
+            flags.add(&entity.series, config, codebooks);
+            series.push(recent_part(entity.series));
+        }
+        let flags = flags.finish();
+        Ok(ReportData::assemble(
+            &series, &tally, flags, config, codebooks, month, map_input,
+        ))
+    }
+
+    /// The report from the series (at least each entity's interviews in the months shown), the
+    /// tally of the answers up to `month` and the month's flags.
+    fn assemble(
+        series: &[EntitySeries],
+        tally: &AnswerTally,
+        flags: FlagReport,
+        config: &Config,
+        codebooks: &Codebooks,
+        month: Month,
+        map_input: &MapInput,
+    ) -> ReportData {
+        let months = &tally.months;
+        let previous_month = months.range(..month).next_back().copied();
+        let current = interviews_in(series, month);
+        let overall = overall_stats(&current, config);
         let map = map_input.project(&flags.flagged);
         let locations = map_input.locations(&flags.flagged);
         let map_note = map_note(map_input, map.as_ref(), flags.flagged.len());
@@ -269,11 +303,11 @@ impl ReportData {
             by_region: groups(&current, config, |iv| iv.region.clone()),
             by_department: groups(&current, config, |iv| iv.department.clone()),
             topics: topics(&current, config),
-            code_frequencies: code_frequencies(upto, config, codebooks, &recent),
-            history: history(&series, config, &recent),
-            demand: demand(&series, codebooks, month, previous_month),
-            variation: variation(&series, config, month, previous_month),
-            region_changes: region_changes(&series, month),
+            code_frequencies: code_frequencies(tally, config, codebooks, &recent),
+            history: history(series, config, &recent),
+            demand: demand(series, codebooks, month, previous_month),
+            variation: variation(series, config, month, previous_month),
+            region_changes: region_changes(series, month),
             overall,
             flag_counts: flag_counts(&flags),
             rules: config.flags.clone(),
@@ -281,6 +315,69 @@ impl ReportData {
             map,
             locations,
             map_note,
+        }
+    }
+}
+
+/// The part of a series the report reads once its flags are counted: its last interviews,
+/// without open answers. The months the report reads are the latest [`FREQUENCY_MONTHS`] with
+/// data and the previous month with data, so an entity's interviews in them are among its last
+/// `FREQUENCY_MONTHS.max(2)`.
+fn recent_part(mut s: EntitySeries) -> EntitySeries {
+    let old = s.interviews.len().saturating_sub(FREQUENCY_MONTHS.max(2));
+    // `split_off`, not `drain`: the old interviews' buffer is freed, not kept as capacity.
+    s.interviews = s.interviews.split_off(old);
+    for iv in &mut s.interviews {
+        iv.open_answers = Vec::new();
+    }
+    s
+}
+
+/// What the report needs of the answers themselves rather than of the series: the months with
+/// data, and per question and month the code counts of the answers with text. Small (questions ×
+/// months × codes), so it can be filled one entity at a time.
+#[derive(Debug, Default)]
+struct AnswerTally {
+    months: BTreeSet<Month>,
+    /// question → month → counts.
+    codes: BTreeMap<String, BTreeMap<Month, MonthCodes>>,
+}
+
+/// One question's answers with text in one month, by how they were coded.
+#[derive(Debug, Default)]
+struct MonthCodes {
+    total: usize,
+    human: usize,
+    machine: usize,
+    uncoded: usize,
+    /// Answers per effective code (each code of an answer counts once).
+    by_code: BTreeMap<String, usize>,
+}
+
+impl AnswerTally {
+    fn add(&mut self, a: &Answer) {
+        self.months.insert(a.month);
+        if a.text.trim().is_empty() {
+            return;
+        }
+        let m = self
+            .codes
+            .entry(a.question.clone())
+            .or_default()
+            .entry(a.month)
+            .or_default();
+        m.total += 1;
+        let codes = a.effective_codes();
+        if a.is_coded() {
+            m.human += 1;
+        } else if !codes.is_empty() {
+            m.machine += 1;
+        } else {
+            m.uncoded += 1;
+        }
+        let distinct: BTreeSet<&String> = codes.iter().collect();
+        for c in distinct {
+            *m.by_code.entry(c.clone()).or_default() += 1;
         }
     }
 }
@@ -420,38 +517,28 @@ fn topics(current: &[&Interview], config: &Config) -> Vec<TopicDistribution> {
 }
 
 fn code_frequencies(
-    answers: &[Answer],
+    tally: &AnswerTally,
     config: &Config,
     codebooks: &Codebooks,
     months: &[Month],
 ) -> Vec<CodeFrequencies> {
-    let col: BTreeMap<Month, usize> = months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+    let n = months.len();
     config
         .coded_questions()
         .map(|q| {
-            let n = months.len();
-            let mut counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            let (mut total, mut human, mut machine, mut uncoded) =
-                (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
-            for a in answers
+            let by_month = tally.codes.get(&q.id);
+            let per_month: Vec<Option<&MonthCodes>> = months
                 .iter()
-                .filter(|a| a.question == q.id && !a.text.trim().is_empty())
-            {
-                let Some(&i) = col.get(&a.month) else {
-                    continue;
-                };
-                total[i] += 1;
-                let codes = a.effective_codes();
-                if a.is_coded() {
-                    human[i] += 1;
-                } else if !codes.is_empty() {
-                    machine[i] += 1;
-                } else {
-                    uncoded[i] += 1;
-                }
-                let distinct: BTreeSet<&String> = codes.iter().collect();
-                for c in distinct {
-                    counts.entry(c.clone()).or_insert_with(|| vec![0; n])[i] += 1;
+                .map(|m| by_month.and_then(|b| b.get(m)))
+                .collect();
+            let column = |f: fn(&MonthCodes) -> usize| -> Vec<usize> {
+                per_month.iter().map(|m| m.map_or(0, f)).collect()
+            };
+            // Codes named in the months shown, each with one count per month.
+            let mut counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, m) in per_month.iter().enumerate() {
+                for (code, c) in m.iter().flat_map(|m| &m.by_code) {
+                    counts.entry(code.clone()).or_insert_with(|| vec![0; n])[i] += c;
                 }
             }
             let cb = codebooks.get(&q.id);
@@ -479,10 +566,10 @@ fn code_frequencies(
                 label: q.label().to_string(),
                 months: months.to_vec(),
                 rows,
-                answers: total,
-                human,
-                machine,
-                uncoded,
+                answers: column(|m| m.total),
+                human: column(|m| m.human),
+                machine: column(|m| m.machine),
+                uncoded: column(|m| m.uncoded),
             }
         })
         .collect()

@@ -159,18 +159,44 @@ pub fn flags_for_month(
     codebooks: &Codebooks,
     month: Month,
 ) -> FlagReport {
-    let mut flagged = Vec::new();
-    let mut improved = Vec::new();
-    let mut interviewed = 0;
+    let mut flags = MonthFlags::new(month);
     for s in series {
-        let Some((idx, iv)) = s.interview(month) else {
-            continue;
+        flags.add(s, config, codebooks);
+    }
+    flags.finish()
+}
+
+/// The flags of a month gathered one entity at a time, so a caller reading the store entity by
+/// entity can drop each series once it is counted: [`flags_for_month`] is this over a slice.
+#[derive(Debug, Clone)]
+pub struct MonthFlags {
+    month: Month,
+    interviewed: usize,
+    flagged: Vec<FlaggedEntity>,
+    improved: Vec<Improvement>,
+}
+
+impl MonthFlags {
+    /// No entity seen yet.
+    pub fn new(month: Month) -> MonthFlags {
+        MonthFlags {
+            month,
+            interviewed: 0,
+            flagged: Vec::new(),
+            improved: Vec::new(),
+        }
+    }
+
+    /// Counts one entity's series: nothing unless it was interviewed in the month.
+    pub fn add(&mut self, s: &EntitySeries, config: &Config, codebooks: &Codebooks) {
+        let Some((idx, iv)) = s.interview(self.month) else {
+            return;
         };
-        interviewed += 1;
+        self.interviewed += 1;
         let reasons = reasons_for(s, idx, iv, config, codebooks);
         if !reasons.is_empty() {
             let severity = round2(reasons.iter().map(|r| r.points).sum());
-            flagged.push(FlaggedEntity {
+            self.flagged.push(FlaggedEntity {
                 entity_code: s.entity_code.clone(),
                 entity_name: s.entity_name.clone(),
                 department: s.department.clone(),
@@ -182,25 +208,30 @@ pub fn flags_for_month(
             });
         }
         if let Some(imp) = improvement(s, iv) {
-            improved.push(imp);
+            self.improved.push(imp);
         }
     }
-    flagged.sort_by(|a, b| {
-        b.severity
-            .total_cmp(&a.severity)
-            .then_with(|| a.entity_code.cmp(&b.entity_code))
-    });
-    improved.sort_by(|a, b| {
-        b.delta
-            .total_cmp(&a.delta)
-            .then_with(|| a.entity_code.cmp(&b.entity_code))
-    });
-    improved.truncate(MAX_IMPROVED);
-    FlagReport {
-        month,
-        interviewed,
-        flagged,
-        improved,
+
+    /// The report: most severe first, largest rises first (ties by entity code, so the order
+    /// the entities were added in does not matter).
+    pub fn finish(mut self) -> FlagReport {
+        self.flagged.sort_by(|a, b| {
+            b.severity
+                .total_cmp(&a.severity)
+                .then_with(|| a.entity_code.cmp(&b.entity_code))
+        });
+        self.improved.sort_by(|a, b| {
+            b.delta
+                .total_cmp(&a.delta)
+                .then_with(|| a.entity_code.cmp(&b.entity_code))
+        });
+        self.improved.truncate(MAX_IMPROVED);
+        FlagReport {
+            month: self.month,
+            interviewed: self.interviewed,
+            flagged: self.flagged,
+            improved: self.improved,
+        }
     }
 }
 

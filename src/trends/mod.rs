@@ -1,10 +1,11 @@
 //! Stage: trends. Per-entity series of interviews, and the priority-attention flags of a month.
 //!
-//! In: the stored [`Answer`]s (any months, any order) and the validated [`Config`]. Out: one
-//! [`EntitySeries`] per entity — its interviews in month order, each compared with the entity's
-//! **previous interview** (not the previous calendar month: entities are sampled, so gaps are
-//! normal) — and, in [`flags`], the month's flagged and improved entities. The report stage reads
-//! these; nothing here formats HTML or files.
+//! In: the stored [`Answer`]s (any months, any order; or, through [`stream_series`], read from
+//! the store one entity at a time so memory does not grow with the workspace) and the validated
+//! [`Config`]. Out: one [`EntitySeries`] per entity — its interviews in month order, each
+//! compared with the entity's **previous interview** (not the previous calendar month: entities
+//! are sampled, so gaps are normal) — and, in [`flags`], the month's flagged and improved
+//! entities. The report stage reads these; nothing here formats HTML or files.
 //!
 //! Missing values: a comparison is only made when both interviews carry the value; a missing
 //! rating never counts as a drop or a rise. An entity whose region changed between interviews is
@@ -22,9 +23,12 @@ use crate::codebook::{self, Codebook};
 use crate::config::Config;
 use crate::error::Result;
 use crate::month::Month;
+use crate::store::{AnswerFilter, Store};
 use crate::workspace::Workspace;
 
-pub use flags::{FlagKind, FlagReason, FlagReport, FlaggedEntity, Improvement, flags_for_month};
+pub use flags::{
+    FlagKind, FlagReason, FlagReport, FlaggedEntity, Improvement, MonthFlags, flags_for_month,
+};
 
 /// Codebooks of the coded questions, by question id.
 pub type Codebooks = BTreeMap<String, Codebook>;
@@ -173,7 +177,10 @@ impl EntitySeries {
 }
 
 /// Builds every entity's series from `answers`, sorted by entity code.
-pub fn build_series(answers: &[Answer], config: &Config) -> Vec<EntitySeries> {
+pub fn build_series<'a>(
+    answers: impl IntoIterator<Item = &'a Answer>,
+    config: &Config,
+) -> Vec<EntitySeries> {
     let mut grouped: BTreeMap<&str, BTreeMap<Month, Vec<&Answer>>> = BTreeMap::new();
     for a in answers {
         grouped
@@ -187,6 +194,38 @@ pub fn build_series(answers: &[Answer], config: &Config) -> Vec<EntitySeries> {
         .into_iter()
         .filter_map(|(code, months)| entity_series(code, months, config))
         .collect()
+}
+
+/// One entity's answers and the series built from them (see [`stream_series`]).
+#[derive(Debug, Clone)]
+pub struct EntityData {
+    /// The entity's answers (up to the month asked for), sorted as by [`Store::answers`].
+    pub answers: Vec<Answer>,
+    pub series: EntitySeries,
+}
+
+/// The answers matching `filter` (those after `up_to` ignored), read from the store one entity
+/// at a time ([`Store::answers_by_entity`]), each entity with its series — the series
+/// [`build_series`] gives over the same answers, in the same order. A caller that uses each
+/// entity and drops it holds one entity's answers in memory, not the workspace's.
+pub fn stream_series<'a>(
+    store: &'a Store,
+    filter: &AnswerFilter,
+    up_to: Option<Month>,
+    config: &'a Config,
+) -> Result<impl Iterator<Item = Result<EntityData>> + 'a> {
+    let groups = store.answers_by_entity(filter)?;
+    Ok(groups.filter_map(move |group| {
+        let mut answers = match group {
+            Ok(answers) => answers,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(last) = up_to {
+            answers.retain(|a| a.month <= last);
+        }
+        let series = build_series(&answers, config).into_iter().next()?;
+        Some(Ok(EntityData { answers, series }))
+    }))
 }
 
 fn entity_series(

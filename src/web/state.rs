@@ -115,15 +115,8 @@ impl App {
 
     /// The month's report data, computed exactly as `codifica report` computes it.
     pub fn report(&self, month: Month) -> Result<ReportData> {
-        let answers = self.store.answers(&AnswerFilter::default())?;
         let codebooks = trends::load_codebooks(&self.ws)?;
-        Ok(ReportData::build(
-            &answers,
-            self.ws.config(),
-            &codebooks,
-            month,
-            &self.map,
-        ))
+        ReportData::from_store(&self.store, self.ws.config(), &codebooks, month, &self.map)
     }
 
     /// One entity's series of interviews (trends stage), its answers, and the flags raised in

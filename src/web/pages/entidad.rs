@@ -56,15 +56,18 @@ fn list(app: &App, filter: &str) -> crate::Result<Response> {
         months: Vec<crate::month::Month>,
     }
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    for a in app.store.answers(&AnswerFilter::default())? {
-        let r = rows.entry(a.entity_code.clone()).or_insert_with(|| Row {
-            name: a.entity_name.clone(),
-            department: a.department.clone(),
-            region: a.region.clone(),
-            months: Vec::new(),
-        });
-        if !r.months.contains(&a.month) {
-            r.months.push(a.month);
+    // One entity at a time: the list needs a row per entity, not every answer in memory.
+    for group in app.store.answers_by_entity(&AnswerFilter::default())? {
+        for a in group? {
+            let r = rows.entry(a.entity_code.clone()).or_insert_with(|| Row {
+                name: a.entity_name.clone(),
+                department: a.department.clone(),
+                region: a.region.clone(),
+                months: Vec::new(),
+            });
+            if !r.months.contains(&a.month) {
+                r.months.push(a.month);
+            }
         }
     }
     let wanted = crate::analyze::plain_terms(filter).join(" ");
