@@ -125,6 +125,54 @@ fn train_is_reproducible_and_evaluate_reports_sane_metrics() {
         .stdout(predicate::str::contains("macro-F1").and(predicate::str::contains("precision")));
 }
 
+/// `--cv-max-rows` caps the cross-validation (apoyo has 33 training rows, mejora 20) and the
+/// summary says so; the model still counts every training row.
+#[test]
+fn train_cross_validates_on_a_sample_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("s.model");
+    let mut args = train_args(&m);
+    args.extend([
+        "--cv-max-rows".to_string(),
+        "24".to_string(),
+        "--json".to_string(),
+    ]);
+    let out = codifica(dir.path()).args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let models = v["models"].as_array().unwrap();
+    let by_q = |q: &str| models.iter().find(|m| m["question"] == q).unwrap().clone();
+    let apoyo = by_q("apoyo");
+    let rows = apoyo["rows"].as_u64().unwrap();
+    assert!(rows > 24, "{apoyo}");
+    let per_code: u64 = apoyo["rows_per_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_code, rows, "the final model counts every row");
+    let cv_rows = apoyo["cv"]["rows"].as_u64().unwrap();
+    assert!((20..rows).contains(&cv_rows), "{apoyo}");
+    let mejora = by_q("mejora");
+    assert!(mejora["rows"].as_u64().unwrap() <= 24);
+    assert_eq!(
+        mejora["cv"]["rows"], mejora["rows"],
+        "under the cap: all rows"
+    );
+    let mut args = train_args(&m);
+    args.extend(["--cv-max-rows".to_string(), "24".to_string()]);
+    codifica(dir.path())
+        .args(&args)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("5-fold CV on a sample of"));
+}
+
 #[test]
 fn classify_writes_csv_jsonl_xlsx_and_flags_non_answers() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use super::Global;
 use codifica::analyze::{Analyzer, AnalyzerSettings};
 use codifica::features::TfidfSettings;
-use codifica::model::classifier::Learner;
+use codifica::model::classifier::{DEFAULT_CV_MAX_ROWS, Learner};
 use codifica::model::examples::{ExampleSpec, RowFilter, model_file_name, read_examples};
 use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
 use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
@@ -80,6 +80,11 @@ pub struct LearnerArgs {
     /// Cross-validation folds for the stored metrics and the confidence calibration (0 = none).
     #[arg(long, default_value_t = 5)]
     pub cv_folds: usize,
+    /// When training: cross-validate (for the stored metrics, calibration and offsets) on a
+    /// stratified sample of at most about this many answers per question (0 = all); the final
+    /// model always learns from every answer. `evaluate` always uses every answer.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CV_MAX_ROWS)]
+    pub cv_max_rows: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -135,6 +140,7 @@ impl LearnerArgs {
             learner,
             multi_label: self.multi_label,
             cv_folds: self.cv_folds,
+            cv_max_rows: self.cv_max_rows,
             seed: self.seed,
             tune_offsets: !self.no_offsets,
         })
@@ -259,7 +265,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                     "question": m.question, "rows": m.meta.rows, "non_answers": m.meta.non_answers,
                     "codes": m.codes.len(), "rows_per_code": m.meta.rows_per_code,
                     "cv": m.meta.cv.as_ref().map(|r| serde_json::json!({
-                        "accuracy": r.accuracy, "macro_f1": r.macro_f1, "micro_f1": r.micro_f1,
+                        "rows": r.n, "accuracy": r.accuracy, "macro_f1": r.macro_f1, "micro_f1": r.micro_f1,
                         "weighted_f1": r.weighted_f1, "kappa": r.kappa })),
                     "warnings": m.meta.warnings,
                 })
@@ -280,8 +286,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             .cv
             .as_ref()
             .map_or("no cross-validation".to_string(), |r| {
+                let sample = if r.n < m.meta.rows {
+                    format!(" on a sample of {}", r.n)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{}-fold CV: accuracy {:.3}, macro-F1 {:.3}",
+                    "{}-fold CV{sample}: accuracy {:.3}, macro-F1 {:.3}",
                     m.settings.cv_folds, r.accuracy, r.macro_f1
                 )
             });

@@ -312,8 +312,12 @@ struct CharBuf {
 }
 
 impl TfidfVectorizer {
-    /// Learns vocabulary and IDF from the training documents (each a term sequence).
-    pub fn fit<S: AsRef<str>>(params: &TfidfValidParams, docs: &[Vec<S>]) -> Result<Self> {
+    /// Learns vocabulary and IDF from the training documents (each a term sequence: a
+    /// `Vec<String>`, a borrowed `&[String]`, …).
+    pub fn fit<D: AsRef<[S]>, S: AsRef<str>>(
+        params: &TfidfValidParams,
+        docs: &[D],
+    ) -> Result<Self> {
         let p = params.params();
         let mut uni: FxHashMap<&str, Df> = FxHashMap::default();
         let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
@@ -324,7 +328,7 @@ impl TfidfVectorizer {
         for (d, doc) in docs.iter().enumerate() {
             let d = d as u32 + 1;
             let mut prev: Option<u32> = None;
-            for t in doc {
+            for t in doc.as_ref() {
                 let t = t.as_ref();
                 bump(uni.entry(t).or_insert((0, 0)), d);
                 let next = tmp_names.len() as u32;
@@ -421,12 +425,12 @@ impl TfidfVectorizer {
     }
 
     /// TF-IDF rows of many documents.
-    pub fn transform<S: AsRef<str>>(&self, docs: &[Vec<S>]) -> Result<SparseRecords> {
+    pub fn transform<D: AsRef<[S]>, S: AsRef<str>>(&self, docs: &[D]) -> Result<SparseRecords> {
         let mut enc = self.encoder();
         let mut b = CsrBuilder::new(self.n_features());
         let mut row = Vec::new();
         for doc in docs {
-            for t in doc {
+            for t in doc.as_ref() {
                 enc.push(t.as_ref());
             }
             enc.finish(&mut row);

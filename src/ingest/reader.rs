@@ -162,6 +162,10 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
             path,
             "is a PDF document, not a spreadsheet: export the data as XLSX or CSV",
         )),
+        Kind::Image(format) => Err(Error::file(
+            path,
+            format!("is a {format} image, not a spreadsheet: export the data as XLSX or CSV"),
+        )),
         Kind::Text if has_workbook_extension(path) => Err(Error::file(
             path,
             "has a spreadsheet name but is not a spreadsheet (no XLSX/XLS/ODS signature); \
@@ -230,6 +234,8 @@ enum Kind {
     Zip,
     Ole,
     Pdf,
+    /// An image (its format's name), e.g. a screenshot of a table saved under the data's name.
+    Image(&'static str),
     Text,
 }
 
@@ -241,6 +247,12 @@ impl Kind {
             Kind::Ole
         } else if head.starts_with(b"%PDF") {
             Kind::Pdf
+        } else if head.starts_with(b"\x89PNG") {
+            Kind::Image("PNG")
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Kind::Image("JPEG")
+        } else if head.starts_with(b"GIF8") {
+            Kind::Image("GIF")
         } else {
             Kind::Text
         }
@@ -687,6 +699,20 @@ impl RawRecord {
     }
 }
 
+/// `sep=X` alone on the first line (X one byte, then the line end): `(X, length of the line
+/// with its end)`.
+fn excel_sep_hint(buf: &[u8]) -> Option<(u8, usize)> {
+    let rest = buf.strip_prefix(b"sep=")?;
+    let (&delimiter, end) = rest.split_first()?;
+    let eol = match end {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        _ => return None,
+    };
+    (delimiter != b'"' && delimiter.is_ascii() && !delimiter.is_ascii_alphanumeric())
+        .then_some((delimiter, 4 + 1 + eol))
+}
+
 /// Streaming RFC 4180 reader over UTF-8 bytes.
 struct CsvRows {
     rdr: BufReader<Decoded>,
@@ -715,8 +741,14 @@ impl CsvRows {
         Ok(())
     }
 
-    /// The delimiter found most often in the first line, outside quotes (ties: `,`).
+    /// The delimiter: the one an Excel hint line (`sep=;`) names — the line is then skipped,
+    /// as Excel does not show it — else the one found most often in the first line, outside
+    /// quotes (ties: `,`).
     fn sniff_delimiter(&mut self) -> std::io::Result<u8> {
+        if let Some((delimiter, len)) = excel_sep_hint(self.rdr.fill_buf()?) {
+            self.rdr.consume(len);
+            return Ok(delimiter);
+        }
         let buf = self.rdr.fill_buf()?;
         let mut counts = [0usize; 3];
         let mut in_quotes = false;
@@ -961,6 +993,38 @@ mod tests {
         let (h, r) = rows(&p);
         assert_eq!(h, ["x", "y"]);
         assert_eq!(r[0].cells, ["ñ", "2"]);
+    }
+
+    #[test]
+    fn excel_sep_hint_lines() {
+        type Case = (&'static [u8], Option<(u8, usize)>);
+        let cases: [Case; 8] = [
+            (b"sep=;\na;b\n", Some((b';', 6))),
+            (b"sep=,\r\na,b\r\n", Some((b',', 7))),
+            (b"sep=\t\ra\tb", Some((b'\t', 6))),
+            (b"sep=|\n", Some((b'|', 6))),
+            (b"sep=;;\n", None),
+            (b"sep=;", None),
+            (b"sep=a\n", None),
+            (b"sep,region\n", None),
+        ];
+        for (buf, want) in cases {
+            assert_eq!(
+                excel_sep_hint(buf),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(buf)
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "s.csv", b"sep=;\r\na;b,c\r\n1;2,5\r\n");
+        let (h, r) = rows(&p);
+        assert_eq!(h, ["a", "b,c"]);
+        assert_eq!(r[0].cells, ["1", "2,5"]);
+        assert_eq!(
+            r[0].line, 2,
+            "rows numbered as Excel shows them (hint line hidden)"
+        );
     }
 
     #[test]

@@ -6,18 +6,20 @@
 //! metadata). In (classification): answer texts; out: [`Prediction`]s with code(s), calibrated
 //! confidence, margin and the terms that weighed most.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use linfa::ParamGuard;
 use linfa::dataset::DatasetBase;
 use linfa::traits::Fit;
-use ndarray::Array2;
+use ndarray::{Array1, Array2};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analyzer;
 use crate::features::{SparseRecords, TfidfParams, TfidfSettings, TfidfVectorizer};
 use crate::model::calibrate::{Calibration, fit_sigmoid, fit_softmax};
-use crate::model::cv::stratified_folds;
+use crate::model::cv::{stratified_folds, stratified_sample};
 use crate::model::error::{EngineError, Result};
 use crate::model::linear::{
     ComplementNbParams, ComplementNbSettings, LinearModel, LinearSvcParams, LinearSvcSettings,
@@ -28,6 +30,9 @@ use crate::model::offsets::tune_offsets;
 
 /// Fewer training examples than this for a code draws a warning.
 pub const MIN_EXAMPLES_PER_CODE: usize = 5;
+
+/// Default [`TrainSettings::cv_max_rows`].
+pub const DEFAULT_CV_MAX_ROWS: usize = 20_000;
 
 /// Which learner to train.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,8 +54,9 @@ pub enum Learner {
 }
 
 impl Learner {
-    fn fit(&self, x: SparseRecords, y: Array2<bool>) -> Result<(LinearModel, SparseRecords)> {
-        let ds = DatasetBase::new(x, y);
+    /// Fits on rows `x` with codes `y`, row i standing for `weights[i]` identical answers.
+    fn fit(&self, x: SparseRecords, y: Array2<bool>, weights: Vec<f32>) -> Result<LinearModel> {
+        let ds = DatasetBase::new(x, y).with_weights(Array1::from(weights));
         let m = match self {
             Learner::LinearSvc(s) => LinearSvcParams::new(s.clone()).check()?.fit(&ds)?,
             Learner::ComplementNb(s) => ComplementNbParams::new(s.clone()).check()?.fit(&ds)?,
@@ -61,11 +67,11 @@ impl Learner {
             } => {
                 let a = LinearSvcParams::new(svc.clone()).check()?.fit(&ds)?;
                 let b = ComplementNbParams::new(cnb.clone()).check()?.fit(&ds)?;
-                let (sa, sb) = (a.centred_scale(&ds.records), b.centred_scale(&ds.records));
+                let (sa, sb) = (a.centred_scale(&ds), b.centred_scale(&ds));
                 a.blend(1.0 / sa, &b, cnb_weight / sb)?
             }
         };
-        Ok((m, ds.records))
+        Ok(m)
     }
 }
 
@@ -81,6 +87,12 @@ pub struct TrainSettings {
     /// Folds of the cross-validation that measures quality and fits the calibration
     /// (0 or 1: none; calibration then falls back to a fixed temperature).
     pub cv_folds: usize,
+    /// Cross-validate on a stratified sample of at most about this many rows (0: all rows).
+    /// The cross-validation only measures quality and fits the calibration and the per-code
+    /// offsets, a handful of numbers that a 20,000-row sample pins down as well as a million
+    /// rows do; the final model always learns from every row. This keeps training linear in
+    /// the number of answers (see docs/benchmarks.md).
+    pub cv_max_rows: usize,
     /// Seed of every random choice (folds, SVM permutations).
     pub seed: u64,
     /// Single-label: shift each code's bias to maximise out-of-fold macro-F1 (needs CV).
@@ -100,6 +112,7 @@ impl Default for TrainSettings {
             learner: Learner::LinearSvc(LinearSvcSettings::default()),
             multi_label: false,
             cv_folds: 5,
+            cv_max_rows: DEFAULT_CV_MAX_ROWS,
             seed: 42,
             tune_offsets: true,
         }
@@ -181,27 +194,52 @@ fn indicator(labels: &[Vec<usize>], k: usize) -> Array2<bool> {
     y
 }
 
+/// Rows with the same terms and the same codes, folded into one: `(first row, count)` per
+/// distinct pair, in order of first appearance. Survey answers repeat a lot ("Sí", "Sin
+/// fundamento", the same sentence every month): a learner sees each distinct example once with
+/// its count as weight, which is the same problem (see [`crate::model::linear`]) in fewer rows.
+fn distinct_examples(terms: &[&[String]], labels: &[&[usize]]) -> Vec<(usize, u32)> {
+    let mut seen: FxHashMap<(&[String], &[usize]), usize> = FxHashMap::default();
+    let mut out: Vec<(usize, u32)> = Vec::new();
+    for (i, (&t, &l)) in terms.iter().zip(labels).enumerate() {
+        match seen.entry((t, l)) {
+            Entry::Occupied(e) => out[*e.get()].1 += 1,
+            Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push((i, 1));
+            }
+        }
+    }
+    out
+}
+
+/// Fits the vectorizer on every row (document frequencies count repeats) and the learner on
+/// the distinct rows weighted by their counts.
 fn fit_once(
     settings: &TrainSettings,
-    terms: &[Vec<String>],
-    labels: &[Vec<usize>],
+    terms: &[&[String]],
+    labels: &[&[usize]],
     k: usize,
 ) -> Result<(TfidfVectorizer, LinearModel)> {
     let tp = TfidfParams::new(settings.tfidf.clone()).check()?;
     let vec = TfidfVectorizer::fit(&tp, terms)?;
-    let x = vec.transform(terms)?;
-    let (lin, _) = settings.learner.fit(x, indicator(labels, k))?;
+    let distinct = distinct_examples(terms, labels);
+    let d_terms: Vec<&[String]> = distinct.iter().map(|&(i, _)| terms[i]).collect();
+    let d_labels: Vec<Vec<usize>> = distinct.iter().map(|&(i, _)| labels[i].to_vec()).collect();
+    let weights: Vec<f32> = distinct.iter().map(|&(_, m)| m as f32).collect();
+    let x = vec.transform(&d_terms)?;
+    let lin = settings.learner.fit(x, indicator(&d_labels, k), weights)?;
     Ok((vec, lin))
 }
 
 /// Decision values of `terms` under a fitted vectorizer + linear model.
-fn decisions(vec: &TfidfVectorizer, lin: &LinearModel, terms: &[Vec<String>]) -> Vec<Vec<f32>> {
+fn decisions(vec: &TfidfVectorizer, lin: &LinearModel, terms: &[&[String]]) -> Vec<Vec<f32>> {
     let mut enc = vec.encoder();
     let mut row = Vec::new();
     terms
         .iter()
         .map(|doc| {
-            for t in doc {
+            for t in doc.iter() {
                 enc.push(t);
             }
             enc.finish(&mut row);
@@ -265,10 +303,10 @@ pub fn cross_validate(
     let mut oof = vec![Vec::new(); terms.len()];
     for f in 0..k {
         let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
-        let tr_terms: Vec<Vec<String>> = tr.iter().map(|&i| terms[i].clone()).collect();
-        let tr_labels: Vec<Vec<usize>> = tr.iter().map(|&i| labels[i].clone()).collect();
+        let tr_terms: Vec<&[String]> = tr.iter().map(|&i| terms[i].as_slice()).collect();
+        let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
         let (vec, lin) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
-        let te_terms: Vec<Vec<String>> = te.iter().map(|&i| terms[i].clone()).collect();
+        let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
         for (i, d) in te.into_iter().zip(decisions(&vec, &lin, &te_terms)) {
             oof[i] = d;
         }
@@ -401,6 +439,28 @@ pub fn prepare(
     })
 }
 
+/// The rows the cross-validation runs on: all of them, or a stratified sample of about
+/// `settings.cv_max_rows` (each code keeps at least as many rows as there are folds).
+fn cv_rows(p: &Prepared, settings: &TrainSettings) -> (Vec<Vec<String>>, Vec<Vec<usize>>) {
+    let max = match settings.cv_max_rows {
+        0 => usize::MAX,
+        m => m.max(settings.cv_folds),
+    };
+    if p.terms.len() <= max {
+        return (p.terms.clone(), p.labels.clone());
+    }
+    let strata: Vec<usize> = p
+        .labels
+        .iter()
+        .map(|l| l.first().copied().unwrap_or(0))
+        .collect();
+    let rows = stratified_sample(&strata, max, settings.cv_folds, settings.seed);
+    (
+        rows.iter().map(|&i| p.terms[i].clone()).collect(),
+        rows.iter().map(|&i| p.labels[i].clone()).collect(),
+    )
+}
+
 impl QuestionModel {
     /// Trains on `examples`: screens them, cross-validates (if `settings.cv_folds ≥ 2`) to
     /// measure quality and fit the calibration, then fits the final model on all rows.
@@ -437,17 +497,17 @@ impl QuestionModel {
         let folds_ok = settings.cv_folds >= 2 && p.terms.len() >= settings.cv_folds;
         let mut offsets = None;
         let (calibration, cv) = if folds_ok && p.codes.len() >= 2 {
-            let mut out = cross_validate(settings, &p.codes, &p.terms, &p.labels)?;
+            let (cv_terms, cv_labels) = cv_rows(&p, settings);
+            let mut out = cross_validate(settings, &p.codes, &cv_terms, &cv_labels)?;
             let cal = if settings.multi_label {
                 let flat: Vec<f32> = out.decisions.iter().flatten().copied().collect();
-                let y: Vec<bool> = p
-                    .labels
+                let y: Vec<bool> = cv_labels
                     .iter()
                     .flat_map(|l| onehot(l, p.codes.len()))
                     .collect();
                 fit_sigmoid(&flat, &y)
             } else {
-                let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
+                let truth: Vec<usize> = cv_labels.iter().map(|l| l[0]).collect();
                 if settings.tune_offsets {
                     let off = tune_offsets(&out.decisions, &truth, p.codes.len());
                     for d in &mut out.decisions {
@@ -473,7 +533,9 @@ impl QuestionModel {
             };
             (cal, None)
         };
-        let (vectorizer, mut linear) = fit_once(settings, &p.terms, &p.labels, p.codes.len())?;
+        let all_terms: Vec<&[String]> = p.terms.iter().map(Vec::as_slice).collect();
+        let all_labels: Vec<&[usize]> = p.labels.iter().map(Vec::as_slice).collect();
+        let (vectorizer, mut linear) = fit_once(settings, &all_terms, &all_labels, p.codes.len())?;
         if let Some(off) = &offsets {
             linear.add_bias(off);
         }
@@ -715,6 +777,55 @@ mod tests {
             codes: vec!["salud".into()],
         });
         v
+    }
+
+    #[test]
+    fn repeated_examples_are_folded_with_counts() {
+        let t = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        let terms = [
+            t("si"),
+            t("no sirv"),
+            t("si"),
+            t("si"),
+            t("no sirv"),
+            t("si"),
+        ];
+        let labels = [vec![0], vec![1], vec![0], vec![1], vec![1], vec![0]];
+        let tr: Vec<&[String]> = terms.iter().map(Vec::as_slice).collect();
+        let lr: Vec<&[usize]> = labels.iter().map(Vec::as_slice).collect();
+        // "si" coded 0 three times, "no sirv" coded 1 twice, "si" coded 1 once (kept apart:
+        // same text, other code).
+        assert_eq!(distinct_examples(&tr, &lr), vec![(0, 3), (1, 2), (3, 1)]);
+    }
+
+    /// Above `cv_max_rows` the cross-validation runs on a stratified sample, while the final
+    /// model still learns from every row.
+    #[test]
+    fn cross_validation_runs_on_a_sample_above_the_cap() {
+        let mut a = Analyzer::default();
+        let capped = TrainSettings {
+            cv_max_rows: 20,
+            ..TrainSettings::default()
+        };
+        let m = QuestionModel::train("q", &mut a, &examples(), &capped).unwrap();
+        let cv = m.meta.cv.as_ref().unwrap();
+        assert_eq!(cv.n, 20);
+        assert_eq!(cv.per_code.iter().map(|c| c.support).sum::<usize>(), 20);
+        assert_eq!(m.meta.rows, 40);
+        assert_eq!(m.meta.rows_per_code[0].1 + m.meta.rows_per_code[1].1, 40);
+        assert!(m.validate().is_ok());
+        // Fitted on the sample's out-of-fold values, not the no-CV fallback (0.25).
+        assert!(
+            matches!(m.calibration, Calibration::Softmax { temperature } if temperature != 0.25),
+            "{:?}",
+            m.calibration
+        );
+        let all = TrainSettings {
+            cv_max_rows: 0,
+            ..TrainSettings::default()
+        };
+        let m = QuestionModel::train("q", &mut a, &examples(), &all).unwrap();
+        assert_eq!(m.meta.cv.as_ref().unwrap().n, 40);
     }
 
     #[test]

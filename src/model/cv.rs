@@ -1,7 +1,9 @@
-//! Stage: model (evaluation). Seeded stratified k-fold assignment of training rows.
+//! Stage: model (evaluation). Seeded stratified k-fold assignment of training rows, and seeded
+//! stratified samples.
 //!
 //! In: a stratum (primary code index) per row, k, a seed. Out: a fold number per row such that
-//! each code is spread as evenly as possible over the folds, reproducibly.
+//! each code is spread as evenly as possible over the folds, reproducibly; or the rows of a
+//! sample that keeps every code's share.
 
 use rand::{SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -28,6 +30,31 @@ pub fn stratified_folds(strata: &[usize], k: usize, seed: u64) -> Vec<usize> {
     fold
 }
 
+/// At most about `max` rows (sorted indices) drawn with the seed, each stratum keeping its share
+/// of the rows but never fewer than `min(its rows, floor)` (so a rare code still reaches every
+/// cross-validation fold). All rows when there are at most `max`.
+pub fn stratified_sample(strata: &[usize], max: usize, floor: usize, seed: u64) -> Vec<usize> {
+    let n = strata.len();
+    if n <= max {
+        return (0..n).collect();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n_strata = strata.iter().copied().max().map_or(0, |m| m + 1);
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n_strata];
+    for (i, &s) in strata.iter().enumerate() {
+        groups[s].push(i);
+    }
+    let mut out = Vec::with_capacity(max + n_strata * floor);
+    for g in &mut groups {
+        let share = (g.len() as f64 * max as f64 / n as f64).round() as usize;
+        let take = share.max(floor.min(g.len())).min(g.len());
+        g.shuffle(&mut rng);
+        out.extend_from_slice(&g[..take]);
+    }
+    out.sort_unstable();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +70,26 @@ mod tests {
             assert_eq!(rows.iter().filter(|&&i| strata[i] == 1).count(), 2);
         }
         assert_ne!(f, stratified_folds(&strata, 5, 8));
+    }
+
+    #[test]
+    fn samples_keep_shares_and_rare_strata() {
+        // 9,900 rows of stratum 0, 95 of stratum 1, 5 of stratum 2.
+        let strata: Vec<usize> = (0..10_000)
+            .map(|i| match i % 100 {
+                0 if i % 2000 == 0 => 2,
+                0 => 1,
+                _ => 0,
+            })
+            .collect();
+        let s = stratified_sample(&strata, 1000, 5, 3);
+        assert_eq!(s, stratified_sample(&strata, 1000, 5, 3));
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+        let count = |k: usize| s.iter().filter(|&&i| strata[i] == k).count();
+        assert_eq!(count(0), 990);
+        assert_eq!(count(1), 10);
+        assert_eq!(count(2), 5, "a rare stratum keeps its floor");
+        assert_eq!(stratified_sample(&strata, 20_000, 5, 3).len(), 10_000);
+        assert_ne!(s, stratified_sample(&strata, 1000, 5, 4));
     }
 }

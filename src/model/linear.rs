@@ -9,6 +9,10 @@
 //!   a seeded permutation per epoch and optional "balanced" class weights.
 //! - [`ComplementNbParams`]: Complement Naive Bayes (Rennie et al. 2003, as scikit-learn's
 //!   `ComplementNB`, `norm=False`), which is linear in the features too.
+//!
+//! Both honour the dataset's sample weights (linfa's `DatasetBase::weights`; none = all 1): a row
+//! of weight m is the same problem as m identical rows, which is how the classifier passes
+//! repeated answers ("Sí", "Sin fundamento") once instead of m times.
 
 use linfa::ParamGuard;
 use linfa::dataset::{DatasetBase, Records};
@@ -131,20 +135,22 @@ impl LinearModel {
         })
     }
 
-    /// Standard deviation of the row-centred decision values over `x` (the scale used to
-    /// blend models).
-    pub fn centred_scale(&self, x: &SparseRecords) -> f32 {
+    /// Standard deviation of the row-centred decision values over the dataset's rows, each
+    /// counted by its sample weight (the scale used to blend models).
+    pub fn centred_scale(&self, ds: &SparseDataset) -> f32 {
+        let x = ds.records();
         let k = self.n_classes;
         let mut d = vec![0f32; k];
-        let (mut sum2, mut n) = (0f64, 0usize);
+        let (mut sum2, mut n) = (0f64, 0f64);
         for i in 0..x.nsamples() {
             let (ids, vals) = x.row(i);
             self.decision_row(ids, vals, &mut d);
+            let m = f64::from(ds.weight_for(i));
             let mean = d.iter().sum::<f32>() / k as f32;
-            sum2 += d.iter().map(|v| f64::from(v - mean).powi(2)).sum::<f64>();
-            n += k;
+            sum2 += m * d.iter().map(|v| f64::from(v - mean).powi(2)).sum::<f64>();
+            n += m * k as f64;
         }
-        let s = (sum2 / n.max(1) as f64).sqrt() as f32;
+        let s = (sum2 / n.max(1.0)).sqrt() as f32;
         if s > 0.0 { s } else { 1.0 }
     }
 
@@ -205,7 +211,11 @@ pub struct LinearSvcSettings {
     pub class_weight: ClassWeight,
     /// Stopping tolerance on the projected-gradient gap.
     pub tol: f64,
-    /// Maximum passes over the data per code.
+    /// Maximum passes over the data per code. The default, 50, does not bind on a few thousand
+    /// answers per question (the Cabildos themes stop within 44 passes) and bounds the cost on
+    /// a hundred thousand, where the dual gap needs up to 106 passes to reach `tol` while the
+    /// predictions settle long before (5 of 20,573 held-out predictions differ; docs/benchmarks.md,
+    /// "Scale"). LIBLINEAR's 1000 would make training time grow faster than the answers.
     pub max_iter: usize,
     /// Seed of the per-epoch permutation.
     pub seed: u64,
@@ -217,7 +227,7 @@ impl Default for LinearSvcSettings {
             c: 0.2,
             class_weight: ClassWeight::Balanced,
             tol: 0.01,
-            max_iter: 1000,
+            max_iter: 50,
             seed: 42,
         }
     }
@@ -279,20 +289,41 @@ fn validate(ds: &SparseDataset) -> Result<()> {
     if k == 0 {
         return Err(EngineError::EmptyTrainingSet("no codes".into()));
     }
+    if let Some(w) = ds.weights() {
+        if w.len() != n {
+            return Err(EngineError::Shape(format!(
+                "{n} rows but {} weights",
+                w.len()
+            )));
+        }
+        if !w.iter().all(|v| v.is_finite() && *v > 0.0) {
+            return Err(EngineError::Data(
+                "sample weights must be finite and > 0".into(),
+            ));
+        }
+    }
     Ok(())
 }
 
-/// Per-code positive weights for `weight`.
-fn class_weights(y: &Array2<bool>, weight: ClassWeight) -> Vec<f64> {
-    let (n, k) = y.dim();
+/// Sample weight of every row (1 when the dataset has none).
+fn sample_weights(ds: &SparseDataset) -> Vec<f64> {
+    (0..ds.records().nsamples())
+        .map(|i| f64::from(ds.weight_for(i)))
+        .collect()
+}
+
+/// Per-code positive weights for `weight`, counting each row `sw[i]` times.
+fn class_weights(y: &Array2<bool>, sw: &[f64], weight: ClassWeight) -> Vec<f64> {
+    let k = y.ncols();
+    let n: f64 = sw.iter().sum();
     match weight {
         ClassWeight::Uniform => vec![1.0; k],
         ClassWeight::Balanced => y
             .columns()
             .into_iter()
             .map(|c| {
-                let nk = c.iter().filter(|&&b| b).count().max(1);
-                n as f64 / (k as f64 * nk as f64)
+                let nk: f64 = c.iter().zip(sw).filter(|(b, _)| **b).map(|(_, w)| w).sum();
+                n / (k as f64 * nk.max(1.0))
             })
             .collect(),
     }
@@ -306,7 +337,8 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
         let s = &self.0;
         let x = ds.records();
         let y = ds.targets();
-        let cw = class_weights(y, s.class_weight);
+        let sw = sample_weights(ds);
+        let cw = class_weights(y, &sw, s.class_weight);
         let sq: Vec<f64> = (0..x.nsamples())
             .map(|i| {
                 x.row(i)
@@ -330,15 +362,13 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
                 .iter()
                 .map(|&b| if b { 1.0 } else { -1.0 })
                 .collect();
-            dcd_l2loss(
-                x,
-                &labels,
-                &sq,
-                s.c * cw[c],
-                s.c,
-                s,
-                s.seed.wrapping_add(c as u64),
-            )
+            // Per-row cost: C × class weight (positives) × sample weight.
+            let cost: Vec<f64> = labels
+                .iter()
+                .zip(&sw)
+                .map(|(&yi, &m)| s.c * m * if yi > 0.0 { cw[c] } else { 1.0 })
+                .collect();
+            dcd_l2loss(x, &labels, &sq, &cost, s, s.seed.wrapping_add(c as u64))
         };
         let mut results: Vec<Option<(Vec<f32>, f64)>> = vec![None; k];
         std::thread::scope(|scope| {
@@ -373,14 +403,14 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
 }
 
 /// One binary L2-loss SVM by dual coordinate descent with shrinking (LIBLINEAR's
-/// `solve_l2r_l1l2_svc`, L2 loss: no upper bound on α, diagonal `1/(2C)`). The bias is an extra
-/// feature of value 1 (regularised, like LIBLINEAR with `-B 1`). Returns `(w, b)`.
+/// `solve_l2r_l1l2_svc`, L2 loss: no upper bound on α, diagonal `1/(2 C_i)` with a cost `C_i`
+/// per row). The bias is an extra feature of value 1 (regularised, like LIBLINEAR with `-B 1`).
+/// Returns `(w, b)`.
 fn dcd_l2loss(
     x: &SparseRecords,
     y: &[f64],
     sq: &[f64],
-    c_pos: f64,
-    c_neg: f64,
+    cost: &[f64],
     s: &LinearSvcSettings,
     seed: u64,
 ) -> (Vec<f32>, f64) {
@@ -390,10 +420,7 @@ fn dcd_l2loss(
     let mut w = vec![0f32; x.nfeatures()];
     let mut b = 0f64;
     let mut alpha = vec![0f64; l];
-    let diag: Vec<f64> = y
-        .iter()
-        .map(|&yi| 0.5 / if yi > 0.0 { c_pos } else { c_neg })
-        .collect();
+    let diag: Vec<f64> = cost.iter().map(|&c| 0.5 / c).collect();
     let qd: Vec<f64> = (0..l).map(|i| sq[i] + diag[i]).collect();
     let mut index: Vec<usize> = (0..l).collect();
     let mut active = l;
@@ -518,11 +545,13 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for ComplementNbValidParams {
         let mut total = vec![0f64; nf];
         for (i, labels) in y.rows().into_iter().enumerate() {
             let (ids, vals) = x.row(i);
+            let m = f64::from(ds.weight_for(i));
             for (&f, &v) in ids.iter().zip(vals) {
                 let f = f as usize;
-                total[f] += f64::from(v);
+                let v = m * f64::from(v);
+                total[f] += v;
                 for (c, _) in labels.iter().enumerate().filter(|(_, b)| **b) {
-                    fc[f * k + c] += f64::from(v);
+                    fc[f * k + c] += v;
                 }
             }
         }
@@ -542,6 +571,7 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for ComplementNbValidParams {
 mod tests {
     use super::*;
     use linfa::traits::Predict;
+    use ndarray::Array1;
 
     /// Synthetic: feature 0 ↔ code 0, feature 1 ↔ code 1, feature 2 noise.
     fn toy() -> SparseDataset {
@@ -617,6 +647,76 @@ mod tests {
             .unwrap();
         let d: Array2<f32> = m.predict(&ds);
         assert_eq!(argmax(&d), vec![0, 0, 0, 1, 1, 1]);
+    }
+
+    /// The toy rows repeated `[3, 1, 2, 1, 4, 1]` times, and the same rows once with those
+    /// counts as sample weights.
+    fn repeated_and_weighted() -> (SparseDataset, SparseDataset) {
+        let counts = [3usize, 1, 2, 1, 4, 1];
+        let ds = toy();
+        let x = ds.records();
+        let mut rows = Vec::new();
+        let mut labels = Vec::new();
+        for (i, &m) in counts.iter().enumerate() {
+            let (ids, vals) = x.row(i);
+            let row: Vec<(u32, f32)> = ids.iter().copied().zip(vals.iter().copied()).collect();
+            for _ in 0..m {
+                rows.push(row.clone());
+                labels.push(i < 3);
+            }
+        }
+        let rx = SparseRecords::from_rows(3, &rows).unwrap();
+        let ry = Array2::from_shape_fn((rows.len(), 2), |(i, k)| labels[i] == (k == 0));
+        let weights = Array1::from(counts.iter().map(|&m| m as f32).collect::<Vec<_>>());
+        (DatasetBase::new(rx, ry), toy().with_weights(weights))
+    }
+
+    fn assert_same_model(a: &LinearModel, b: &LinearModel, eps: f32) {
+        for f in 0..3 {
+            for k in 0..2 {
+                let (x, y) = (a.weight(f, k), b.weight(f, k));
+                assert!((x - y).abs() < eps, "w[{f}][{k}]: {x} vs {y}");
+            }
+        }
+        for (x, y) in a.bias.iter().zip(&b.bias) {
+            assert!((x - y).abs() < eps, "bias {x} vs {y}");
+        }
+    }
+
+    /// A row of weight m is the same problem as m copies of it — for the SVM (with balanced
+    /// class weights counting the copies) and for naive Bayes. The classifier relies on this to
+    /// fold repeated answers.
+    #[test]
+    fn weighted_rows_equal_repeated_rows() {
+        let (repeated, weighted) = repeated_and_weighted();
+        let s = LinearSvcSettings {
+            tol: 1e-7,
+            max_iter: 100_000,
+            ..Default::default()
+        };
+        let svm = |ds: &SparseDataset| LinearSvcParams::new(s.clone()).fit(ds).unwrap();
+        assert_same_model(&svm(&repeated), &svm(&weighted), 1e-3);
+        let cnb = |ds: &SparseDataset| {
+            ComplementNbParams::new(ComplementNbSettings::default())
+                .fit(ds)
+                .unwrap()
+        };
+        assert_same_model(&cnb(&repeated), &cnb(&weighted), 1e-5);
+        // And weights matter: the unweighted rows give another SVM.
+        let plain = svm(&toy());
+        assert!((plain.weight(2, 0) - svm(&weighted).weight(2, 0)).abs() > 1e-3);
+    }
+
+    #[test]
+    fn bad_sample_weights_are_refused() {
+        for bad in [0.0f32, -1.0, f32::NAN] {
+            let ds = toy().with_weights(Array1::from(vec![1.0, 1.0, bad, 1.0, 1.0, 1.0]));
+            let r = LinearSvcParams::new(LinearSvcSettings::default()).fit(&ds);
+            assert!(matches!(r, Err(EngineError::Data(_))), "{bad}");
+        }
+        let ds = toy().with_weights(Array1::from(vec![1.0, 2.0]));
+        let r = ComplementNbParams::new(ComplementNbSettings::default()).fit(&ds);
+        assert!(matches!(r, Err(EngineError::Shape(_))));
     }
 
     #[test]

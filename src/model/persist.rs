@@ -17,8 +17,9 @@ use crate::model::error::{EngineError, Result};
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"CODIFMDL";
-/// Version of the payload layout; bump on any change to the serialized types.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the payload layout; bump on any change to the serialized types (2: training
+/// settings gained `cv_max_rows`).
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 /// The classifiers of one model file (one per question), with what they were trained under.
@@ -221,10 +222,16 @@ mod tests {
         bad[last] ^= 0xff;
         let e = ModelSet::from_bytes(p, &bad).unwrap_err().to_string();
         assert!(e.contains("checksum"), "{e}");
-        let mut v2 = b.clone();
-        v2[8] = 2;
-        let e = ModelSet::from_bytes(p, &v2).unwrap_err().to_string();
-        assert!(e.contains("version 2"), "{e}");
+        // A file of the previous format (before sample weights and the CV sample) or a newer one.
+        for v in [FORMAT_VERSION - 1, FORMAT_VERSION + 1] {
+            let mut other = b.clone();
+            other[8..12].copy_from_slice(&v.to_le_bytes());
+            let e = ModelSet::from_bytes(p, &other).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("version {v}")) && e.contains("retrain"),
+                "{e}"
+            );
+        }
         assert!(ModelSet::from_bytes(p, &b[..b.len() - 3]).is_err());
         assert!(ModelSet::from_bytes(p, b"hello").is_err());
         let s = ModelSet::from_bytes(p, &b).unwrap();
