@@ -26,7 +26,7 @@ use crate::model::linear::{
 };
 use crate::model::metrics::{self, Report};
 use crate::model::nonanswer::is_non_answer;
-use crate::model::offsets::tune_offsets;
+use crate::model::offsets::{cross_fitted_predictions, tune_offsets};
 
 /// Fewer training examples than this for a code draws a warning.
 pub const MIN_EXAMPLES_PER_CODE: usize = 5;
@@ -274,9 +274,11 @@ fn cv_settings(settings: &TrainSettings) -> TrainSettings {
 
 /// Result of cross-validation: out-of-fold decisions and the quality report.
 pub struct CvOutcome {
-    /// Out-of-fold decision values, row order.
+    /// Out-of-fold decision values, row order (without offsets).
     pub decisions: Vec<Vec<f32>>,
-    /// Quality of the out-of-fold predictions (multi-label: calibrated probability ≥ 0.5).
+    /// Quality of the out-of-fold predictions. Single-label with `tune_offsets`: with offsets
+    /// cross-fitted on the other folds (as the trained model will carry offsets); multi-label:
+    /// calibrated probability ≥ 0.5.
     pub report: Report,
 }
 
@@ -325,7 +327,11 @@ pub fn cross_validate(
         metrics::multi_label(codes, &truth, &pred)
     } else {
         let truth: Vec<usize> = labels.iter().map(|l| l[0]).collect();
-        let pred: Vec<usize> = oof.iter().map(|d| argmax(d)).collect();
+        let pred: Vec<usize> = if settings.tune_offsets {
+            cross_fitted_predictions(&oof, &truth, &folds, codes.len())
+        } else {
+            oof.iter().map(|d| argmax(d)).collect()
+        };
         metrics::single_label(codes, &truth, &pred)
     };
     Ok(CvOutcome {
