@@ -137,6 +137,11 @@ fn start_on(host: &str) -> Running {
     };
     let server = Server::bind(ws, &opts).unwrap();
     let port = server.addr().port();
+    let url = server.url();
+    assert!(
+        !url.contains("0.0.0.0") && url.contains(&format!(":{port}/")),
+        "a browsable address: {url}"
+    );
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let token = server.access_token().to_string();
     let stop = server.stop_handle();

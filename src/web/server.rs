@@ -125,12 +125,15 @@ impl Server {
         self.app.secrets.access_token()
     }
 
-    /// The address to open in a browser (with the token when one is required).
+    /// The address to open in a browser (with the token when one is required). Listening on
+    /// every interface (`0.0.0.0`, `::`) is not an address a browser can open: the URL then
+    /// names this machine's address on its network, as colleagues would type it.
     pub fn url(&self) -> String {
+        let addr = browsable(self.addr);
         if self.app.require_token {
-            format!("http://{}/?token={}", self.addr, self.access_token())
+            format!("http://{addr}/?token={}", self.access_token())
         } else {
-            format!("http://{}/", self.addr)
+            format!("http://{addr}/")
         }
     }
 
@@ -170,6 +173,34 @@ impl Server {
             () = forced => Ok(()),
         }
     }
+}
+
+/// `addr`, or for an unspecified address this machine's address on the default route's
+/// interface (loopback when there is no network).
+fn browsable(addr: SocketAddr) -> SocketAddr {
+    if !addr.ip().is_unspecified() {
+        return addr;
+    }
+    let ip = outbound_ip(addr.is_ipv6()).unwrap_or(if addr.is_ipv6() {
+        IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+    } else {
+        IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+    });
+    SocketAddr::new(ip, addr.port())
+}
+
+/// The local address the system would send from to a documentation address (TEST-NET-1 /
+/// 2001:db8::): connecting a UDP socket only picks the route, nothing is sent.
+fn outbound_ip(v6: bool) -> Option<IpAddr> {
+    let (bind, probe) = if v6 {
+        ("[::]:0", "[2001:db8::1]:9")
+    } else {
+        ("0.0.0.0:0", "192.0.2.1:9")
+    };
+    let socket = std::net::UdpSocket::bind(bind).ok()?;
+    socket.connect(probe).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified()).then_some(ip)
 }
 
 async fn wait_for_stop(stop: StopHandle, ctrl_c: bool) {
