@@ -628,21 +628,6 @@ const HEDGES: [&str; 8] = [
     " desde la oficina",
 ];
 
-const MONTH_NAMES: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 const REMARKS: [&str; 10] = [
     " Hubo cambio de secretario a mitad de año.",
     " Las reuniones fueron casi todas virtuales.",
@@ -664,11 +649,7 @@ fn aside(iv: &Interview, rng: &mut ChaCha8Rng) -> String {
             .map_or(iv.e.name.as_str(), |(_, p)| p);
     match rng.gen_range(0..5) {
         0 => format!(" Aquí en {place} eso se nota."),
-        1 => format!(
-            " Desde {} de {} venimos trabajando así.",
-            MONTH_NAMES[(iv.month.month() - 1) as usize % 12],
-            iv.month.year()
-        ),
+        1 => format!(" Desde {} venimos trabajando así.", iv.month.spanish()),
         2 => format!(" Tuvimos {} sesiones con el asesor.", rng.gen_range(2..=15)),
         3 => format!(" El equipo es de {} personas.", rng.gen_range(3..=40)),
         _ => REMARKS[rng.gen_range(0..REMARKS.len())].to_string(),
