@@ -26,6 +26,7 @@ pub mod codebook;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod escape;
 pub mod export;
 pub mod features;
 pub mod fsutil;

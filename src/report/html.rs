@@ -12,21 +12,8 @@ use super::svg;
 use crate::trends::spanish::{es_num, es_opt_num, es_opt_pct, es_pct, es_signed};
 use crate::trends::{FlagKind, FlaggedEntity, Improvement};
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and attribute values (the crate's one rule).
+pub use crate::escape::html as esc;
 
 /// Options that are not data: what the footer says about when it was generated.
 #[derive(Debug, Clone, Default)]

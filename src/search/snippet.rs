@@ -76,21 +76,8 @@ pub fn serialize_html<S: Serializer>(s: &Snippet, ser: S) -> std::result::Result
     s.html().serialize(ser)
 }
 
-/// Escapes text for HTML.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (the crate's one rule).
+pub use crate::escape::html as html_escape;
 
 /// Builds snippets for the hits of one query.
 pub struct Highlighter {
