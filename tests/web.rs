@@ -122,6 +122,14 @@ impl Drop for Running {
 }
 
 fn start_on(host: &str) -> Running {
+    start_with(ServeOptions {
+        host: host.parse().unwrap(),
+        port: 0,
+        ..ServeOptions::default()
+    })
+}
+
+fn start_with(opts: ServeOptions) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
     codifica::codebook::install_defaults(&ws).unwrap();
@@ -130,11 +138,6 @@ fn start_on(host: &str) -> Running {
         let store = Store::open(&ws).unwrap();
         store.upsert(synthetic(), |_| {}).unwrap();
     }
-    let opts = ServeOptions {
-        host: host.parse().unwrap(),
-        port: 0,
-        ..ServeOptions::default()
-    };
     let server = Server::bind(ws, &opts).unwrap();
     let port = server.addr().port();
     let url = server.url();
@@ -563,6 +566,36 @@ fn survives_a_client_that_disconnects_mid_request() {
     assert!(r.body.contains("Abejorral"));
     drop(hanging);
     assert_eq!(get(s.addr, "/tablero").status, 200);
+}
+
+/// A client that connects and never finishes its request head is disconnected after the
+/// header timeout instead of holding its connection for the server's lifetime.
+#[test]
+fn a_client_that_never_finishes_its_request_is_dropped() {
+    let s = start_with(ServeOptions {
+        port: 0,
+        header_timeout: Duration::from_millis(300),
+        ..ServeOptions::default()
+    });
+    let mut silent = TcpStream::connect(s.addr).unwrap();
+    silent
+        .write_all(b"GET /tablero HTTP/1.1\r\nHost: 127.")
+        .unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = silent.read_to_end(&mut rest);
+    assert!(
+        closed.is_ok(),
+        "the server should close the connection, got {closed:?}"
+    );
+    assert!(
+        rest.is_empty() || String::from_utf8_lossy(&rest).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert_eq!(get(s.addr, "/buscar?q=planeacion").status, 200);
 }
 
 #[test]

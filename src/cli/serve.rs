@@ -36,6 +36,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         port: args.port,
         boundaries: args.boundaries,
         gazetteer: args.gazetteer,
+        ..ServeOptions::default()
     };
     let server = Server::bind(ws, &opts).context("cannot start the web app")?;
     println!(

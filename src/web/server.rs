@@ -19,6 +19,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 
 use crate::error::{Error, Result};
 use crate::report::MapInput;
@@ -27,6 +31,11 @@ use crate::workspace::Workspace;
 use super::pages;
 use super::security::{self, SESSION_COOKIE, TOKEN_COOKIE};
 use super::state::App;
+
+/// Default [`ServeOptions::header_timeout`]: a connection that has not sent a whole request
+/// head by then is closed (axum's own `serve` runs hyper without a timer, so a client that
+/// connects and says nothing would hold its connection until the server stops).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Default port of `codifica serve`.
 pub const DEFAULT_PORT: u16 = 8360;
@@ -41,6 +50,8 @@ pub struct ServeOptions {
     pub boundaries: Option<PathBuf>,
     /// Municipality gazetteer CSV (as `codifica report --gazetteer`).
     pub gazetteer: Option<PathBuf>,
+    /// A connection that has not sent a whole request head within this is closed.
+    pub header_timeout: Duration,
 }
 
 impl Default for ServeOptions {
@@ -50,6 +61,7 @@ impl Default for ServeOptions {
             port: DEFAULT_PORT,
             boundaries: None,
             gazetteer: None,
+            header_timeout: HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -84,6 +96,7 @@ pub struct Server {
     listener: TcpListener,
     addr: SocketAddr,
     stop: StopHandle,
+    header_timeout: Duration,
 }
 
 impl Server {
@@ -107,6 +120,7 @@ impl Server {
             listener,
             addr,
             stop: StopHandle::default(),
+            header_timeout: opts.header_timeout,
         })
     }
 
@@ -156,22 +170,38 @@ impl Server {
         let listener = tokio::net::TcpListener::from_std(self.listener)
             .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", self.addr)))?;
         let router = router(self.app.clone(), self.addr.port());
-        let stop = self.stop.clone();
-        let signal = {
-            let stop = stop.clone();
-            async move { wait_for_stop(stop, ctrl_c).await }
-        };
-        let serving = axum::serve(listener, router).with_graceful_shutdown(signal);
-        let forced = async move {
-            while !stop.is_stopped() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
+        let graceful = GracefulShutdown::new();
+        let stop = wait_for_stop(self.stop.clone(), ctrl_c);
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        let conn = http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .header_read_timeout(self.header_timeout)
+                            .serve_connection(
+                                TokioIo::new(stream),
+                                TowerToHyperService::new(router.clone()),
+                            );
+                        let conn = graceful.watch(conn);
+                        tokio::spawn(async move {
+                            // A client that goes away mid-request is its own problem.
+                            let _ = conn.await;
+                        });
+                    }
+                    // Out of file descriptors and the like: wait, keep serving the others.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                },
+                () = &mut stop => break,
             }
-            tokio::time::sleep(Duration::from_secs(3)).await;
-        };
-        tokio::select! {
-            r = serving => r.map_err(|e| Error::invalid(format!("the web server failed: {e}"))),
-            () = forced => Ok(()),
         }
+        // Requests in flight get a few seconds to finish.
+        tokio::select! {
+            () = graceful.shutdown() => {}
+            () = tokio::time::sleep(Duration::from_secs(3)) => {}
+        }
+        Ok(())
     }
 }
 
