@@ -10,7 +10,7 @@ use codifica::fsutil::atomic_write;
 use codifica::month::Month;
 use codifica::sample::{SampleRequest, draw, read_population, to_csv};
 use codifica::store::{AnswerFilter, Store};
-use codifica::trends::{build_series, flags_for_month, load_codebooks};
+use codifica::trends::{MonthFlags, load_codebooks, stream_series};
 
 use super::{Global, open_workspace};
 
@@ -43,22 +43,26 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let population = read_population(&args.population)?;
     let store = Store::open(&ws)?;
-    let answers: Vec<_> = store
-        .answers(&AnswerFilter::default())?
-        .into_iter()
-        .filter(|a| a.month < args.month)
-        .collect();
+    // Two passes over the store, one entity at a time (memory bounded by one entity's answers):
+    // the last interview of each entity before the month, then the flags of the latest month.
+    let before = Some(args.month.prev());
     let mut last: BTreeMap<String, Month> = BTreeMap::new();
-    for a in &answers {
-        let e = last.entry(a.entity_code.clone()).or_insert(a.month);
-        *e = (*e).max(a.month);
+    for entity in stream_series(&store, &AnswerFilter::default(), before, ws.config())? {
+        let series = entity?.series;
+        if let Some(iv) = series.interviews.last() {
+            last.insert(series.entity_code.clone(), iv.month);
+        }
     }
-    let latest = answers.iter().map(|a| a.month).max();
+    let latest = last.values().copied().max();
     let flagged: BTreeSet<String> = match latest {
         Some(m) => {
-            let series = build_series(&answers, ws.config());
             let codebooks = load_codebooks(&ws)?;
-            flags_for_month(&series, ws.config(), &codebooks, m)
+            let mut flags = MonthFlags::new(m);
+            for entity in stream_series(&store, &AnswerFilter::default(), Some(m), ws.config())? {
+                flags.add(&entity?.series, ws.config(), &codebooks);
+            }
+            flags
+                .finish()
                 .flagged
                 .into_iter()
                 .filter(|f| !args.only_rating_flags || f.has_overall_reason())
