@@ -82,56 +82,78 @@ const FIXED: &[&str] = &[
 /// One row per answer. Extra imported columns follow the fixed ones (sorted; prefixed `attr_`
 /// if a name clashes with a fixed column). Codes are `;`-separated, as `import` reads them.
 pub fn answers_table(answers: &[Answer], codebooks: &BTreeMap<String, Codebook>) -> Table {
-    let extra: BTreeSet<&str> = answers
-        .iter()
-        .flat_map(|a| a.attributes.keys().map(String::as_str))
-        .collect();
-    let mut headers: Vec<String> = FIXED.iter().map(|s| s.to_string()).collect();
-    for k in &extra {
-        let mut h = k.to_string();
-        while headers.contains(&h) {
-            h = format!("attr_{h}");
-        }
-        headers.push(h);
+    let columns = AnswerColumns::new(answers.iter().flat_map(|a| a.attributes.keys()));
+    Table {
+        headers: columns.headers(),
+        rows: answers.iter().map(|a| columns.row(a, codebooks)).collect(),
     }
-    let rows = answers
-        .iter()
-        .map(|a| {
-            let labels: Vec<String> = a
-                .codes
-                .iter()
-                .map(|c| codebook::label_of(codebooks.get(&a.question), c).to_string())
-                .collect();
-            let m = a.machine.as_ref();
-            let mut row = vec![
-                a.key(),
-                a.entity_code.clone(),
-                a.entity_name.clone(),
-                a.department.clone(),
-                a.region.clone(),
-                a.entity_kind.clone().unwrap_or_default(),
-                a.month.to_string(),
-                a.question.clone(),
-                a.answer_id.clone().unwrap_or_default(),
-                a.interview_date.clone().unwrap_or_default(),
-                a.respondent_role.clone().unwrap_or_default(),
-                a.rating.map(|r| r.to_string()).unwrap_or_default(),
-                a.text.clone(),
-                a.codes.join(";"),
-                labels.join(";"),
-                m.map(|m| m.codes.join(";")).unwrap_or_default(),
-                m.map(|m| format!("{:.3}", m.confidence))
-                    .unwrap_or_default(),
-                m.map(|m| format!("{:.3}", m.margin)).unwrap_or_default(),
-                m.map(|m| m.model.clone()).unwrap_or_default(),
-            ];
-            for k in &extra {
-                row.push(a.attributes.get(*k).cloned().unwrap_or_default());
+}
+
+/// The columns of [`answers_table`], known before the rows, so that a large export can write
+/// rows as it reads them (`codifica export --format csv` reads the store twice: the extra
+/// column names first, then the rows, one month at a time).
+pub struct AnswerColumns {
+    /// Names of the extra imported columns, sorted.
+    extra: Vec<String>,
+}
+
+impl AnswerColumns {
+    /// The columns for answers carrying these extra attribute names (repeats allowed).
+    pub fn new<'a>(attribute_names: impl IntoIterator<Item = &'a String>) -> AnswerColumns {
+        let extra: BTreeSet<&String> = attribute_names.into_iter().collect();
+        AnswerColumns {
+            extra: extra.into_iter().cloned().collect(),
+        }
+    }
+
+    /// Header row.
+    pub fn headers(&self) -> Vec<String> {
+        let mut headers: Vec<String> = FIXED.iter().map(|s| s.to_string()).collect();
+        for k in &self.extra {
+            let mut h = k.clone();
+            while headers.contains(&h) {
+                h = format!("attr_{h}");
             }
-            row
-        })
-        .collect();
-    Table { headers, rows }
+            headers.push(h);
+        }
+        headers
+    }
+
+    /// One answer's row.
+    pub fn row(&self, a: &Answer, codebooks: &BTreeMap<String, Codebook>) -> Vec<String> {
+        let labels: Vec<String> = a
+            .codes
+            .iter()
+            .map(|c| codebook::label_of(codebooks.get(&a.question), c).to_string())
+            .collect();
+        let m = a.machine.as_ref();
+        let mut row = vec![
+            a.key(),
+            a.entity_code.clone(),
+            a.entity_name.clone(),
+            a.department.clone(),
+            a.region.clone(),
+            a.entity_kind.clone().unwrap_or_default(),
+            a.month.to_string(),
+            a.question.clone(),
+            a.answer_id.clone().unwrap_or_default(),
+            a.interview_date.clone().unwrap_or_default(),
+            a.respondent_role.clone().unwrap_or_default(),
+            a.rating.map(|r| r.to_string()).unwrap_or_default(),
+            a.text.clone(),
+            a.codes.join(";"),
+            labels.join(";"),
+            m.map(|m| m.codes.join(";")).unwrap_or_default(),
+            m.map(|m| format!("{:.3}", m.confidence))
+                .unwrap_or_default(),
+            m.map(|m| format!("{:.3}", m.margin)).unwrap_or_default(),
+            m.map(|m| m.model.clone()).unwrap_or_default(),
+        ];
+        for k in &self.extra {
+            row.push(a.attributes.get(k).cloned().unwrap_or_default());
+        }
+        row
+    }
 }
 
 /// Code columns of the questions present: `(question, code id)`, codebook order, then codes the

@@ -99,24 +99,21 @@ pub struct AnswerFilter {
     pub entity: Option<String>,
 }
 
-/// The answers of a workspace one entity at a time: see [`Store::answers_by_entity`].
-pub struct EntityAnswers<'a> {
+/// The answers of a workspace one group at a time (one entity: [`Store::answers_by_entity`];
+/// one month: [`Store::answers_by_month`]), all from one snapshot of the index.
+pub struct AnswerGroups<'a> {
     store: &'a Store,
     searcher: Searcher,
-    codes: std::vec::IntoIter<String>,
-    filter: AnswerFilter,
+    /// One filter per group, in the order the groups are given.
+    groups: std::vec::IntoIter<AnswerFilter>,
 }
 
-impl Iterator for EntityAnswers<'_> {
-    /// One entity's answers (never empty).
+impl Iterator for AnswerGroups<'_> {
+    /// One group's answers (never empty), sorted as by [`Store::answers`].
     type Item = Result<Vec<Answer>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        for code in self.codes.by_ref() {
-            let filter = AnswerFilter {
-                entity: Some(code),
-                ..self.filter.clone()
-            };
+        for filter in self.groups.by_ref() {
             match self.store.answers_in(&self.searcher, &filter) {
                 Ok(answers) if answers.is_empty() => continue,
                 other => return Some(other),
@@ -388,18 +385,78 @@ impl Store {
     /// status counts) then holds one entity's answers in memory instead of the workspace's:
     /// peak memory no longer grows with the total text volume. All entities are read from one
     /// snapshot of the index.
-    pub fn answers_by_entity(&self, filter: &AnswerFilter) -> Result<EntityAnswers<'_>> {
+    pub fn answers_by_entity(&self, filter: &AnswerFilter) -> Result<AnswerGroups<'_>> {
         let searcher = self.searcher()?;
         let codes = match &filter.entity {
             Some(code) => vec![code.clone()],
             None => self.entity_codes(&searcher)?,
         };
-        Ok(EntityAnswers {
+        let groups = codes
+            .into_iter()
+            .map(|code| AnswerFilter {
+                entity: Some(code),
+                ..filter.clone()
+            })
+            .collect();
+        Ok(self.groups(searcher, groups))
+    }
+
+    /// The answers matching `filter`, one month at a time in month order: concatenated, exactly
+    /// [`Store::answers`]' list, but holding one month in memory (exports of the whole
+    /// workspace). All months are read from one snapshot of the index.
+    pub fn answers_by_month(&self, filter: &AnswerFilter) -> Result<AnswerGroups<'_>> {
+        let searcher = self.searcher()?;
+        let months = match filter.month {
+            Some(m) => vec![m],
+            None => self.months(&searcher)?,
+        };
+        let groups = months
+            .into_iter()
+            .map(|m| AnswerFilter {
+                month: Some(m),
+                ..filter.clone()
+            })
+            .collect();
+        Ok(self.groups(searcher, groups))
+    }
+
+    fn groups(&self, searcher: Searcher, groups: Vec<AnswerFilter>) -> AnswerGroups<'_> {
+        AnswerGroups {
             store: self,
             searcher,
-            codes: codes.into_iter(),
-            filter: filter.clone(),
-        })
+            groups: groups.into_iter(),
+        }
+    }
+
+    /// Every month from the earliest to the latest in the index (the month fast field's range;
+    /// months without answers included, callers skip them).
+    fn months(&self, searcher: &Searcher) -> Result<Vec<Month>> {
+        let mut range: Option<(u64, u64)> = None;
+        for segment in searcher.segment_readers() {
+            if segment.num_docs() == 0 {
+                continue;
+            }
+            let column = segment.fast_fields().u64("month")?;
+            let (lo, hi) = (column.min_value(), column.max_value());
+            range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
+        let Some((lo, hi)) = range else {
+            return Ok(Vec::new());
+        };
+        let bad = |v: u64| Error::invalid(format!("corrupt month {v} in the index"));
+        let first = u32::try_from(lo)
+            .ok()
+            .and_then(Month::from_u32)
+            .ok_or_else(|| bad(lo))?;
+        let last = u32::try_from(hi)
+            .ok()
+            .and_then(Month::from_u32)
+            .ok_or_else(|| bad(hi))?;
+        let mut months = vec![first];
+        while let Some(&m) = months.last().filter(|m| **m < last) {
+            months.push(m.next());
+        }
+        Ok(months)
     }
 
     /// Every entity code in the index's term dictionary, sorted and distinct. A code whose
@@ -682,6 +739,58 @@ mod tests {
         let all = s.answers(&AnswerFilter::default()).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all.iter().filter(|a| a.is_coded()).count(), 1);
+    }
+
+    #[test]
+    fn answers_by_month_concatenates_to_what_answers_gives() {
+        let (_d, s) = store();
+        assert_eq!(
+            s.answers_by_month(&AnswerFilter::default())
+                .unwrap()
+                .count(),
+            0
+        );
+        let mut rows = vec![answer("44847", "dos"), answer("19318", "uno")];
+        // Months 2020-11 (the fixture's), 2021-02 and 2023-01: gaps in between.
+        for (code, month) in [
+            ("19318", "2021-02"),
+            ("05001", "2023-01"),
+            ("44847", "2021-02"),
+        ] {
+            let mut a = answer(code, "otra");
+            a.month = Month::parse(month).unwrap();
+            rows.push(a);
+        }
+        s.upsert(rows, |_| {}).unwrap();
+        s.upsert([answer("44847", "dos, corregido")], |_| {})
+            .unwrap();
+        let months: Vec<Vec<Answer>> = s
+            .answers_by_month(&AnswerFilter::default())
+            .unwrap()
+            .map(|m| m.unwrap())
+            .collect();
+        let firsts: Vec<String> = months.iter().map(|m| m[0].month.to_string()).collect();
+        assert_eq!(firsts, ["2020-11", "2021-02", "2023-01"]);
+        assert!(
+            months
+                .iter()
+                .all(|m| m.iter().all(|a| a.month == m[0].month))
+        );
+        assert_eq!(
+            months.concat(),
+            s.answers(&AnswerFilter::default()).unwrap()
+        );
+        let feb = AnswerFilter {
+            month: Some(Month::parse("2021-02").unwrap()),
+            ..AnswerFilter::default()
+        };
+        let only: Vec<Vec<Answer>> = s
+            .answers_by_month(&feb)
+            .unwrap()
+            .map(|m| m.unwrap())
+            .collect();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].len(), 2);
     }
 
     #[test]

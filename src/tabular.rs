@@ -8,7 +8,7 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::error::{Error, Result};
-use crate::fsutil::atomic_write;
+use crate::fsutil::{atomic_write, atomic_write_with};
 
 /// Neutralises spreadsheet formula injection: a text starting with `=`, `+`, `-`, `@`, tab or
 /// carriage return gets a leading apostrophe. Plain numbers ("-1.5") are left as they are.
@@ -54,6 +54,27 @@ pub fn write_table(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Resul
         }
     };
     atomic_write(path, &bytes)
+}
+
+/// Writes a CSV file (UTF-8, comma, RFC 4180 quoting, formula-safe) from rows produced one at
+/// a time, atomically: the file appears whole or not at all. Returns the number of rows.
+pub fn write_csv_stream<I>(path: &Path, headers: &[String], rows: I) -> Result<usize>
+where
+    I: IntoIterator<Item = Result<Vec<String>>>,
+{
+    let mut n = 0;
+    atomic_write_with(path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        let fail = |e: csv::Error| Error::file(path, e.to_string());
+        w.write_record(headers).map_err(fail)?;
+        for row in rows {
+            w.write_record(row?.iter().map(|c| safe_cell(c).into_owned()))
+                .map_err(fail)?;
+            n += 1;
+        }
+        w.flush().map_err(|e| Error::io(path, e))
+    })?;
+    Ok(n)
 }
 
 /// CSV text (UTF-8, comma, RFC 4180 quoting) of a table, formula-safe.

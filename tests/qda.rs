@@ -824,8 +824,21 @@ fn spreadsheet_exports_neutralise_formulas() {
     assert_eq!(r3["machine_confidence"], "0.800");
     assert_eq!(r3["encuestador"], "'=cmd|' /C calc'!A0");
 
-    let xlsx = export(ws, &["--format", "xlsx", "--month", "2024-04"], "a.xlsx");
+    // The CSV is written month by month while reading; the XLSX from every answer at once:
+    // same rows, same order.
+    let all = export(ws, &["--format", "xlsx"], "all.xlsx");
     use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&all).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let xlsx_keys: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    let csv_keys: Vec<String> = rows.iter().map(|r| r["key"].clone()).collect();
+    assert_eq!(csv_keys, xlsx_keys);
+    let months: Vec<&str> = rows.iter().map(|r| r["month"].as_str()).collect();
+    assert!(months.windows(2).all(|w| w[0] <= w[1]), "{months:?}");
+    assert!(months.first() < months.last(), "several months: {months:?}");
+
+    let xlsx = export(ws, &["--format", "xlsx", "--month", "2024-04"], "a.xlsx");
     let mut wb = open_workbook_auto(&xlsx).unwrap();
     let sheet = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&sheet).unwrap();

@@ -1,8 +1,8 @@
 //! `codifica export`: coded answers out for spreadsheets (CSV, XLSX, code-presence matrix,
 //! crosstabs by region or month) and for other QDA tools (a REFI-QDA `.qdpx` project).
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use codifica::codebook::{self, Codebook};
@@ -66,6 +66,34 @@ pub struct Args {
     codes: Codes,
 }
 
+/// The answers as CSV, read and written one month at a time so that exporting a whole
+/// workspace holds one month in memory: a first pass collects the extra column names (the
+/// header must list them), the second writes the rows.
+fn write_csv(
+    store: &Store,
+    filter: &AnswerFilter,
+    codebooks: &BTreeMap<String, Codebook>,
+    out: &Path,
+) -> anyhow::Result<usize> {
+    let mut names = BTreeSet::new();
+    for month in store.answers_by_month(filter)? {
+        for a in month? {
+            names.extend(a.attributes.into_keys());
+        }
+    }
+    let columns = export::AnswerColumns::new(&names);
+    let rows = store
+        .answers_by_month(filter)?
+        .flat_map(|month| match month {
+            Ok(answers) => answers
+                .iter()
+                .map(|a| Ok(columns.row(a, codebooks)))
+                .collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        });
+    Ok(tabular::write_csv_stream(out, &columns.headers(), rows)?)
+}
+
 fn parse_month(s: &str) -> Result<Month, String> {
     Month::parse_lenient(s).ok_or_else(|| format!("'{s}' is not a month (use YYYY-MM)"))
 }
@@ -79,12 +107,18 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         anyhow::bail!("no question '{q}' in codifica.toml");
     }
     let store = Store::open(&ws)?;
-    let answers = store.answers(&AnswerFilter {
+    let filter = AnswerFilter {
         month: args.month,
         question: args.question.clone(),
         entity: None,
-    })?;
+    };
     let codebooks = load_codebooks(&ws)?;
+    // CSV streams; the other formats need every answer at once (sheet, matrix, project).
+    let answers = if args.format == Format::Csv {
+        Vec::new()
+    } else {
+        store.answers(&filter)?
+    };
     let source = match args.codes {
         Codes::Human => CodeSource::Human,
         Codes::Machine => CodeSource::Machine,
@@ -98,11 +132,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     };
     match args.format {
         Format::Csv => {
-            let t = export::answers_table(&answers, &codebooks);
-            let bytes = tabular::csv_bytes(&t.header_refs(), &t.rows)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
-            codifica::fsutil::atomic_write(out, &bytes)?;
-            done(format!("{} answers", t.rows.len()));
+            let n = write_csv(&store, &filter, &codebooks, out)?;
+            done(format!("{n} answers"));
         }
         Format::Xlsx => {
             let t = export::answers_table(&answers, &codebooks);
