@@ -293,7 +293,10 @@ impl<'a> Interview<'a> {
             4..=6 => {
                 let bank = &OPEN[q - 4];
                 let (mut text, codes) = open_answer(bank, self.overall, rng);
-                add_variety(&mut text, self, rng);
+                // Non-answers ("No sabe") stay as short as people say them.
+                if !codes.is_empty() {
+                    add_variety(&mut text, self, rng);
+                }
                 let codes = disagree(bank, codes, rng);
                 (
                     bank.question,
@@ -830,6 +833,23 @@ mod tests {
         let share = distinct.len() as f64 / all as f64;
         assert!(all > 15_000, "{all}");
         assert!(share > 0.5, "{} distinct of {all}", distinct.len());
+    }
+
+    #[test]
+    fn non_answers_stay_bare_and_are_never_coded() {
+        let text = csv_of(&SynthSpec::new(20_000, 9));
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let mut seen = 0;
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            if NON_ANSWERS.contains(&&rec[9]) {
+                seen += 1;
+                assert!(rec[11].is_empty(), "{rec:?}");
+            } else if NON_ANSWERS.iter().any(|n| rec[9].starts_with(n)) {
+                panic!("a non-answer with more words: {:?}", &rec[9]);
+            }
+        }
+        assert!(seen > 50, "{seen}");
     }
 
     #[test]

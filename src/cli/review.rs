@@ -117,15 +117,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;
     let store = Store::open(&ws)?;
-    let answers = store.answers(&AnswerFilter {
+    let filter = AnswerFilter {
         month,
         question: args.question.clone(),
         ..Default::default()
-    })?;
-    let pending: Vec<Answer> = answers
-        .into_iter()
-        .filter(|a| needs_review(a, ws.config()))
-        .collect();
+    };
+    // One month at a time, keeping only the answers to review (a whole workspace's answers
+    // would not need to fit in memory).
+    let mut pending: Vec<Answer> = Vec::new();
+    for group in store.answers_by_month(&filter)? {
+        pending.extend(group?.into_iter().filter(|a| needs_review(a, ws.config())));
+    }
     if pending.is_empty() {
         bail!(
             "no uncoded answers to review{}",
