@@ -156,9 +156,9 @@ impl App {
     /// the model classified, least sure (lowest margin) first, then those without a suggestion.
     /// Non-answers ("no sabe", ".") are left out. Returns one page and the queue's length.
     ///
-    /// The order and the non-answer test are those of `codifica review` (margin, then
-    /// confidence, then key; `model::nonanswer`). INTEGRATION POINT (model): that ordering lives
-    /// in the CLI (`cli::review::order_queue`); once the library exposes it, call it here.
+    /// The order and the non-answer test are those of `codifica review` (`model::review`:
+    /// margin, then confidence, then key). The store is read one month at a time, keeping only
+    /// the answers to review.
     pub fn review_queue(
         &self,
         month: Option<Month>,
@@ -172,12 +172,10 @@ impl App {
             entity: None,
         };
         let config = self.ws.config();
-        let mut queue: Vec<Answer> = self
-            .store
-            .answers(&filter)?
-            .into_iter()
-            .filter(|a| needs_review(a, config))
-            .collect();
+        let mut queue: Vec<Answer> = Vec::new();
+        for group in self.store.answers_by_month(&filter)? {
+            queue.extend(group?.into_iter().filter(|a| needs_review(a, config)));
+        }
         queue.sort_by(|a, b| least_sure_first(sureness(a), &a.key(), sureness(b), &b.key()));
         let total = queue.len();
         let page = queue.into_iter().skip(offset).take(limit).collect();
