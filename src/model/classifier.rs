@@ -445,15 +445,19 @@ pub fn prepare(
     })
 }
 
-/// The rows the cross-validation runs on: all of them, or a stratified sample of about
-/// `settings.cv_max_rows` (each code keeps at least as many rows as there are folds).
-fn cv_rows(p: &Prepared, settings: &TrainSettings) -> (Vec<Vec<String>>, Vec<Vec<usize>>) {
+/// Term sequences and code lists of some training rows.
+type Rows = (Vec<Vec<String>>, Vec<Vec<usize>>);
+
+/// The rows the cross-validation runs on when they must be sampled: a stratified sample of
+/// about `settings.cv_max_rows` (each code keeps at least as many rows as there are folds);
+/// `None` when every row takes part.
+fn cv_sample(p: &Prepared, settings: &TrainSettings) -> Option<Rows> {
     let max = match settings.cv_max_rows {
         0 => usize::MAX,
         m => m.max(settings.cv_folds),
     };
     if p.terms.len() <= max {
-        return (p.terms.clone(), p.labels.clone());
+        return None;
     }
     let strata: Vec<usize> = p
         .labels
@@ -461,10 +465,10 @@ fn cv_rows(p: &Prepared, settings: &TrainSettings) -> (Vec<Vec<String>>, Vec<Vec
         .map(|l| l.first().copied().unwrap_or(0))
         .collect();
     let rows = stratified_sample(&strata, max, settings.cv_folds, settings.seed);
-    (
+    Some((
         rows.iter().map(|&i| p.terms[i].clone()).collect(),
         rows.iter().map(|&i| p.labels[i].clone()).collect(),
-    )
+    ))
 }
 
 impl QuestionModel {
@@ -503,8 +507,12 @@ impl QuestionModel {
         let folds_ok = settings.cv_folds >= 2 && p.terms.len() >= settings.cv_folds;
         let mut offsets = None;
         let (calibration, cv) = if folds_ok && p.codes.len() >= 2 {
-            let (cv_terms, cv_labels) = cv_rows(&p, settings);
-            let mut out = cross_validate(settings, &p.codes, &cv_terms, &cv_labels)?;
+            let sample = cv_sample(&p, settings);
+            let (cv_terms, cv_labels) = match &sample {
+                Some((t, l)) => (t.as_slice(), l.as_slice()),
+                None => (p.terms.as_slice(), p.labels.as_slice()),
+            };
+            let mut out = cross_validate(settings, &p.codes, cv_terms, cv_labels)?;
             let cal = if settings.multi_label {
                 let flat: Vec<f32> = out.decisions.iter().flatten().copied().collect();
                 let y: Vec<bool> = cv_labels
