@@ -5,9 +5,9 @@ use std::io::Write;
 
 use anyhow::Context;
 use codifica::month::Month;
-use codifica::store::{AnswerFilter, Store};
+use codifica::store::Store;
 use codifica::trends::spanish::es_num;
-use codifica::trends::{MonthFlags, load_codebooks, stream_series};
+use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
 
@@ -27,17 +27,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let store = Store::open(&ws)?;
     let codebooks = load_codebooks(&ws)?;
-    // Entity by entity: each series is counted, then dropped.
-    let mut flags = MonthFlags::new(args.month);
-    for entity in stream_series(
-        &store,
-        &AnswerFilter::default(),
-        Some(args.month),
-        ws.config(),
-    )? {
-        flags.add(&entity?.series, ws.config(), &codebooks);
-    }
-    let report = flags.finish();
+    let report = flags_from_store(&store, ws.config(), &codebooks, args.month)?;
     if args.json {
         let text = serde_json::to_string_pretty(&report).context("serialising the flags")?;
         writeln!(std::io::stdout().lock(), "{text}")?;

@@ -10,7 +10,7 @@ use codifica::fsutil::atomic_write;
 use codifica::month::Month;
 use codifica::sample::{SampleRequest, draw, read_population, to_csv};
 use codifica::store::{AnswerFilter, Store};
-use codifica::trends::{MonthFlags, load_codebooks, stream_series};
+use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
 
@@ -45,24 +45,19 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let store = Store::open(&ws)?;
     // Two passes over the store, one entity at a time (memory bounded by one entity's answers):
     // the last interview of each entity before the month, then the flags of the latest month.
-    let before = Some(args.month.prev());
     let mut last: BTreeMap<String, Month> = BTreeMap::new();
-    for entity in stream_series(&store, &AnswerFilter::default(), before, ws.config())? {
-        let series = entity?.series;
-        if let Some(iv) = series.interviews.last() {
-            last.insert(series.entity_code.clone(), iv.month);
+    for entity in store.answers_by_entity(&AnswerFilter::default())? {
+        let answers = entity?;
+        let before = answers.iter().map(|a| a.month).filter(|m| *m < args.month);
+        if let (Some(m), Some(a)) = (before.max(), answers.first()) {
+            last.insert(a.entity_code.clone(), m);
         }
     }
     let latest = last.values().copied().max();
     let flagged: BTreeSet<String> = match latest {
         Some(m) => {
             let codebooks = load_codebooks(&ws)?;
-            let mut flags = MonthFlags::new(m);
-            for entity in stream_series(&store, &AnswerFilter::default(), Some(m), ws.config())? {
-                flags.add(&entity?.series, ws.config(), &codebooks);
-            }
-            flags
-                .finish()
+            flags_from_store(&store, ws.config(), &codebooks, m)?
                 .flagged
                 .into_iter()
                 .filter(|f| !args.only_rating_flags || f.has_overall_reason())

@@ -204,6 +204,22 @@ pub struct EntityData {
     pub series: EntitySeries,
 }
 
+/// The flags of `month`, computed from the store one entity at a time ([`stream_series`] up to
+/// `month`, each series counted by [`MonthFlags`] and dropped): what [`flags_for_month`] gives
+/// over every entity's series, without holding them.
+pub fn flags_from_store(
+    store: &Store,
+    config: &Config,
+    codebooks: &Codebooks,
+    month: Month,
+) -> Result<FlagReport> {
+    let mut flags = MonthFlags::new(month);
+    for entity in stream_series(store, &AnswerFilter::default(), Some(month), config)? {
+        flags.add(&entity?.series, config, codebooks);
+    }
+    Ok(flags.finish())
+}
+
 /// The answers matching `filter` (those after `up_to` ignored), read from the store one entity
 /// at a time ([`Store::answers_by_entity`]), each entity with its series — the series
 /// [`build_series`] gives over the same answers, in the same order. A caller that uses each
