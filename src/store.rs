@@ -428,6 +428,21 @@ impl Store {
         }
     }
 
+    /// The answers matching `filter` for which `keep` holds, in [`Store::answers`]' order, read
+    /// one month at a time so that only the kept ones are ever held together (the review queue
+    /// of a whole workspace keeps the uncoded few).
+    pub fn answers_where(
+        &self,
+        filter: &AnswerFilter,
+        mut keep: impl FnMut(&Answer) -> bool,
+    ) -> Result<Vec<Answer>> {
+        let mut out = Vec::new();
+        for month in self.answers_by_month(filter)? {
+            out.extend(month?.into_iter().filter(|a| keep(a)));
+        }
+        Ok(out)
+    }
+
     /// Every month from the earliest to the latest in the index (the month fast field's range;
     /// months without answers included, callers skip them).
     fn months(&self, searcher: &Searcher) -> Result<Vec<Month>> {
@@ -784,6 +799,14 @@ mod tests {
             month: Some(Month::parse("2021-02").unwrap()),
             ..AnswerFilter::default()
         };
+        let texts = |v: Vec<Answer>| v.into_iter().map(|a| a.text).collect::<Vec<_>>();
+        let kept = s
+            .answers_where(&AnswerFilter::default(), |a| a.text == "otra")
+            .unwrap();
+        assert_eq!(texts(kept), ["otra", "otra", "otra"]);
+        let all = s.answers(&AnswerFilter::default()).unwrap();
+        let every = s.answers_where(&AnswerFilter::default(), |_| true).unwrap();
+        assert_eq!(every, all);
         let only: Vec<Vec<Answer>> = s
             .answers_by_month(&feb)
             .unwrap()

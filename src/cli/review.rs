@@ -122,12 +122,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         question: args.question.clone(),
         ..Default::default()
     };
-    // One month at a time, keeping only the answers to review (a whole workspace's answers
-    // would not need to fit in memory).
-    let mut pending: Vec<Answer> = Vec::new();
-    for group in store.answers_by_month(&filter)? {
-        pending.extend(group?.into_iter().filter(|a| needs_review(a, ws.config())));
-    }
+    let pending = store.answers_where(&filter, |a| needs_review(a, ws.config()))?;
     if pending.is_empty() {
         bail!(
             "no uncoded answers to review{}",

@@ -172,10 +172,9 @@ impl App {
             entity: None,
         };
         let config = self.ws.config();
-        let mut queue: Vec<Answer> = Vec::new();
-        for group in self.store.answers_by_month(&filter)? {
-            queue.extend(group?.into_iter().filter(|a| needs_review(a, config)));
-        }
+        let mut queue = self
+            .store
+            .answers_where(&filter, |a| needs_review(a, config))?;
         queue.sort_by(|a, b| least_sure_first(sureness(a), &a.key(), sureness(b), &b.key()));
         let total = queue.len();
         let page = queue.into_iter().skip(offset).take(limit).collect();
