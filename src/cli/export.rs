@@ -114,11 +114,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     };
     let codebooks = load_codebooks(&ws)?;
     // CSV streams; the other formats need every answer at once (sheet, matrix, project).
-    let answers = if args.format == Format::Csv {
-        Vec::new()
-    } else {
-        store.answers(&filter)?
-    };
+    let all_answers = || store.answers(&filter);
     let source = match args.codes {
         Codes::Human => CodeSource::Human,
         Codes::Machine => CodeSource::Machine,
@@ -136,7 +132,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             done(format!("{n} answers"));
         }
         Format::Xlsx => {
-            let t = export::answers_table(&answers, &codebooks);
+            let t = export::answers_table(&all_answers()?, &codebooks);
             write_xlsx(out, "respuestas", &t)?;
             done(format!("{} answers", t.rows.len()));
         }
@@ -146,7 +142,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 Some(By::Entity) => true,
                 Some(b) => anyhow::bail!("a matrix is by answer or entity, not {b:?}"),
             };
-            let t = export::matrix(&answers, &codebooks, source, by_entity);
+            let t = export::matrix(&all_answers()?, &codebooks, source, by_entity);
             write_any(out, "matriz", &t)?;
             done(format!("a {} × {} matrix", t.rows.len(), t.headers.len()))
         }
@@ -156,7 +152,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 Some(By::Month) => CrossBy::Month,
                 _ => anyhow::bail!("a crosstab needs --by region or --by month"),
             };
-            let t = export::crosstab(&answers, &codebooks, source, by);
+            let t = export::crosstab(&all_answers()?, &codebooks, source, by);
             write_any(out, "tabla", &t)?;
             done(format!(
                 "a crosstab of {} codes",
@@ -168,7 +164,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 .into_values()
                 .filter(|cb| args.question.as_ref().is_none_or(|q| *q == cb.question))
                 .collect();
-            let project = qdpx::build(ws.config(), &cbs, &answers)?;
+            let project = qdpx::build(ws.config(), &cbs, &all_answers()?)?;
             qdpx::write(out, &project)?;
             let s = &project.summary;
             done(format!(
