@@ -18,10 +18,8 @@ use std::time::Instant;
 
 use codifica::analyze::Analyzer;
 use codifica::model::classifier::{Learner, cross_validate, evaluate_holdout, prepare};
-use codifica::model::cv::stratified_folds;
 use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
 use codifica::model::metrics::single_label;
-use codifica::model::offsets::cross_fitted_predictions;
 use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
 
 struct Opts {
@@ -264,22 +262,20 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
     {
         let p = prepare(&mut analyzer, train, false).map_err(|e| e.to_string())?;
         for s in &configs {
+            // With offsets, the library's report cross-fits them on the other folds; the grid
+            // also shows the same out-of-fold decisions without offsets.
             let s = TrainSettings {
                 cv_folds: 5,
+                tune_offsets: true,
                 ..s.clone()
             };
             let t = Instant::now();
             let cv =
                 cross_validate(&s, &p.codes, &p.terms, &p.labels).map_err(|e| e.to_string())?;
-            // Offsets honestly: for each fold, tuned on the other folds' out-of-fold decisions
-            // (the library's report already does this when `tune_offsets` is on; the grid shows
-            // both, so the raw argmax is recomputed here).
             let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
-            let folds = stratified_folds(&truth, s.cv_folds, s.seed);
-            let pred = cross_fitted_predictions(&cv.decisions, &truth, &folds, p.codes.len());
             let raw: Vec<usize> = cv.decisions.iter().map(|d| argmax(d)).collect();
             let plain = single_label(&p.codes, &truth, &raw);
-            let with_off = single_label(&p.codes, &truth, &pred);
+            let with_off = &cv.report;
             println!(
                 "{theme:28} {:40} cv-macroF1 {:.4} acc {:.4} | +off {:.4} acc {:.4} ({:.2}s)",
                 label(&s),
