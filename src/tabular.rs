@@ -68,8 +68,7 @@ where
         let fail = |e: csv::Error| Error::file(path, e.to_string());
         w.write_record(headers).map_err(fail)?;
         for row in rows {
-            w.write_record(row?.iter().map(|c| safe_cell(c).into_owned()))
-                .map_err(fail)?;
+            write_safe_record(&mut w, &row?).map_err(fail)?;
             n += 1;
         }
         w.flush().map_err(|e| Error::io(path, e))
@@ -82,10 +81,14 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> std::result::Result<
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(headers).map_err(|e| e.to_string())?;
     for row in rows {
-        w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))
-            .map_err(|e| e.to_string())?;
+        write_safe_record(&mut w, row).map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
+}
+
+/// One data row, every cell through [`safe_cell`] (headers are ours and written as they are).
+fn write_safe_record<W: std::io::Write>(w: &mut csv::Writer<W>, row: &[String]) -> csv::Result<()> {
+    w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))
 }
 
 fn jsonl_bytes(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
