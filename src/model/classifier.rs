@@ -272,6 +272,14 @@ fn cv_settings(settings: &TrainSettings) -> TrainSettings {
     s
 }
 
+/// The stratum of each row for folds and samples: its first (primary) code.
+fn strata(labels: &[Vec<usize>]) -> Vec<usize> {
+    labels
+        .iter()
+        .map(|l| l.first().copied().unwrap_or(0))
+        .collect()
+}
+
 /// Result of cross-validation: out-of-fold decisions and the quality report.
 pub struct CvOutcome {
     /// Out-of-fold decision values, row order (without offsets).
@@ -296,10 +304,7 @@ pub fn cross_validate(
             terms.len()
         )));
     }
-    let strata: Vec<usize> = labels
-        .iter()
-        .map(|l| l.first().copied().unwrap_or(0))
-        .collect();
+    let strata = strata(labels);
     let fold_settings = cv_settings(settings);
     let folds = stratified_folds(&strata, k, settings.seed);
     let mut oof = vec![Vec::new(); terms.len()];
@@ -459,12 +464,7 @@ fn cv_sample(p: &Prepared, settings: &TrainSettings) -> Option<Rows> {
     if p.terms.len() <= max {
         return None;
     }
-    let strata: Vec<usize> = p
-        .labels
-        .iter()
-        .map(|l| l.first().copied().unwrap_or(0))
-        .collect();
-    let rows = stratified_sample(&strata, max, settings.cv_folds, settings.seed);
+    let rows = stratified_sample(&strata(&p.labels), max, settings.cv_folds, settings.seed);
     Some((
         rows.iter().map(|&i| p.terms[i].clone()).collect(),
         rows.iter().map(|&i| p.labels[i].clone()).collect(),
