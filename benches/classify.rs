@@ -28,6 +28,10 @@ struct Opts {
     settings: TrainSettings,
     grid: bool,
     json: Option<String>,
+    /// Leave one group of this column out at a time (e.g. `region`) instead of the split.
+    group_col: Option<String>,
+    /// Group column of the training rows, for the model's own grouped cross-validation.
+    train_groups: Option<String>,
 }
 
 fn parse() -> Result<Opts, String> {
@@ -37,6 +41,8 @@ fn parse() -> Result<Opts, String> {
         settings: TrainSettings::default(),
         grid: false,
         json: None,
+        group_col: None,
+        train_groups: Some("region".into()),
     };
     let mut svc = LinearSvcSettings::default();
     let mut cnb = ComplementNbSettings::default();
@@ -78,6 +84,21 @@ fn parse() -> Result<Opts, String> {
             "--grid" => o.grid = true,
             "--no-offsets" => o.settings.tune_offsets = false,
             "--json" => o.json = Some(val()?),
+            "--group-col" => o.group_col = Some(val()?),
+            "--train-groups" => {
+                let v = val()?;
+                o.train_groups = (v != "none").then_some(v);
+            }
+            "--word-chars" => {
+                let v = val()?;
+                o.settings.tfidf.word_chars = match v.split_once('-') {
+                    Some((a, b)) => Some((
+                        a.parse().map_err(|_| "bad --word-chars")?,
+                        b.parse().map_err(|_| "bad --word-chars")?,
+                    )),
+                    None => None,
+                };
+            }
             "--bench" => {}
             other => return Err(format!("unknown option {other}")),
         }
@@ -97,7 +118,21 @@ fn parse() -> Result<Opts, String> {
 /// (train, test) examples per theme.
 type Split = BTreeMap<String, (Vec<Example>, Vec<Example>)>;
 
-fn read(path: &str) -> Result<Split, String> {
+/// One usable row of the benchmark file.
+struct Row {
+    theme: String,
+    split: String,
+    example: Example,
+    /// Value of the `--group-col` column (leave-one-group-out), if asked.
+    outer: String,
+}
+
+/// The rows (placeholders dropped), the training group of each example from `train_groups`.
+fn read_rows(
+    path: &str,
+    group_col: Option<&str>,
+    train_groups: Option<&str>,
+) -> Result<Vec<Row>, String> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers().map_err(|e| e.to_string())?.clone();
     let col = |n: &str| {
@@ -112,21 +147,142 @@ fn read(path: &str) -> Result<Split, String> {
         col("text_is_placeholder")?,
         col("suggested_split")?,
     );
-    let mut out = Split::new();
+    let outer = group_col.map(col).transpose()?;
+    let inner = train_groups.map(col).transpose()?;
+    let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| e.to_string())?;
         if &rec[cp] != "0" {
             continue;
         }
-        let e = Example {
-            text: rec[ct].to_string(),
-            codes: vec![rec[cl].to_string()],
-        };
-        let slot = out.entry(rec[cth].to_string()).or_default();
-        if &rec[cs] == "test" {
-            slot.1.push(e);
-        } else if &rec[cs] == "train" {
-            slot.0.push(e);
+        out.push(Row {
+            theme: rec[cth].to_string(),
+            split: rec[cs].to_string(),
+            example: Example {
+                text: rec[ct].to_string(),
+                codes: vec![rec[cl].to_string()],
+                group: inner.map(|c| rec[c].to_string()),
+            },
+            outer: outer.map_or(String::new(), |c| rec[c].to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// Quality of one test set, as the peers' harness measures it (scikit-learn's macro-F1 over
+/// the codes present in truth or predictions, top-3 accuracy, coverage at 90 / 80 %).
+struct FoldScore {
+    macro_f1: f64,
+    accuracy: f64,
+    top3: f64,
+    cov90: f64,
+    cov80: f64,
+    n: usize,
+}
+
+fn score(m: &QuestionModel, analyzer: &mut Analyzer, test: &[Example]) -> FoldScore {
+    let r = evaluate_holdout(m, analyzer, test).expect("evaluate");
+    let rk = r.ranking.clone().expect("single-label ranking");
+    let cov = |t: f64| {
+        rk.coverage
+            .iter()
+            .find(|c| c.target == t)
+            .map_or(0.0, |c| c.share)
+    };
+    FoldScore {
+        macro_f1: r.macro_f1,
+        accuracy: r.accuracy,
+        top3: rk.top3_accuracy,
+        cov90: cov(0.9),
+        cov80: cov(0.8),
+        n: r.n,
+    }
+}
+
+/// Leave one group out per theme: train on the other groups, test on the group; the figures are
+/// means over folds (as the peers' harness reports them).
+fn loro(o: &Opts) -> Result<(), String> {
+    let gc = o.group_col.as_deref().unwrap_or("region");
+    let rows = read_rows(&o.data, Some(gc), o.train_groups.as_deref())?;
+    let mut themes: Vec<String> = rows.iter().map(|r| r.theme.clone()).collect();
+    themes.sort();
+    themes.dedup();
+    themes.retain(|t| o.themes.is_empty() || o.themes.contains(t));
+    let mut analyzer = Analyzer::default();
+    let mut json = Vec::new();
+    println!(
+        "| theme | model | folds | macro-F1 | accuracy | top-3 | cov@90 | cov@80 | train s/fold |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for theme in &themes {
+        let tr: Vec<&Row> = rows.iter().filter(|r| &r.theme == theme).collect();
+        let mut groups: Vec<&str> = tr.iter().map(|r| r.outer.as_str()).collect();
+        groups.sort();
+        groups.dedup();
+        let mut folds = Vec::new();
+        let mut train_s = 0.0;
+        for g in &groups {
+            let train: Vec<Example> = tr
+                .iter()
+                .filter(|r| r.outer != *g)
+                .map(|r| r.example.clone())
+                .collect();
+            let test: Vec<Example> = tr
+                .iter()
+                .filter(|r| r.outer == *g)
+                .map(|r| r.example.clone())
+                .collect();
+            let t0 = Instant::now();
+            let m = QuestionModel::train(theme, &mut analyzer, &train, &o.settings)
+                .map_err(|e| e.to_string())?;
+            train_s += t0.elapsed().as_secs_f64();
+            let f = score(&m, &mut analyzer, &test);
+            eprintln!(
+                "[codifica] {theme} {g}: macro-F1 {:.4} acc {:.4} cov90 {:.4} (n {})",
+                f.macro_f1, f.accuracy, f.cov90, f.n
+            );
+            folds.push(f);
+        }
+        let mean = |f: fn(&FoldScore) -> f64| folds.iter().map(f).sum::<f64>() / folds.len() as f64;
+        let (mf, acc, t3, c90, c80) = (
+            mean(|f| f.macro_f1),
+            mean(|f| f.accuracy),
+            mean(|f| f.top3),
+            mean(|f| f.cov90),
+            mean(|f| f.cov80),
+        );
+        println!(
+            "| {theme} | codifica {} | {} | {mf:.4} | {acc:.4} | {t3:.4} | {c90:.4} | {c80:.4} | {:.2} |",
+            label(&o.settings),
+            folds.len(),
+            train_s / folds.len() as f64
+        );
+        json.push(serde_json::json!({
+            "theme": theme, "model": format!("codifica {}", label(&o.settings)),
+            "protocol": format!("leave one {gc} out"), "folds": folds.len(),
+            "macro_f1": mf, "accuracy": acc, "top3_accuracy": t3,
+            "coverage_at_90": c90, "coverage_at_80": c80,
+            "train_s_per_fold": train_s / folds.len() as f64,
+        }));
+    }
+    if let Some(p) = &o.json {
+        std::fs::write(
+            p,
+            serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("{p}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn read(path: &str, train_groups: Option<&str>) -> Result<Split, String> {
+    let mut out = Split::new();
+    for r in read_rows(path, None, train_groups)? {
+        let slot = out.entry(r.theme).or_default();
+        if r.split == "test" {
+            slot.1.push(r.example);
+        } else if r.split == "train" {
+            slot.0.push(r.example);
         }
     }
     Ok(out)
@@ -260,7 +416,7 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
         .iter()
         .filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t))
     {
-        let p = prepare(&mut analyzer, train, false).map_err(|e| e.to_string())?;
+        let p = prepare(&mut analyzer, train, &o.settings).map_err(|e| e.to_string())?;
         for s in &configs {
             // With offsets, the library's report cross-fits them on the other folds; the grid
             // also shows the same out-of-fold decisions without offsets.
@@ -270,8 +426,8 @@ fn grid(o: &Opts, split: &Split) -> Result<(), String> {
                 ..s.clone()
             };
             let t = Instant::now();
-            let cv =
-                cross_validate(&s, &p.codes, &p.terms, &p.labels).map_err(|e| e.to_string())?;
+            let cv = cross_validate(&s, &p.codes, &p.terms, &p.labels, p.groups.as_deref())
+                .map_err(|e| e.to_string())?;
             let truth: Vec<usize> = p.labels.iter().map(|l| l[0]).collect();
             let raw: Vec<usize> = cv.decisions.iter().map(|d| argmax(d)).collect();
             let plain = single_label(&p.codes, &truth, &raw);
@@ -310,7 +466,10 @@ fn run() -> Result<(), String> {
         eprintln!("SKIPPED: {} not found", o.data);
         return Ok(());
     }
-    let split = read(&o.data)?;
+    if o.group_col.is_some() {
+        return loro(&o);
+    }
+    let split = read(&o.data, o.train_groups.as_deref())?;
     if o.grid {
         return grid(&o, &split);
     }

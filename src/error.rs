@@ -82,6 +82,21 @@ pub enum Error {
     /// Another process holds the workspace's write lock.
     #[error("workspace {} is busy: another codifica process is writing to it; try again when it finishes", path.display())]
     Busy { path: PathBuf },
+    /// The index was built by another analyzer than the workspace's: its terms would not match
+    /// the queries' and features' terms.
+    #[error(
+        "the index in {} was built with analyzer {built_with} but this workspace now uses {now}: \
+         run `codifica reindex` to rebuild it from the stored answers (nothing is lost; models \
+         must then be retrained), or restore the [analyzer] settings",
+        dir.display()
+    )]
+    IndexStale {
+        dir: PathBuf,
+        built_with: String,
+        now: String,
+        /// Same `[analyzer]` settings: only the analyzer's version or lexicons changed.
+        same_settings: bool,
+    },
     /// An argument or a state of the workspace that makes the request impossible.
     #[error("{0}")]
     Invalid(String),

@@ -143,29 +143,143 @@ pub struct Store {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    settings: AnalyzerSettings,
+}
+
+/// What a rebuild of the index did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReindexReport {
+    /// Answers re-indexed.
+    pub answers: u64,
+    /// The fingerprint of the analyzer that had built the index, when it differed.
+    pub built_with: Option<String>,
+    /// The fingerprint it is built with now.
+    pub now: String,
+}
+
+/// Tells the user, whichever face started the command, that the store did work they did not
+/// ask for (a rebuild after an upgrade). The one place the library writes to stderr.
+fn announce(message: &str) {
+    eprintln!("{message}");
+}
+
+/// Test hook: `CODIFICA_FAULT=<name>` aborts the process at the named point, so crash tests can
+/// kill a command exactly between two of its writes instead of at a random time.
+fn fault_point(name: &str) {
+    if std::env::var("CODIFICA_FAULT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
 }
 
 impl Store {
     /// Opens (creating on first use) the workspace's index, with the workspace's analyzer.
+    ///
+    /// An index built by an older version of the analyzer (same settings, other terms: codifica
+    /// was upgraded) is rebuilt from the stored answers before it is used, and the rebuild is
+    /// announced on stderr: searching it as it is would silently miss answers. An index built
+    /// under other `[analyzer]` settings is refused; `codifica reindex` rebuilds it on request.
     pub fn open(ws: &Workspace) -> Result<Store> {
         let dir = ws.index_dir();
         let settings = &ws.config().analyzer;
+        let stale = match check_analyzer(&dir, settings) {
+            Err(Error::IndexStale {
+                built_with,
+                same_settings: true,
+                ..
+            }) => Some(built_with),
+            other => other.map(|()| None)?,
+        };
+        let store = Store::open_unchecked(ws)?;
+        if let Some(old) = stale {
+            announce(&format!(
+                "note: the index in {} was built by analyzer {old}; rebuilding it with {} from the \
+                 stored answers (nothing is lost; models trained before must be retrained)",
+                dir.display(),
+                settings.fingerprint()
+            ));
+            let report = store.rebuild()?;
+            announce(&format!("note: index rebuilt ({} answers)", report.answers));
+        }
+        Ok(store)
+    }
+
+    /// Rebuilds the workspace's index with the current analyzer from the answers stored in it
+    /// (`codifica reindex`), whatever analyzer built it: every answer, human code, machine code
+    /// and attribute is kept, since the stored JSON copy is the source of every field.
+    pub fn reindex(ws: &Workspace) -> Result<ReindexReport> {
+        let dir = ws.index_dir();
+        let built_with = match check_analyzer(&dir, &ws.config().analyzer) {
+            Ok(()) => None,
+            Err(Error::IndexStale { built_with, .. }) => Some(built_with),
+            Err(e) => return Err(e),
+        };
+        let mut report = Store::open_unchecked(ws)?.rebuild()?;
+        report.built_with = built_with;
+        Ok(report)
+    }
+
+    /// Opens or creates the index under the workspace's analyzer without comparing it with the
+    /// one that built the index.
+    fn open_unchecked(ws: &Workspace) -> Result<Store> {
+        let dir = ws.index_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        check_analyzer(&dir, settings)?;
         let (schema, fields) = schema();
         let index = if dir.join("meta.json").exists() {
             Index::open_in_dir(&dir)?
         } else {
             Index::create_in_dir(&dir, schema)?
         };
-        Analyzer::new(settings).register(&index);
+        let settings = ws.config().analyzer.clone();
+        Analyzer::new(&settings).register(&index);
         let reader = index.reader()?;
-        Ok(Store {
+        let store = Store {
             dir,
             index,
             reader,
             fields,
+            settings,
+        };
+        if !store.dir.join(ANALYZER_FILE).exists() {
+            store.record_analyzer()?;
+        }
+        Ok(store)
+    }
+
+    /// Re-adds every stored answer under the current analyzer in one commit (each old document
+    /// deleted by its key, which no analyzer touches), then records the analyzer. A kill before
+    /// the commit leaves the old index and its record; a kill between the commit and the record
+    /// leaves a stale record, so the next open rebuilds again: the rebuild is idempotent.
+    fn rebuild(&self) -> Result<ReindexReport> {
+        let searcher = self.searcher()?;
+        let mut writer = self.writer()?;
+        let mut answers = 0u64;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let a = self.load(&searcher, DocAddress::new(ord as u32, doc))?;
+                writer.delete_term(Term::from_field_text(self.fields.key, &a.key()));
+                writer.add_document(self.document(&a))?;
+                answers += 1;
+            }
+        }
+        fault_point("reindex-before-commit");
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        fault_point("reindex-after-commit");
+        self.record_analyzer()?;
+        Ok(ReindexReport {
+            answers,
+            built_with: None,
+            now: self.settings.fingerprint(),
         })
+    }
+
+    fn record_analyzer(&self) -> Result<()> {
+        let record = IndexAnalyzer {
+            settings: self.settings.clone(),
+            fingerprint: self.settings.fingerprint(),
+        };
+        let json = serde_json::to_vec_pretty(&record).unwrap_or_default();
+        atomic_write(&self.dir.join(ANALYZER_FILE), &json)
     }
 
     /// The index fields.
@@ -596,34 +710,25 @@ impl Store {
     }
 }
 
-/// The index remembers the analyzer it was built with; opening it under other settings would
-/// mix terms of two analyzers, so it is refused.
+/// The index remembers the analyzer it was built with: opening it under another would mix the
+/// terms of two analyzers. A missing record (a new index) is not an error; the caller writes it.
 fn check_analyzer(dir: &Path, settings: &AnalyzerSettings) -> Result<()> {
     let path = dir.join(ANALYZER_FILE);
-    let current = IndexAnalyzer {
-        settings: settings.clone(),
-        fingerprint: settings.fingerprint(),
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let stored: IndexAnalyzer = serde_json::from_str(&text)
-                .map_err(|e| Error::file(&path, format!("unreadable analyzer record: {e}")))?;
-            if stored.fingerprint != current.fingerprint {
-                return Err(Error::invalid(format!(
-                    "the index in {} was built with analyzer {} but codifica.toml now asks for {}: \
-                     restore the [analyzer] settings, or move the index folder away and import again",
-                    dir.display(),
-                    stored.fingerprint,
-                    current.fingerprint
-                )));
-            }
-            Ok(())
-        }
-        Err(_) => {
-            let json = serde_json::to_vec_pretty(&current).unwrap_or_default();
-            atomic_write(&path, &json)
-        }
+    let stored: IndexAnalyzer = serde_json::from_str(&text)
+        .map_err(|e| Error::file(&path, format!("unreadable analyzer record: {e}")))?;
+    let now = settings.fingerprint();
+    if stored.fingerprint == now {
+        return Ok(());
     }
+    Err(Error::IndexStale {
+        dir: dir.to_path_buf(),
+        same_settings: stored.settings == *settings,
+        built_with: stored.fingerprint,
+        now,
+    })
 }
 
 #[cfg(test)]
@@ -856,6 +961,83 @@ mod tests {
         assert_eq!(s.answers_by_entity(&none).unwrap().count(), 0);
     }
 
+    fn stemmed_hits(s: &Store, term: &str) -> usize {
+        let q = TermQuery::new(
+            Term::from_field_text(s.fields.text, term),
+            IndexRecordOption::Basic,
+        );
+        s.searcher()
+            .unwrap()
+            .search(&q, &tantivy::collector::Count)
+            .unwrap()
+    }
+
+    /// A workspace whose index was built by an older analyzer version (simulated: terms of
+    /// another chain, and a record naming an old fingerprint under today's settings).
+    fn stale_workspace() -> (tempfile::TempDir, Workspace, Answer) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+        let mut c = ws.config().clone();
+        c.analyzer.stem = false;
+        ws.save_config(c).unwrap();
+        let mut a = answer("19318", "Las asistencias de la alcaldía");
+        a.codes = vec!["conectividad".into()];
+        a.machine = Some(MachineCoding {
+            codes: vec!["conectividad".into()],
+            confidence: 0.8,
+            margin: 0.5,
+            top_terms: vec!["alcaldia".into()],
+            model: "m".into(),
+        });
+        a.respondent_role = Some("Secretario de Planeación".into());
+        a.attributes.insert("encuestador".into(), "E7".into());
+        {
+            let s = Store::open(&ws).unwrap();
+            s.upsert([a.clone(), answer("44847", "tarde")], |_| {})
+                .unwrap();
+        }
+        let mut c = ws.config().clone();
+        c.analyzer.stem = true;
+        ws.save_config(c).unwrap();
+        let old = IndexAnalyzer {
+            settings: ws.config().analyzer.clone(),
+            fingerprint: "es1-00000000".into(),
+        };
+        std::fs::write(
+            ws.index_dir().join(ANALYZER_FILE),
+            serde_json::to_vec(&old).unwrap(),
+        )
+        .unwrap();
+        (dir, ws, a)
+    }
+
+    #[test]
+    fn an_index_of_an_older_analyzer_is_rebuilt_keeping_every_field() {
+        let (_d, ws, a) = stale_workspace();
+        let s = Store::open(&ws).unwrap();
+        assert_eq!(s.len().unwrap(), 2);
+        assert_eq!(s.get(&a.key()).unwrap().unwrap(), a);
+        // The stemmed terms are there now: "asistencia" meets "asistencias", "alcaldia" meets
+        // "alcaldía".
+        let mut an = Analyzer::default();
+        assert_eq!(stemmed_hits(&s, &an.terms("asistencia")[0]), 1);
+        assert_eq!(stemmed_hits(&s, &an.terms("alcaldia")[0]), 1);
+        drop(s);
+        let text = std::fs::read_to_string(ws.index_dir().join(ANALYZER_FILE)).unwrap();
+        assert!(text.contains(&ws.config().analyzer.fingerprint()), "{text}");
+    }
+
+    #[test]
+    fn reindex_reports_the_old_analyzer_and_keeps_answers() {
+        let (_d, ws, a) = stale_workspace();
+        let report = Store::reindex(&ws).unwrap();
+        assert_eq!(report.answers, 2);
+        assert_eq!(report.built_with.as_deref(), Some("es1-00000000"));
+        let again = Store::reindex(&ws).unwrap();
+        assert_eq!(again.built_with, None);
+        assert_eq!(Store::open(&ws).unwrap().get(&a.key()).unwrap().unwrap(), a);
+    }
+
     #[test]
     fn other_analyzer_settings_are_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -865,6 +1047,9 @@ mod tests {
         c.analyzer.stem = false;
         ws.save_config(c).unwrap();
         let err = Store::open(&ws).err().unwrap().to_string();
-        assert!(err.contains("analyzer"), "{err}");
+        assert!(err.contains("codifica reindex"), "{err}");
+        // On request, the index is rebuilt under the new settings.
+        assert_eq!(Store::reindex(&ws).unwrap().answers, 0);
+        assert!(Store::open(&ws).is_ok());
     }
 }

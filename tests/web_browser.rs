@@ -74,6 +74,7 @@ fn demo_workspace(dir: &Path) -> Workspace {
             .map(|a| Example {
                 text: a.text.clone(),
                 codes: a.codes.clone(),
+                group: None,
             })
             .collect();
         let model = QuestionModel::train(q, &mut analyzer, &examples, &settings).unwrap();

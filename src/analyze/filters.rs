@@ -164,8 +164,8 @@ impl TermMap for Normalize {
     }
 }
 
-/// Drops stop words, except protected acronyms. The list holds accented surface forms; a
-/// folded twin of each entry is added so that "esta" typed without its accent is also dropped.
+/// Drops stop words, except protected acronyms. The set holds the folded form of each entry of
+/// the accented list, and the chain folds before this filter, so "esta" and "está" are one word.
 #[derive(Clone)]
 pub struct StopWords {
     pub words: Arc<FxHashSet<String>>,
@@ -236,8 +236,9 @@ impl TermMap for Stem {
 }
 
 /// Unaccented endings that Snowball Spanish only recognises with their accent, mapped back to
-/// it. Without this, "articulacion" typed without its accent keeps its suffix while
-/// "articulación" and "articulaciones" lose it, and a search for one misses the others.
+/// it. The chain folds before stemming, so without this "articulación" (folded to
+/// "articulacion") would keep its suffix while "articulaciones" loses it, and the singular would
+/// miss the plural. Applied to the folded word, it treats both spellings alike.
 const SUFFIX_ACCENTS: &[(&str, &str)] = &[
     ("cion", "ción"),
     ("sion", "sión"),

@@ -4,11 +4,17 @@
 //! (through [`Analyzer::terms`]), so the index and the model never see different tokens:
 //!
 //! ```text
-//! words (letters, digits, combining marks) → lowercase + NFC → stop words → Snowball stem → fold accents (keep ñ)
+//! words (letters, digits, combining marks) → lowercase + NFC → fold accents (keep ñ) → stop words
+//!   → restore the accent of a few suffixes → Snowball stem → fold again
 //! ```
 //!
-//! The order is deliberate: the stop list and the Snowball stemmer expect accented lowercase
-//! words, so accents are folded last. Negations and quantifiers ("no", "sin", "nada", "muy") are
+//! The order is deliberate: people type the same word with and without its accents, in answers
+//! and in the search box, and Snowball gives different stems to the two spellings of whole classes
+//! of words ("alcaldía" → `alcald`, "alcaldia" → `alcaldi`). Folding first makes every later
+//! step a function of the folded word, so an accent can never change a term. The few suffixes
+//! whose removal Snowball only recognises with an accent and that matter for conflating singular
+//! and plural ("-ción"/"-ciones", "-logía") get their accent back before stemming, for both
+//! spellings alike. Negations and quantifiers ("no", "sin", "nada", "muy") are
 //! kept (see `lexicons/es/stopwords.txt`): "no me sirvió" must not read like "me sirvió".
 //! Domain acronyms (`lexicons/es/acronyms.txt`: PDT, KPT, SGR, CONPES…) are never stemmed.
 //!
@@ -30,7 +36,7 @@ pub const TOKENIZER: &str = "codifica_es";
 /// Name under which the unstemmed chain is registered with tantivy.
 pub const PLAIN_TOKENIZER: &str = "codifica_es_plain";
 /// Version of the analyzer's code; bump it when a change alters the terms produced.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 const STOPWORDS: &str = include_str!("../../lexicons/es/stopwords.txt");
 const ACRONYMS: &str = include_str!("../../lexicons/es/acronyms.txt");
@@ -85,6 +91,8 @@ fn stopword_set() -> Arc<FxHashSet<String>> {
     SET.get_or_init(|| {
         let acronyms = acronym_set();
         let mut set = FxHashSet::default();
+        // The accented form (for `fold_accents = false`) and the folded one: the default chain
+        // folds before it looks words up, so "esta" and "está" share one decision.
         for w in lexicon_lines(STOPWORDS) {
             set.insert(w.to_string());
             set.insert(filters::fold(w));
@@ -108,6 +116,7 @@ pub fn acronym_set() -> Arc<FxHashSet<String>> {
 pub struct Analyzer {
     settings: AnalyzerSettings,
     chain: TextAnalyzer,
+    plain: TextAnalyzer,
 }
 
 impl Default for Analyzer {
@@ -133,6 +142,7 @@ impl Analyzer {
         let fold = settings.fold_accents.then_some(FoldAccents);
         let chain = TextAnalyzer::builder(WordTokenizer::default())
             .filter(Map(Normalize))
+            .filter(Map(fold.clone()))
             .filter(Map(stop))
             .filter(Map(stem))
             .filter(Map(fold))
@@ -140,6 +150,7 @@ impl Analyzer {
         Analyzer {
             settings: settings.clone(),
             chain,
+            plain: Analyzer::plain(),
         }
     }
 
@@ -166,6 +177,16 @@ impl Analyzer {
         let mut stream = self.chain.token_stream(text);
         while stream.advance() {
             f(stream.token());
+        }
+    }
+
+    /// Calls `f` on every surface word of `text` under the plain chain (lowercase, folded,
+    /// nothing removed): the classifier's character n-grams read words as people typed them,
+    /// stop words included, as the strongest plain baselines do.
+    pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(&str)) {
+        let mut stream = self.plain.token_stream(text);
+        while stream.advance() {
+            f(&stream.token().text);
         }
     }
 

@@ -17,6 +17,7 @@ mod export;
 mod flags;
 mod import;
 mod init;
+mod reindex;
 mod report;
 mod review;
 mod sample;
@@ -91,6 +92,8 @@ enum Command {
     Demo(demo::Args),
     /// Start the local web app for analysts.
     Serve(serve::Args),
+    /// Rebuild the search index from the stored answers under the current analyzer.
+    Reindex(reindex::Args),
 }
 
 /// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
         Command::Init(a) => init::run(a, g),
+        Command::Reindex(a) => reindex::run(a, g),
         Command::Status(a) => status::run(a, g),
         Command::Import(a) => import::run(a, g),
         Command::Search(a) => search::run(a, g),

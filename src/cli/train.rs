@@ -13,12 +13,13 @@ use anyhow::{Context, bail};
 
 use super::Global;
 use codifica::analyze::{Analyzer, AnalyzerSettings};
-use codifica::features::TfidfSettings;
 use codifica::model::classifier::{DEFAULT_CV_MAX_ROWS, Learner};
-use codifica::model::examples::{ExampleSpec, RowFilter, model_file_name, read_examples};
+use codifica::model::examples::{
+    ExampleSpec, RowFilter, WorkspaceExamples, model_file_name, read_examples, workspace_examples,
+};
 use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
 use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
-use codifica::store::{AnswerFilter, Store};
+use codifica::store::Store;
 use codifica::workspace::Workspace;
 
 /// Where the coded examples come from (shared with `evaluate`).
@@ -42,10 +43,15 @@ pub struct ExampleArgs {
     /// Only this question (workspace mode, or one value of --question-column).
     #[arg(long, value_name = "Q")]
     pub question: Option<String>,
+    /// Column naming each answer's group (cabildo, region, month…): validation keeps whole
+    /// groups on one side, as a new month does (with --examples).
+    #[arg(long, value_name = "C")]
+    pub group_column: Option<String>,
 }
 
-/// Learner and feature settings (shared with `evaluate`). Defaults chosen by measurement on the
-/// cabildos benchmark (see scripts/bench_classifier.sh and models/README.md).
+/// Learner and feature settings (shared with `evaluate`). Unset options take the library's
+/// defaults ([`TrainSettings::default`]), chosen by grouped validation on the cabildos
+/// benchmark (see scripts/bench_classifier.sh and models/README.md).
 #[derive(Debug, Clone, clap::Args)]
 pub struct LearnerArgs {
     /// Answers may carry several codes (one-vs-rest with a threshold) instead of exactly one.
@@ -53,15 +59,16 @@ pub struct LearnerArgs {
     /// trained multi-label anyway.
     #[arg(long)]
     pub multi_label: bool,
-    /// Learner: `svc` (linear SVM), `cnb` (Complement Naive Bayes) or `svc+cnb` (blend).
-    #[arg(long, default_value = "svc", value_parser = ["svc", "cnb", "svc+cnb"])]
-    pub learner: String,
+    /// Learner: `svc` (linear SVM), `cnb` (Complement Naive Bayes) or `svc+cnb` (blend)
+    /// [default: the library's].
+    #[arg(long, value_parser = ["svc", "cnb", "svc+cnb"])]
+    pub learner: Option<String>,
     /// SVM regularisation C (larger = fits the training codes more closely).
-    #[arg(long, default_value_t = 0.2)]
-    pub c: f64,
+    #[arg(long)]
+    pub c: Option<f64>,
     /// SVM class weights: `balanced` (rare codes count more) or `uniform`.
-    #[arg(long, default_value = "balanced", value_parser = ["balanced", "uniform"])]
-    pub class_weight: String,
+    #[arg(long, value_parser = ["balanced", "uniform"])]
+    pub class_weight: Option<String>,
     /// Complement NB smoothing.
     #[arg(long, default_value_t = 0.3)]
     pub cnb_alpha: f64,
@@ -69,15 +76,19 @@ pub struct LearnerArgs {
     #[arg(long, default_value_t = 0.5)]
     pub cnb_weight: f32,
     /// Longest word n-gram (1 or 2).
-    #[arg(long, default_value_t = 2)]
-    pub ngrams: u8,
-    /// Character n-grams inside terms, e.g. `3-5`, or `none`.
-    #[arg(long, default_value = "3-5")]
-    pub char_ngrams: String,
+    #[arg(long)]
+    pub ngrams: Option<u8>,
+    /// Character n-grams inside the stemmed terms, e.g. `3-5`, or `none`.
+    #[arg(long, value_name = "MIN-MAX|none")]
+    pub char_ngrams: Option<String>,
+    /// Character n-grams of the surface words (folded, stop words kept), e.g. `2-5`, or `none`.
+    #[arg(long, value_name = "MIN-MAX|none")]
+    pub word_chars: Option<String>,
     /// Minimum number of training answers a feature must occur in.
-    #[arg(long, default_value_t = 1)]
-    pub min_df: u32,
-    /// Cross-validation folds for the stored metrics and the confidence calibration (0 = none).
+    #[arg(long)]
+    pub min_df: Option<u32>,
+    /// Cross-validation folds for the stored metrics, the offsets, the calibration and the
+    /// confidence (0 = none).
     #[arg(long, default_value_t = 5)]
     pub cv_folds: usize,
     /// When training: cross-validate (for the stored metrics, calibration and offsets) on a
@@ -93,57 +104,84 @@ pub struct LearnerArgs {
     pub no_offsets: bool,
 }
 
+/// `MIN-MAX` or `none`.
+fn parse_range(flag: &str, s: &str) -> anyhow::Result<Option<(u8, u8)>> {
+    match s.trim() {
+        "none" | "" => Ok(None),
+        s => {
+            let (a, b) = s
+                .split_once('-')
+                .with_context(|| format!("{flag} {s:?}: expected MIN-MAX or none"))?;
+            Ok(Some((
+                a.trim()
+                    .parse()
+                    .with_context(|| format!("{flag}: bad minimum"))?,
+                b.trim()
+                    .parse()
+                    .with_context(|| format!("{flag}: bad maximum"))?,
+            )))
+        }
+    }
+}
+
 impl LearnerArgs {
-    /// The validated training settings.
+    /// The training settings: the library's defaults with the given options applied.
     pub fn settings(&self) -> anyhow::Result<TrainSettings> {
-        let char_ngrams = match self.char_ngrams.trim() {
-            "none" | "" => None,
-            s => {
-                let (a, b) = s
-                    .split_once('-')
-                    .with_context(|| format!("--char-ngrams {s:?}: expected MIN-MAX or none"))?;
-                Some((
-                    a.trim().parse().context("--char-ngrams: bad minimum")?,
-                    b.trim().parse().context("--char-ngrams: bad maximum")?,
-                ))
-            }
+        let mut s = TrainSettings::default();
+        if let Some(c) = &self.char_ngrams {
+            s.tfidf.char_ngrams = parse_range("--char-ngrams", c)?;
+        }
+        if let Some(w) = &self.word_chars {
+            s.tfidf.word_chars = parse_range("--word-chars", w)?;
+        }
+        if let Some(n) = self.ngrams {
+            s.tfidf.word_ngram_max = n;
+        }
+        if let Some(m) = self.min_df {
+            s.tfidf.min_df = m;
+        }
+        let mut svc = match &s.learner {
+            Learner::LinearSvc(v) | Learner::SvcCnb { svc: v, .. } => v.clone(),
+            Learner::ComplementNb(_) => LinearSvcSettings::default(),
         };
-        let svc = LinearSvcSettings {
-            c: self.c,
-            class_weight: if self.class_weight == "uniform" {
+        if let Some(c) = self.c {
+            svc.c = c;
+        }
+        if let Some(w) = &self.class_weight {
+            svc.class_weight = if w == "uniform" {
                 ClassWeight::Uniform
             } else {
                 ClassWeight::Balanced
-            },
-            seed: self.seed,
-            ..Default::default()
-        };
+            };
+        }
+        svc.seed = self.seed;
         let cnb = ComplementNbSettings {
             alpha: self.cnb_alpha,
         };
-        let learner = match self.learner.as_str() {
-            "cnb" => Learner::ComplementNb(cnb),
-            "svc+cnb" => Learner::SvcCnb {
+        s.learner = match self.learner.as_deref() {
+            Some("cnb") => Learner::ComplementNb(cnb),
+            Some("svc+cnb") => Learner::SvcCnb {
                 svc,
                 cnb,
                 cnb_weight: self.cnb_weight,
             },
-            _ => Learner::LinearSvc(svc),
-        };
-        Ok(TrainSettings {
-            tfidf: TfidfSettings {
-                word_ngram_max: self.ngrams,
-                char_ngrams,
-                min_df: self.min_df,
-                sublinear_tf: true,
+            Some(_) => Learner::LinearSvc(svc),
+            None => match s.learner {
+                Learner::LinearSvc(_) => Learner::LinearSvc(svc),
+                Learner::SvcCnb { cnb_weight, .. } => Learner::SvcCnb {
+                    svc,
+                    cnb,
+                    cnb_weight,
+                },
+                other => other,
             },
-            learner,
-            multi_label: self.multi_label,
-            cv_folds: self.cv_folds,
-            cv_max_rows: self.cv_max_rows,
-            seed: self.seed,
-            tune_offsets: !self.no_offsets,
-        })
+        };
+        s.multi_label = self.multi_label;
+        s.cv_folds = self.cv_folds;
+        s.cv_max_rows = self.cv_max_rows;
+        s.seed = self.seed;
+        s.tune_offsets = s.tune_offsets && !self.no_offsets;
+        Ok(s)
     }
 }
 
@@ -169,11 +207,12 @@ pub fn analyzer_settings(g: &Global) -> AnalyzerSettings {
         .unwrap_or_default()
 }
 
-/// Coded examples grouped by question, from the file or the workspace.
+/// Coded examples grouped by question, from the file or the workspace (with their months in
+/// workspace mode; none for a file).
 pub fn gather_examples(
     ex: &ExampleArgs,
     g: &Global,
-) -> anyhow::Result<BTreeMap<String, Vec<Example>>> {
+) -> anyhow::Result<BTreeMap<String, WorkspaceExamples>> {
     let mut by_q = match &ex.examples {
         Some(file) => read_examples(&ExampleSpec {
             file: file.clone(),
@@ -181,8 +220,23 @@ pub fn gather_examples(
             code_column: ex.code_column.clone(),
             question_column: ex.question_column.clone(),
             filters: ex.filters.clone(),
-        })?,
-        None => workspace_examples(g, ex.question.as_deref())?,
+            group_column: ex.group_column.clone(),
+        })?
+        .into_iter()
+        .map(|(q, examples)| {
+            let w = WorkspaceExamples {
+                examples,
+                months: Vec::new(),
+            };
+            (q, w)
+        })
+        .collect(),
+        None => {
+            if ex.group_column.is_some() {
+                bail!("--group-column goes with --examples (a workspace is grouped by month)");
+            }
+            from_workspace(g, ex.question.as_deref())?
+        }
     };
     if let Some(q) = &ex.question {
         if ex.examples.is_some() && ex.question_column.is_some() {
@@ -196,10 +250,10 @@ pub fn gather_examples(
 }
 
 /// Human-coded answers of the workspace's coded questions.
-fn workspace_examples(
+fn from_workspace(
     g: &Global,
     only: Option<&str>,
-) -> anyhow::Result<BTreeMap<String, Vec<Example>>> {
+) -> anyhow::Result<BTreeMap<String, WorkspaceExamples>> {
     let ws = Workspace::open(&g.workspace).with_context(|| {
         format!(
             "no workspace at {} (or pass --examples FILE)",
@@ -216,27 +270,7 @@ fn workspace_examples(
         }
     }
     let store = Store::open(&ws)?;
-    let mut out = BTreeMap::new();
-    for q in ws.config().coded_questions() {
-        if only.is_some_and(|o| o != q.id) {
-            continue;
-        }
-        let answers = store.answers(&AnswerFilter {
-            question: Some(q.id.clone()),
-            ..Default::default()
-        })?;
-        let ex: Vec<Example> = answers
-            .into_iter()
-            .filter(|a| !a.codes.is_empty())
-            .map(|a| Example {
-                text: a.text,
-                codes: a.codes,
-            })
-            .collect();
-        if !ex.is_empty() {
-            out.insert(q.id.clone(), ex);
-        }
-    }
+    let out = workspace_examples(&store, ws.config(), only)?;
     if out.is_empty() {
         bail!("the workspace has no human-coded answers to learn from (import coded months first)");
     }
@@ -250,7 +284,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let mut analyzer = Analyzer::new(&analyzer_settings);
     let by_q = gather_examples(&args.examples, g)?;
     let mut models = Vec::new();
-    for (q, ex) in &by_q {
+    for (q, w) in &by_q {
+        let ex = &w.examples;
         let s = settings_for(&settings, &args.examples, ex);
         let m = QuestionModel::train(q, &mut analyzer, ex, &s)
             .with_context(|| format!("question {}", display_q(q)))?;
@@ -291,9 +326,16 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 } else {
                     String::new()
                 };
+                let cov = r
+                    .ranking
+                    .as_ref()
+                    .and_then(|k| k.coverage.iter().find(|c| c.target == 0.9))
+                    .map_or(String::new(), |c| {
+                        format!(", {:.1} % acceptable at 90 % accuracy", c.share * 100.0)
+                    });
                 format!(
-                    "{}-fold CV{sample}: accuracy {:.3}, macro-F1 {:.3}",
-                    m.settings.cv_folds, r.accuracy, r.macro_f1
+                    "{}{sample}: accuracy {:.3}, macro-F1 {:.3}{cov}",
+                    r.protocol, r.accuracy, r.macro_f1
                 )
             });
         println!(

@@ -20,6 +20,20 @@ use sprs::CsMatI;
 
 use crate::model::error::{EngineError, Result};
 
+/// Separates a document's analyzer terms from its surface words (see
+/// [`TfidfSettings::word_chars`]). A control character: no analyzer chain ever emits it as a
+/// term, so a document is one token sequence, `terms… WORDS_MARK words…`.
+pub const WORDS_MARK: &str = "\u{1f}";
+
+/// The name of a surface-word char n-gram feature: marked, so that it never shares a column with
+/// the same n-gram of a stemmed term.
+fn word_gram_key(gram: &str) -> String {
+    let mut k = String::with_capacity(gram.len() + 1);
+    k.push_str(WORDS_MARK);
+    k.push_str(gram);
+    k
+}
+
 /// TF-IDF settings (checked or not: see [`TfidfParams`] / [`TfidfValidParams`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TfidfSettings {
@@ -27,6 +41,10 @@ pub struct TfidfSettings {
     pub word_ngram_max: u8,
     /// Character n-gram lengths `(min, max)` inside each term, or `None` for no char n-grams.
     pub char_ngrams: Option<(u8, u8)>,
+    /// Character n-gram lengths `(min, max)` of the document's surface words (folded, stop words
+    /// kept, padded with spaces: scikit-learn's `char_wb`), or `None`. The surface words follow
+    /// the terms in a document, after [`WORDS_MARK`]; they give no word features.
+    pub word_chars: Option<(u8, u8)>,
     /// A feature must occur in at least this many training documents.
     pub min_df: u32,
     /// Use `1 + ln(tf)` instead of raw counts.
@@ -38,6 +56,7 @@ impl Default for TfidfSettings {
         TfidfSettings {
             word_ngram_max: 2,
             char_ngrams: None,
+            word_chars: None,
             min_df: 1,
             sublinear_tf: true,
         }
@@ -78,12 +97,12 @@ impl ParamGuard for TfidfParams {
                 s.word_ngram_max
             )));
         }
-        if let Some((lo, hi)) = s.char_ngrams
-            && (lo == 0 || hi < lo || hi > 8)
-        {
-            return Err(EngineError::InvalidParams(format!(
-                "char n-gram range {lo}-{hi} must satisfy 1 <= min <= max <= 8"
-            )));
+        for (lo, hi) in [s.char_ngrams, s.word_chars].into_iter().flatten() {
+            if lo == 0 || hi < lo || hi > 8 {
+                return Err(EngineError::InvalidParams(format!(
+                    "char n-gram range {lo}-{hi} must satisfy 1 <= min <= max <= 8"
+                )));
+            }
         }
         if s.min_df == 0 {
             return Err(EngineError::InvalidParams("min_df must be >= 1".into()));
@@ -328,8 +347,21 @@ impl TfidfVectorizer {
         for (d, doc) in docs.iter().enumerate() {
             let d = d as u32 + 1;
             let mut prev: Option<u32> = None;
+            let mut in_words = false;
             for t in doc.as_ref() {
                 let t = t.as_ref();
+                if t == WORDS_MARK {
+                    in_words = true;
+                    continue;
+                }
+                if in_words {
+                    if let Some((lo, hi)) = p.word_chars {
+                        for_each_char_ngram(t, lo, hi, &mut cbuf, |g| {
+                            bump(chars.entry(word_gram_key(g)).or_insert((0, 0)), d)
+                        });
+                    }
+                    continue;
+                }
                 bump(uni.entry(t).or_insert((0, 0)), d);
                 let next = tmp_names.len() as u32;
                 let id = *ids.entry(t).or_insert(next);
@@ -421,6 +453,11 @@ impl TfidfVectorizer {
             touched: Vec::with_capacity(256),
             cbuf: CharBuf::default(),
             unknown: FxHashMap::default(),
+            in_words: false,
+            words: FxHashMap::default(),
+            seen: 0,
+            known: 0,
+            last: (0, 0),
         }
     }
 
@@ -454,6 +491,15 @@ pub struct Encoder<'a> {
     /// Char n-gram ids of terms outside the vocabulary, memoised: new months repeat their
     /// unknown words, and generating and looking up every n-gram again dominated batch time.
     unknown: FxHashMap<String, Vec<u32>>,
+    /// Past [`WORDS_MARK`] in the current document: tokens are surface words.
+    in_words: bool,
+    /// Surface word → its char n-gram ids, memoised for the same reason as `unknown`.
+    words: FxHashMap<String, Vec<u32>>,
+    /// Terms pushed in the current document, and how many of them the vocabulary knows.
+    seen: u32,
+    known: u32,
+    /// The same two counts for the last finished document.
+    last: (u32, u32),
 }
 
 /// Counts one occurrence of feature `id` in the current document.
@@ -475,14 +521,25 @@ impl Encoder<'_> {
         hit(&mut self.counts, &mut self.touched, id);
     }
 
-    /// Adds the next term of the current document.
+    /// Adds the next term of the current document (or [`WORDS_MARK`], then a surface word).
     pub fn push(&mut self, term: &str) {
         let v = self.vec;
         if self.counts.len() != v.n_features() {
             self.counts = vec![0; v.n_features()];
         }
+        if term == WORDS_MARK {
+            self.in_words = true;
+            self.prev = None;
+            return;
+        }
+        if self.in_words {
+            self.push_word(term);
+            return;
+        }
+        self.seen += 1;
         match v.unigrams.get(term) {
             Some(e) => {
+                self.known += 1;
                 self.hit(e.id);
                 if let Some(a) = self.prev
                     && let Some(&bid) = v.bigrams.get(&pair(a, e.id))
@@ -519,6 +576,41 @@ impl Encoder<'_> {
         }
     }
 
+    /// The last finished document's analyzer terms, and how many of them were in the
+    /// vocabulary (answers made of unknown words are the ones a model gets wrong).
+    pub fn last_stats(&self) -> (u32, u32) {
+        self.last
+    }
+
+    /// Counts the char n-grams of one surface word.
+    fn push_word(&mut self, word: &str) {
+        let Some((lo, hi)) = self.vec.data.params.word_chars else {
+            return;
+        };
+        if !self.words.contains_key(word) {
+            let v = self.vec;
+            let mut ids = Vec::new();
+            for_each_char_ngram(word, lo, hi, &mut self.cbuf, |g| {
+                if let Some(&cid) = v.chars.get(&word_gram_key(g)) {
+                    ids.push(cid);
+                }
+            });
+            if self.words.len() >= UNKNOWN_MEMO_MAX {
+                self.words.clear();
+            }
+            self.words.insert(word.to_string(), ids);
+        }
+        let Encoder {
+            words,
+            counts,
+            touched,
+            ..
+        } = self;
+        for &g in words.get(word).map_or(&[][..], Vec::as_slice) {
+            hit(counts, touched, g);
+        }
+    }
+
     fn unknown_grams(&mut self, term: &str, lo: u8, hi: u8) -> Vec<u32> {
         let v = self.vec;
         let mut ids = Vec::new();
@@ -535,6 +627,9 @@ impl Encoder<'_> {
     pub fn finish(&mut self, row: &mut Vec<(u32, f32)>) {
         row.clear();
         self.prev = None;
+        self.in_words = false;
+        self.last = (self.seen, self.known);
+        (self.seen, self.known) = (0, 0);
         let sub = self.vec.data.params.sublinear_tf;
         let idf = &self.vec.data.idf;
         let mut norm = 0f32;
@@ -633,6 +728,47 @@ mod tests {
             .collect();
         assert!(ids.contains(&"no sirv"), "{ids:?}");
         assert!(x.row(1).0.is_empty());
+    }
+
+    #[test]
+    fn surface_word_grams_follow_the_mark_and_stay_apart_from_term_grams() {
+        let mk = |t: &str| -> Vec<String> {
+            t.split_whitespace()
+                .map(|w| if w == "|" { WORDS_MARK } else { w }.to_string())
+                .collect()
+        };
+        let d = vec![mk("educ | la educacion"), mk("salud | salud")];
+        let v = TfidfVectorizer::fit(
+            &params(TfidfSettings {
+                char_ngrams: Some((3, 3)),
+                word_chars: Some((2, 3)),
+                ..Default::default()
+            }),
+            &d,
+        )
+        .unwrap();
+        let names: Vec<&str> = (0..v.n_features()).map(|i| v.feature_name(i)).collect();
+        // Words give no word features; their grams are marked; a term's grams are not.
+        assert!(!names.contains(&"la") && !names.contains(&"educacion"));
+        assert!(names.contains(&"\u{1f} la") && names.contains(&" ed"));
+        assert!(names.contains(&"\u{1f} ed"));
+        // Encoding pushes the same features as fitting, and repeats are memoised consistently.
+        let x = v.transform(&d).unwrap();
+        let y = v.transform(&d).unwrap();
+        assert_eq!(x.0, y.0);
+        let ids: Vec<&str> = x
+            .row(0)
+            .0
+            .iter()
+            .map(|&i| v.feature_name(i as usize))
+            .collect();
+        assert!(
+            ids.contains(&"\u{1f}la ") && ids.contains(&"educ"),
+            "{ids:?}"
+        );
+        // Without the setting, words after the mark are ignored.
+        let plain = TfidfVectorizer::fit(&params(TfidfSettings::default()), &d).unwrap();
+        assert_eq!(plain.n_features(), 2);
     }
 
     #[test]

@@ -17,16 +17,17 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analyzer;
-use crate::features::{SparseRecords, TfidfParams, TfidfSettings, TfidfVectorizer};
+use crate::features::{SparseRecords, TfidfParams, TfidfSettings, TfidfVectorizer, WORDS_MARK};
 use crate::model::calibrate::{Calibration, fit_sigmoid, fit_softmax};
-use crate::model::cv::{stratified_folds, stratified_sample};
+use crate::model::confidence::{ConfidenceModel, Evidence};
+use crate::model::cv::{group_folds, n_groups, stratified_folds, stratified_sample};
 use crate::model::error::{EngineError, Result};
 use crate::model::linear::{
     ComplementNbParams, ComplementNbSettings, LinearModel, LinearSvcParams, LinearSvcSettings,
 };
 use crate::model::metrics::{self, Report};
 use crate::model::nonanswer::is_non_answer;
-use crate::model::offsets::{cross_fitted_predictions, tune_offsets};
+use crate::model::offsets::tune_offsets;
 
 /// Fewer training examples than this for a code draws a warning.
 pub const MIN_EXAMPLES_PER_CODE: usize = 5;
@@ -126,6 +127,21 @@ pub struct Example {
     pub text: String,
     /// Human code(s).
     pub codes: Vec<String>,
+    /// The group the answer belongs to for validation (its month, region, cabildo…): answers of
+    /// one group are never split between training and validation, since a new month's answers
+    /// come from people the model never saw. `None`: rows are folded at random.
+    pub group: Option<String>,
+}
+
+impl Example {
+    /// An example without a group.
+    pub fn new(text: impl Into<String>, codes: Vec<String>) -> Example {
+        Example {
+            text: text.into(),
+            codes,
+            group: None,
+        }
+    }
 }
 
 /// What the model file records about its training.
@@ -158,6 +174,9 @@ pub struct QuestionModel {
     pub linear: LinearModel,
     /// Decision values → probabilities.
     pub calibration: Calibration,
+    /// Single-label: the probability that the top code is right (see
+    /// [`crate::model::confidence`]); multi-label: the identity (the top probability).
+    pub confidence: ConfidenceModel,
     /// Training metadata.
     pub meta: TrainingMeta,
 }
@@ -174,13 +193,35 @@ pub struct Prediction {
     pub margin: f64,
     /// The word features that pushed most towards the top code.
     pub top_terms: Vec<String>,
+    /// The three most probable codes with their calibrated probabilities, most probable first
+    /// (fewer when the question has fewer codes): an analyst choosing among three decides
+    /// faster than among all.
+    pub alternatives: Vec<(String, f64)>,
     /// True when the text was a non-answer and no code was given.
     pub non_answer: bool,
 }
 
-/// Analyzer terms of every text (one analyzer, reused).
-pub fn analyze_all(analyzer: &mut Analyzer, texts: &[&str]) -> Vec<Vec<String>> {
-    texts.iter().map(|t| analyzer.terms(t)).collect()
+/// The token sequence the vectorizer reads for one text: the analyzer's terms and, when the
+/// features use them, [`WORDS_MARK`] and the surface words.
+pub fn feature_doc(analyzer: &mut Analyzer, text: &str, tfidf: &TfidfSettings) -> Vec<String> {
+    let mut doc = analyzer.terms(text);
+    if tfidf.word_chars.is_some() {
+        doc.push(WORDS_MARK.to_string());
+        analyzer.for_each_word(text, |w| doc.push(w.to_string()));
+    }
+    doc
+}
+
+/// Feature documents of every text (one analyzer, reused).
+pub fn analyze_all(
+    analyzer: &mut Analyzer,
+    texts: &[&str],
+    tfidf: &TfidfSettings,
+) -> Vec<Vec<String>> {
+    texts
+        .iter()
+        .map(|t| feature_doc(analyzer, t, tfidf))
+        .collect()
 }
 
 /// Rows × codes indicator matrix.
@@ -232,8 +273,13 @@ fn fit_once(
     Ok((vec, lin))
 }
 
-/// Decision values of `terms` under a fitted vectorizer + linear model.
-fn decisions(vec: &TfidfVectorizer, lin: &LinearModel, terms: &[&[String]]) -> Vec<Vec<f32>> {
+/// Decision values of `terms` under a fitted vectorizer + linear model, with each document's
+/// term counts (terms, known terms) for the confidence model.
+fn decisions(
+    vec: &TfidfVectorizer,
+    lin: &LinearModel,
+    terms: &[&[String]],
+) -> Vec<(Vec<f32>, (u32, u32))> {
     let mut enc = vec.encoder();
     let mut row = Vec::new();
     terms
@@ -245,7 +291,7 @@ fn decisions(vec: &TfidfVectorizer, lin: &LinearModel, terms: &[&[String]]) -> V
             enc.finish(&mut row);
             let mut d = vec![0f32; lin.n_classes()];
             lin.decision_pairs(&row, &mut d);
-            d
+            (d, enc.last_stats())
         })
         .collect()
 }
@@ -284,41 +330,88 @@ fn strata(labels: &[Vec<usize>]) -> Vec<usize> {
 pub struct CvOutcome {
     /// Out-of-fold decision values, row order (without offsets).
     pub decisions: Vec<Vec<f32>>,
-    /// Quality of the out-of-fold predictions. Single-label with `tune_offsets`: with offsets
-    /// cross-fitted on the other folds (as the trained model will carry offsets); multi-label:
-    /// calibrated probability ≥ 0.5.
+    /// Out-of-fold term counts (terms, known terms) per row.
+    pub stats: Vec<(u32, u32)>,
+    /// The fold of each row.
+    pub folds: Vec<usize>,
+    /// Quality of the out-of-fold predictions. Single-label: offsets, calibration and
+    /// confidence cross-fitted on the other folds (as the trained model will carry them), with
+    /// the confidence's ranking; multi-label: calibrated probability ≥ 0.5.
     pub report: Report,
 }
 
-/// Stratified k-fold cross-validation of `settings` on prepared rows.
+/// The fold of each row, their number, and a description of the protocol. Rows with groups are
+/// folded by whole groups (at most `cv_folds` folds; one group per fold when there are fewer
+/// groups), the others by stratified random folds.
+pub fn fold_plan(
+    settings: &TrainSettings,
+    labels: &[Vec<usize>],
+    groups: Option<&[u32]>,
+) -> (Vec<usize>, usize, String) {
+    if let Some(g) = groups {
+        let n = n_groups(g);
+        if n >= 2 {
+            let k = settings.cv_folds.min(n);
+            let protocol = if k == n {
+                format!("leave one group out ({n} groups)")
+            } else {
+                format!("{k} folds of whole groups ({n} groups)")
+            };
+            return (group_folds(g, k), k, protocol);
+        }
+    }
+    let k = settings.cv_folds;
+    let folds = stratified_folds(&strata(labels), k, settings.seed);
+    (folds, k, format!("{k}-fold stratified"))
+}
+
+/// Cross-validation of `settings` on prepared rows: folds of whole groups when `groups` is
+/// given (see [`fold_plan`]), stratified random folds otherwise.
 pub fn cross_validate(
     settings: &TrainSettings,
     codes: &[String],
     terms: &[Vec<String>],
     labels: &[Vec<usize>],
+    groups: Option<&[u32]>,
 ) -> Result<CvOutcome> {
-    let k = settings.cv_folds;
+    let (folds, k, protocol) = fold_plan(settings, labels, groups);
+    cross_validate_folds(settings, codes, terms, labels, &folds, k, protocol)
+}
+
+/// Cross-validation on a given fold assignment (`folds[i]` in `0..k`).
+pub fn cross_validate_folds(
+    settings: &TrainSettings,
+    codes: &[String],
+    terms: &[Vec<String>],
+    labels: &[Vec<usize>],
+    folds: &[usize],
+    k: usize,
+    protocol: String,
+) -> Result<CvOutcome> {
     if k < 2 || terms.len() < k {
         return Err(EngineError::InvalidParams(format!(
             "cross-validation needs at least 2 folds and as many rows (folds {k}, rows {})",
             terms.len()
         )));
     }
-    let strata = strata(labels);
     let fold_settings = cv_settings(settings);
-    let folds = stratified_folds(&strata, k, settings.seed);
     let mut oof = vec![Vec::new(); terms.len()];
+    let mut stats = vec![(0, 0); terms.len()];
     for f in 0..k {
         let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
+        if tr.is_empty() || te.is_empty() {
+            continue;
+        }
         let tr_terms: Vec<&[String]> = tr.iter().map(|&i| terms[i].as_slice()).collect();
         let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
         let (vec, lin) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
         let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
-        for (i, d) in te.into_iter().zip(decisions(&vec, &lin, &te_terms)) {
+        for (i, (d, st)) in te.into_iter().zip(decisions(&vec, &lin, &te_terms)) {
             oof[i] = d;
+            stats[i] = st;
         }
     }
-    let report = if settings.multi_label {
+    let mut report = if settings.multi_label {
         // The same rule as at prediction time: calibrated probability ≥ 0.5 (at least the top
         // code), with the sigmoid fitted on these out-of-fold values.
         let truth: Vec<Vec<bool>> = labels.iter().map(|l| onehot(l, codes.len())).collect();
@@ -332,17 +425,132 @@ pub fn cross_validate(
         metrics::multi_label(codes, &truth, &pred)
     } else {
         let truth: Vec<usize> = labels.iter().map(|l| l[0]).collect();
-        let pred: Vec<usize> = if settings.tune_offsets {
-            cross_fitted_predictions(&oof, &truth, &folds, codes.len())
-        } else {
-            oof.iter().map(|d| argmax(d)).collect()
-        };
-        metrics::single_label(codes, &truth, &pred)
+        let cf = cross_fit(
+            &oof,
+            &stats,
+            &truth,
+            folds,
+            codes.len(),
+            settings.tune_offsets,
+        );
+        let mut r = metrics::single_label(codes, &truth, &cf.pred);
+        let right: Vec<bool> = cf.pred.iter().zip(&truth).map(|(p, t)| p == t).collect();
+        r.ranking = Some(metrics::ranking(&cf.confidence, &right, &cf.top3));
+        r
     };
+    report.protocol = protocol;
     Ok(CvOutcome {
         decisions: oof,
+        stats,
+        folds: folds.to_vec(),
         report,
     })
+}
+
+/// What a single-label model adds on top of its linear weights, fitted on out-of-fold
+/// decisions: per-code offsets, the softmax calibration, the confidence model.
+struct Heads {
+    offsets: Option<Vec<f32>>,
+    calibration: Calibration,
+    confidence: ConfidenceModel,
+}
+
+/// Evidence of the confidence model for one row of (shifted) decision values.
+fn evidence(d: &[f32], p: &[f32], stats: (u32, u32)) -> Evidence {
+    let (top, second) = top_two(p);
+    let p2 = second.map_or(0.0, |c| p[c]);
+    let d2 = second.map_or(d[top], |c| d[c]);
+    Evidence {
+        p1: p[top],
+        p2,
+        d1: d[top],
+        d2,
+        terms: stats.0,
+        known: stats.1,
+    }
+}
+
+fn shifted(d: &[f32], off: Option<&[f32]>) -> Vec<f32> {
+    match off {
+        Some(o) => d.iter().zip(o).map(|(v, o)| v + o).collect(),
+        None => d.to_vec(),
+    }
+}
+
+/// Fits the heads on out-of-fold rows: offsets that raise macro-F1, then the temperature on the
+/// shifted decisions, then the confidence on what those predict.
+fn fit_heads(oof: &[&[f32]], stats: &[(u32, u32)], truth: &[usize], k: usize, tune: bool) -> Heads {
+    let owned: Vec<Vec<f32>> = oof.iter().map(|d| d.to_vec()).collect();
+    let offsets = tune.then(|| tune_offsets(&owned, truth, k));
+    let shifted_rows: Vec<Vec<f32>> = oof.iter().map(|d| shifted(d, offsets.as_deref())).collect();
+    let calibration = fit_softmax(&shifted_rows, truth);
+    let mut p = vec![0f32; k];
+    let mut ev = Vec::with_capacity(oof.len());
+    let mut right = Vec::with_capacity(oof.len());
+    for ((d, &st), &t) in shifted_rows.iter().zip(stats).zip(truth) {
+        calibration.probabilities(d, &mut p);
+        right.push(argmax(d) == t);
+        ev.push(evidence(d, &p, st));
+    }
+    Heads {
+        offsets,
+        calibration,
+        confidence: ConfidenceModel::fit(&ev, &right),
+    }
+}
+
+/// Out-of-fold predictions scored as the trained model will score new answers, with heads
+/// that never saw the row: for each fold, the heads are fitted on the other folds.
+struct CrossFit {
+    pred: Vec<usize>,
+    confidence: Vec<f64>,
+    top3: Vec<bool>,
+}
+
+fn cross_fit(
+    oof: &[Vec<f32>],
+    stats: &[(u32, u32)],
+    truth: &[usize],
+    folds: &[usize],
+    k: usize,
+    tune: bool,
+) -> CrossFit {
+    let n_folds = folds.iter().copied().max().map_or(0, |m| m + 1);
+    let mut out = CrossFit {
+        pred: vec![0; oof.len()],
+        confidence: vec![0.0; oof.len()],
+        top3: vec![false; oof.len()],
+    };
+    let mut p = vec![0f32; k];
+    for f in 0..n_folds {
+        let rest: Vec<usize> = (0..oof.len()).filter(|&i| folds[i] != f).collect();
+        if rest.is_empty() {
+            continue;
+        }
+        let heads = fit_heads(
+            &rest.iter().map(|&i| oof[i].as_slice()).collect::<Vec<_>>(),
+            &rest.iter().map(|&i| stats[i]).collect::<Vec<_>>(),
+            &rest.iter().map(|&i| truth[i]).collect::<Vec<_>>(),
+            k,
+            tune,
+        );
+        for i in (0..oof.len()).filter(|&i| folds[i] == f) {
+            let d = shifted(&oof[i], heads.offsets.as_deref());
+            heads.calibration.probabilities(&d, &mut p);
+            out.pred[i] = argmax(&d);
+            out.confidence[i] = heads.confidence.confidence(&evidence(&d, &p, stats[i]));
+            out.top3[i] = top_k(&p, 3).contains(&truth[i]);
+        }
+    }
+    out
+}
+
+/// Indices of the `n` largest values, largest first (lowest index on ties).
+fn top_k(p: &[f32], n: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..p.len()).collect();
+    idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+    idx.truncate(n);
+    idx
 }
 
 fn onehot(l: &[usize], k: usize) -> Vec<bool> {
@@ -370,19 +578,25 @@ pub struct Prepared {
     pub terms: Vec<Vec<String>>,
     /// Code indices per kept row (single-label: exactly one).
     pub labels: Vec<Vec<usize>>,
+    /// Group id per kept row (indices into `group_names`) when every kept example has a group.
+    pub groups: Option<Vec<u32>>,
+    /// The distinct group names, sorted.
+    pub group_names: Vec<String>,
     /// Non-answers dropped.
     pub non_answers: usize,
     /// Warnings (multiple codes in single-label mode, rare codes…).
     pub warnings: Vec<String>,
 }
 
-/// Screens and analyzes the examples: drops non-answers and uncoded rows, builds the code list.
-/// Single-label rows with several codes keep the first and raise a warning.
+/// Screens and analyzes the examples: drops non-answers and uncoded rows, builds the code list
+/// and the feature documents of `settings`. Single-label rows with several codes keep the first
+/// and raise a warning.
 pub fn prepare(
     analyzer: &mut Analyzer,
     examples: &[Example],
-    multi_label: bool,
+    settings: &TrainSettings,
 ) -> Result<Prepared> {
+    let multi_label = settings.multi_label;
     let mut warnings = Vec::new();
     let mut non_answers = 0;
     let mut multi = 0;
@@ -425,6 +639,7 @@ pub fn prepare(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
+    let (groups, group_names) = group_ids(&kept);
     let mut labels = Vec::with_capacity(kept.len());
     let mut terms = Vec::with_capacity(kept.len());
     for e in kept {
@@ -439,19 +654,36 @@ pub fn prepare(
         l.sort_unstable();
         l.dedup();
         labels.push(l);
-        terms.push(analyzer.terms(&e.text));
+        terms.push(feature_doc(analyzer, &e.text, &settings.tfidf));
     }
     Ok(Prepared {
         codes,
         terms,
         labels,
+        groups,
+        group_names,
         non_answers,
         warnings,
     })
 }
 
-/// Term sequences and code lists of some training rows.
-type Rows = (Vec<Vec<String>>, Vec<Vec<usize>>);
+/// Group ids of the kept examples (None unless every one has a group) and the sorted names.
+fn group_ids(kept: &[&Example]) -> (Option<Vec<u32>>, Vec<String>) {
+    if kept.iter().any(|e| e.group.is_none()) {
+        return (None, Vec::new());
+    }
+    let names: BTreeSet<&str> = kept.iter().filter_map(|e| e.group.as_deref()).collect();
+    let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+    let ids: Vec<u32> = kept
+        .iter()
+        .filter_map(|e| e.group.as_deref())
+        .map(|g| names.binary_search_by(|n| n.as_str().cmp(g)).unwrap_or(0) as u32)
+        .collect();
+    (Some(ids), names)
+}
+
+/// Term sequences, code lists and groups of some training rows.
+type Rows = (Vec<Vec<String>>, Vec<Vec<usize>>, Option<Vec<u32>>);
 
 /// The rows the cross-validation runs on when they must be sampled: a stratified sample of
 /// about `settings.cv_max_rows` (each code keeps at least as many rows as there are folds);
@@ -468,6 +700,9 @@ fn cv_sample(p: &Prepared, settings: &TrainSettings) -> Option<Rows> {
     Some((
         rows.iter().map(|&i| p.terms[i].clone()).collect(),
         rows.iter().map(|&i| p.labels[i].clone()).collect(),
+        p.groups
+            .as_ref()
+            .map(|g| rows.iter().map(|&i| g[i]).collect()),
     ))
 }
 
@@ -480,7 +715,7 @@ impl QuestionModel {
         examples: &[Example],
         settings: &TrainSettings,
     ) -> Result<QuestionModel> {
-        let p = prepare(analyzer, examples, settings.multi_label)?;
+        let p = prepare(analyzer, examples, settings)?;
         let mut warnings = p.warnings.clone();
         let mut counts = vec![0usize; p.codes.len()];
         for l in &p.labels {
@@ -506,13 +741,14 @@ impl QuestionModel {
         }
         let folds_ok = settings.cv_folds >= 2 && p.terms.len() >= settings.cv_folds;
         let mut offsets = None;
+        let mut confidence = ConfidenceModel::identity();
         let (calibration, cv) = if folds_ok && p.codes.len() >= 2 {
             let sample = cv_sample(&p, settings);
-            let (cv_terms, cv_labels) = match &sample {
-                Some((t, l)) => (t.as_slice(), l.as_slice()),
-                None => (p.terms.as_slice(), p.labels.as_slice()),
+            let (cv_terms, cv_labels, cv_groups) = match &sample {
+                Some((t, l, g)) => (t.as_slice(), l.as_slice(), g.as_deref()),
+                None => (p.terms.as_slice(), p.labels.as_slice(), p.groups.as_deref()),
             };
-            let mut out = cross_validate(settings, &p.codes, cv_terms, cv_labels)?;
+            let out = cross_validate(settings, &p.codes, cv_terms, cv_labels, cv_groups)?;
             let cal = if settings.multi_label {
                 let flat: Vec<f32> = out.decisions.iter().flatten().copied().collect();
                 let y: Vec<bool> = cv_labels
@@ -522,16 +758,17 @@ impl QuestionModel {
                 fit_sigmoid(&flat, &y)
             } else {
                 let truth: Vec<usize> = cv_labels.iter().map(|l| l[0]).collect();
-                if settings.tune_offsets {
-                    let off = tune_offsets(&out.decisions, &truth, p.codes.len());
-                    for d in &mut out.decisions {
-                        for (v, o) in d.iter_mut().zip(&off) {
-                            *v += o;
-                        }
-                    }
-                    offsets = Some(off);
-                }
-                fit_softmax(&out.decisions, &truth)
+                let rows: Vec<&[f32]> = out.decisions.iter().map(Vec::as_slice).collect();
+                let heads = fit_heads(
+                    &rows,
+                    &out.stats,
+                    &truth,
+                    p.codes.len(),
+                    settings.tune_offsets,
+                );
+                offsets = heads.offsets;
+                confidence = heads.confidence;
+                heads.calibration
             };
             (cal, Some(out.report))
         } else {
@@ -559,6 +796,7 @@ impl QuestionModel {
             vectorizer,
             linear,
             calibration,
+            confidence,
             meta: TrainingMeta {
                 rows: p.terms.len(),
                 non_answers: p.non_answers,
@@ -590,7 +828,7 @@ impl QuestionModel {
             Calibration::Softmax { temperature } => temperature.is_finite() && temperature > 0.0,
             Calibration::Sigmoid { a, b } => a.is_finite() && b.is_finite(),
         };
-        if !ok {
+        if !ok || !self.confidence.is_valid() {
             return Err(format!("question {:?}: invalid calibration", self.question));
         }
         Ok(())
@@ -644,6 +882,10 @@ impl Scorer<'_> {
         }
         let enc = &mut self.enc;
         analyzer.for_each_token(text, |t| enc.push(&t.text));
+        if self.model.vectorizer.params().word_chars.is_some() {
+            enc.push(WORDS_MARK);
+            analyzer.for_each_word(text, |w| enc.push(w));
+        }
         self.enc.finish(&mut self.row);
         self.model.linear.decision_pairs(&self.row, &mut self.d);
         self.model.calibration.probabilities(&self.d, &mut self.p);
@@ -663,12 +905,19 @@ impl Scorer<'_> {
                 confidence: 0.0,
                 margin: 0.0,
                 top_terms: Vec::new(),
+                alternatives: Vec::new(),
                 non_answer: true,
             };
         }
         let m = self.model;
         let (top, second) = top_two(&self.p);
         let p1 = f64::from(self.p[top]);
+        let confidence = if m.settings.multi_label {
+            p1
+        } else {
+            let ev = evidence(&self.d, &self.p, self.enc.last_stats());
+            m.confidence.confidence(&ev)
+        };
         let (codes, margin) = if m.settings.multi_label {
             let mut chosen: Vec<usize> = (0..self.p.len())
                 .filter(|&c| c == top || self.p[c] >= 0.5)
@@ -698,7 +947,11 @@ impl Scorer<'_> {
         }
         Prediction {
             codes: codes.into_iter().map(|c| m.codes[c].clone()).collect(),
-            confidence: p1.clamp(0.0, 1.0),
+            confidence: confidence.clamp(0.0, 1.0),
+            alternatives: top_k(&self.p, 3)
+                .into_iter()
+                .map(|c| (m.codes[c].clone(), f64::from(self.p[c])))
+                .collect(),
             margin: margin.clamp(0.0, 1.0),
             top_terms: contrib
                 .iter()
@@ -728,6 +981,7 @@ pub fn evaluate_holdout(
     let mut pred_s = Vec::new();
     let mut truth_m = Vec::new();
     let mut pred_m = Vec::new();
+    let (mut conf, mut top3) = (Vec::new(), Vec::new());
     for e in examples {
         let cs: Vec<&str> = e
             .codes
@@ -751,6 +1005,8 @@ pub fn evaluate_holdout(
         } else {
             truth_s.push(index[cs[0]]);
             pred_s.push(pred.codes.first().map_or(0, |c| index[c]));
+            conf.push(pred.confidence);
+            top3.push(pred.alternatives.iter().any(|(c, _)| c == cs[0]));
         }
     }
     let n = truth_s.len().max(truth_m.len());
@@ -759,14 +1015,19 @@ pub fn evaluate_holdout(
             "no coded answers to evaluate".into(),
         ));
     }
-    Ok(if model.settings.multi_label {
+    let mut report = if model.settings.multi_label {
         let k = codes.len();
         let t: Vec<Vec<bool>> = truth_m.iter().map(|l| onehot(l, k)).collect();
         let p: Vec<Vec<bool>> = pred_m.iter().map(|l| onehot(l, k)).collect();
         metrics::multi_label(&codes, &t, &p)
     } else {
-        metrics::single_label(&codes, &truth_s, &pred_s)
-    })
+        let mut r = metrics::single_label(&codes, &truth_s, &pred_s);
+        let right: Vec<bool> = pred_s.iter().zip(&truth_s).map(|(p, t)| p == t).collect();
+        r.ranking = Some(metrics::ranking(&conf, &right, &top3));
+        r
+    };
+    report.protocol = "held-out".into();
+    Ok(report)
 }
 
 #[cfg(test)]
@@ -780,15 +1041,18 @@ mod tests {
             v.push(Example {
                 text: format!("la educación pública gratuita número {i}"),
                 codes: vec!["educacion".into()],
+                group: None,
             });
             v.push(Example {
                 text: format!("salud digna para todos los hospitales {i}"),
                 codes: vec!["salud".into()],
+                group: None,
             });
         }
         v.push(Example {
             text: "sin respuesta".into(),
             codes: vec!["salud".into()],
+            group: None,
         });
         v
     }
@@ -867,6 +1131,7 @@ mod tests {
         let ex = vec![Example {
             text: ".".into(),
             codes: vec!["x".into()],
+            group: None,
         }];
         let r = QuestionModel::train("q", &mut a, &ex, &TrainSettings::default());
         assert!(matches!(r, Err(EngineError::EmptyTrainingSet(_))));
@@ -880,6 +1145,7 @@ mod tests {
             ex.push(Example {
                 text: format!("educación y hospitales públicos {i}"),
                 codes: vec!["educacion".into(), "salud".into()],
+                group: None,
             });
         }
         let settings = TrainSettings {

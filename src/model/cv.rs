@@ -30,6 +30,43 @@ pub fn stratified_folds(strata: &[usize], k: usize, seed: u64) -> Vec<usize> {
     fold
 }
 
+/// Fold number of each row such that every group (a month, a region, an entity: `groups[i]` is
+/// row i's group id) lies whole inside one fold, as a new month or a new region does. With at
+/// least as many folds as groups, each group is its own fold (leave one group out); otherwise
+/// groups go, largest first, to the fold holding fewest rows so far (scikit-learn's
+/// `GroupKFold`). Deterministic: ties go to the lower group id and the lower fold.
+pub fn group_folds(groups: &[u32], k: usize) -> Vec<usize> {
+    let n_groups = groups.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut size = vec![0usize; n_groups];
+    for &g in groups {
+        size[g as usize] += 1;
+    }
+    let mut order: Vec<usize> = (0..n_groups).filter(|&g| size[g] > 0).collect();
+    order.sort_by(|&a, &b| size[b].cmp(&size[a]).then(a.cmp(&b)));
+    let mut fold_of = vec![0usize; n_groups];
+    if k >= order.len() {
+        for (f, &g) in order.iter().enumerate() {
+            fold_of[g] = f;
+        }
+    } else {
+        let mut load = vec![0usize; k.max(1)];
+        for &g in &order {
+            let f = (0..load.len()).min_by_key(|&f| (load[f], f)).unwrap_or(0);
+            fold_of[g] = f;
+            load[f] += size[g];
+        }
+    }
+    groups.iter().map(|&g| fold_of[g as usize]).collect()
+}
+
+/// Number of distinct groups among `groups`.
+pub fn n_groups(groups: &[u32]) -> usize {
+    let mut seen: Vec<u32> = groups.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
+}
+
 /// At most about `max` rows (sorted indices) drawn with the seed, each stratum keeping its share
 /// of the rows but never fewer than `min(its rows, floor)` (so a rare code still reaches every
 /// cross-validation fold). All rows when there are at most `max`.
@@ -58,6 +95,32 @@ pub fn stratified_sample(strata: &[usize], max: usize, floor: usize, seed: u64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_folds_keep_groups_whole() {
+        let groups = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3];
+        let f = group_folds(&groups, 2);
+        for (i, &g) in groups.iter().enumerate() {
+            for (j, &h) in groups.iter().enumerate() {
+                if g == h {
+                    assert_eq!(f[i], f[j]);
+                }
+            }
+        }
+        // Largest group (3, four rows) first, then 0 (three) to the other fold, 1 and 2 to the
+        // lighter one in turn: 4 + 1 against 3 + 2.
+        assert_eq!(f, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+        // As many folds as groups: one group per fold.
+        assert_eq!(
+            n_groups(
+                &group_folds(&groups, 9)
+                    .iter()
+                    .map(|&x| x as u32)
+                    .collect::<Vec<_>>()
+            ),
+            4
+        );
+    }
 
     #[test]
     fn folds_are_stratified_balanced_and_seeded() {

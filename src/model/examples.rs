@@ -85,6 +85,9 @@ pub struct ExampleSpec {
     pub question_column: Option<String>,
     /// Row filters.
     pub filters: Vec<RowFilter>,
+    /// Column naming each row's group (cabildo, region, month): validation keeps whole groups
+    /// on one side. It must exist and hold at least two groups.
+    pub group_column: Option<String>,
 }
 
 /// Reads coded examples grouped by question (`""` without a question column). Rows with an
@@ -98,20 +101,102 @@ pub fn read_examples(spec: &ExampleSpec) -> Result<BTreeMap<String, Vec<Example>
         .as_deref()
         .map(|q| table.column(q))
         .transpose()?;
+    let gc = spec
+        .group_column
+        .as_deref()
+        .map(|g| table.column(g))
+        .transpose()?;
     let mut out: BTreeMap<String, Vec<Example>> = BTreeMap::new();
+    let mut groups = std::collections::BTreeSet::new();
     for i in filtered_rows(&table, &spec.filters)? {
         let r = &table.rows[i];
         let q = qc.map_or(String::new(), |c| r.get(c).trim().to_string());
+        let group = gc.map(|c| r.get(c).trim().to_string());
+        if let Some(g) = &group {
+            groups.insert(g.clone());
+        }
         out.entry(q).or_default().push(Example {
             text: r.get(tc).to_string(),
             codes: split_codes(r.get(cc)),
+            group,
         });
+    }
+    if let Some(col) = &spec.group_column
+        && groups.len() < 2
+    {
+        return Err(EngineError::InvalidParams(format!(
+            "{}: group column {col:?} holds {} group{} (after filters): grouped validation \
+             needs at least 2",
+            spec.file.display(),
+            groups.len(),
+            if groups.len() == 1 { "" } else { "s" }
+        )));
     }
     if out.is_empty() {
         return Err(EngineError::EmptyTrainingSet(format!(
             "{}: no rows (after filters)",
             spec.file.display()
         )));
+    }
+    Ok(out)
+}
+
+/// A question's human-coded answers from a workspace, with the month of each.
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceExamples {
+    pub examples: Vec<Example>,
+    pub months: Vec<crate::month::Month>,
+}
+
+/// Fewest distinct months with human codes for the month to be the validation group; with fewer,
+/// the entity is (a new month brings new people, and so does a new entity).
+pub const MIN_MONTH_GROUPS: usize = 3;
+
+/// The human-coded answers of the workspace's coded questions (or only `only`), each example's
+/// group set for validation: its month when the codes span at least [`MIN_MONTH_GROUPS`]
+/// months, else its entity.
+pub fn workspace_examples(
+    store: &crate::store::Store,
+    config: &crate::config::Config,
+    only: Option<&str>,
+) -> crate::error::Result<BTreeMap<String, WorkspaceExamples>> {
+    let mut out = BTreeMap::new();
+    for q in config.coded_questions() {
+        if only.is_some_and(|o| o != q.id) {
+            continue;
+        }
+        let answers = store.answers(&crate::store::AnswerFilter {
+            question: Some(q.id.clone()),
+            ..Default::default()
+        })?;
+        let coded: Vec<_> = answers
+            .into_iter()
+            .filter(|a| !a.codes.is_empty())
+            .collect();
+        if coded.is_empty() {
+            continue;
+        }
+        let n_months = coded
+            .iter()
+            .map(|a| a.month)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let by_month = n_months >= MIN_MONTH_GROUPS;
+        let mut w = WorkspaceExamples::default();
+        for a in coded {
+            let group = if by_month {
+                a.month.to_string()
+            } else {
+                a.entity_code.clone()
+            };
+            w.months.push(a.month);
+            w.examples.push(Example {
+                text: a.text,
+                codes: a.codes,
+                group: Some(group),
+            });
+        }
+        out.insert(q.id.clone(), w);
     }
     Ok(out)
 }

@@ -42,6 +42,112 @@ pub struct Report {
     pub per_code: Vec<CodeMetrics>,
     /// `confusion[true][pred]` counts (single-label only).
     pub confusion: Option<Vec<Vec<usize>>>,
+    /// How the predictions were obtained (e.g. "forward: train on earlier months, test on each
+    /// of the last 3", "5 folds of whole groups (month)", "5-fold stratified", "held-out").
+    pub protocol: String,
+    /// Single-label: how the model's confidence ranks its answers (see [`Ranking`]).
+    pub ranking: Option<Ranking>,
+}
+
+/// How well the model's confidence separates right from wrong answers: what an analyst who
+/// accepts the sure ones and reviews the rest gets (semi-automatic coding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// Share of rows whose human code is among the three most probable codes.
+    pub top3_accuracy: f64,
+    /// For 95 %, 90 % and 80 % accuracy: the largest share of rows that can be accepted, most
+    /// confident first, keeping that accuracy among the accepted, and the confidence threshold
+    /// that does it.
+    pub coverage: Vec<Coverage>,
+    /// Reliability table: rows grouped by confidence, mean confidence against observed accuracy.
+    pub reliability: Vec<ReliabilityBin>,
+}
+
+/// One point of the coverage curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The accuracy demanded of the accepted rows.
+    pub target: f64,
+    /// Share of all rows accepted.
+    pub share: f64,
+    /// Accept rows with confidence ≥ this (None when no row can be accepted).
+    pub threshold: Option<f64>,
+}
+
+/// One bin of the reliability table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityBin {
+    /// Confidence range `[lo, hi)` of the bin.
+    pub lo: f64,
+    pub hi: f64,
+    /// Rows in the bin.
+    pub n: usize,
+    /// Their mean confidence.
+    pub confidence: f64,
+    /// Share of them that were right.
+    pub accuracy: f64,
+}
+
+/// The accuracy targets of [`Ranking::coverage`].
+pub const COVERAGE_TARGETS: [f64; 3] = [0.95, 0.90, 0.80];
+
+/// The largest share of rows that can be accepted, most confident first, with at least
+/// `target` of the accepted right; and the confidence of the last accepted row. Ties in
+/// confidence are accepted or refused together, since a threshold cannot split them.
+pub fn coverage(confidence: &[f64], right: &[bool], target: f64) -> Coverage {
+    let mut order: Vec<usize> = (0..confidence.len().min(right.len())).collect();
+    order.sort_by(|&a, &b| confidence[b].total_cmp(&confidence[a]).then(a.cmp(&b)));
+    let (mut ok, mut best, mut threshold) = (0usize, 0usize, None);
+    for (i, &r) in order.iter().enumerate() {
+        ok += usize::from(right[r]);
+        let tie_follows = order
+            .get(i + 1)
+            .is_some_and(|&next| confidence[next] == confidence[r]);
+        if !tie_follows && ok as f64 >= target * (i + 1) as f64 {
+            best = i + 1;
+            threshold = Some(confidence[r]);
+        }
+    }
+    Coverage {
+        target,
+        share: ratio(best, order.len()),
+        threshold,
+    }
+}
+
+/// Ten equal-width confidence bins, empty ones left out.
+pub fn reliability(confidence: &[f64], right: &[bool]) -> Vec<ReliabilityBin> {
+    let mut bins: Vec<(usize, f64, usize)> = vec![(0, 0.0, 0); 10];
+    for (&c, &r) in confidence.iter().zip(right) {
+        let b = ((c * 10.0).floor() as usize).min(9);
+        bins[b].0 += 1;
+        bins[b].1 += c;
+        bins[b].2 += usize::from(r);
+    }
+    bins.into_iter()
+        .enumerate()
+        .filter(|(_, (n, _, _))| *n > 0)
+        .map(|(i, (n, sum, ok))| ReliabilityBin {
+            lo: i as f64 / 10.0,
+            hi: (i + 1) as f64 / 10.0,
+            n,
+            confidence: sum / n as f64,
+            accuracy: ratio(ok, n),
+        })
+        .collect()
+}
+
+/// The ranking figures of single-label predictions: `top3[i]` tells whether row i's human code
+/// is among its three most probable codes, `confidence[i]` and `right[i]` describe its top code.
+pub fn ranking(confidence: &[f64], right: &[bool], top3: &[bool]) -> Ranking {
+    Ranking {
+        top3_accuracy: ratio(top3.iter().filter(|&&b| b).count(), top3.len()),
+        coverage: COVERAGE_TARGETS
+            .iter()
+            .map(|&t| coverage(confidence, right, t))
+            .collect(),
+        reliability: reliability(confidence, right),
+    }
 }
 
 fn f1(p: f64, r: f64) -> f64 {
@@ -129,6 +235,8 @@ pub fn single_label(codes: &[String], truth: &[usize], pred: &[usize]) -> Report
         kappa: Some(kappa_from_confusion(&cm)),
         per_code,
         confusion: Some(cm),
+        protocol: String::new(),
+        ranking: None,
     }
 }
 
@@ -164,6 +272,8 @@ pub fn multi_label(codes: &[String], truth: &[Vec<bool>], pred: &[Vec<bool>]) ->
         kappa: None,
         per_code,
         confusion: None,
+        protocol: String::new(),
+        ranking: None,
     }
 }
 
@@ -236,6 +346,35 @@ mod tests {
         // micro: tp 3 fp 1 fn 1 → 0.75
         assert!((r.micro_f1 - 0.75).abs() < 1e-9);
         assert!(r.kappa.is_none());
+    }
+
+    #[test]
+    fn coverage_accepts_the_surest_rows_while_accuracy_holds() {
+        // Most confident first: right, right, wrong, right, wrong.
+        let conf = [0.9, 0.8, 0.7, 0.6, 0.5];
+        let right = [true, true, false, true, false];
+        let c = coverage(&conf, &right, 0.9);
+        assert_eq!((c.share, c.threshold), (0.4, Some(0.8)));
+        let c = coverage(&conf, &right, 0.75);
+        assert_eq!((c.share, c.threshold), (0.8, Some(0.6)));
+        let none = coverage(&[0.5, 0.4], &[false, true], 0.9);
+        assert_eq!((none.share, none.threshold), (0.0, None));
+    }
+
+    #[test]
+    fn coverage_never_splits_tied_confidences() {
+        // The two rows at 0.8 go together: 2 of 3 right is below 90 %.
+        let c = coverage(&[0.9, 0.8, 0.8], &[true, true, false], 0.9);
+        assert_eq!((c.share, c.threshold), (1.0 / 3.0, Some(0.9)));
+    }
+
+    #[test]
+    fn reliability_bins_compare_confidence_with_accuracy() {
+        let bins = reliability(&[0.95, 0.91, 0.15], &[true, false, false]);
+        assert_eq!(bins.len(), 2);
+        assert_eq!((bins[1].n, bins[1].accuracy), (2, 0.5));
+        assert!((bins[1].confidence - 0.93).abs() < 1e-9);
+        assert_eq!((bins[0].lo, bins[0].n, bins[0].accuracy), (0.1, 1, 0.0));
     }
 
     #[test]

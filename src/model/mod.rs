@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod calibrate;
 pub mod classifier;
+pub mod confidence;
 pub mod cv;
 pub mod error;
 pub mod examples;
@@ -18,6 +19,7 @@ pub mod nonanswer;
 pub mod offsets;
 pub mod persist;
 pub mod review;
+pub mod validation;
 
 pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
 pub use error::EngineError;

@@ -18,8 +18,9 @@ use crate::model::error::{EngineError, Result};
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"CODIFMDL";
 /// Version of the payload layout; bump on any change to the serialized types (2: training
-/// settings gained `cv_max_rows`).
-pub const FORMAT_VERSION: u32 = 2;
+/// settings gained `cv_max_rows`; 3: surface-word char n-grams, the confidence model, the
+/// validation protocol and ranking in the metrics).
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 /// The classifiers of one model file (one per question), with what they were trained under.
@@ -194,6 +195,7 @@ mod tests {
                     format!("vías rurales {i}")
                 },
                 codes: vec![if i % 2 == 0 { "agua" } else { "vias" }.into()],
+                group: None,
             })
             .collect();
         let mut a = Analyzer::default();

@@ -1,0 +1,304 @@
+//! Stage: model. How sure the model is of its top code: the probability that it is right.
+//!
+//! A single-label model's confidence is what decides which answers an analyst may accept without
+//! reading them (semi-automatic coding) and in which order the rest are reviewed, so it must rank
+//! right answers above wrong ones and mean what it says on a new month. The softmax probability
+//! of the top code alone ranks poorly: a short answer made of words the model never saw can get
+//! a high probability from the bias terms. The confidence is therefore a small logistic model of
+//! "the top code is right" over a few signals of each prediction ([`signals`]): the calibrated
+//! top probability, the gaps to the second code, how long the answer is and how much of it the
+//! model knows. It is fitted on out-of-fold predictions — grouped folds when the rows have
+//! groups, so that it learns how the model fares on people it never saw.
+//!
+//! In: per row the decision values (offsets applied), the calibrated probabilities, the answer's
+//! term counts, and whether the top code was right. Out: a [`ConfidenceModel`] and, for the
+//! answers it scores, the thresholds that keep a chosen accuracy among the accepted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::metrics::coverage;
+
+/// Number of signals per prediction (see [`signals`]).
+pub const N_SIGNALS: usize = 6;
+
+/// What a prediction looks like to the confidence model, before scaling.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// Calibrated probabilities of the best and second-best code.
+    pub p1: f32,
+    pub p2: f32,
+    /// Decision values (offsets applied) of the best and second-best code.
+    pub d1: f32,
+    pub d2: f32,
+    /// Analyzer terms in the answer, and how many of them the model's vocabulary knows.
+    pub terms: u32,
+    pub known: u32,
+}
+
+/// The signals the logistic model reads.
+pub fn signals(e: &Evidence) -> [f64; N_SIGNALS] {
+    let known = if e.terms == 0 {
+        0.0
+    } else {
+        f64::from(e.known) / f64::from(e.terms)
+    };
+    [
+        f64::from(e.p1),
+        f64::from(e.p1 - e.p2),
+        f64::from(e.d1 - e.d2),
+        f64::from(e.d1),
+        f64::from(e.terms).ln_1p(),
+        known,
+    ]
+}
+
+/// Logistic model of "the top code is right", on standardised signals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfidenceModel {
+    /// Mean and spread of each signal on the fitting rows.
+    pub mean: Vec<f64>,
+    pub scale: Vec<f64>,
+    /// Weight of each standardised signal, and the intercept.
+    pub weights: Vec<f64>,
+    pub bias: f64,
+    /// For accuracy targets 0.50, 0.51 … 0.99: the confidence at or above which the accepted
+    /// out-of-fold answers kept that accuracy (`None`: no share could be accepted).
+    pub accept: Vec<Option<f64>>,
+}
+
+/// L2 penalty of the logistic fit (on standardised signals; a handful of weights and thousands
+/// of rows, so it only keeps the fit finite when a signal separates the rows perfectly).
+const L2: f64 = 1e-3;
+
+/// Lowest accuracy target of [`ConfidenceModel::accept`].
+const FIRST_TARGET: f64 = 0.50;
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl ConfidenceModel {
+    /// The model used when there are too few rows to fit one (no weights): the confidence is
+    /// the calibrated top probability itself.
+    pub fn identity() -> ConfidenceModel {
+        ConfidenceModel {
+            mean: Vec::new(),
+            scale: Vec::new(),
+            weights: Vec::new(),
+            bias: 0.0,
+            accept: Vec::new(),
+        }
+    }
+
+    /// Fits the model on out-of-fold evidence and whether each top code was right (Newton's
+    /// method on the penalised log-likelihood: deterministic, a few iterations).
+    pub fn fit(evidence: &[Evidence], right: &[bool]) -> ConfidenceModel {
+        let n_right = right.iter().filter(|&&r| r).count();
+        if evidence.len() < 20 || n_right == 0 || n_right == right.len() {
+            return ConfidenceModel::identity();
+        }
+        let x: Vec<[f64; N_SIGNALS]> = evidence.iter().map(signals).collect();
+        let (mean, scale) = standardisation(&x);
+        let z: Vec<Vec<f64>> = x
+            .iter()
+            .map(|r| {
+                let mut v: Vec<f64> = (0..N_SIGNALS)
+                    .map(|j| (r[j] - mean[j]) / scale[j])
+                    .collect();
+                v.push(1.0);
+                v
+            })
+            .collect();
+        let beta = newton_logistic(&z, right);
+        let mut m = ConfidenceModel {
+            mean,
+            scale,
+            weights: beta[..N_SIGNALS].to_vec(),
+            bias: beta[N_SIGNALS],
+            accept: Vec::new(),
+        };
+        let conf: Vec<f64> = evidence.iter().map(|e| m.confidence(e)).collect();
+        m.accept = (0..50)
+            .map(|i| coverage(&conf, right, FIRST_TARGET + f64::from(i) / 100.0).threshold)
+            .collect();
+        m
+    }
+
+    /// The probability that the top code of a prediction with this evidence is right.
+    pub fn confidence(&self, e: &Evidence) -> f64 {
+        if self.weights.len() != N_SIGNALS {
+            return f64::from(e.p1).clamp(0.0, 1.0);
+        }
+        let s = signals(e);
+        let mut z = self.bias;
+        for j in 0..N_SIGNALS {
+            z += self.weights[j] * (s[j] - self.mean[j]) / self.scale[j];
+        }
+        sigmoid(z)
+    }
+
+    /// The confidence threshold that kept accuracy `target` among the accepted out-of-fold
+    /// answers (the nearest stored target at or above it), or `None` when no share could be
+    /// accepted at that accuracy or the model has no curve.
+    pub fn threshold_for(&self, target: f64) -> Option<f64> {
+        let i = ((target - FIRST_TARGET) * 100.0 - 1e-9).ceil().max(0.0) as usize;
+        self.accept.get(i).copied().flatten()
+    }
+
+    /// Checks the stored numbers (a model file that passes its checksum but not this is
+    /// refused as corrupt).
+    pub fn is_valid(&self) -> bool {
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        if self.weights.is_empty() {
+            return self.mean.is_empty() && self.scale.is_empty();
+        }
+        self.mean.len() == N_SIGNALS
+            && self.scale.len() == N_SIGNALS
+            && self.weights.len() == N_SIGNALS
+            && finite(&self.mean)
+            && finite(&self.weights)
+            && self.scale.iter().all(|s| s.is_finite() && *s > 0.0)
+            && self.bias.is_finite()
+    }
+}
+
+fn standardisation(x: &[[f64; N_SIGNALS]]) -> (Vec<f64>, Vec<f64>) {
+    let n = x.len() as f64;
+    let mean: Vec<f64> = (0..N_SIGNALS)
+        .map(|j| x.iter().map(|r| r[j]).sum::<f64>() / n)
+        .collect();
+    let scale = (0..N_SIGNALS)
+        .map(|j| {
+            let var = x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n;
+            if var > 1e-12 { var.sqrt() } else { 1.0 }
+        })
+        .collect();
+    (mean, scale)
+}
+
+/// Penalised logistic regression by Newton's method (the last column of `z` is the intercept,
+/// left unpenalised).
+fn newton_logistic(z: &[Vec<f64>], y: &[bool]) -> Vec<f64> {
+    let d = z[0].len();
+    let mut beta = vec![0.0; d];
+    for _ in 0..25 {
+        let mut grad = vec![0.0; d];
+        let mut hess = vec![vec![0.0; d]; d];
+        for (row, &yi) in z.iter().zip(y) {
+            let p = sigmoid(row.iter().zip(&beta).map(|(a, b)| a * b).sum());
+            let w = (p * (1.0 - p)).max(1e-9);
+            let r = p - f64::from(u8::from(yi));
+            for a in 0..d {
+                grad[a] += r * row[a];
+                for b in 0..=a {
+                    hess[a][b] += w * row[a] * row[b];
+                }
+            }
+        }
+        for a in 0..d {
+            for b in 0..a {
+                hess[b][a] = hess[a][b];
+            }
+            if a + 1 < d {
+                grad[a] += L2 * z.len() as f64 * beta[a];
+                hess[a][a] += L2 * z.len() as f64;
+            }
+        }
+        let Some(step) = solve(hess, grad) else {
+            break;
+        };
+        let mut largest: f64 = 0.0;
+        for (b, s) in beta.iter_mut().zip(&step) {
+            *b -= s;
+            largest = largest.max(s.abs());
+        }
+        if largest < 1e-8 {
+            break;
+        }
+    }
+    beta
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting (a tiny dense system).
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let piv = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[piv][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, piv);
+        b.swap(col, piv);
+        for row in col + 1..n {
+            let f = a[row][col] / a[col][col];
+            for k in col..n {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        let s: f64 = (i + 1..n).map(|k| a[i][k] * x[k]).sum();
+        x[i] = (b[i] - s) / a[i][i];
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(p1: f32, terms: u32, known: u32) -> Evidence {
+        Evidence {
+            p1,
+            p2: 1.0 - p1,
+            d1: p1,
+            d2: 1.0 - p1,
+            terms,
+            known,
+        }
+    }
+
+    #[test]
+    fn unknown_words_lower_the_confidence_the_data_says_they_should() {
+        // The same top probability is right when the model knows the words and wrong when it
+        // does not: the fitted confidence must tell the two apart.
+        let mut e = Vec::new();
+        let mut right = Vec::new();
+        for i in 0..200 {
+            let p = 0.5 + (i % 10) as f32 / 25.0;
+            e.push(ev(p, 4, 4));
+            right.push(i % 10 != 0);
+            e.push(ev(p, 4, 0));
+            right.push(i % 10 == 0);
+        }
+        let m = ConfidenceModel::fit(&e, &right);
+        assert!(m.is_valid());
+        assert!(m.confidence(&ev(0.8, 4, 4)) > 0.8);
+        assert!(m.confidence(&ev(0.8, 4, 0)) < 0.2);
+        // 90 % of the known-word rows are right: a threshold exists for 0.9, none for 0.99.
+        assert!(m.threshold_for(0.9).is_some());
+        assert_eq!(m.threshold_for(0.995), None);
+    }
+
+    #[test]
+    fn too_few_rows_fall_back_to_the_top_probability() {
+        let m = ConfidenceModel::fit(&[ev(0.7, 3, 3)], &[true]);
+        assert_eq!(m, ConfidenceModel::identity());
+        assert!((m.confidence(&ev(0.7, 3, 3)) - 0.7).abs() < 1e-6);
+        assert_eq!(m.threshold_for(0.9), None);
+    }
+
+    #[test]
+    fn it_is_deterministic() {
+        let e: Vec<Evidence> = (0..100)
+            .map(|i| ev(0.3 + i as f32 / 200.0, 3, i % 4))
+            .collect();
+        let right: Vec<bool> = (0..100).map(|i| i % 3 != 0).collect();
+        assert_eq!(
+            ConfidenceModel::fit(&e, &right),
+            ConfidenceModel::fit(&e, &right)
+        );
+    }
+}
