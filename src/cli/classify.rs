@@ -123,8 +123,9 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
     let (Some(input), Some(output)) = (&args.input, &args.output) else {
         bail!("file mode needs --input FILE and --output FILE");
     };
-    let set = models_for(args, g)?;
+    // The input first: a bad or hostile file is refused before any model is loaded.
     let table = read_table(input)?;
+    let set = models_for(args, g)?;
     let tc = table.column(&args.text_column)?;
     let qc = args
         .question_column
