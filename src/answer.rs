@@ -161,7 +161,11 @@ impl Answer {
                 new.clone_from(old);
             }
         };
-        keep(&mut self.entity_name, supplied.entity_name, &old.entity_name);
+        keep(
+            &mut self.entity_name,
+            supplied.entity_name,
+            &old.entity_name,
+        );
         keep(&mut self.department, supplied.department, &old.department);
         keep(&mut self.region, supplied.region, &old.region);
         keep(&mut self.text, supplied.text, &old.text);
@@ -170,7 +174,11 @@ impl Answer {
                 new.clone_from(old);
             }
         };
-        keep_opt(&mut self.entity_kind, supplied.entity_kind, &old.entity_kind);
+        keep_opt(
+            &mut self.entity_kind,
+            supplied.entity_kind,
+            &old.entity_kind,
+        );
         keep_opt(
             &mut self.interview_date,
             supplied.interview_date,

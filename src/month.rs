@@ -86,7 +86,11 @@ impl Month {
     pub fn days(self) -> u8 {
         match self.month {
             4 | 6 | 9 | 11 => 30,
-            2 if self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0) => 29,
+            2 if self.year.is_multiple_of(4)
+                && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400)) =>
+            {
+                29
+            }
             2 => 28,
             _ => 31,
         }
@@ -291,7 +295,10 @@ mod tests {
         assert_eq!(Month::parse("2020-7"), None);
         assert_eq!(Month::parse_arg("julio 2020"), Ok(m));
         let err = Month::parse_arg("2020-11/../../x").unwrap_err();
-        assert!(err.contains("2020-11/../../x") && err.contains("YYYY-MM"), "{err}");
+        assert!(
+            err.contains("2020-11/../../x") && err.contains("YYYY-MM"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -213,7 +213,11 @@ mod tests {
         ];
         for t in texts {
             let written = safe_cell(t);
-            assert_eq!(strip_formula_guard(&written), t, "{t:?} written as {written:?}");
+            assert_eq!(
+                strip_formula_guard(&written),
+                t,
+                "{t:?} written as {written:?}"
+            );
         }
         for lead in ["=", "+", "-", "@", "\t", "\r"] {
             let t = format!("{lead}x");

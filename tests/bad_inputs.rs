@@ -904,8 +904,11 @@ fn mixed_encodings_after_many_ascii_rows() {
         b"entity_code,entity_name,department,region,month,question,answer,rating,codes\n".to_vec();
     for i in 0..3000 {
         bytes.extend(
-            format!("{:05},Alcaldia {i},Antioquia,Eje,2020-07,calificacion_general,,4,\n", 20000 + i)
-                .as_bytes(),
+            format!(
+                "{:05},Alcaldia {i},Antioquia,Eje,2020-07,calificacion_general,,4,\n",
+                20000 + i
+            )
+            .as_bytes(),
         );
     }
     bytes.extend(b"76002,Alcald\xeda,Valle,Pac\xedfico,2020-07,calificacion_general,,3,\n");
@@ -955,7 +958,12 @@ fn several_codes_on_a_single_label_question() {
 
 #[test]
 fn month_that_is_a_path() {
-    refused(&corpus("month_path.csv"), Some(3), Some("month"), "not a month");
+    refused(
+        &corpus("month_path.csv"),
+        Some(3),
+        Some("month"),
+        "not a month",
+    );
 }
 
 #[test]
@@ -999,7 +1007,12 @@ fn a_pipe_or_a_device_is_not_empty_but_not_a_regular_file() {
 #[test]
 fn months_on_the_command_line_share_one_lenient_parser() {
     let ws = workspace(true);
-    for sub in [&["review"][..], &["classify"], &["search", "plan"], &["export", "--format", "csv", "--output", "x.csv"]] {
+    for sub in [
+        &["review"][..],
+        &["classify"],
+        &["search", "plan"],
+        &["export", "--format", "csv", "--output", "x.csv"],
+    ] {
         for bad in ["2020-11/../../x", "2020-11-31"] {
             let mut args: Vec<&str> = sub.to_vec();
             args.extend(["--month", bad]);

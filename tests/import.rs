@@ -622,7 +622,11 @@ fn an_unedited_review_file_reimports_unchanged_and_keeps_every_field() {
         let v = json(&import(&ws, &out, &["--json"]));
         assert_eq!(counts(&v), (0, 0, 4), "{ext}: {v}");
         assert_eq!(v["codes_kept"].as_u64(), Some(0), "{ext}");
-        assert_eq!(answers(&ws), before, "{ext}: a re-imported review file changed answers");
+        assert_eq!(
+            answers(&ws),
+            before,
+            "{ext}: a re-imported review file changed answers"
+        );
     }
 }
 
@@ -657,7 +661,10 @@ fn the_formula_guard_is_written_by_review_and_removed_by_import() {
         assert!(texts.contains(&t), "{t:?} not in {texts:?}");
     }
     assert!(all.iter().all(|a| a.entity_name != "'+Nombre raro"));
-    assert!(all.iter().all(|a| a.machine.is_some()), "machine codings kept");
+    assert!(
+        all.iter().all(|a| a.machine.is_some()),
+        "machine codings kept"
+    );
 }
 
 #[test]
@@ -690,13 +697,19 @@ fn codes_filled_in_a_review_file_are_the_only_change() {
     assert_eq!(a.codes, ["integralidad"]);
     assert_eq!(a.entity_kind.as_deref(), Some("alcaldia"));
     assert_eq!(a.interview_date.as_deref(), Some("2020-07-14"));
-    assert_eq!(a.respondent_role.as_deref(), Some("Secretario de planeación"));
+    assert_eq!(
+        a.respondent_role.as_deref(),
+        Some("Secretario de planeación")
+    );
     assert_eq!(
         a.attributes.get("encuestador").map(String::as_str),
         Some("Ana")
     );
     assert_eq!(a.text, "=9+9 dijo el alcalde");
-    assert!(a.machine.is_some(), "the text did not change: machine coding kept");
+    assert!(
+        a.machine.is_some(),
+        "the text did not change: machine coding kept"
+    );
 }
 
 #[test]
@@ -734,7 +747,11 @@ fn reimporting_the_original_file_keeps_human_codes_unless_asked() {
         r.stdout
     );
     assert_eq!(coded(&ws), ["integralidad"]);
-    let v = json(&import(&ws, &file, &["--dry-run", "--replace-codes", "--json"]));
+    let v = json(&import(
+        &ws,
+        &file,
+        &["--dry-run", "--replace-codes", "--json"],
+    ));
     assert_eq!(counts(&v), (0, 1, 3));
     assert_eq!(coded(&ws), ["integralidad"], "a dry run writes nothing");
     let v = json(&import(&ws, &file, &["--replace-codes", "--json"]));
@@ -763,6 +780,10 @@ fn several_codes_on_a_single_label_question_are_refused() {
         "{}",
         r.stderr
     );
-    assert!(!r.stderr.contains("row 3"), "demanda_temas is multi-label: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("row 3"),
+        "demanda_temas is multi-label: {}",
+        r.stderr
+    );
     assert!(answers(&ws).is_empty());
 }

@@ -119,7 +119,10 @@ fn print_summary(r: &ImportReport, quiet: bool) {
         }
         SourceFormat::Sheet { sheet, hidden } if hidden.is_empty() => format!("sheet '{sheet}'"),
         SourceFormat::Sheet { sheet, hidden } => {
-            format!("sheet '{sheet}'; hidden sheets not read: {}", hidden.join(", "))
+            format!(
+                "sheet '{sheet}'; hidden sheets not read: {}",
+                hidden.join(", ")
+            )
         }
     };
     println!(

@@ -37,7 +37,9 @@ pub const MAX_SHARED_STRINGS: u64 = 4_000_000;
 
 /// Checks a zip workbook (XLSX/XLSM/XLSB/ODS) against the budgets above.
 pub fn check_zip_workbook(path: &Path) -> Result<()> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if len > MAX_WORKBOOK_BYTES {
         return Err(too_big(
             path,
@@ -91,7 +93,9 @@ pub fn check_zip_workbook(path: &Path) -> Result<()> {
 
 /// Checks an XLS (OLE) workbook: its size only (its records are not scanned).
 pub fn check_ole_workbook(path: &Path) -> Result<()> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if len > MAX_WORKBOOK_BYTES {
         return Err(too_big(
             path,

@@ -187,7 +187,8 @@ struct Merge {
 
 impl Merge {
     fn apply(&mut self, a: Answer, supplied: Supplied, old: &Answer) -> Answer {
-        let (a, outcome) = a.merged_over(old, supplied, &self.attribute_columns, self.replace_codes);
+        let (a, outcome) =
+            a.merged_over(old, supplied, &self.attribute_columns, self.replace_codes);
         match outcome {
             CodesOutcome::Kept => self.kept += 1,
             CodesOutcome::Changed => self.changed += 1,

@@ -261,7 +261,10 @@ impl FileStamp {
     /// An error when `path` no longer has this stamp.
     pub fn check_unchanged(&self, path: &Path) -> Result<()> {
         let now = FileStamp::of(path).map_err(|_| {
-            Error::file(path, "was removed while it was being imported; nothing was written")
+            Error::file(
+                path,
+                "was removed while it was being imported; nothing was written",
+            )
         })?;
         if &now == self {
             return Ok(());
@@ -438,8 +441,7 @@ fn pick_sheet(
     };
     let Some(wanted) = wanted else {
         let first = sheets.iter().find(|s| {
-            s.visible == calamine::SheetVisible::Visible
-                && s.typ == calamine::SheetType::WorkSheet
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
         });
         return match first {
             Some(s) => Ok((s.name.clone(), hidden(&s.name))),
@@ -1401,7 +1403,10 @@ mod tests {
 
     #[test]
     fn pipes_and_devices_are_refused_as_not_regular_files() {
-        let err = open(Path::new("/dev/null"), None).err().unwrap().to_string();
+        let err = open(Path::new("/dev/null"), None)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("not a regular file"), "{err}");
     }
 
