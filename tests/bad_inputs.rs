@@ -947,16 +947,6 @@ fn value_under_an_empty_xlsx_header() {
 }
 
 #[test]
-fn several_codes_on_a_single_label_question() {
-    refused(
-        &corpus("several_codes_single_label.csv"),
-        Some(3),
-        Some("codes"),
-        "one code per answer",
-    );
-}
-
-#[test]
 fn month_that_is_a_path() {
     refused(
         &corpus("month_path.csv"),

@@ -759,31 +759,3 @@ fn reimporting_the_original_file_keeps_human_codes_unless_asked() {
     assert_eq!(v["codes_changed"].as_u64(), Some(1));
     assert!(coded(&ws).is_empty(), "--replace-codes clears them");
 }
-
-#[test]
-fn several_codes_on_a_single_label_question_are_refused() {
-    let (dir, ws) = workspace();
-    let file = dir.path().join("dos.csv");
-    std::fs::write(
-        &file,
-        "entity_code,entity_name,department,region,month,question,answer,codes\n\
-         05001,Medellín,Antioquia,Eje Cafetero,2020-07,articulacion_instrumentos,Sí,\
-         integralidad;articulacion_dependencias\n\
-         05001,Medellín,Antioquia,Eje Cafetero,2020-07,demanda_temas,Todo,\
-         seguimiento_pdt;planeacion_financiera\n",
-    )
-    .unwrap();
-    let r = import(&ws, &file, &[]);
-    assert!(!r.ok);
-    assert!(
-        r.stderr.contains("row 2") && r.stderr.contains("one code per answer"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("row 3"),
-        "demanda_temas is multi-label: {}",
-        r.stderr
-    );
-    assert!(answers(&ws).is_empty());
-}

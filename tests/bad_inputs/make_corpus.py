@@ -89,8 +89,6 @@ with open("mixed_encodings_latin1_first.csv", "wb") as f:
 write("bom_in_data_line.csv", csv(GOOD[:2]) + "\ufeff" + "\n".join(GOOD[2:]) + "\n")
 # A value in a column whose header is empty (dropped silently before)
 write("value_under_empty_header.csv", csv([GOOD[0] + ",", GOOD[2] + ",nota sin columna"], header=HEADER + ","))
-# Two codes on a single-label question (the web app cannot save them)
-write("several_codes_single_label.csv", csv([GOOD[0], GOOD[1].replace("integralidad", "integralidad;articulacion_dependencias")]))
 # Months that start like one but are not: a path, an impossible day
 write("month_path.csv", csv([GOOD[0], GOOD[2].replace("2020-07", "2020-07/../../x")]))
 write("month_impossible_day.csv", csv([GOOD[0], GOOD[2].replace("2020-07", "2020-11-31")]))
