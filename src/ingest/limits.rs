@@ -183,6 +183,9 @@ struct Scanner {
     in_sheet_data: bool,
     row: u64,
     col: u64,
+    /// ODS: the last row a `table-row` covers (with `number-rows-repeated`), and the next row.
+    row_end: u64,
+    next_row: u64,
     /// (min row, max row, min col, max col) of cells with content, 1-based.
     used: Option<(u64, u64, u64, u64)>,
 }
@@ -211,6 +214,8 @@ impl Scanner {
             in_sheet_data: false,
             row: 0,
             col: 0,
+            row_end: 0,
+            next_row: 1,
             used: None,
         }
     }
@@ -340,7 +345,26 @@ impl Scanner {
                 self.row = row;
                 self.col = col;
                 if !empty {
-                    self.cell(row, col)?;
+                    self.cell(row, row, col, col)?;
+                }
+            }
+            // ODS (content.xml): repeated rows and cells are expanded by the reader.
+            b"table" => {
+                self.next_row = 1;
+            }
+            b"table-row" => {
+                let repeats = repeats(tag, "number-rows-repeated", ODS_MAX_ROWS);
+                self.row = self.next_row;
+                self.row_end = self.row + repeats - 1;
+                self.next_row = self.row_end + 1;
+                self.col = 0;
+            }
+            b"table-cell" | b"covered-table-cell" => {
+                let repeats = repeats(tag, "number-columns-repeated", ODS_MAX_COLS);
+                let first = self.col + 1;
+                self.col += repeats;
+                if !empty && self.row > 0 {
+                    self.cell(self.row, self.row_end, first, self.col)?;
                 }
             }
             _ => {}
@@ -348,9 +372,16 @@ impl Scanner {
         Ok(())
     }
 
-    fn cell(&mut self, row: u64, col: u64) -> std::result::Result<(), String> {
-        let (r0, r1, c0, c1) = self.used.unwrap_or((row, row, col, col));
-        let used = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+    /// Cells with content over rows `row..=row_end`, columns `col..=col_end`.
+    fn cell(
+        &mut self,
+        row: u64,
+        row_end: u64,
+        col: u64,
+        col_end: u64,
+    ) -> std::result::Result<(), String> {
+        let (r0, r1, c0, c1) = self.used.unwrap_or((row, row_end, col, col_end));
+        let used = (r0.min(row), r1.max(row_end), c0.min(col), c1.max(col_end));
         self.used = Some(used);
         let cells = (used.1 - used.0 + 1).saturating_mul(used.3 - used.2 + 1);
         if cells > MAX_SHEET_CELLS {
@@ -365,6 +396,18 @@ impl Scanner {
         }
         Ok(())
     }
+}
+
+/// Rows and columns an ODS sheet can have (the reader caps repeats there).
+const ODS_MAX_ROWS: u64 = 1_048_576;
+const ODS_MAX_COLS: u64 = 16_384;
+
+/// An ODS repeat count (`table:number-rows-repeated`…): 1 when absent, at most `max`.
+fn repeats(tag: &[u8], name: &str, max: u64) -> u64 {
+    attribute(tag, name)
+        .and_then(parse_u64)
+        .unwrap_or(1)
+        .clamp(1, max)
 }
 
 /// The element name without its namespace prefix (`x:c` → `c`).
@@ -484,6 +527,41 @@ mod tests {
         let commented = r#"<!-- <c r="XFD1"> --><![CDATA[<c r="XFD1048576">]]><sheetData>
             <row r="3"><c r="B3"><v>1</v></c></row></sheetData>"#;
         assert_eq!(scan(commented).unwrap(), Some((3, 3, 2, 2)));
+    }
+
+    #[test]
+    fn ods_repeats_count_as_the_cells_they_expand_to() {
+        let ok = r#"<table:table><table:table-row><table:table-cell><text:p>a</text:p>
+            </table:table-cell><table:table-cell table:number-columns-repeated="3"/>
+            </table:table-row><table:table-row table:number-rows-repeated="2">
+            <table:table-cell table:number-columns-repeated="2"><text:p>b</text:p>
+            </table:table-cell></table:table-row></table:table>"#;
+        assert_eq!(scan(ok).unwrap(), Some((1, 3, 1, 2)));
+        let far = r#"<table:table><table:table-row table:number-rows-repeated="1048576">
+            <table:table-cell table:number-columns-repeated="1024"><text:p>x</text:p>
+            </table:table-cell></table:table-row></table:table>"#;
+        assert!(scan(far).unwrap_err().contains("A1:AMJ1048576"));
+        // Empty repeated rows and cells (how ODS pads a sheet) cost nothing.
+        let padded = r#"<table:table><table:table-row><table:table-cell><text:p>a</text:p>
+            </table:table-cell><table:table-cell table:number-columns-repeated="16383"/>
+            </table:table-row><table:table-row table:number-rows-repeated="1048575">
+            <table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+            </table:table>"#;
+        assert_eq!(scan(padded).unwrap(), Some((1, 1, 1, 1)));
+    }
+
+    #[test]
+    fn a_part_that_holds_more_than_it_declares_is_refused() {
+        let err = scan_part(
+            Path::new("x.xlsx"),
+            "xl/sharedStrings.xml",
+            10,
+            &b"0123456789ab"[..],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("declares 10 bytes but holds more"), "{err}");
+        assert!(scan_part(Path::new("x.xlsx"), "p.xml", 12, &b"0123456789ab"[..]).is_ok());
     }
 
     #[test]
