@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-120}; shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(csv_import xlsx_import codebook_parse qdc_parse search_query model_load)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(csv_import xlsx_import xlsx_limits codebook_parse qdc_parse search_query model_load)
 export RUSTC_BOOTSTRAP=1
 nice -n 19 cargo fuzz build -O >build.log 2>&1 || { tail -20 build.log; exit 1; }
 BIN=target/x86_64-unknown-linux-gnu/release

@@ -10,7 +10,7 @@ ROOT=$PWD/..
 BIN=${BIN:-$ROOT/target/release/codifica}
 SYNTH=${SYNTH:-$ROOT/target/release/examples/synth}
 C=$PWD/corpus
-rm -rf "$C"; mkdir -p "$C"/{csv_import,xlsx_import,codebook_parse,qdc_parse,search_query,model_load}
+rm -rf "$C"; mkdir -p "$C"/{csv_import,xlsx_import,xlsx_limits,codebook_parse,qdc_parse,search_query,model_load}
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 for f in "$ROOT"/tests/bad_inputs/*.csv; do
@@ -19,6 +19,11 @@ done
 "$SYNTH" 300 "$C/csv_import/synth_300.csv" 1
 "$SYNTH" 3000 "$TMP/synth_3000.csv" 1 2>/dev/null
 cp "$ROOT"/tests/bad_inputs/pdf_renamed.xlsx "$C/xlsx_import/"
+# xlsx_limits: 16 bytes of shape (far row, far column, shared strings announced, text run) and
+# a little text. Small values (a readable workbook), the maxima (XFD1048576), and in between.
+printf '\x02\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x10\x00\x00\x00hola' >"$C/xlsx_limits/small"
+printf '\xff\xff\x0f\x00\xff\x3f\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00far' >"$C/xlsx_limits/far_xfd"
+printf '\xff\xff\x0f\x00\x19\x00\x00\x00\xff\xff\xff\xff\x00\x00\x50\x00\x01big' >"$C/xlsx_limits/far_z_big"
 cp "$ROOT"/lexicons/codebooks/*.toml "$C/codebook_parse/"
 
 WS=$TMP/ws

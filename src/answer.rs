@@ -89,6 +89,128 @@ impl Answer {
     }
 }
 
+/// Which fields of an answer an imported file supplies. A field the file does not supply (its
+/// column is absent, e.g. `entity_kind` in a review export) keeps its stored value: importing a
+/// file can only change what the file says. Attributes are tracked by column name apart from
+/// this (see [`Answer::merged_over`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supplied {
+    #[serde(default)]
+    pub entity_name: bool,
+    #[serde(default)]
+    pub department: bool,
+    #[serde(default)]
+    pub region: bool,
+    #[serde(default)]
+    pub entity_kind: bool,
+    #[serde(default)]
+    pub text: bool,
+    #[serde(default)]
+    pub rating: bool,
+    #[serde(default)]
+    pub codes: bool,
+    #[serde(default)]
+    pub interview_date: bool,
+    #[serde(default)]
+    pub respondent_role: bool,
+}
+
+impl Supplied {
+    /// Every field supplied (a file with every column).
+    pub fn all() -> Supplied {
+        Supplied {
+            entity_name: true,
+            department: true,
+            region: true,
+            entity_kind: true,
+            text: true,
+            rating: true,
+            codes: true,
+            interview_date: true,
+            respondent_role: true,
+        }
+    }
+}
+
+/// What happened to the stored human codes of one answer when an import merged over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodesOutcome {
+    /// Same codes as stored (or no stored answer).
+    Same,
+    /// The file's cell was empty and the stored human codes were kept.
+    Kept,
+    /// The file gave other codes (or, with `--replace-codes`, cleared them).
+    Changed,
+}
+
+impl Answer {
+    /// This imported answer merged over the stored `old` one (same key): fields the file does
+    /// not supply keep their stored values, attributes whose column is not in `attribute_columns`
+    /// are kept, and an empty `codes` cell keeps the stored human codes unless `replace_codes`
+    /// (an analyst's coding must not vanish because the month's original file, with its empty
+    /// `codes` column, was imported again). The machine coding is the store's business.
+    pub fn merged_over(
+        mut self,
+        old: &Answer,
+        supplied: Supplied,
+        attribute_columns: &std::collections::BTreeSet<String>,
+        replace_codes: bool,
+    ) -> (Answer, CodesOutcome) {
+        let keep = |new: &mut String, given: bool, old: &String| {
+            if !given {
+                new.clone_from(old);
+            }
+        };
+        keep(
+            &mut self.entity_name,
+            supplied.entity_name,
+            &old.entity_name,
+        );
+        keep(&mut self.department, supplied.department, &old.department);
+        keep(&mut self.region, supplied.region, &old.region);
+        keep(&mut self.text, supplied.text, &old.text);
+        let keep_opt = |new: &mut Option<String>, given: bool, old: &Option<String>| {
+            if !given {
+                new.clone_from(old);
+            }
+        };
+        keep_opt(
+            &mut self.entity_kind,
+            supplied.entity_kind,
+            &old.entity_kind,
+        );
+        keep_opt(
+            &mut self.interview_date,
+            supplied.interview_date,
+            &old.interview_date,
+        );
+        keep_opt(
+            &mut self.respondent_role,
+            supplied.respondent_role,
+            &old.respondent_role,
+        );
+        if !supplied.rating {
+            self.rating = old.rating;
+        }
+        let mut attributes = old.attributes.clone();
+        attributes.retain(|k, _| !attribute_columns.contains(k));
+        attributes.append(&mut self.attributes);
+        self.attributes = attributes;
+        let outcome = if !supplied.codes {
+            self.codes.clone_from(&old.codes);
+            CodesOutcome::Same
+        } else if self.codes.is_empty() && old.is_coded() && !replace_codes {
+            self.codes.clone_from(&old.codes);
+            CodesOutcome::Kept
+        } else if self.codes != old.codes {
+            CodesOutcome::Changed
+        } else {
+            CodesOutcome::Same
+        };
+        (self, outcome)
+    }
+}
+
 /// Builds an answer key from its parts (see [`Answer::key`]).
 pub fn answer_key(entity: &str, month: Month, question: &str, answer_id: Option<&str>) -> String {
     format!("{entity}|{month}|{question}|{}", answer_id.unwrap_or(""))

@@ -44,12 +44,17 @@ impl Month {
     }
 
     /// Parses the forms analysts type besides `YYYY-MM`: `YYYY/M`, `YYYY-M`, `MM/YYYY`,
-    /// `YYYY-MM-DD` (a date: its month), and Spanish month names (`julio 2020`, `jul-2020`,
-    /// `Julio de 2020`). Anything ambiguous is refused.
+    /// `YYYY-MM-DD` (a real date: its month), and Spanish month names (`julio 2020`, `jul-2020`,
+    /// `Julio de 2020`). Anything ambiguous or malformed is refused: stray characters or
+    /// doubled separators (`2020-11/../../x`) and impossible dates (`2020-11-31`) are not read
+    /// as the month they start with.
     pub fn parse_lenient(s: &str) -> Option<Month> {
         let t = s.trim().to_lowercase();
         if let Some(m) = Month::parse(&t) {
             return Some(m);
+        }
+        if !well_formed(&t) {
+            return None;
         }
         let parts: Vec<&str> = t
             .split(['-', '/', ' ', '.'])
@@ -57,8 +62,37 @@ impl Month {
             .collect();
         match parts.as_slice() {
             [a, b] => Month::from_two(a, b),
-            [y, m, d] if y.len() == 4 && d.len() <= 2 => Month::from_numbers(y, m),
+            [y, m, d] if y.len() == 4 && (1..=2).contains(&d.len()) => {
+                let month = Month::from_numbers(y, m)?;
+                let day: u8 = d.parse().ok()?;
+                (1..=month.days()).contains(&day).then_some(month)
+            }
             _ => None,
+        }
+    }
+
+    /// The one parser of a month typed on the command line (every subcommand's `--month`,
+    /// `--from`, `--to`): [`Month::parse_lenient`], with the message every subcommand gives.
+    pub fn parse_arg(s: &str) -> Result<Month, String> {
+        Month::parse_lenient(s).ok_or_else(|| {
+            format!(
+                "'{s}' is not a month: write YYYY-MM, e.g. 2020-11 (\"noviembre 2020\", \
+                 \"2020/11\" and \"11/2020\" are accepted too)"
+            )
+        })
+    }
+
+    /// Days in this month.
+    pub fn days(self) -> u8 {
+        match self.month {
+            4 | 6 | 9 | 11 => 30,
+            2 if self.year.is_multiple_of(4)
+                && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400)) =>
+            {
+                29
+            }
+            2 => 28,
+            _ => 31,
         }
     }
 
@@ -152,6 +186,26 @@ impl Month {
     }
 }
 
+/// Letters, digits and single separators only: no `..`, `/-`, `//`, no separator at either end
+/// (`2020-11/../../x`, `2020-11-`), no other character.
+fn well_formed(t: &str) -> bool {
+    let sep = |c: char| matches!(c, '-' | '/' | '.');
+    let mut prev_sep = true;
+    for c in t.chars() {
+        if sep(c) {
+            if prev_sep {
+                return false;
+            }
+            prev_sep = true;
+        } else if c.is_alphanumeric() || c == ' ' {
+            prev_sep = false;
+        } else {
+            return false;
+        }
+    }
+    !t.ends_with(['-', '/'])
+}
+
 fn four_digit_year(s: &str) -> Option<u16> {
     (s.len() == 4).then(|| s.parse().ok()).flatten()
 }
@@ -221,12 +275,30 @@ mod tests {
             ("julio", None),
             ("", None),
             ("7/20", None),
+            ("jul. 2020", Some(m)),
+            ("2020-07-31", Some(m)),
+            ("2020-11-31", None),
+            ("2021-02-29", None),
+            ("2020-02-29", Month::new(2020, 2)),
+            ("2020-11/../../x", None),
+            ("2020-11/..", None),
+            ("2020-11-x", None),
+            ("2020//11", None),
+            ("2020-11-", None),
+            ("2020-11;rm", None),
+            ("2020-07-15x", None),
         ];
         for (input, expected) in table {
             assert_eq!(Month::parse_lenient(input), expected, "{input:?}");
         }
         assert_eq!(Month::parse("2020/07"), None);
         assert_eq!(Month::parse("2020-7"), None);
+        assert_eq!(Month::parse_arg("julio 2020"), Ok(m));
+        let err = Month::parse_arg("2020-11/../../x").unwrap_err();
+        assert!(
+            err.contains("2020-11/../../x") && err.contains("YYYY-MM"),
+            "{err}"
+        );
     }
 
     #[test]

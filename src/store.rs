@@ -363,12 +363,22 @@ impl Store {
         &self,
         answers: impl IntoIterator<Item = &'a Answer>,
     ) -> Result<UpsertSummary> {
+        self.plan_upsert_with(answers.into_iter().map(|a| (a.clone(), ())), |a, _, _| a)
+    }
+
+    /// [`Store::plan_upsert`] merging each incoming answer over the stored one, as
+    /// [`Store::try_upsert_with`] does.
+    pub fn plan_upsert_with<X>(
+        &self,
+        items: impl IntoIterator<Item = (Answer, X)>,
+        mut merge: impl FnMut(Answer, X, &Answer) -> Answer,
+    ) -> Result<UpsertSummary> {
         let searcher = self.searcher()?;
         let mut summary = UpsertSummary::default();
-        for a in answers {
+        for (a, extra) in items {
             match self.get_in(&searcher, &a.key())? {
                 None => summary.added += 1,
-                Some(old) if old.same_content(a) => summary.unchanged += 1,
+                Some(old) if old.same_content(&merge(a, extra, &old)) => summary.unchanged += 1,
                 Some(_) => summary.replaced += 1,
             }
         }
@@ -391,28 +401,46 @@ impl Store {
     pub fn try_upsert(
         &self,
         answers: impl IntoIterator<Item = Result<Answer>>,
+        progress: impl FnMut(usize),
+    ) -> Result<UpsertSummary> {
+        let items = answers.into_iter().map(|a| a.map(|a| (a, ())));
+        self.try_upsert_with(items, |a, _, _| a, progress)
+    }
+
+    /// [`Store::try_upsert`] where `merge(incoming, extra, stored)` makes the answer that
+    /// replaces a stored one with the same key (an import keeps the fields its file does not
+    /// supply, see [`Answer::merged_over`]).
+    pub fn try_upsert_with<X>(
+        &self,
+        items: impl IntoIterator<Item = Result<(Answer, X)>>,
+        mut merge: impl FnMut(Answer, X, &Answer) -> Answer,
         mut progress: impl FnMut(usize),
     ) -> Result<UpsertSummary> {
         let searcher = self.searcher()?;
         let mut writer = self.writer()?;
         let mut summary = UpsertSummary::default();
-        for (i, item) in answers.into_iter().enumerate() {
-            let mut a = item?;
+        for (i, item) in items.into_iter().enumerate() {
+            let (a, extra) = item?;
             let key = a.key();
-            match self.get_in(&searcher, &key)? {
-                None => summary.added += 1,
-                Some(old) if old.same_content(&a) => {
-                    summary.unchanged += 1;
-                    continue;
+            let a = match self.get_in(&searcher, &key)? {
+                None => {
+                    summary.added += 1;
+                    a
                 }
                 Some(old) => {
+                    let mut a = merge(a, extra, &old);
+                    if old.same_content(&a) {
+                        summary.unchanged += 1;
+                        continue;
+                    }
                     summary.replaced += 1;
                     if old.text == a.text && a.machine.is_none() {
                         a.machine = old.machine;
                     }
                     writer.delete_term(Term::from_field_text(self.fields.key, &key));
+                    a
                 }
-            }
+            };
             writer.add_document(self.document(&a))?;
             progress(i + 1);
         }

@@ -11,14 +11,31 @@ use crate::error::{Error, Result};
 use crate::fsutil::{atomic_write, atomic_write_with};
 
 /// Neutralises spreadsheet formula injection: a text starting with `=`, `+`, `-`, `@`, tab or
-/// carriage return gets a leading apostrophe. Plain numbers ("-1.5") are left as they are.
+/// carriage return gets a leading apostrophe. Plain numbers ("-1.5") are left as they are. A
+/// text that already starts with apostrophes before such a lead (`'=x`) gets one more, so that
+/// [`strip_formula_guard`] can always undo exactly what this added: the two are inverses, and a
+/// review or export file imported back gives the original bytes (docs/import.md).
 pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && s.trim().parse::<f64>().is_err() {
+    if formula_lead(s) {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// The inverse of [`safe_cell`]: removes the one apostrophe it adds (a `'` followed by what
+/// [`safe_cell`] neutralises); any other text is returned as it is.
+pub fn strip_formula_guard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if formula_lead(rest) => rest,
+        _ => s,
+    }
+}
+
+/// True when `s`, past any leading apostrophes, starts like a formula and is not a number.
+fn formula_lead(s: &str) -> bool {
+    let t = s.trim_start_matches('\'');
+    t.starts_with(['=', '+', '-', '@', '\t', '\r']) && t.trim().parse::<f64>().is_err()
 }
 
 /// One sheet of a workbook: name, header, rows.
@@ -174,6 +191,41 @@ mod tests {
         assert_eq!(safe_cell("-> no"), "'-> no");
         assert_eq!(safe_cell("-1.5"), "-1.5");
         assert_eq!(safe_cell("hola"), "hola");
+    }
+
+    #[test]
+    fn the_formula_guard_round_trips_every_lead() {
+        let texts = [
+            "=9+9",
+            "+Nombre",
+            "-regalías",
+            "@SUM(A1)",
+            "\t=x",
+            "\r=x",
+            "'=x",
+            "''+x",
+            "'",
+            "'hola",
+            "-1.5",
+            "'-1.5",
+            "hola",
+            "",
+        ];
+        for t in texts {
+            let written = safe_cell(t);
+            assert_eq!(
+                strip_formula_guard(&written),
+                t,
+                "{t:?} written as {written:?}"
+            );
+        }
+        for lead in ["=", "+", "-", "@", "\t", "\r"] {
+            let t = format!("{lead}x");
+            assert_eq!(safe_cell(&t), format!("'{t}"), "{t:?}");
+        }
+        // Text that never went through safe_cell is read as it is.
+        assert_eq!(strip_formula_guard("'hola"), "'hola");
+        assert_eq!(strip_formula_guard("'-1.5"), "'-1.5");
     }
 
     #[test]

@@ -881,3 +881,210 @@ fn model_with_inconsistent_shapes_is_refused_not_panicking() {
         "the message must name the model file:\n{err}"
     );
 }
+
+// ----------------------------------------------------------------------------------------------
+// Issue 15: nothing lost, nothing unbounded
+
+#[test]
+fn mixed_encodings_latin1_row_first() {
+    refused(
+        &corpus("mixed_encodings_latin1_first.csv"),
+        None,
+        None,
+        "mixes two text encodings",
+    );
+}
+
+#[test]
+fn mixed_encodings_after_many_ascii_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("late_mix.csv");
+    // Header and 3,000 rows of ASCII only: the invalid byte comes before any UTF-8 accent.
+    let mut bytes =
+        b"entity_code,entity_name,department,region,month,question,answer,rating,codes\n".to_vec();
+    for i in 0..3000 {
+        bytes.extend(
+            format!(
+                "{:05},Alcaldia {i},Antioquia,Eje,2020-07,calificacion_general,,4,\n",
+                20000 + i
+            )
+            .as_bytes(),
+        );
+    }
+    bytes.extend(b"76002,Alcald\xeda,Valle,Pac\xedfico,2020-07,calificacion_general,,3,\n");
+    bytes.extend("76003,Alcaldía,Valle,Pacífico,2020-07,calificacion_general,,3,\n".as_bytes());
+    std::fs::write(&path, bytes).expect("write");
+    refused(&path, None, None, "line 3002 (byte");
+}
+
+#[test]
+fn bom_at_the_start_of_a_data_line() {
+    let got = imported(&corpus("bom_in_data_line.csv"), 4);
+    assert_baseline(&got, "bom_in_data_line.csv");
+    assert!(got.iter().all(|a| !a.entity_code.contains('\u{feff}')));
+}
+
+#[test]
+fn value_under_an_empty_header() {
+    refused(
+        &corpus("value_under_empty_header.csv"),
+        Some(3),
+        Some("J"),
+        "header (row 1) is empty",
+    );
+}
+
+#[test]
+fn value_under_an_empty_xlsx_header() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty_header.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    fill_canonical_sheet(ws).expect("cells");
+    ws.write_string(2, 10, "nota sin columna").expect("cell");
+    wb.save(&path).expect("workbook saves");
+    refused(&path, Some(3), Some("K"), "header (row 1) is empty");
+}
+
+#[test]
+fn month_that_is_a_path() {
+    refused(
+        &corpus("month_path.csv"),
+        Some(3),
+        Some("month"),
+        "not a month",
+    );
+}
+
+#[test]
+fn month_with_an_impossible_day() {
+    refused(
+        &corpus("month_impossible_day.csv"),
+        Some(3),
+        Some("month"),
+        "not a month",
+    );
+}
+
+#[test]
+fn a_pipe_or_a_device_is_not_empty_but_not_a_regular_file() {
+    let ws = workspace(false);
+    let data = std::fs::read(corpus("valid_baseline.csv")).expect("corpus");
+    let out = codifica(ws.path())
+        .args(["import", "/dev/stdin"])
+        .write_stdin(data)
+        .output()
+        .expect("codifica runs");
+    let err = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("not a regular file") && !err.contains("0 bytes"),
+        "{err}"
+    );
+    for dev in ["/dev/urandom", "/dev/zero"] {
+        if !Path::new(dev).exists() {
+            skipped!("{dev} is absent");
+            continue;
+        }
+        let out = run(ws.path(), &["import", dev]);
+        no_panic(&out, dev);
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("not a regular file"), "{dev}");
+    }
+    assert!(answers(ws.path()).is_empty());
+}
+
+#[test]
+fn months_on_the_command_line_share_one_lenient_parser() {
+    let ws = workspace(true);
+    for sub in [
+        &["review"][..],
+        &["classify"],
+        &["search", "plan"],
+        &["export", "--format", "csv", "--output", "x.csv"],
+    ] {
+        for bad in ["2020-11/../../x", "2020-11-31"] {
+            let mut args: Vec<&str> = sub.to_vec();
+            args.extend(["--month", bad]);
+            let out = run(ws.path(), &args);
+            no_panic(&out, bad);
+            let err = text(&out.stderr);
+            assert!(!out.status.success(), "{args:?} accepted");
+            assert!(err.contains("is not a month"), "{args:?}: {err}");
+        }
+    }
+    // "julio 2020" is a month for review as for search.
+    let out = run(ws.path(), &["review", "--month", "julio 2020"]);
+    let err = text(&out.stderr);
+    assert!(!err.contains("is not a month"), "{err}");
+    let out = run(ws.path(), &["classify", "--month", "julio 2020"]);
+    let err = text(&out.stderr);
+    assert!(!err.contains("is not a month"), "{err}");
+}
+
+/// A workbook of a few KB whose sheet has one value at `far` besides A1.
+fn far_cell_workbook(path: &Path, far: (u32, u16)) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    fill_canonical_sheet(ws).expect("cells");
+    ws.write_string(far.0, far.1, "lejos").expect("far cell");
+    wb.save(path).expect("workbook saves");
+}
+
+#[test]
+fn a_far_cell_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, far, range) in [
+        ("far_xfd.xlsx", (1_048_575, 16_383), "A1:XFD1048576"),
+        ("far_z.xlsx", (1_048_575, 25), "A1:Z1048576"),
+    ] {
+        let path = dir.path().join(name);
+        far_cell_workbook(&path, far);
+        assert!(std::fs::metadata(&path).expect("meta").len() < 20_000);
+        refused(&path, None, None, range);
+        let ws = workspace(false);
+        let p = path.to_str().unwrap_or_default();
+        let out_csv = dir.path().join("out.csv");
+        for args in [
+            vec!["import", "--dry-run", p],
+            vec![
+                "classify",
+                "--input",
+                p,
+                "--output",
+                out_csv.to_str().unwrap_or_default(),
+                "--text-column",
+                "answer",
+            ],
+        ] {
+            let out = run(ws.path(), &args);
+            no_panic(&out, name);
+            let err = text(&out.stderr);
+            assert!(!out.status.success(), "{args:?}");
+            assert_ne!(out.status.code(), Some(134), "{args:?}: aborted");
+            assert!(err.contains(range), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_zip_bomb_part_is_refused_from_its_declared_size() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bomba.xlsx");
+    let f = std::fs::File::create(&path).expect("create");
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("[Content_Types].xml", opts).expect("entry");
+    z.write_all(b"<Types/>").expect("write");
+    z.start_file("xl/sharedStrings.xml", opts).expect("entry");
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        z.write_all(&chunk).expect("write");
+    }
+    z.finish().expect("zip finish");
+    assert!(std::fs::metadata(&path).expect("meta").len() < 2 << 20);
+    refused(&path, None, None, "limit is 256 MB");
+}

@@ -537,3 +537,225 @@ fn cabildos_workbook_through_the_documented_mapping() {
     );
     assert!(arica.iter().any(|a| a.codes == ["Democracia"]));
 }
+
+// ----------------------------------------------------------------------------------------------
+// Round trips keep every field (issue 15, items 1–3)
+
+/// A month's file with every optional column, an attribute, and texts that look like formulas
+/// (which `review` neutralises with an apostrophe).
+const FULL_MONTH: &str = "entity_code,entity_name,department,region,entity_kind,month,question,\
+answer,rating,codes,interview_date,respondent_role,encuestador
+05001,Medellín,Antioquia,Eje Cafetero,alcaldia,2020-07,articulacion_instrumentos,=9+9 dijo el \
+alcalde,,,2020-07-14,Secretario de planeación,Ana
+05001,Medellín,Antioquia,Eje Cafetero,alcaldia,2020-07,necesidades_debilidades,-regalías y \
+más regalías,,,2020-07-14,Secretario de planeación,Ana
+76001,+Nombre raro,Valle del Cauca,Pacífico,alcaldia,2020-07,demanda_temas,@todos los temas del \
+plan,,,2020-07-15,Jefe de planeación,Luis
+76001,+Nombre raro,Valle del Cauca,Pacífico,alcaldia,2020-07,fortalecimiento_capacidades,\t=ya \
+lo dijimos,,,2020-07-15,Jefe de planeación,Luis
+";
+
+/// Imports [`FULL_MONTH`] and gives every answer a machine coding, as `classify` would.
+fn full_month_workspace() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, ws) = workspace();
+    let file = dir.path().join("mes.csv");
+    std::fs::write(&file, FULL_MONTH).unwrap();
+    let r = import(&ws, &file, &[]);
+    assert!(r.ok, "{}", r.stderr);
+    let w = Workspace::open(&ws).unwrap();
+    let store = Store::open(&w).unwrap();
+    let codings: Vec<(String, codifica::answer::MachineCoding)> = answers(&ws)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                a.key(),
+                codifica::answer::MachineCoding {
+                    codes: vec!["integralidad".into()],
+                    confidence: 0.5,
+                    margin: 0.1 + i as f64 / 100.0,
+                    top_terms: vec!["plan".into()],
+                    model: "prueba".into(),
+                },
+            )
+        })
+        .collect();
+    store.set_machine_codings(&codings).unwrap();
+    (dir, ws, file)
+}
+
+fn counts(v: &serde_json::Value) -> (u64, u64, u64) {
+    let n = |k: &str| v[k].as_u64().unwrap_or(u64::MAX);
+    (n("added"), n("replaced"), n("unchanged"))
+}
+
+/// Sets the `codes` cell of the CSV row whose `question` is `question`.
+fn fill_codes(file: &Path, question: &str, codes: &str) {
+    let mut rdr = csv::Reader::from_path(file).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let q = headers.iter().position(|h| h == "question").unwrap();
+    let c = headers.iter().position(|h| h == "codes").unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let mut w = csv::Writer::from_path(file).unwrap();
+    w.write_record(&headers).unwrap();
+    for r in rows {
+        let mut cells: Vec<String> = r.iter().map(str::to_string).collect();
+        if cells[q] == question {
+            cells[c] = codes.to_string();
+        }
+        w.write_record(&cells).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn an_unedited_review_file_reimports_unchanged_and_keeps_every_field() {
+    for ext in ["csv", "xlsx"] {
+        let (dir, ws, _) = full_month_workspace();
+        let before = answers(&ws);
+        let out = dir.path().join(format!("revisar.{ext}"));
+        codifica(&ws)
+            .args(["--quiet", "review", "--output"])
+            .arg(&out)
+            .assert()
+            .success();
+        let v = json(&import(&ws, &out, &["--json"]));
+        assert_eq!(counts(&v), (0, 0, 4), "{ext}: {v}");
+        assert_eq!(v["codes_kept"].as_u64(), Some(0), "{ext}");
+        assert_eq!(
+            answers(&ws),
+            before,
+            "{ext}: a re-imported review file changed answers"
+        );
+    }
+}
+
+#[test]
+fn the_formula_guard_is_written_by_review_and_removed_by_import() {
+    let (dir, ws, _) = full_month_workspace();
+    let out = dir.path().join("revisar.csv");
+    codifica(&ws)
+        .args(["--quiet", "review", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&out).unwrap();
+    for guarded in [
+        "'=9+9 dijo",
+        "'-regalías",
+        "'@todos",
+        "'+Nombre raro",
+        "'=ya lo dijimos",
+    ] {
+        assert!(written.contains(guarded), "{guarded} not in:\n{written}");
+    }
+    import(&ws, &out, &[]);
+    let all = answers(&ws);
+    let texts: Vec<&str> = all.iter().map(|a| a.text.as_str()).collect();
+    for t in [
+        "=9+9 dijo el alcalde",
+        "-regalías y más regalías",
+        "@todos los temas del plan",
+        "=ya lo dijimos",
+    ] {
+        assert!(texts.contains(&t), "{t:?} not in {texts:?}");
+    }
+    assert!(all.iter().all(|a| a.entity_name != "'+Nombre raro"));
+    assert!(
+        all.iter().all(|a| a.machine.is_some()),
+        "machine codings kept"
+    );
+}
+
+#[test]
+fn codes_filled_in_a_review_file_are_the_only_change() {
+    let (dir, ws, _) = full_month_workspace();
+    let out = dir.path().join("revisar.csv");
+    codifica(&ws)
+        .args(["--quiet", "review", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    fill_codes(&out, "articulacion_instrumentos", "integralidad");
+    let r = import(&ws, &out, &[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("added 0, replaced 1, unchanged 3"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("changed the human codes of 1 answer"),
+        "{}",
+        r.stdout
+    );
+    let all = answers(&ws);
+    let a = all
+        .iter()
+        .find(|a| a.question == "articulacion_instrumentos")
+        .unwrap();
+    assert_eq!(a.codes, ["integralidad"]);
+    assert_eq!(a.entity_kind.as_deref(), Some("alcaldia"));
+    assert_eq!(a.interview_date.as_deref(), Some("2020-07-14"));
+    assert_eq!(
+        a.respondent_role.as_deref(),
+        Some("Secretario de planeación")
+    );
+    assert_eq!(
+        a.attributes.get("encuestador").map(String::as_str),
+        Some("Ana")
+    );
+    assert_eq!(a.text, "=9+9 dijo el alcalde");
+    assert!(
+        a.machine.is_some(),
+        "the text did not change: machine coding kept"
+    );
+}
+
+#[test]
+fn reimporting_the_original_file_keeps_human_codes_unless_asked() {
+    let (_dir, ws, file) = full_month_workspace();
+    let key = answers(&ws)
+        .iter()
+        .find(|a| a.question == "articulacion_instrumentos")
+        .unwrap()
+        .key();
+    // Coded in the web app.
+    let w = Workspace::open(&ws).unwrap();
+    Store::open(&w)
+        .unwrap()
+        .set_human_codes(&[(key.clone(), vec!["integralidad".into()])])
+        .unwrap();
+    let coded = |ws: &Path| {
+        answers(ws)
+            .into_iter()
+            .find(|a| a.key() == key)
+            .unwrap()
+            .codes
+    };
+    let r = import(&ws, &file, &[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("added 0, replaced 0, unchanged 4"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("kept the human codes of 1 answer whose `codes` cell was empty"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(coded(&ws), ["integralidad"]);
+    let v = json(&import(
+        &ws,
+        &file,
+        &["--dry-run", "--replace-codes", "--json"],
+    ));
+    assert_eq!(counts(&v), (0, 1, 3));
+    assert_eq!(coded(&ws), ["integralidad"], "a dry run writes nothing");
+    let v = json(&import(&ws, &file, &["--replace-codes", "--json"]));
+    assert_eq!(counts(&v), (0, 1, 3));
+    assert_eq!(v["codes_changed"].as_u64(), Some(1));
+    assert!(coded(&ws).is_empty(), "--replace-codes clears them");
+}

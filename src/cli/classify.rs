@@ -123,8 +123,9 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
     let (Some(input), Some(output)) = (&args.input, &args.output) else {
         bail!("file mode needs --input FILE and --output FILE");
     };
-    let set = models_for(args, g)?;
+    // The input first: a bad or hostile file is refused before any model is loaded.
     let table = read_table(input)?;
+    let set = models_for(args, g)?;
     let tc = table.column(&args.text_column)?;
     let qc = args
         .question_column
@@ -198,8 +199,9 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
 
 fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
     let month_s = args.month.as_deref().unwrap_or_default();
-    let month =
-        Month::parse(month_s).with_context(|| format!("--month {month_s:?}: expected YYYY-MM"))?;
+    let month = Month::parse_arg(month_s)
+        .map_err(anyhow::Error::msg)
+        .context("--month")?;
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;
     let set = models_for(args, g)?;

@@ -95,7 +95,7 @@ fn write_csv(
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse_lenient(s).ok_or_else(|| format!("'{s}' is not a month (use YYYY-MM)"))
+    Month::parse_arg(s)
 }
 
 /// Runs `codifica export`.

@@ -29,6 +29,10 @@ pub struct Args {
     /// Add questions missing from codifica.toml as open questions instead of refusing them.
     #[arg(long)]
     new_questions: bool,
+    /// An empty `codes` cell clears the human codes stored for that answer. Without it, an
+    /// empty cell keeps them (re-importing the month's original file does not erase coding).
+    #[arg(long)]
+    replace_codes: bool,
     /// Print the import report as JSON.
     #[arg(long)]
     json: bool,
@@ -42,6 +46,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         sheet: args.sheet,
         dry_run: args.dry_run,
         new_questions: args.new_questions,
+        replace_codes: args.replace_codes,
     };
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(new_bar);
     let mut on_progress = |p: Progress| {
@@ -96,6 +101,7 @@ fn print_summary(r: &ImportReport, quiet: bool) {
     } else {
         println!("{counts}");
     }
+    print_codes(r);
     if quiet {
         return;
     }
@@ -111,7 +117,13 @@ fn print_summary(r: &ImportReport, quiet: bool) {
             };
             format!("CSV, {encoding:?}, {d}")
         }
-        SourceFormat::Sheet { sheet } => format!("sheet '{sheet}'"),
+        SourceFormat::Sheet { sheet, hidden } if hidden.is_empty() => format!("sheet '{sheet}'"),
+        SourceFormat::Sheet { sheet, hidden } => {
+            format!(
+                "sheet '{sheet}'; hidden sheets not read: {}",
+                hidden.join(", ")
+            )
+        }
     };
     println!(
         "  {} ({format}): {} rows, {} answers; months {}; questions {}",
@@ -127,6 +139,30 @@ fn print_summary(r: &ImportReport, quiet: bool) {
             "  {verb} open question{} to codifica.toml: {}",
             if r.new_questions.len() == 1 { "" } else { "s" },
             r.new_questions.join(", ")
+        );
+    }
+}
+
+/// What the import did to human codes already stored: kept (empty cells) and changed.
+fn print_codes(r: &ImportReport) {
+    let (kept, changed) = if r.dry_run {
+        ("would keep", "would change")
+    } else {
+        ("kept", "changed")
+    };
+    if r.codes_kept > 0 {
+        println!(
+            "{kept} the human codes of {} answer{} whose `codes` cell was empty \
+             (--replace-codes clears them)",
+            r.codes_kept,
+            if r.codes_kept == 1 { "" } else { "s" }
+        );
+    }
+    if r.codes_changed > 0 {
+        println!(
+            "{changed} the human codes of {} answer{}",
+            r.codes_changed,
+            if r.codes_changed == 1 { "" } else { "s" }
         );
     }
 }

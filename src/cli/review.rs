@@ -112,7 +112,11 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let month = args
         .month
         .as_deref()
-        .map(|m| Month::parse(m).with_context(|| format!("--month {m:?}: expected YYYY-MM")))
+        .map(|m| {
+            Month::parse_arg(m)
+                .map_err(anyhow::Error::msg)
+                .context("--month")
+        })
         .transpose()?;
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;

@@ -95,8 +95,7 @@ enum Source {
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse_lenient(s)
-        .ok_or_else(|| format!("'{s}' is not a month: write YYYY-MM, e.g. 2020-07"))
+    Month::parse_arg(s)
 }
 
 impl Args {

@@ -165,7 +165,7 @@ fn print_series(
     Ok(())
 }
 
-/// Parses a `YYYY-MM` month argument.
+/// Parses a month argument (the one lenient parser, [`Month::parse_arg`]).
 pub fn parse_month(s: &str) -> Result<Month, String> {
-    s.parse()
+    Month::parse_arg(s)
 }

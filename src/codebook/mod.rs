@@ -340,6 +340,35 @@ pub fn install_defaults(ws: &Workspace) -> Result<usize> {
     Ok(n)
 }
 
+/// Why a set of codes cannot be one answer's human codes for a codebook's question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodesProblem {
+    /// Ids not in the codebook.
+    Unknown(Vec<String>),
+    /// Several codes (this many) on a question whose codebook is single-label.
+    SeveralOnSingleLabel(usize),
+}
+
+impl Codebook {
+    /// The one rule for which codes an answer to this question may carry, shared by `import`
+    /// and the web app's Codificar page (each words the problem in its own language): every id
+    /// in the codebook, and at most one unless the codebook is `multi_label`.
+    pub fn check_codes(&self, codes: &[String]) -> std::result::Result<(), CodesProblem> {
+        let unknown: Vec<String> = codes
+            .iter()
+            .filter(|c| self.code(c).is_none())
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(CodesProblem::Unknown(unknown));
+        }
+        if !self.multi_label && codes.len() > 1 {
+            return Err(CodesProblem::SeveralOnSingleLabel(codes.len()));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

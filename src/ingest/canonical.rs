@@ -4,7 +4,9 @@
 //! (`suggested_code`, `confidence`, `margin`, `top_terms`) are recognised and ignored, so an
 //! analyst can fill `codes` in a review export and import it back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::answer::Supplied;
 
 use crate::error::RowError;
 use crate::ingest::reader::{Row, column_label};
@@ -105,6 +107,28 @@ impl Columns {
         })
     }
 
+    /// The fields this file supplies: a column absent from it (e.g. `entity_kind` in a review
+    /// export) leaves the stored value alone on re-import.
+    pub fn supplied(&self) -> Supplied {
+        let has = |name: &str| self.index.contains_key(name);
+        Supplied {
+            entity_name: true,
+            department: true,
+            region: true,
+            entity_kind: has("entity_kind"),
+            text: true,
+            rating: has("rating"),
+            codes: has("codes"),
+            interview_date: has("interview_date"),
+            respondent_role: has("respondent_role"),
+        }
+    }
+
+    /// The names of the columns kept as attributes.
+    pub fn attribute_names(&self) -> BTreeSet<String> {
+        self.attributes.iter().map(|(_, n)| n.clone()).collect()
+    }
+
     fn cell(&self, row: &Row, name: &str) -> Cell {
         match self.index.get(name) {
             Some(&i) => Cell::new(row.get(i), &self.labels[i]),
@@ -144,6 +168,7 @@ impl Columns {
             interview_date: self.text(row, "interview_date"),
             respondent_role: self.text(row, "respondent_role"),
             attributes,
+            supplied: self.supplied(),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! in one commit (pass 2). See `docs/import.md` for the formats.
 
 pub mod canonical;
+pub mod limits;
 pub mod reader;
 pub mod table;
 pub mod validate;
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answer::Answer;
+use crate::answer::{Answer, CodesOutcome, Supplied};
 use crate::config::Question;
 use crate::error::{Error, Result};
 use crate::store::{Store, UpsertSummary};
@@ -37,6 +38,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Add unknown questions to codifica.toml as open questions instead of refusing them.
     pub new_questions: bool,
+    /// An empty `codes` cell clears the stored human codes (by default it keeps them).
+    pub replace_codes: bool,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -51,6 +54,10 @@ pub struct ImportReport {
     pub added: usize,
     pub replaced: usize,
     pub unchanged: usize,
+    /// Stored answers whose `codes` cell was empty and whose human codes were kept.
+    pub codes_kept: usize,
+    /// Stored answers whose human codes the file changed (or cleared, `--replace-codes`).
+    pub codes_changed: usize,
     /// Months present in the file, sorted.
     pub months: Vec<String>,
     /// Questions present in the file, sorted.
@@ -93,8 +100,10 @@ pub fn import_with_progress(
         _ => None,
     };
     let sheet = opts.sheet.as_deref().or(mapping_sheet);
+    let stamp = reader::FileStamp::of(path)?;
     let source = reader::open(path, sheet)?;
     let mut pass = validate_all(ws, source, mapping, opts.new_questions, progress)?;
+    stamp.check_unchanged(path)?;
     let total = pass.answers;
     let new_questions = pass.added.clone();
     // New questions go into codifica.toml BEFORE the commit: a crash between the two then leaves
@@ -106,10 +115,16 @@ pub fn import_with_progress(
             .extend(new_questions.iter().map(|id| Question::new_open(id)));
         ws.clone().save_config(config)?;
     }
+    let mut merge = Merge {
+        attribute_columns: std::mem::take(&mut pass.attribute_columns),
+        replace_codes: opts.replace_codes,
+        kept: 0,
+        changed: 0,
+    };
     let summary = if opts.dry_run {
-        plan(ws, &mut pass.spool)?
+        plan(ws, &mut pass.spool, &mut merge)?
     } else {
-        write(ws, &mut pass.spool, total, progress)?
+        write(ws, &mut pass.spool, total, &mut merge, progress)?
     };
     Ok(ImportReport {
         file: path.to_path_buf(),
@@ -119,6 +134,8 @@ pub fn import_with_progress(
         added: summary.added,
         replaced: summary.replaced,
         unchanged: summary.unchanged,
+        codes_kept: merge.kept,
+        codes_changed: merge.changed,
         months: pass.months.into_iter().collect(),
         questions: pass.questions.into_iter().collect(),
         new_questions,
@@ -155,7 +172,30 @@ struct Validated {
     months: BTreeSet<String>,
     questions: BTreeSet<String>,
     added: Vec<String>,
+    /// The file's attribute columns (stored attributes of other names are kept).
+    attribute_columns: BTreeSet<String>,
     spool: Spool,
+}
+
+/// How a re-imported answer is merged over the stored one, and what that did to human codes.
+struct Merge {
+    attribute_columns: BTreeSet<String>,
+    replace_codes: bool,
+    kept: usize,
+    changed: usize,
+}
+
+impl Merge {
+    fn apply(&mut self, a: Answer, supplied: Supplied, old: &Answer) -> Answer {
+        let (a, outcome) =
+            a.merged_over(old, supplied, &self.attribute_columns, self.replace_codes);
+        match outcome {
+            CodesOutcome::Kept => self.kept += 1,
+            CodesOutcome::Changed => self.changed += 1,
+            CodesOutcome::Same => {}
+        }
+        a
+    }
 }
 
 fn validate_all(
@@ -177,6 +217,10 @@ fn validate_all(
     let mut shape = match mapping {
         None => Shape::Long(canonical::Columns::resolve(&source.headers).map_err(rows_error)?),
         Some(m) => Shape::Wide(Box::new(m.resolve(&source.headers).map_err(rows_error)?)),
+    };
+    let attribute_columns = match &shape {
+        Shape::Long(cols) => cols.attribute_names(),
+        Shape::Wide(resolved) => resolved.attribute_names(),
     };
     let mut v = Validator::new(ws, new_questions);
     let mut spool = Spool::new(ws.root())?;
@@ -203,12 +247,13 @@ fn validate_all(
             Shape::Wide(resolved) => resolved.drafts(&row, ws.config()),
         };
         for d in drafts {
+            let supplied = d.supplied;
             if let Some(a) = v.check(d)? {
                 answers += 1;
                 if !v.has_errors() {
                     months.insert(a.month.to_string());
                     questions.insert(a.question.clone());
-                    spool.push(&a)?;
+                    spool.push(&a, supplied)?;
                 }
             }
         }
@@ -240,35 +285,25 @@ fn validate_all(
         months,
         questions,
         added: v.added_questions(),
+        attribute_columns,
         spool,
     })
 }
 
-fn plan(ws: &Workspace, spool: &mut Spool) -> Result<UpsertSummary> {
+fn plan(ws: &Workspace, spool: &mut Spool, merge: &mut Merge) -> Result<UpsertSummary> {
     let store = Store::open(ws)?;
-    let mut total = UpsertSummary::default();
-    let mut chunk = Vec::with_capacity(CHUNK);
     let mut answers = spool.read()?;
-    loop {
-        chunk.clear();
-        chunk.extend(answers.by_ref().take(CHUNK));
-        if chunk.is_empty() {
-            break;
-        }
-        let s = store.plan_upsert(chunk.iter())?;
-        total.added += s.added;
-        total.replaced += s.replaced;
-        total.unchanged += s.unchanged;
-    }
+    let total = store.plan_upsert_with(answers.by_ref(), |a, supplied, old| {
+        merge.apply(a, supplied, old)
+    })?;
     answers.error.take().map_or(Ok(total), Err)
 }
-
-const CHUNK: usize = 10_000;
 
 fn write(
     ws: &Workspace,
     spool: &mut Spool,
     total: usize,
+    merge: &mut Merge,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<UpsertSummary> {
     let store = Store::open(ws)?;
@@ -279,11 +314,15 @@ fn write(
         Some(a) => Some(Ok(a)),
         None => answers.error.take().map(Err),
     });
-    let summary = store.try_upsert(items, |done| {
-        if done % 1024 == 0 || done == total {
-            progress(Progress::Writing { done, total });
-        }
-    })?;
+    let summary = store.try_upsert_with(
+        items,
+        |a, supplied, old| merge.apply(a, supplied, old),
+        |done| {
+            if done % 1024 == 0 || done == total {
+                progress(Progress::Writing { done, total });
+            }
+        },
+    )?;
     progress(Progress::Writing { done: total, total });
     Ok(summary)
 }
@@ -307,8 +346,8 @@ impl Spool {
         })
     }
 
-    fn push(&mut self, a: &Answer) -> Result<()> {
-        serde_json::to_writer(&mut self.file, a)
+    fn push(&mut self, a: &Answer, supplied: Supplied) -> Result<()> {
+        serde_json::to_writer(&mut self.file, &(supplied, a))
             .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))?;
         self.file
             .write_all(b"\n")
@@ -343,17 +382,17 @@ struct SpoolReader {
 }
 
 impl Iterator for SpoolReader {
-    type Item = Answer;
+    type Item = (Answer, Supplied);
 
-    fn next(&mut self) -> Option<Answer> {
+    fn next(&mut self) -> Option<(Answer, Supplied)> {
         if self.error.is_some() {
             return None;
         }
         self.line.clear();
         match self.lines.read_line(&mut self.line) {
             Ok(0) => None,
-            Ok(_) => match serde_json::from_str(&self.line) {
-                Ok(a) => Some(a),
+            Ok(_) => match serde_json::from_str::<(Supplied, Answer)>(&self.line) {
+                Ok((s, a)) => Some((a, s)),
                 Err(e) => {
                     self.error = Some(Error::io(&self.path, std::io::Error::other(e)));
                     None
@@ -444,6 +483,25 @@ mod tests {
                 .question("pregunta_nueva")
                 .is_some_and(|q| q.is_coded())
         );
+    }
+
+    #[test]
+    fn a_file_changed_while_it_is_read_is_refused() {
+        let (_dir, ws, file) = setup("05001,M,A,R,2020-07,calificacion_general,,4,\n");
+        let mut changed = false;
+        let mut rewrite = |p: Progress| {
+            if matches!(p, Progress::Reading { .. }) && !changed {
+                changed = true;
+                let mut text = std::fs::read_to_string(&file).unwrap();
+                text.push_str("08001,B,A,R,2020-07,calificacion_general,,3,\n");
+                std::fs::write(&file, text).unwrap();
+            }
+        };
+        let err = import_with_progress(&ws, &file, &ImportOptions::default(), &mut rewrite)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("changed while it was being imported"), "{err}");
+        assert_eq!(Store::open(&ws).unwrap().len().unwrap(), 0);
     }
 
     #[test]

@@ -54,8 +54,12 @@ pub enum SourceFormat {
         encoding: TextEncoding,
         delimiter: char,
     },
-    /// A workbook sheet.
-    Sheet { sheet: String },
+    /// A workbook sheet, and the hidden sheets that were not read.
+    Sheet {
+        sheet: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        hidden: Vec<String>,
+    },
 }
 
 /// One data row as read: its row number as a spreadsheet shows it (header = 1), its cells, and
@@ -111,9 +115,27 @@ impl Iterator for Source {
             };
             match row {
                 Some(Ok(r)) if r.is_blank() && r.problems.is_empty() => continue,
+                Some(Ok(mut r)) => {
+                    r.cells.iter_mut().for_each(clean_cell);
+                    return Some(Ok(r));
+                }
                 other => return other,
             }
         }
+    }
+}
+
+/// Undoes what a spreadsheet or codifica's own writers add to a cell's text, in place: every
+/// U+FEFF (a byte-order mark pasted into a data line when files are concatenated; it is never
+/// data, and in an `entity_code` it would make a second entity), then the apostrophe
+/// [`crate::tabular::safe_cell`] put before a formula-like text (so an exported or reviewed file
+/// imports back to the original bytes).
+pub fn clean_cell(cell: &mut String) {
+    if cell.contains('\u{feff}') {
+        cell.retain(|c| c != '\u{feff}');
+    }
+    if crate::tabular::strip_formula_guard(cell).len() != cell.len() {
+        cell.remove(0);
     }
 }
 
@@ -141,11 +163,29 @@ pub fn column_letter(mut idx: usize) -> String {
 }
 
 /// Opens `path` for reading: a workbook (by content) or a CSV. `sheet` picks a workbook sheet
-/// by name (default: the first); it is refused for CSV files.
+/// by name (default: the first visible one); it is refused for CSV files. Header names lose
+/// any U+FEFF, as data cells do ([`clean_cell`]).
 pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
+    let mut source = open_any(path, sheet)?;
+    for h in &mut source.headers {
+        h.retain(|c| c != '\u{feff}');
+    }
+    Ok(source)
+}
+
+fn open_any(path: &Path, sheet: Option<&str>) -> Result<Source> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return Err(Error::file(path, "is a folder, not a file"));
+    }
+    if !meta.is_file() {
+        // A pipe or a device has no size and cannot be read twice (the encoding is decided on
+        // the whole file before the rows are read), and /dev/urandom never ends.
+        return Err(Error::file(
+            path,
+            "is not a regular file (a pipe, socket or device): save the data to a file and \
+             import that file",
+        ));
     }
     if meta.len() == 0 {
         return Err(Error::file(
@@ -157,7 +197,14 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
     let n = read_prefix(path, &mut head)?;
     let head = &head[..n];
     match Kind::sniff(head) {
-        Kind::Zip | Kind::Ole => open_workbook(path, head, sheet),
+        Kind::Zip => {
+            crate::ingest::limits::check_zip_workbook(path)?;
+            open_workbook(path, head, sheet)
+        }
+        Kind::Ole => {
+            crate::ingest::limits::check_ole_workbook(path)?;
+            open_workbook(path, head, sheet)
+        }
         Kind::Pdf => Err(Error::file(
             path,
             "is a PDF document, not a spreadsheet: export the data as XLSX or CSV",
@@ -180,6 +227,54 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
             }
             open_csv(path)
         }
+    }
+}
+
+/// What identifies a file's contents without reading them: size, modification time, and
+/// device + inode. Taken before an import reads the file and compared after, so a file that an
+/// editor or a sync client rewrote in between is refused instead of imported half old, half new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: (u64, u64),
+}
+
+impl FileStamp {
+    /// The stamp of `path` now.
+    pub fn of(path: &Path) -> Result<FileStamp> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0);
+        Ok(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+
+    /// An error when `path` no longer has this stamp.
+    pub fn check_unchanged(&self, path: &Path) -> Result<()> {
+        let now = FileStamp::of(path).map_err(|_| {
+            Error::file(
+                path,
+                "was removed while it was being imported; nothing was written",
+            )
+        })?;
+        if &now == self {
+            return Ok(());
+        }
+        Err(Error::file(
+            path,
+            "changed while it was being imported (its size, modification time or inode are not \
+             what they were when reading began); nothing was written: wait until the program \
+             writing it is done, then import again",
+        ))
     }
 }
 
@@ -292,34 +387,34 @@ fn read_workbook(path: &Path, head: &[u8], sheet: Option<&str>) -> Result<Source
             ),
         )
     };
-    let (name, range) = if Kind::sniff(head).is_ole() {
+    let (name, hidden, range) = if Kind::sniff(head).is_ole() {
         let mut wb: Xls<_> = calamine::open_workbook(path).map_err(|e| damaged("XLS", &e))?;
-        let name = pick_sheet(path, wb.sheet_names(), sheet)?;
+        let (name, hidden) = pick_sheet(path, wb.sheets_metadata(), sheet)?;
         let range = wb.worksheet_range(&name).map_err(|e| damaged("XLS", &e))?;
-        (name, range)
+        (name, hidden, range)
     } else {
         match calamine::open_workbook::<Xlsx<_>, _>(path) {
             Ok(mut wb) => {
-                let name = pick_sheet(path, wb.sheet_names(), sheet)?;
+                let (name, hidden) = pick_sheet(path, wb.sheets_metadata(), sheet)?;
                 let range = wb.worksheet_range(&name).map_err(|e| damaged("XLSX", &e))?;
-                (name, range)
+                (name, hidden, range)
             }
             Err(xlsx_err) => {
                 if let Ok(mut wb) = calamine::open_workbook::<Ods<_>, _>(path) {
-                    let name = pick_sheet(path, wb.sheet_names(), sheet)?;
+                    let (name, hidden) = pick_sheet(path, wb.sheets_metadata(), sheet)?;
                     let range = wb.worksheet_range(&name).map_err(|e| damaged("ODS", &e))?;
-                    (name, range)
+                    (name, hidden, range)
                 } else if let Ok(mut wb) = calamine::open_workbook::<Xlsb<_>, _>(path) {
-                    let name = pick_sheet(path, wb.sheet_names(), sheet)?;
+                    let (name, hidden) = pick_sheet(path, wb.sheets_metadata(), sheet)?;
                     let range = wb.worksheet_range(&name).map_err(|e| damaged("XLSB", &e))?;
-                    (name, range)
+                    (name, hidden, range)
                 } else {
                     return Err(damaged("XLSX", &xlsx_err));
                 }
             }
         }
     };
-    sheet_source(path, name, &range)
+    sheet_source(path, name, hidden, &range)
 }
 
 impl Kind {
@@ -328,30 +423,61 @@ impl Kind {
     }
 }
 
-fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String> {
-    let Some(wanted) = wanted else {
-        return names
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::file(path, "the workbook has no sheets"));
+/// The sheet to read: the one named `wanted` (any visibility: the user chose it), else the first
+/// **visible** worksheet (a hidden or "very hidden" first sheet holds lookup tables or someone's
+/// scratch work, not the data the user sees). Also returns the hidden sheets not read, for the
+/// import summary.
+fn pick_sheet(
+    path: &Path,
+    sheets: &[calamine::Sheet],
+    wanted: Option<&str>,
+) -> Result<(String, Vec<String>)> {
+    let hidden = |except: &str| -> Vec<String> {
+        sheets
+            .iter()
+            .filter(|s| s.visible != calamine::SheetVisible::Visible && s.name != except)
+            .map(|s| s.name.clone())
+            .collect()
     };
-    let want = wanted.trim().to_lowercase();
-    names
-        .iter()
-        .find(|n| n.trim().to_lowercase() == want)
-        .cloned()
-        .ok_or_else(|| {
-            Error::file(
+    let Some(wanted) = wanted else {
+        let first = sheets.iter().find(|s| {
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
+        });
+        return match first {
+            Some(s) => Ok((s.name.clone(), hidden(&s.name))),
+            None if sheets.is_empty() => Err(Error::file(path, "the workbook has no sheets")),
+            None => Err(Error::file(
                 path,
                 format!(
-                    "has no sheet named '{wanted}' (its sheets: {})",
-                    names.join(", ")
+                    "has no visible worksheet (hidden sheets: {}); pick one with --sheet",
+                    hidden("").join(", ")
                 ),
-            )
-        })
+            )),
+        };
+    };
+    let want = wanted.trim().to_lowercase();
+    match sheets.iter().find(|s| s.name.trim().to_lowercase() == want) {
+        Some(s) => Ok((s.name.clone(), hidden(&s.name))),
+        None => Err(Error::file(
+            path,
+            format!(
+                "has no sheet named '{wanted}' (its sheets: {})",
+                sheets
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
 }
 
-fn sheet_source(path: &Path, name: String, range: &calamine::Range<Data>) -> Result<Source> {
+fn sheet_source(
+    path: &Path,
+    name: String,
+    hidden: Vec<String>,
+    range: &calamine::Range<Data>,
+) -> Result<Source> {
     let Some((row0, col0)) = range.start() else {
         return Err(Error::file(
             path,
@@ -390,7 +516,10 @@ fn sheet_source(path: &Path, name: String, range: &calamine::Range<Data>) -> Res
     Ok(Source {
         path: path.to_path_buf(),
         headers,
-        format: SourceFormat::Sheet { sheet: name },
+        format: SourceFormat::Sheet {
+            sheet: name,
+            hidden,
+        },
         rows: RowIter::Sheet(out.into_iter()),
     })
 }
@@ -437,6 +566,17 @@ fn check_cells(row: &mut Row, headers: &[String], flagged: &[usize]) {
                 message:
                     "contains a NUL byte (binary data, or a UTF-16 file saved without its BOM?)"
                         .into(),
+            });
+        }
+        if headers.get(i).is_some_and(|h| h.trim().is_empty()) && !cell.trim().is_empty() {
+            row.problems.push(RowError {
+                row: Some(row.line),
+                column: Some(column_letter(i)),
+                message: format!(
+                    "has a value in column {}, whose header (row 1) is empty: name the column \
+                     in row 1, or delete the value",
+                    column_letter(i)
+                ),
             });
         }
         if !flagged.contains(&i) && cell.len() > MAX_CELL_CHARS {
@@ -514,9 +654,12 @@ fn open_csv(path: &Path) -> Result<Source> {
     })
 }
 
-/// Decides the encoding: BOM first; else one streaming pass checks UTF-8 validity. A file that
-/// has both valid UTF-8 accents and invalid bytes mixes two encodings and is refused (guessing
-/// would corrupt one half); a file with many NUL bytes and no BOM is UTF-16 without BOM.
+/// Decides the encoding: BOM first; else one streaming pass over the **whole** file checks
+/// UTF-8 validity. Valid everywhere: UTF-8. Invalid somewhere and without a single multi-byte
+/// UTF-8 sequence: Windows-1252. Both valid UTF-8 accents and invalid bytes, in whatever order:
+/// the file mixes two encodings and is refused, naming the first invalid line and byte (guessing
+/// would corrupt one half; a decision taken on the first rows would depend on their order).
+/// A file with many NUL bytes and no BOM is UTF-16 without BOM.
 fn detect_encoding(path: &Path) -> Result<TextEncoding> {
     let mut head = [0u8; 3];
     let n = read_prefix(path, &mut head)?;
@@ -538,34 +681,50 @@ fn detect_encoding(path: &Path) -> Result<TextEncoding> {
              \"CSV UTF-8\" and import again",
         ));
     }
-    match scan.first_invalid_line {
-        None => Ok(TextEncoding::Utf8),
-        Some(line) if scan.multibyte_before_invalid => Err(Error::file(
+    match (scan.first_invalid, scan.first_multibyte_line) {
+        (None, _) => Ok(TextEncoding::Utf8),
+        (Some(bad), Some(accent_line)) => Err(Error::file(
             path,
             format!(
-                "mixes two text encodings: it has UTF-8 accents, but line {line} has bytes that \
-                 are not UTF-8 (Latin-1/Windows-1252?); save the whole file as \"CSV UTF-8\" and \
-                 import again"
+                "mixes two text encodings: line {accent_line} has UTF-8 accents, but line {} \
+                 (byte {}, 0x{:02X}) is not UTF-8 (Latin-1/Windows-1252?); save the whole file \
+                 as \"CSV UTF-8\" and import again",
+                bad.line, bad.offset, bad.byte
             ),
         )),
-        Some(_) => Ok(TextEncoding::Windows1252),
+        (Some(_), None) => Ok(TextEncoding::Windows1252),
     }
 }
 
+/// Where the first byte that is not UTF-8 is: 1-based line, 0-based byte offset, the byte.
+#[derive(Debug, Clone, Copy)]
+struct InvalidAt {
+    line: usize,
+    offset: u64,
+    byte: u8,
+}
+
 struct Utf8Scan {
-    first_invalid_line: Option<usize>,
-    multibyte_before_invalid: bool,
+    first_invalid: Option<InvalidAt>,
+    /// The line of the first valid multi-byte UTF-8 sequence (an accent, say).
+    first_multibyte_line: Option<usize>,
     nul_in_head: usize,
 }
 
+/// One pass over the whole file (it stops early only once both an invalid byte and a valid
+/// multi-byte sequence were seen: the answer cannot change after that).
 fn scan_utf8(path: &Path) -> Result<Utf8Scan> {
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut buf = vec![0u8; BUF_SIZE];
     let mut carry = 0usize;
     let mut line = 1usize;
-    let mut multibyte = false;
+    let mut consumed = 0u64;
     let mut first = true;
-    let mut nul_in_head = 0;
+    let mut scan = Utf8Scan {
+        first_invalid: None,
+        first_multibyte_line: None,
+        nul_in_head: 0,
+    };
     loop {
         let n = match f.read(&mut buf[carry..]) {
             Ok(n) => n,
@@ -574,37 +733,51 @@ fn scan_utf8(path: &Path) -> Result<Utf8Scan> {
         };
         let len = carry + n;
         if first {
-            nul_in_head = buf[..len.min(4096)].iter().filter(|b| **b == 0).count();
+            scan.nul_in_head = buf[..len.min(4096)].iter().filter(|b| **b == 0).count();
             first = false;
         }
-        let chunk = &buf[..len];
-        let (valid_len, invalid) = match std::str::from_utf8(chunk) {
-            Ok(_) => (len, false),
-            Err(e) => match e.error_len() {
-                // An incomplete sequence at the end of the chunk: carry it, unless at EOF.
-                None if n > 0 => (e.valid_up_to(), false),
-                _ => (e.valid_up_to(), true),
-            },
-        };
-        let valid = &chunk[..valid_len];
-        multibyte |= valid.iter().any(|b| *b >= 0x80);
-        line += valid.iter().filter(|b| **b == b'\n').count();
-        if invalid {
-            return Ok(Utf8Scan {
-                first_invalid_line: Some(line),
-                multibyte_before_invalid: multibyte,
-                nul_in_head,
-            });
+        let mut pos = 0;
+        while pos < len {
+            let chunk = &buf[pos..len];
+            let (valid_len, bad_len) = match std::str::from_utf8(chunk) {
+                Ok(_) => (chunk.len(), 0),
+                Err(e) => match e.error_len() {
+                    // An incomplete sequence at the end of the chunk: carry it, unless at EOF.
+                    None if n > 0 => (e.valid_up_to(), 0),
+                    None => (e.valid_up_to(), chunk.len() - e.valid_up_to()),
+                    Some(k) => (e.valid_up_to(), k),
+                },
+            };
+            let valid = &chunk[..valid_len];
+            if scan.first_multibyte_line.is_none()
+                && let Some(i) = valid.iter().position(|b| *b >= 0x80)
+            {
+                scan.first_multibyte_line =
+                    Some(line + valid[..i].iter().filter(|b| **b == b'\n').count());
+            }
+            line += valid.iter().filter(|b| **b == b'\n').count();
+            if bad_len == 0 {
+                pos += valid_len;
+                break;
+            }
+            if scan.first_invalid.is_none() {
+                scan.first_invalid = Some(InvalidAt {
+                    line,
+                    offset: consumed + (pos + valid_len) as u64,
+                    byte: chunk[valid_len],
+                });
+            }
+            if scan.first_multibyte_line.is_some() {
+                return Ok(scan);
+            }
+            pos += valid_len + bad_len;
         }
         if n == 0 {
-            return Ok(Utf8Scan {
-                first_invalid_line: None,
-                multibyte_before_invalid: multibyte,
-                nul_in_head,
-            });
+            return Ok(scan);
         }
-        buf.copy_within(valid_len..len, 0);
-        carry = len - valid_len;
+        buf.copy_within(pos..len, 0);
+        carry = len - pos;
+        consumed += pos as u64;
     }
 }
 
@@ -1122,6 +1295,119 @@ mod tests {
         assert_eq!(r[0].problems.len(), 1, "{:?}", r[0].problems);
         assert!(r[0].problems[0].message.contains("too large"));
         assert_eq!(r[0].cells[1].len(), KEPT_CELL_BYTES);
+    }
+
+    #[test]
+    fn the_first_visible_sheet_is_read_and_hidden_ones_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, hide) in [("secreta", 2), ("oculta", 1), ("datos", 0)] {
+            let ws = wb.add_worksheet();
+            ws.set_name(name).unwrap();
+            ws.write_string(0, 0, "hoja").unwrap();
+            ws.write_string(1, 0, name).unwrap();
+            match hide {
+                2 => {
+                    ws.set_very_hidden(true);
+                }
+                1 => {
+                    ws.set_hidden(true);
+                }
+                _ => {
+                    ws.set_active(true);
+                }
+            }
+        }
+        wb.save(&p).unwrap();
+        let mut s = open(&p, None).unwrap();
+        let SourceFormat::Sheet { sheet, hidden } = s.format.clone() else {
+            panic!("a sheet")
+        };
+        assert_eq!(sheet, "datos");
+        assert_eq!(hidden, ["secreta", "oculta"]);
+        assert_eq!(s.next().unwrap().unwrap().cells, ["datos"]);
+        // Asked for by name, a hidden sheet is read.
+        let mut s = open(&p, Some("secreta")).unwrap();
+        assert_eq!(s.next().unwrap().unwrap().cells, ["secreta"]);
+    }
+
+    #[test]
+    fn a_value_under_an_empty_header_is_a_problem_in_sheets_and_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "a").unwrap();
+        ws.write_string(1, 0, "1").unwrap();
+        ws.write_string(1, 2, "perdido").unwrap();
+        wb.save(&p).unwrap();
+        let (_, r) = rows(&p);
+        assert_eq!(r[0].problems.len(), 1, "{:?}", r[0].problems);
+        assert_eq!(r[0].problems[0].column.as_deref(), Some("C"));
+        assert!(r[0].problems[0].message.contains("header (row 1) is empty"));
+        let c = write(dir.path(), "a.csv", b"a,,c\n1,perdido,3\n4,,6\n");
+        let (_, r) = rows(&c);
+        assert_eq!(r[0].problems[0].column.as_deref(), Some("B"));
+        assert!(r[1].problems.is_empty());
+    }
+
+    #[test]
+    fn byte_order_marks_and_formula_guards_are_removed_from_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "a.csv",
+            "\u{feff}a,b\n\u{feff}05001,'=9+9\n\u{feff}\u{feff}x\u{feff},'hola\n".as_bytes(),
+        );
+        let (h, r) = rows(&p);
+        assert_eq!(h, ["a", "b"]);
+        assert_eq!(r[0].cells, ["05001", "=9+9"]);
+        assert_eq!(r[1].cells, ["x", "'hola"]);
+    }
+
+    #[test]
+    fn mixed_encodings_are_refused_whatever_the_order() {
+        let dir = tempfile::tempdir().unwrap();
+        // A Latin-1 row before the first UTF-8 accent.
+        let latin_first = write(dir.path(), "l.csv", b"a\nMedell\xedn\nMedell\xc3\xadn\n");
+        let err = open(&latin_first, None).err().unwrap().to_string();
+        assert!(
+            err.contains("mixes two text encodings") && err.contains("line 2 (byte 8, 0xED)"),
+            "{err}"
+        );
+        // 3,000 ASCII rows, one invalid byte, then UTF-8 accents.
+        let mut bytes = b"a\n".to_vec();
+        for _ in 0..3000 {
+            bytes.extend(b"ascii only row\n");
+        }
+        let bad_at = bytes.len() + 3;
+        bytes.extend(b"Bogot\xe1\n");
+        for _ in 0..20_000 {
+            bytes.extend("Bogotá\n".as_bytes());
+        }
+        let late = write(dir.path(), "m.csv", &bytes);
+        let err = open(&late, None).err().unwrap().to_string();
+        assert!(
+            err.contains(&format!("line 3002 (byte {}", bad_at + 2)),
+            "{err}"
+        );
+        // Invalid bytes only: Windows-1252, whatever their place.
+        let mut cp = b"a\n".to_vec();
+        cp.extend(std::iter::repeat_n(b'x', BUF_SIZE * 2));
+        cp.extend(b"\nsi\xf1o\n");
+        let p = write(dir.path(), "c.csv", &cp);
+        let (_, r) = rows(&p);
+        assert_eq!(r[1].cells, ["siño"]);
+    }
+
+    #[test]
+    fn pipes_and_devices_are_refused_as_not_regular_files() {
+        let err = open(Path::new("/dev/null"), None)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("not a regular file"), "{err}");
     }
 
     #[test]

@@ -9,10 +9,11 @@
 //!   `question_values` mapping the sheet's wording to question ids) and the answer in
 //!   `answer_column` — the shape of many government exports, such as the Chilean cabildos file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::answer::Supplied;
 use crate::config::{Config, QuestionKind};
 use crate::error::RowError;
 use crate::ingest::reader::{Row, column_label};
@@ -318,6 +319,11 @@ impl<'h> HeaderLookup<'h> {
 }
 
 impl Resolved<'_> {
+    /// The names of the columns kept as attributes.
+    pub fn attribute_names(&self) -> BTreeSet<String> {
+        self.attributes.iter().map(|(_, n)| n.clone()).collect()
+    }
+
     fn cell(&self, row: &Row, idx: usize) -> Cell {
         Cell::new(row.get(idx), &self.labels[idx])
     }
@@ -370,6 +376,15 @@ impl Resolved<'_> {
                     (!v.is_empty()).then(|| (name.clone(), v.to_string()))
                 })
                 .collect(),
+            supplied: Supplied {
+                entity_name: self.entity_name.is_some(),
+                department: self.department.is_some(),
+                region: self.region.is_some(),
+                entity_kind: self.entity_kind.is_some(),
+                interview_date: self.interview_date.is_some(),
+                respondent_role: self.respondent_role.is_some(),
+                ..Supplied::default()
+            },
             ..Draft::default()
         };
         let mut out = Vec::new();
@@ -391,10 +406,13 @@ impl Resolved<'_> {
                         .is_some_and(|q| q.kind == QuestionKind::Rating);
                     if is_rating {
                         d.rating = self.cell(row, *qi);
+                        d.supplied.rating = true;
                     } else {
                         d.text = self.cell(row, *qi);
+                        d.supplied.text = true;
                     }
                     d.codes = codes;
+                    d.supplied.codes = ci.is_some();
                     out.push(d);
                 }
             }
@@ -418,6 +436,9 @@ impl Resolved<'_> {
                 d.text = answer.map(|i| self.cell(row, i)).unwrap_or_default();
                 d.rating = rating.map(|i| self.cell(row, i)).unwrap_or_default();
                 d.codes = codes.map(|i| self.cell(row, i)).unwrap_or_default();
+                d.supplied.text = answer.is_some();
+                d.supplied.rating = rating.is_some();
+                d.supplied.codes = codes.is_some();
                 out.push(d);
             }
         }

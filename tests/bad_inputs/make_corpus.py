@@ -81,3 +81,14 @@ with open("png_renamed.csv", "wb") as f:
             b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 write("rating_decimal_comma_quoted.csv", csv([GOOD[0].replace(",4,", ',"4,5",'), GOOD[2]]))
 write("empty.csv", "")
+# Issue 15. A Latin-1 row BEFORE the first UTF-8 accent (the order must not decide the encoding)
+with open("mixed_encodings_latin1_first.csv", "wb") as f:
+    f.write(csv([f"{CALI},2020-07,calificacion_general,,3,"]).encode("cp1252"))
+    f.write(("\n".join(GOOD[:2]) + "\n").encode("utf-8"))
+# Two files concatenated: the second one's BOM now starts a data line (row 4)
+write("bom_in_data_line.csv", csv(GOOD[:2]) + "\ufeff" + "\n".join(GOOD[2:]) + "\n")
+# A value in a column whose header is empty (dropped silently before)
+write("value_under_empty_header.csv", csv([GOOD[0] + ",", GOOD[2] + ",nota sin columna"], header=HEADER + ","))
+# Months that start like one but are not: a path, an impossible day
+write("month_path.csv", csv([GOOD[0], GOOD[2].replace("2020-07", "2020-07/../../x")]))
+write("month_impossible_day.csv", csv([GOOD[0], GOOD[2].replace("2020-07", "2020-11-31")]))
