@@ -86,7 +86,8 @@ Query syntax:
   planea*                    any word starting with planea (accents ignored)
   asistensia~  asistnecia~2  words within 1 (default) or 2 typing errors
 Matching ignores case and accents and is stem-aware: asistencia also finds asistencias.
-Keywords AND, OR, NOT are uppercase; error positions count characters from 1.";
+Keywords AND, OR, NOT are uppercase; error positions count characters from 1.
+Limits: 1000 characters, 64 words, 8 prefix/fuzzy words per query (repeated words count once).";
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Source {
@@ -298,6 +299,15 @@ mod tests {
     fn caret_points_at_the_position() {
         let m = query_error("a \"b", 3, "unclosed quote");
         assert!(m.ends_with("  a \"b\n    ^"), "{m:?}");
+    }
+
+    #[test]
+    fn the_help_states_the_query_limits() {
+        use codifica::search::query::{MAX_EXPANSIONS, MAX_QUERY_CHARS, MAX_TERMS};
+        let limits = format!(
+            "Limits: {MAX_QUERY_CHARS} characters, {MAX_TERMS} words, {MAX_EXPANSIONS} prefix/fuzzy"
+        );
+        assert!(QUERY_HELP.contains(&limits), "{QUERY_HELP}");
     }
 
     #[test]
