@@ -68,5 +68,12 @@ a OR OR b
 *
 -
 ñandú PDT KPT SGR
+a0~2 OR a1~2 OR a2~2 OR a3~2 OR a4~2 OR a5~2 OR a6~2 OR a7~2 OR a8~2
+asistencia~2 OR asistencia~2 OR asistencia~2 OR asistencia~2 OR asistencia~2
+p* q* r* s* t* u* v* w* x*
 QUERIES
+# The query caps (issue 15): just under and just over the length limit, 65 distinct words.
+printf '%s' "$(printf 'a%.0s' $(seq 1000))" >"$C/search_query/len_1000"
+printf '%s' "$(printf 'a%.0s' $(seq 1001))" >"$C/search_query/len_1001"
+printf '%s' "$(seq -f 'w%g' -s ' ' 0 64)" >"$C/search_query/terms_65"
 ls "$C"/* | head -50

@@ -22,13 +22,20 @@ pub struct RowError {
     pub message: String,
 }
 
+/// Characters of one row error's message shown (a message quoting a 5 MB header line would
+/// otherwise print it, once per missing column).
+const SHOWN_MESSAGE_CHARS: usize = 1_000;
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.row, &self.column) {
-            (Some(r), Some(c)) => write!(f, "row {r}, column '{c}': {}", self.message),
-            (Some(r), None) => write!(f, "row {r}: {}", self.message),
-            (None, Some(c)) => write!(f, "column '{c}': {}", self.message),
-            (None, None) => write!(f, "{}", self.message),
+        use crate::escape::{CLIP_CHARS, clip};
+        let message = clip(&self.message, SHOWN_MESSAGE_CHARS);
+        let column = self.column.as_deref().map(|c| clip(c, CLIP_CHARS));
+        match (&self.row, column) {
+            (Some(r), Some(c)) => write!(f, "row {r}, column '{c}': {message}"),
+            (Some(r), None) => write!(f, "row {r}: {message}"),
+            (None, Some(c)) => write!(f, "column '{c}': {message}"),
+            (None, None) => write!(f, "{message}"),
         }
     }
 }
@@ -55,11 +62,99 @@ fn fmt_rows(file: &Path, errors: &[RowError]) -> String {
     out
 }
 
+/// A limit on what one query may ask for. Each keeps the memory and time of a search bounded
+/// whoever sends it (one `/buscar` link with thousands of fuzzy words took gigabytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLimit {
+    /// Characters in the query.
+    Chars(usize),
+    /// Words searched for (phrase words included; a repeated term counts once).
+    Terms(usize),
+    /// Prefix (`planea*`) and fuzzy (`palabra~`) terms, which expand to many index terms.
+    Expansions(usize),
+}
+
+impl QueryLimit {
+    /// The limit in English (CLI, library errors).
+    pub fn english(&self) -> String {
+        match self {
+            QueryLimit::Chars(n) => {
+                format!("the query is longer than {n} characters; shorten it")
+            }
+            QueryLimit::Terms(n) => format!(
+                "the query has more than {n} words (repeated ones count once); split it into \
+                 several searches"
+            ),
+            QueryLimit::Expansions(n) => format!(
+                "the query has more than {n} prefix (*) and fuzzy (~) words together; use plain \
+                 words for the rest"
+            ),
+        }
+    }
+
+    /// The limit in Spanish (the web app).
+    pub fn spanish(&self) -> String {
+        match self {
+            QueryLimit::Chars(n) => {
+                format!("la búsqueda tiene más de {n} caracteres; acórtela")
+            }
+            QueryLimit::Terms(n) => format!(
+                "la búsqueda tiene más de {n} palabras (las repetidas cuentan una vez); divídala \
+                 en varias búsquedas"
+            ),
+            QueryLimit::Expansions(n) => format!(
+                "la búsqueda tiene más de {n} palabras con prefijo (*) o aproximadas (~); use \
+                 palabras simples para las demás"
+            ),
+        }
+    }
+}
+
+/// What a full disk says, wherever it surfaces: every write is atomic (one index commit, or a
+/// temporary file renamed), so a failed one left the previous state.
+pub const OUT_OF_SPACE: &str = "no space left on device; nothing was written";
+
+fn io_out_of_space(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    if io_out_of_space(e) {
+        OUT_OF_SPACE.to_string()
+    } else {
+        e.to_string()
+    }
+}
+
+/// tantivy wraps I/O errors in several variants (and prints them with `{:?}`): the full disk is
+/// recognised in its debug form, the one place all of them show it.
+fn index_out_of_space(e: &tantivy::TantivyError) -> bool {
+    let debug = format!("{e:?}");
+    debug.contains("StorageFull")
+        || debug.contains("QuotaExceeded")
+        || debug.contains("No space left on device")
+}
+
+fn index_message(e: &tantivy::TantivyError) -> String {
+    match e {
+        _ if index_out_of_space(e) => OUT_OF_SPACE.to_string(),
+        // The indexing thread died (tantivy keeps only this sentence): the commit never happened.
+        tantivy::TantivyError::ErrorInThread(m) if m.contains("killed") => {
+            "the index writer stopped before its commit (is the disk full?); nothing was written"
+                .to_string()
+        }
+        other => format!("index error: {other}"),
+    }
+}
+
 /// Errors of the codifica library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), io_message(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -76,6 +171,9 @@ pub enum Error {
     /// A query could not be parsed.
     #[error("invalid query at position {position}: {message}")]
     Query { position: usize, message: String },
+    /// A query passes one of the limits that keep its cost bounded ([`QueryLimit`]).
+    #[error("invalid query at position {position}: {}", limit.english())]
+    QueryLimit { position: usize, limit: QueryLimit },
     /// A model file cannot be used.
     #[error("model {}: {message}", path.display())]
     Model { path: PathBuf, message: String },
@@ -101,7 +199,7 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
     /// The search index failed.
-    #[error("index error: {0}")]
+    #[error("{}", index_message(.0))]
     Index(#[from] tantivy::TantivyError),
 }
 
@@ -142,5 +240,66 @@ impl Error {
     /// An invalid request.
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::Invalid(message.into())
+    }
+
+    /// True when the disk (or the user's quota) is full.
+    pub fn is_out_of_space(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => io_out_of_space(source),
+            Error::Index(e) => index_out_of_space(e),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header of a million columns missing the required ones: the message stays small.
+    #[test]
+    fn a_huge_header_does_not_make_a_huge_error() {
+        let header = vec!["x"; 1_000_000].join(", ");
+        let errors: Vec<RowError> = (0..6)
+            .map(|i| RowError {
+                row: Some(1),
+                column: Some(format!("col{i}{}", "y".repeat(10_000))),
+                message: format!("missing column (the header has: {header})"),
+            })
+            .collect();
+        let e = Error::Rows {
+            file: "big.csv".into(),
+            errors,
+        };
+        let text = e.to_string();
+        assert!(text.len() < 12_000, "{} bytes", text.len());
+        assert!(text.contains("more characters"));
+    }
+
+    /// A full disk reads as such, in plain words, from the index as from a file write.
+    #[test]
+    fn a_full_disk_is_named_without_a_debug_dump() {
+        let enospc = || std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let index = Error::Index(tantivy::TantivyError::IoError(
+            std::sync::Arc::new(enospc()),
+        ));
+        let file = Error::io("models/m.model", enospc());
+        for e in [&index, &file] {
+            let text = e.to_string();
+            assert!(e.is_out_of_space(), "{text}");
+            assert!(
+                text.contains("no space left on device; nothing was written"),
+                "{text}"
+            );
+            assert!(!text.contains("Os {") && !text.contains("kind:"), "{text}");
+        }
+        let killed = Error::Index(tantivy::TantivyError::ErrorInThread(
+            "An index writer was killed.".into(),
+        ));
+        assert!(
+            killed.to_string().contains("nothing was written"),
+            "{killed}"
+        );
+        assert!(!Error::invalid("x").is_out_of_space());
     }
 }

@@ -1,9 +1,50 @@
-//! File-system helpers shared by every stage that writes: atomic replacement of a file.
+//! File-system helpers shared by every stage that writes: atomic replacement of a file, and
+//! the cleanup of temporary files a killed writer left behind.
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
+
+/// Name prefix of the temporary files [`atomic_write_with`] creates.
+pub const TMP_PREFIX: &str = ".codifica-tmp-";
+
+/// A temporary file untouched for this long whose lock nobody holds is a killed writer's
+/// leftover. (The age covers the instant between creating a temporary file and locking it.)
+const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Removes the temporary files of writers that died in `dir` (a killed `train` or `codebook`
+/// run): a live writer holds an exclusive lock on its temporary file until it renames it, and
+/// the system drops the lock when a process dies. Best effort: what cannot be checked stays.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with(TMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if !old {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over `path`. A crash leaves either the old file or the new one, never half.
@@ -23,10 +64,13 @@ pub fn atomic_write_with(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    remove_stale_temporaries(dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".codifica-tmp-")
+        .prefix(TMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
+    // Held until the file is renamed or this process dies: marks the file as being written.
+    let _ = tmp.as_file().try_lock();
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
         fill(&mut w)?;
@@ -68,5 +112,33 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    fn backdate(path: &Path) {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        let past = std::time::SystemTime::now() - Duration::from_secs(3600);
+        f.set_modified(past).unwrap();
+    }
+
+    /// A killed writer's temporary file is removed by the next write in its folder; a fresh one,
+    /// or one whose writer still holds it, stays.
+    #[test]
+    fn the_next_write_removes_a_dead_writers_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(".codifica-tmp-dead");
+        let fresh = dir.path().join(".codifica-tmp-fresh");
+        let held = dir.path().join(".codifica-tmp-held");
+        let other = dir.path().join("notes-tmp.txt");
+        for p in [&dead, &fresh, &held, &other] {
+            std::fs::write(p, b"half a model").unwrap();
+        }
+        for p in [&dead, &held, &other] {
+            backdate(p);
+        }
+        let writer = std::fs::File::open(&held).unwrap();
+        writer.lock().unwrap();
+        atomic_write(&dir.path().join("m.model"), b"new").unwrap();
+        assert!(!dead.exists(), "a dead writer's leftover stays");
+        assert!(fresh.exists() && held.exists() && other.exists());
     }
 }

@@ -395,3 +395,32 @@ fn second_writer_gets_busy_and_writes_nothing() {
         "the refused import wrote answers"
     );
 }
+
+/// A killed `train` (or `codebook`) leaves its `.codifica-tmp-*` file; nothing held it after the
+/// kill, so the next write in that folder removes it. Simulated deterministically: a leftover
+/// with a writer's name, no lock on it (its process is gone) and an old modification time.
+#[test]
+fn a_killed_writers_temporary_file_is_removed_by_the_next_write() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ws = tmp.path().join("ws");
+    ok(&ws, &["init"]);
+    let csv = synth(tmp.path(), "a.csv", SynthSpec::new(600, 5));
+    ok(&ws, &["import", csv.to_str().unwrap_or_default()]);
+    let models = ws.join("models");
+    std::fs::create_dir_all(&models).expect("models/");
+    let stale = models.join(".codifica-tmp-Xk3v9A");
+    std::fs::write(&stale, vec![0u8; 4096]).expect("leftover");
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .and_then(|f| f.set_modified(hour_ago))
+        .expect("backdate");
+    ok(&ws, &["train", "--cv-folds", "0"]);
+    assert!(
+        leftovers(&ws).is_empty(),
+        "temporary files survive the next write: {:?}",
+        leftovers(&ws)
+    );
+    assert!(!model_bytes(&ws).is_empty(), "train wrote its models");
+}

@@ -620,7 +620,7 @@ proptest::proptest! {
     #[test]
     fn arbitrary_queries_never_panic(q in "\\PC{0,30}|([a-zó*~\"() -]|AND |OR |NOT ){0,12}") {
         match run(&SearchRequest::new(q.clone())) {
-            Ok(_) | Err(Error::Query { .. }) => {}
+            Ok(_) | Err(Error::Query { .. } | Error::QueryLimit { .. }) => {}
             Err(other) => proptest::prop_assert!(false, "{q:?}: {other}"),
         }
     }
@@ -807,4 +807,102 @@ fn cli_import_then_search() {
         ("sin_contribucion", 1),
     ];
     assert_eq!(codes, want.map(|(c, n)| (c.to_string(), n)));
+}
+
+// ---- limits on what one query may ask (issue 15) ----
+
+/// Past a cap the library refuses with the position of the first character or term past it;
+/// repeated terms are merged first, so repeating a word costs nothing and is not refused.
+#[test]
+fn queries_past_the_caps_are_refused_with_a_position() {
+    use codifica::error::QueryLimit;
+    use codifica::search::query::{MAX_EXPANSIONS, MAX_QUERY_CHARS, MAX_TERMS};
+    let limit = |q: &str| match run(&SearchRequest::new(q)) {
+        Err(Error::QueryLimit { position, limit }) => (position, limit),
+        other => panic!("expected a limit, got {other:?}"),
+    };
+    let long = "asistencia ".repeat(200);
+    assert_eq!(
+        limit(&long),
+        (MAX_QUERY_CHARS + 1, QueryLimit::Chars(MAX_QUERY_CHARS))
+    );
+    // 9 fuzzy words of 13 characters joined by " OR ": the 9th starts at 8 × 17 + 1.
+    let fuzzy: Vec<String> = (0..=MAX_EXPANSIONS)
+        .map(|i| format!("asistencia{i}~2"))
+        .collect();
+    assert_eq!(
+        limit(&fuzzy.join(" OR ")),
+        (8 * 17 + 1, QueryLimit::Expansions(MAX_EXPANSIONS))
+    );
+    let words: Vec<String> = (0..=MAX_TERMS).map(|i| format!("p{i:02}")).collect();
+    assert_eq!(
+        limit(&words.join(" ")),
+        (MAX_TERMS * 4 + 1, QueryLimit::Terms(MAX_TERMS))
+    );
+    // The same word 60 times is one word: accepted, same answers as once.
+    let repeated = vec!["asistencia~2"; 60].join(" OR ");
+    assert_eq!(keys(&find(&repeated)), keys(&find("asistencia~2")));
+}
+
+#[test]
+fn cli_refuses_a_query_past_the_caps_with_a_short_message() {
+    let fuzzy: Vec<String> = (0..12).map(|i| format!("asistencia{i}~2")).collect();
+    let out = codifica()
+        .args(["search", &fuzzy.join(" OR ")])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid query at position 137")
+            && err.contains("more than 8 prefix (*) and fuzzy (~) words"),
+        "{err}"
+    );
+    let long = "a".repeat(100_000);
+    let out = codifica().args(["search", &long]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("position 1001"), "{err}");
+    assert!(
+        err.len() < 1_000,
+        "the error repeats the query: {} bytes",
+        err.len()
+    );
+}
+
+/// Escape sequences and control characters stored in answers (or in file names) are shown as
+/// visible escapes by `search` and `status`, never sent raw to the terminal.
+#[test]
+fn search_and_status_do_not_send_escape_sequences_from_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+    let mut a = rows().remove(0);
+    a.entity_name = "Cali\x1b]0;pwned\x07".into();
+    a.text = "asistencia \x1b[2J\x1b[31mroja\r borrada\u{202e}".into();
+    Store::open(&ws).unwrap().upsert(vec![a], |_| {}).unwrap();
+    std::fs::write(ws.models_dir().join("m\x1b[5m.model"), b"x").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .arg("--workspace")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for out in [run(&["search", "asistencia"]), run(&["status"])] {
+        assert!(
+            !out.contains('\x1b') && !out.contains('\r') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+    }
+    let out = run(&["search", "asistencia"]);
+    assert!(out.contains("\\u{1b}[2J") && out.contains("\\r"), "{out}");
+    assert!(run(&["status"]).contains("m\\u{1b}[5m.model"));
 }

@@ -145,7 +145,11 @@ fn start_with(opts: ServeOptions) -> Running {
         !url.contains("0.0.0.0") && url.contains(&format!(":{port}/")),
         "a browsable address: {url}"
     );
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let addr: SocketAddr = if server.addr().ip().is_unspecified() {
+        format!("127.0.0.1:{port}").parse().unwrap()
+    } else {
+        server.addr()
+    };
     let token = server.access_token().to_string();
     let stop = server.stop_handle();
     let thread = thread::spawn(move || server.run(false).unwrap());
@@ -736,4 +740,206 @@ fn serve_prints_its_address_and_stops_on_ctrl_c() {
         thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+}
+
+// ---------------------------------------------------------------- limits (issue 15)
+
+/// Reads what the server sends on `stream` until it closes (or `within` passes).
+fn read_all(stream: &mut TcpStream, within: Duration) -> std::io::Result<String> {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// A query past a cap is refused with a 400 naming the cap and the position, in Spanish, before
+/// any search runs (one such GET took a server to more than a gigabyte).
+#[test]
+fn buscar_refuses_queries_past_the_caps_with_the_position() {
+    let s = start();
+    let fuzzy: Vec<String> = (0..20).map(|i| format!("asistencia{i}~2")).collect();
+    let q = fuzzy.join("+OR+");
+    let r = get(s.addr, &format!("/buscar?q={q}"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    // The 9th fuzzy word starts after 8 words of 13 characters and 8 " OR ".
+    let ninth = 8 * (13 + 4) + 1;
+    assert!(
+        r.body
+            .contains("más de 8 palabras con prefijo (*) o aproximadas (~)")
+            && r.body.contains(&format!("a partir del carácter {ninth}")),
+        "{}",
+        r.body
+    );
+    let long = "a".repeat(5_000);
+    let r = get(s.addr, &format!("/buscar?q={long}"));
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("más de 1000 caracteres") && r.body.contains("carácter 1001"),
+        "{}",
+        r.body
+    );
+    // Repeats are merged, not counted: the same fuzzy word 60 times is one word.
+    let repeated = vec!["planeacion~2"; 60].join("+OR+");
+    let r = get(s.addr, &format!("/buscar?q={repeated}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Abejorral"));
+}
+
+/// Another site's page cannot make the browser run searches or load pages in the background
+/// (`<img>`, fetch, frames); a link from elsewhere opened as a page still works.
+#[test]
+fn requests_started_by_another_site_are_refused_unless_they_open_a_page() {
+    let s = start();
+    let with = |site: &str, mode: &str, dest: &str| {
+        raw(
+            s.addr,
+            &format!(
+                "GET /buscar?q=planeacion HTTP/1.1\r\nHost: {}\r\nSec-Fetch-Site: {site}\r\n\
+                 Sec-Fetch-Mode: {mode}\r\nSec-Fetch-Dest: {dest}\r\nConnection: close\r\n\r\n",
+                s.addr
+            ),
+        )
+    };
+    for (site, mode, dest) in [
+        ("cross-site", "no-cors", "image"),
+        ("cross-site", "cors", "empty"),
+        ("cross-site", "navigate", "iframe"),
+        ("same-site", "no-cors", "image"),
+    ] {
+        let r = with(site, mode, dest);
+        assert_eq!(r.status, 403, "{site} {mode} {dest}");
+        assert!(r.body.contains("Solicitud de otro sitio"));
+        assert!(!r.body.contains("Abejorral"), "no search ran");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    }
+    for (site, mode, dest) in [
+        ("cross-site", "navigate", "document"),
+        ("same-origin", "cors", "empty"),
+        ("none", "navigate", "document"),
+    ] {
+        let r = with(site, mode, dest);
+        assert_eq!(r.status, 200, "{site} {mode} {dest}");
+    }
+    // A form posted from another site is refused before the CSRF check.
+    let r = raw(
+        s.addr,
+        &format!(
+            "POST /guardar HTTP/1.1\r\nHost: {}\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: \
+             navigate\r\nSec-Fetch-Dest: document\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            s.addr
+        ),
+    );
+    assert_eq!(r.status, 403);
+}
+
+/// The refusals carry the same security headers as every page; two Host headers are a 400.
+#[test]
+fn refusals_have_security_headers_and_two_hosts_are_a_bad_request() {
+    let s = start();
+    let r = raw(
+        s.addr,
+        "GET /buscar HTTP/1.1\r\nHost: evil.example:8360\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 421);
+    let csp = r.header("content-security-policy").unwrap_or("");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    let r = raw(
+        s.addr,
+        &format!(
+            "GET /buscar HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+            s.addr
+        ),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.header("content-security-policy").is_some());
+}
+
+/// A client that sends a head and then stalls its body gets a 408 and is disconnected after the
+/// body timeout, instead of holding its connection forever.
+#[test]
+fn a_stalled_request_body_times_out() {
+    let s = start_with(ServeOptions {
+        port: 0,
+        body_timeout: Duration::from_millis(300),
+        ..ServeOptions::default()
+    });
+    let mut stalled = TcpStream::connect(s.addr).unwrap();
+    stalled
+        .write_all(
+            format!(
+                "POST /guardar HTTP/1.1\r\nHost: {}\r\nContent-Type: \
+                 application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nclave=",
+                s.addr
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let started = std::time::Instant::now();
+    let answer = read_all(&mut stalled, Duration::from_secs(20));
+    let answer = answer.expect("the server should answer and close, not hang");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(get(s.addr, "/buscar?q=planeacion").status, 200);
+}
+
+/// Past the connection cap, a new client waits until a held connection closes: stalled clients
+/// hold a bounded number of file descriptors.
+#[test]
+fn connections_past_the_cap_wait_for_a_free_slot() {
+    let s = start_with(ServeOptions {
+        port: 0,
+        max_connections: 2,
+        ..ServeOptions::default()
+    });
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut c = TcpStream::connect(s.addr).unwrap();
+            c.write_all(b"GET /buscar HTTP/1.1\r\n").unwrap();
+            c
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(200));
+    let mut third = TcpStream::connect(s.addr).unwrap();
+    third
+        .write_all(
+            format!(
+                "GET /buscar HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                s.addr
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let early = third.read(&mut byte);
+    assert!(
+        early.is_err(),
+        "a third connection was served while two were held: {early:?}"
+    );
+    drop(held);
+    let answer = read_all(&mut third, Duration::from_secs(20)).unwrap();
+    assert!(
+        format!("{}{answer}", byte[0] as char).contains("200 OK"),
+        "{answer}"
+    );
+}
+
+/// `serve --host 127.0.0.2`: the URL it prints answers (the Host check accepts the bound
+/// address).
+#[test]
+fn a_server_on_another_loopback_address_answers_at_its_printed_url() {
+    let probe = std::net::TcpListener::bind("127.0.0.2:0");
+    if probe.is_err() {
+        skipped!("127.0.0.2 is not a usable loopback address here");
+        return;
+    }
+    drop(probe);
+    let s = start_on("127.0.0.2");
+    assert_eq!(s.addr.ip().to_string(), "127.0.0.2");
+    let r = get(s.addr, "/buscar?q=planeacion");
+    assert_eq!(r.status, 200, "{}", r.body);
 }

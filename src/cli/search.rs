@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 use codifica::Error;
+use codifica::escape::terminal;
 use codifica::month::Month;
 use codifica::search::{
     self, CodeSource, CountBy, Facet, Filters, Hit, SearchRequest, SearchResults,
@@ -85,7 +86,8 @@ Query syntax:
   planea*                    any word starting with planea (accents ignored)
   asistensia~  asistnecia~2  words within 1 (default) or 2 typing errors
 Matching ignores case and accents and is stem-aware: asistencia also finds asistencias.
-Keywords AND, OR, NOT are uppercase; error positions count characters from 1.";
+Keywords AND, OR, NOT are uppercase; error positions count characters from 1.
+Limits: 1000 characters, 64 words, 8 prefix/fuzzy words per query (repeated words count once).";
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Source {
@@ -155,6 +157,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Err(Error::Query { position, message }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &message))
         }
+        Err(Error::QueryLimit { position, limit }) => {
+            anyhow::bail!("{}", query_error(&req.query, position, &limit.english()))
+        }
         Err(e) => return Err(e).context("search failed"),
     };
     let out = std::io::stdout();
@@ -175,10 +180,24 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The error message, the query and a caret under the offending character.
+/// Characters of the query shown before the offending one (a long query is cut around it, so a
+/// megabyte of query does not become two megabytes of error).
+const CONTEXT_BEFORE: usize = 40;
+/// Characters of the query shown after the offending one.
+const CONTEXT_AFTER: usize = 20;
+
+/// The error message, the query (cut around the problem when long) and a caret under the
+/// offending character.
 fn query_error(query: &str, position: usize, message: &str) -> String {
-    let caret = " ".repeat(position.saturating_sub(1));
-    format!("invalid query at position {position}: {message}\n  {query}\n  {caret}^")
+    let at = position.saturating_sub(1);
+    let start = at.saturating_sub(CONTEXT_BEFORE);
+    let chars: Vec<char> = query.chars().collect();
+    let end = (at + CONTEXT_AFTER).min(chars.len());
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < chars.len() { "…" } else { "" };
+    let shown: String = chars[start.min(end)..end].iter().collect();
+    let caret = " ".repeat(at - start + lead.chars().count());
+    format!("invalid query at position {position}: {message}\n  {lead}{shown}{tail}\n  {caret}^")
 }
 
 fn print_json(out: &mut impl Write, r: &SearchResults) -> anyhow::Result<()> {
@@ -214,7 +233,7 @@ fn print_text(
     } else {
         "answers match"
     };
-    writeln!(out, "{} {noun} {}{shown}", r.total, req.query)?;
+    writeln!(out, "{} {noun} {}{shown}", r.total, terminal(&req.query))?;
     for (i, hit) in r.hits.iter().enumerate() {
         writeln!(out)?;
         print_hit(out, req.offset + i + 1, hit, open, close)?;
@@ -246,26 +265,27 @@ fn print_hit(
     if !h.machine_codes.is_empty() {
         head.push_str(&format!(" · model {}", h.machine_codes.join(";")));
     }
-    writeln!(out, "{head} · score {:.2}", h.score)?;
-    writeln!(out, "     {}", h.snippet.marked(open, close))?;
+    // Data is shown, never obeyed: an answer's escape sequences must not drive the terminal.
+    writeln!(out, "{} · score {:.2}", terminal(&head), h.score)?;
+    writeln!(out, "     {}", h.snippet.terminal(open, close))?;
     Ok(())
 }
 
 fn print_facet(out: &mut impl Write, f: &Facet) -> anyhow::Result<()> {
     writeln!(out, "by {}:", f.by)?;
-    let width = f
-        .counts
+    let values: Vec<_> = f.counts.iter().map(|c| terminal(&c.value)).collect();
+    let width = values
         .iter()
-        .map(|c| c.value.chars().count())
+        .map(|v| v.chars().count())
         .max()
         .unwrap_or(0)
         .max(8);
     if f.counts.is_empty() {
         writeln!(out, "  (none)")?;
     }
-    for c in &f.counts {
-        let pad = width - c.value.chars().count();
-        writeln!(out, "  {}{} {:>7}", c.value, " ".repeat(pad), c.count)?;
+    for (c, value) in f.counts.iter().zip(&values) {
+        let pad = width - value.chars().count();
+        writeln!(out, "  {value}{} {:>7}", " ".repeat(pad), c.count)?;
     }
     Ok(())
 }
@@ -278,5 +298,24 @@ mod tests {
     fn caret_points_at_the_position() {
         let m = query_error("a \"b", 3, "unclosed quote");
         assert!(m.ends_with("  a \"b\n    ^"), "{m:?}");
+    }
+
+    #[test]
+    fn the_help_states_the_query_limits() {
+        use codifica::search::query::{MAX_EXPANSIONS, MAX_QUERY_CHARS, MAX_TERMS};
+        let limits = format!(
+            "Limits: {MAX_QUERY_CHARS} characters, {MAX_TERMS} words, {MAX_EXPANSIONS} prefix/fuzzy"
+        );
+        assert!(QUERY_HELP.contains(&limits), "{QUERY_HELP}");
+    }
+
+    #[test]
+    fn a_long_query_is_cut_around_the_position() {
+        let q = "x ".repeat(600);
+        let m = query_error(&q, 1001, "too long");
+        assert!(m.len() < 200, "{m:?}");
+        let lines: Vec<&str> = m.lines().collect();
+        let caret = lines[2].chars().count() - 1;
+        assert_eq!(lines[1].chars().nth(caret), Some('x'), "{m:?}");
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use codifica::answer::Answer;
 use codifica::config::Config;
+use codifica::escape::terminal;
 use codifica::store::{AnswerFilter, Store};
 use serde::Serialize;
 
@@ -103,14 +104,20 @@ fn list_dir(dir: &std::path::Path, ext: &str) -> Vec<String> {
     out
 }
 
+/// Prints the status for a person. Names come from data (question ids, file names, the
+/// survey's title): they go through [`terminal`] so that none can drive the terminal.
 fn print_table(s: &Status) {
-    println!("Workspace {} — {}", s.workspace, s.survey);
+    println!(
+        "Workspace {} — {}",
+        terminal(&s.workspace),
+        terminal(&s.survey)
+    );
     println!("{} answers from {} entities", s.answers, s.entities);
     if s.months.is_empty() {
         println!("No answers yet: run `codifica import FILE`.");
     }
     for (month, questions) in &s.months {
-        println!("\n{month}");
+        println!("\n{}", terminal(month));
         println!(
             "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
             "question", "answers", "with text", "human", "machine", "uncoded"
@@ -118,12 +125,17 @@ fn print_table(s: &Status) {
         for (q, c) in questions {
             println!(
                 "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
-                q, c.answers, c.with_text, c.human_coded, c.machine_coded, c.uncoded
+                terminal(q),
+                c.answers,
+                c.with_text,
+                c.human_coded,
+                c.machine_coded,
+                c.uncoded
             );
         }
     }
-    println!("\nModels: {}", join_or_none(&s.models));
-    println!("Codebooks: {}", join_or_none(&s.codebooks));
+    println!("\nModels: {}", terminal(&join_or_none(&s.models)));
+    println!("Codebooks: {}", terminal(&join_or_none(&s.codebooks)));
 }
 
 fn join_or_none(items: &[String]) -> String {

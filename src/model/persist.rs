@@ -22,6 +22,9 @@ pub const MAGIC: &[u8; 8] = b"CODIFMDL";
 /// validation protocol and ranking in the metrics).
 pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 4 + 8;
+/// Largest payload a model file may declare. Models are kilobytes to a few megabytes; a header
+/// claiming more is corrupt, and is refused before anything is allocated for it.
+pub const MAX_PAYLOAD: u64 = 1 << 30;
 
 /// The classifiers of one model file (one per question), with what they were trained under.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,6 +59,82 @@ fn refuse(path: &Path, reason: impl Into<String>) -> EngineError {
         path: path.to_path_buf(),
         reason: reason.into(),
     }
+}
+
+/// Checks the fixed header (magic, version, declared length) and returns the payload's CRC and
+/// length. A file too short for its header but starting like one is "truncated", not "bad magic".
+fn header(path: &Path, bytes: &[u8]) -> Result<(u32, u64)> {
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(refuse(path, "not a codifica model file (bad magic bytes)"));
+    }
+    if bytes.len() < HEADER {
+        return Err(refuse(
+            path,
+            format!(
+                "truncated: {} bytes, shorter than the {HEADER}-byte header of a model file",
+                bytes.len()
+            ),
+        ));
+    }
+    let word = |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
+    let version = word(8);
+    if version != FORMAT_VERSION {
+        return Err(refuse(
+            path,
+            format!(
+                "model format version {version}, this codifica reads version {FORMAT_VERSION}: retrain the model"
+            ),
+        ));
+    }
+    let mut len8 = [0u8; 8];
+    len8.copy_from_slice(&bytes[16..24]);
+    let len = u64::from_le_bytes(len8);
+    if len > MAX_PAYLOAD {
+        return Err(refuse(
+            path,
+            format!(
+                "corrupt: the header declares {len} payload bytes, more than any model ({MAX_PAYLOAD})"
+            ),
+        ));
+    }
+    Ok((word(12), len))
+}
+
+/// Reads a model file, checking its header and size before the payload: a non-model (even
+/// `/dev/zero` or a huge sparse file) costs a 24-byte read, and at most the declared length is
+/// ever read.
+fn read_checked(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |source| EngineError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(HEADER);
+    (&file)
+        .take(HEADER as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let (_, len) = header(path, &head)?;
+    let size = file.metadata().map_err(io)?;
+    if size.is_file() && size.len() != HEADER as u64 + len {
+        let payload = size.len().saturating_sub(HEADER as u64);
+        let what = if payload < len {
+            "truncated"
+        } else {
+            "corrupt"
+        };
+        return Err(refuse(
+            path,
+            format!("{what}: {payload} payload bytes, the header says {len}"),
+        ));
+    }
+    // One byte more than declared, so that a longer stream is seen as such.
+    let mut bytes = head;
+    bytes.reserve(usize::try_from(len).unwrap_or(0));
+    (&file).take(len + 1).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
 }
 
 impl ModelSet {
@@ -98,30 +177,22 @@ impl ModelSet {
 
     /// Parses a model file's bytes (`path` only names it in errors).
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<ModelSet> {
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
-            return Err(refuse(path, "not a codifica model file (bad magic bytes)"));
-        }
-        let word =
-            |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
-        let version = word(8);
-        if version != FORMAT_VERSION {
+        let (crc, len) = header(path, bytes)?;
+        let payload = &bytes[HEADER..];
+        if (payload.len() as u64) < len {
             return Err(refuse(
                 path,
                 format!(
-                    "model format version {version}, this codifica reads version {FORMAT_VERSION}: retrain the model"
+                    "truncated: {} payload bytes, the header says {len}",
+                    payload.len()
                 ),
             ));
         }
-        let crc = word(12);
-        let mut len8 = [0u8; 8];
-        len8.copy_from_slice(&bytes[16..24]);
-        let len = u64::from_le_bytes(len8);
-        let payload = &bytes[HEADER..];
         if payload.len() as u64 != len {
             return Err(refuse(
                 path,
                 format!(
-                    "corrupt or truncated: {} payload bytes, header says {len}",
+                    "corrupt: {} payload bytes, the header says {len}",
                     payload.len()
                 ),
             ));
@@ -170,10 +241,7 @@ impl ModelSet {
 
     /// Reads and checks a model file, including the analyzer check against `current`.
     pub fn load(path: &Path, current: &AnalyzerSettings) -> Result<ModelSet> {
-        let bytes = std::fs::read(path).map_err(|source| EngineError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = read_checked(path)?;
         let set = ModelSet::from_bytes(path, &bytes)?;
         set.check_analyzer(path, current)?;
         Ok(set)
@@ -236,6 +304,7 @@ mod tests {
         }
         assert!(ModelSet::from_bytes(p, &b[..b.len() - 3]).is_err());
         assert!(ModelSet::from_bytes(p, b"hello").is_err());
+        assert!(ModelSet::from_bytes(p, b"").is_err());
         let s = ModelSet::from_bytes(p, &b).unwrap();
         let other = AnalyzerSettings {
             stem: false,
@@ -243,5 +312,68 @@ mod tests {
         };
         let e = s.check_analyzer(p, &other).unwrap_err().to_string();
         assert!(e.contains("analyzer"), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_model_says_truncated_not_bad_magic() {
+        let b = set().to_bytes().unwrap();
+        let p = Path::new("m.model");
+        for cut in [3, 10, HEADER, HEADER + 5, b.len() - 1] {
+            let e = ModelSet::from_bytes(p, &b[..cut]).unwrap_err().to_string();
+            assert!(
+                e.contains("truncated") && !e.contains("magic"),
+                "{cut} bytes: {e}"
+            );
+        }
+        let e = ModelSet::from_bytes(p, b"CODIFXXX")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bad magic"), "{e}");
+        // The same on disk, through load.
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("t.model");
+        std::fs::write(&f, &b[..HEADER + 5]).unwrap();
+        let e = ModelSet::load(&f, &AnalyzerSettings::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("truncated"), "{e}");
+    }
+
+    /// The header and the file size are checked before the payload is read: a huge (sparse)
+    /// file or an endless device is refused after reading 24 bytes, whatever its header says.
+    #[test]
+    fn huge_or_endless_files_are_refused_from_their_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = AnalyzerSettings::default();
+        let b = set().to_bytes().unwrap();
+        // A valid header whose declared length disagrees with a 6 GB sparse file.
+        let sparse = dir.path().join("sparse.model");
+        std::fs::write(&sparse, &b[..HEADER]).unwrap();
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&sparse)
+            .unwrap();
+        if f.set_len(6 << 30).is_err() {
+            eprintln!("SKIPPED: no sparse files here");
+            return;
+        }
+        let e = ModelSet::load(&sparse, &settings).unwrap_err().to_string();
+        assert!(e.contains("corrupt") && e.contains("header says"), "{e}");
+        // A header declaring 6 GB of payload for that very file.
+        let mut head = b[..HEADER].to_vec();
+        head[16..24].copy_from_slice(&((6u64 << 30) - HEADER as u64).to_le_bytes());
+        std::fs::write(&sparse, &head).unwrap();
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&sparse)
+            .unwrap();
+        f.set_len(6 << 30).unwrap();
+        let e = ModelSet::load(&sparse, &settings).unwrap_err().to_string();
+        assert!(e.contains("more than any model"), "{e}");
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let e = ModelSet::load(zero, &settings).unwrap_err().to_string();
+            assert!(e.contains("bad magic"), "{e}");
+        }
     }
 }

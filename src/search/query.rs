@@ -16,7 +16,21 @@
 //! Juxtaposed words are joined with AND, not OR (tantivy's own parser defaults to OR): analysts
 //! add words to narrow a search, so more words must give fewer hits.
 
-use crate::error::{Error, Result};
+use std::collections::HashSet;
+
+use crate::error::{Error, QueryLimit, Result};
+
+/// Longest query accepted, in characters. Analysts type a few words; a longer query is a
+/// mistake or an attack, and every character can cost an index walk.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// Most words one query may search for, after repeats are merged (phrase words count one each).
+pub const MAX_TERMS: usize = 64;
+
+/// Most prefix and fuzzy words in one query: each one walks the term dictionary and unions the
+/// postings of every term it expands to (fuzzy words also build an automaton), which is what
+/// took a server to gigabytes per request.
+pub const MAX_EXPANSIONS: usize = 8;
 
 /// Deepest nesting of parentheses and `NOT`s accepted (keeps recursion bounded).
 const MAX_DEPTH: usize = 64;
@@ -73,8 +87,22 @@ fn err(position: usize, message: impl Into<String>) -> Error {
     }
 }
 
-/// Parses `input` into a query tree.
+/// Parses `input` into a query tree: repeated terms are merged, and a query past
+/// [`MAX_QUERY_CHARS`], [`MAX_TERMS`] or [`MAX_EXPANSIONS`] is refused with
+/// [`Error::QueryLimit`] at the first character or term past the limit.
 pub fn parse(input: &str) -> Result<Node> {
+    if input.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(Error::QueryLimit {
+            position: MAX_QUERY_CHARS + 1,
+            limit: QueryLimit::Chars(MAX_QUERY_CHARS),
+        });
+    }
+    let node = parse_tree(input)?;
+    check_limits(&node)?;
+    Ok(node)
+}
+
+fn parse_tree(input: &str) -> Result<Node> {
     let tokens = lex(input)?;
     if tokens.is_empty() {
         return Err(err(1, "the query is empty: type at least one word"));
@@ -89,6 +117,72 @@ pub fn parse(input: &str) -> Result<Node> {
         None => Ok(node),
         Some(t) => Err(err(t.pos, "unbalanced ')': no '(' opens it")),
     }
+}
+
+/// What `node` asks for, without positions: two items with the same key match the same answers.
+fn key(node: &Node) -> String {
+    match node {
+        Node::Term { text, .. } => format!("t:{text}"),
+        Node::Phrase { text, slop, .. } => format!("p{slop}:{text}"),
+        Node::Prefix { text, .. } => format!("x:{text}"),
+        Node::Fuzzy { text, distance, .. } => format!("f{distance}:{text}"),
+        Node::Not(inner) => format!("-({})", key(inner)),
+        Node::And(items) => format!("&({})", keys(items)),
+        Node::Or(items) => format!("|({})", keys(items)),
+    }
+}
+
+fn keys(items: &[Node]) -> String {
+    items.iter().map(key).collect::<Vec<_>>().join(",")
+}
+
+/// `items` without repeats (`a a a`, `a OR a`: the same matches, but each copy would be searched
+/// again), as one node when a single item is left.
+fn merged(items: Vec<Node>, join: fn(Vec<Node>) -> Node) -> Node {
+    let mut seen = HashSet::new();
+    let mut items: Vec<Node> = items.into_iter().filter(|n| seen.insert(key(n))).collect();
+    if items.len() == 1 {
+        items.remove(0)
+    } else {
+        join(items)
+    }
+}
+
+/// Counts what `node` searches for, in query order, and fails at the first term past a limit.
+fn check_limits(node: &Node) -> Result<()> {
+    let mut terms = 0;
+    let mut expansions = 0;
+    let mut stack = vec![node];
+    // Depth first, children in query order: the first term past a limit is the one reported.
+    while let Some(n) = stack.pop() {
+        let (pos, words, expands) = match n {
+            Node::Term { pos, .. } => (*pos, 1, false),
+            Node::Phrase { text, pos, .. } => (*pos, text.split_whitespace().count(), false),
+            Node::Prefix { pos, .. } | Node::Fuzzy { pos, .. } => (*pos, 1, true),
+            Node::Not(inner) => {
+                stack.push(inner);
+                continue;
+            }
+            Node::And(items) | Node::Or(items) => {
+                stack.extend(items.iter().rev());
+                continue;
+            }
+        };
+        terms += words;
+        expansions += usize::from(expands);
+        let limit = if terms > MAX_TERMS {
+            QueryLimit::Terms(MAX_TERMS)
+        } else if expansions > MAX_EXPANSIONS {
+            QueryLimit::Expansions(MAX_EXPANSIONS)
+        } else {
+            continue;
+        };
+        return Err(Error::QueryLimit {
+            position: pos,
+            limit,
+        });
+    }
+    Ok(())
 }
 
 fn is_delimiter(c: char) -> bool {
@@ -269,11 +363,7 @@ impl Parser {
             self.operand_follows("OR", pos)?;
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Node::Or(items)
-        })
+        Ok(merged(items, Node::Or))
     }
 
     fn and(&mut self) -> Result<Node> {
@@ -300,11 +390,7 @@ impl Parser {
             }
             items.push(self.unary()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Node::And(items)
-        })
+        Ok(merged(items, Node::And))
     }
 
     /// Fails unless an operand starts at the current token (after the operator `op` at `pos`).
@@ -526,10 +612,108 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
+        let q = format!("{}a{}", "(".repeat(400), ")".repeat(400));
+        assert!(position(&q).1.contains("nests deeper"));
+        let q = format!("{}a", "NOT ".repeat(200));
+        assert!(position(&q).1.contains("nests deeper"));
+        // Deeper still is past the length limit, refused before any parsing.
         let q = format!("{}a{}", "(".repeat(5000), ")".repeat(5000));
-        assert!(position(&q).1.contains("nests deeper"));
-        let q = format!("{}a", "NOT ".repeat(5000));
-        assert!(position(&q).1.contains("nests deeper"));
+        assert!(matches!(
+            parse(&q),
+            Err(Error::QueryLimit { position: 1001, .. })
+        ));
+    }
+
+    fn limit(q: &str) -> (usize, QueryLimit) {
+        match parse(q) {
+            Err(Error::QueryLimit { position, limit }) => (position, limit),
+            other => panic!("{q:?} should pass a limit, got {other:?}"),
+        }
+    }
+
+    /// The character position where the `n`-th (1-based) space-separated word of `q` starts.
+    fn word_pos(q: &str, n: usize) -> usize {
+        let mut pos = 1;
+        for w in q.split(' ').take(n - 1) {
+            pos += w.chars().count() + 1;
+        }
+        pos
+    }
+
+    #[test]
+    fn a_query_past_the_length_limit_is_refused_at_the_first_extra_character() {
+        let ok = "á".repeat(MAX_QUERY_CHARS);
+        assert!(parse(&ok).is_ok(), "exactly the limit is accepted");
+        let long = format!("{ok}b");
+        assert_eq!(
+            limit(&long),
+            (MAX_QUERY_CHARS + 1, QueryLimit::Chars(MAX_QUERY_CHARS))
+        );
+    }
+
+    #[test]
+    fn repeated_terms_are_merged_before_counting() {
+        assert_eq!(parse("a a a").unwrap(), term("a", 1));
+        assert_eq!(parse("a OR a OR (a)").unwrap(), term("a", 1));
+        let fuzzy = "asistencia~2 OR ".repeat(60) + "asistencia~2";
+        assert_eq!(
+            parse(&fuzzy).unwrap(),
+            Node::Fuzzy {
+                text: "asistencia".into(),
+                distance: 2,
+                pos: 1
+            }
+        );
+        // Different terms stay, in order.
+        assert_eq!(
+            parse("a b a").unwrap(),
+            Node::And(vec![term("a", 1), term("b", 3)])
+        );
+    }
+
+    #[test]
+    fn too_many_terms_is_refused_at_the_first_term_past_the_limit() {
+        let words: Vec<String> = (0..=MAX_TERMS).map(|i| format!("w{i}")).collect();
+        let q = words.join(" OR ");
+        let (pos, what) = limit(&q);
+        assert_eq!(what, QueryLimit::Terms(MAX_TERMS));
+        assert_eq!(pos, word_pos(&q, 2 * MAX_TERMS + 1), "{q}");
+        assert!(parse(&words[..MAX_TERMS].join(" ")).is_ok());
+        // Phrase words count one each.
+        let phrase = format!("\"{}\"", words.join(" "));
+        assert_eq!(limit(&phrase), (1, QueryLimit::Terms(MAX_TERMS)));
+    }
+
+    #[test]
+    fn too_many_prefix_and_fuzzy_words_are_refused() {
+        let words: Vec<String> = (0..=MAX_EXPANSIONS)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("w{i}~2")
+                } else {
+                    format!("w{i}*")
+                }
+            })
+            .collect();
+        let q = words.join(" OR ");
+        assert_eq!(
+            limit(&q),
+            (
+                word_pos(&q, 2 * MAX_EXPANSIONS + 1),
+                QueryLimit::Expansions(MAX_EXPANSIONS)
+            )
+        );
+        assert!(parse(&words[..MAX_EXPANSIONS].join(" ")).is_ok());
+        // Negated ones count too: they are searched all the same.
+        let negated = format!(
+            "a {}",
+            words
+                .iter()
+                .map(|w| format!("-{w}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        assert!(matches!(limit(&negated).1, QueryLimit::Expansions(_)));
     }
 
     proptest::proptest! {
@@ -543,7 +727,7 @@ mod tests {
             if let Err(e) = parse(&s) {
                 // Every error carries a position inside the query (or just past its end).
                 match e {
-                    Error::Query { position, .. } => {
+                    Error::Query { position, .. } | Error::QueryLimit { position, .. } => {
                         proptest::prop_assert!(position >= 1 && position <= s.chars().count() + 1);
                     }
                     other => proptest::prop_assert!(false, "unexpected error {other}"),

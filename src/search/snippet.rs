@@ -40,6 +40,12 @@ impl Snippet {
         self.render(open, close, |s| s.to_string())
     }
 
+    /// For a terminal: [`marked`](Snippet::marked) with the text's control characters shown as
+    /// escapes ([`crate::escape::terminal`]), so only `open`/`close` reach the terminal raw.
+    pub fn terminal(&self, open: &str, close: &str) -> String {
+        self.render(open, close, |s| crate::escape::terminal(s).into_owned())
+    }
+
     /// HTML: text escaped, highlights in `<b>…</b>`.
     pub fn html(&self) -> String {
         self.render("<b>", "</b>", html_escape)

@@ -37,6 +37,19 @@ use super::state::App;
 /// connects and says nothing would hold its connection until the server stops).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Default [`ServeOptions::body_timeout`]: a request whose body has not fully arrived by then
+/// is answered 408 and its connection closed (hyper has no body timeout of its own, so a client
+/// that sends a head and then stalls would hold its connection forever).
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default [`ServeOptions::max_connections`]: connections served at once. Past it new ones wait
+/// in the system's queue until one closes, so stalled clients cannot exhaust file descriptors
+/// (a browser opens about six).
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Largest request body read (the app's forms are a few hundred bytes).
+const MAX_BODY_BYTES: usize = 1 << 20;
+
 /// Default port of `codifica serve`.
 pub const DEFAULT_PORT: u16 = 8360;
 
@@ -52,6 +65,10 @@ pub struct ServeOptions {
     pub gazetteer: Option<PathBuf>,
     /// A connection that has not sent a whole request head within this is closed.
     pub header_timeout: Duration,
+    /// A request whose body has not fully arrived within this (after its head) gets a 408.
+    pub body_timeout: Duration,
+    /// Connections served at once; more wait until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for ServeOptions {
@@ -62,6 +79,8 @@ impl Default for ServeOptions {
             boundaries: None,
             gazetteer: None,
             header_timeout: HEADER_READ_TIMEOUT,
+            body_timeout: BODY_READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
         }
     }
 }
@@ -97,6 +116,8 @@ pub struct Server {
     addr: SocketAddr,
     stop: StopHandle,
     header_timeout: Duration,
+    body_timeout: Duration,
+    max_connections: usize,
 }
 
 impl Server {
@@ -121,6 +142,8 @@ impl Server {
             addr,
             stop: StopHandle::default(),
             header_timeout: opts.header_timeout,
+            body_timeout: opts.body_timeout,
+            max_connections: opts.max_connections.max(1),
         })
     }
 
@@ -169,11 +192,20 @@ impl Server {
     async fn serve(self, ctrl_c: bool) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(self.listener)
             .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", self.addr)))?;
-        let router = router(self.app.clone(), self.addr.port());
+        let router = router(self.app.clone(), self.addr, self.body_timeout);
         let graceful = GracefulShutdown::new();
         let stop = wait_for_stop(self.stop.clone(), ctrl_c);
         tokio::pin!(stop);
+        let slots = Arc::new(tokio::sync::Semaphore::new(self.max_connections));
         loop {
+            // A free slot first, then accept: past the cap, clients wait in the listen queue.
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                },
+                () = &mut stop => break,
+            };
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _)) => {
@@ -188,6 +220,7 @@ impl Server {
                         tokio::spawn(async move {
                             // A client that goes away mid-request is its own problem.
                             let _ = conn.await;
+                            drop(slot);
                         });
                     }
                     // Out of file descriptors and the like: wait, keep serving the others.
@@ -254,7 +287,7 @@ async fn wait_for_stop(stop: StopHandle, ctrl_c: bool) {
     }
 }
 
-fn router(app: Arc<App>, port: u16) -> Router {
+fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
     Router::new()
         .route("/", get(pages::inicio))
         .route("/buscar", get(pages::buscar))
@@ -265,18 +298,80 @@ fn router(app: Arc<App>, port: u16) -> Router {
         .route("/reporte", get(pages::reporte))
         .route("/entidad", get(pages::entidad))
         .fallback(pages::no_encontrada)
-        .layer(middleware::from_fn_with_state((app.clone(), port), guard))
+        .layer(middleware::from_fn_with_state((app.clone(), bound), guard))
+        .layer(middleware::from_fn_with_state(body_timeout, read_body))
         .with_state(app)
 }
 
-/// True when `host` (a Host header) names this loopback server.
-fn loopback_host_ok(host: &str, port: u16) -> bool {
+/// True when `host` (a Host header) names this loopback server: the usual loopback names, or
+/// the very address it is bound to (`serve --host 127.0.0.2` prints that one).
+fn loopback_host_ok(host: &str, bound: SocketAddr) -> bool {
+    let port = bound.port();
     let allowed = [
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
+        bound.to_string(),
     ];
     allowed.iter().any(|a| a.eq_ignore_ascii_case(host))
+}
+
+/// Why a request is refused before it reaches a page (the Host and origin checks).
+fn host_or_origin_refusal(req: &Request, app: &App, bound: SocketAddr) -> Option<Response> {
+    let hosts: Vec<&str> = req
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|h| h.to_str().unwrap_or(""))
+        .collect();
+    if hosts.len() > 1 {
+        return Some(pages::status_page(
+            StatusCode::BAD_REQUEST,
+            "Solicitud no válida",
+            "La solicitud trae más de un encabezado Host.",
+        ));
+    }
+    if !app.require_token && !loopback_host_ok(hosts.first().copied().unwrap_or(""), bound) {
+        return Some(pages::status_page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "Dirección no válida",
+            &format!("Este servidor solo atiende en {bound}, 127.0.0.1 o localhost."),
+        ));
+    }
+    if from_another_site(req) {
+        return Some(pages::status_page(
+            StatusCode::FORBIDDEN,
+            "Solicitud de otro sitio",
+            "codifica no atiende solicitudes que otra página web hace en segundo plano. Abra la \
+             dirección directamente en el navegador.",
+        ));
+    }
+    None
+}
+
+/// True when a browser says another site started this request and it is not the user opening a
+/// page: an `<img>`, a script's fetch, a form post or a frame of another page. Such a request
+/// is refused on every route: a page elsewhere must not be able to run searches (each costs
+/// CPU and memory) or touch data with the analyst's session. Links from elsewhere opened as a
+/// page (top-level GET navigations) and requests without `Sec-Fetch-Site` (older browsers,
+/// curl) are served; `same-site` counts as another site, as another port on localhost is
+/// another program.
+fn from_another_site(req: &Request) -> bool {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let site = header("sec-fetch-site");
+    if !matches!(site.as_str(), "cross-site" | "same-site") {
+        return false;
+    }
+    let page_opened = req.method() == Method::GET
+        && header("sec-fetch-mode") == "navigate"
+        && header("sec-fetch-dest") == "document";
+    !page_opened
 }
 
 fn query_param(req: &Request, name: &str) -> Option<String> {
@@ -312,25 +407,54 @@ fn without_token(req: &Request) -> String {
     }
 }
 
+/// Reads the whole request body within `timeout` before anything else runs: a body that stalls
+/// gets a 408 and its connection is closed, one too large a 413. The pages then read the
+/// buffered copy.
+async fn read_body(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let refused = |status: StatusCode, title: &str, message: &str| {
+        let mut resp = pages::status_page(status, title, message);
+        security_headers(&mut resp, &security::random_token());
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        resp
+    };
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Ok(Err(_)) => refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Solicitud demasiado grande",
+            "El formulario enviado es demasiado grande o llegó incompleto.",
+        ),
+        Err(_) => refused(
+            StatusCode::REQUEST_TIMEOUT,
+            "Solicitud incompleta",
+            "El formulario no terminó de llegar a tiempo. Vuelva a enviarlo.",
+        ),
+    }
+}
+
+/// Every response gets the security headers, refusals included.
 async fn guard(
-    State((app, port)): State<(Arc<App>, u16)>,
-    mut req: Request,
+    State((app, bound)): State<(Arc<App>, SocketAddr)>,
+    req: Request,
     next: Next,
 ) -> Response {
-    if !app.require_token {
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        if !loopback_host_ok(host, port) {
-            return pages::status_page(
-                StatusCode::MISDIRECTED_REQUEST,
-                "Dirección no válida",
-                "Este servidor solo atiende en 127.0.0.1 o localhost.",
-            );
-        }
-    } else {
+    let nonce = security::random_token();
+    let mut resp = match host_or_origin_refusal(&req, &app, bound) {
+        Some(refused) => refused,
+        None => admit(&app, req, next, &nonce).await,
+    };
+    security_headers(&mut resp, &nonce);
+    resp
+}
+
+/// The access token and session checks, then the page.
+async fn admit(app: &App, mut req: Request, next: Next, nonce: &str) -> Response {
+    if app.require_token {
         if let Some(t) = query_param(&req, "token") {
             if app.secrets.token_ok(&t) {
                 let mut resp = redirect(&without_token(&req));
@@ -358,16 +482,14 @@ async fn guard(
     let session = Session {
         csrf: app.secrets.csrf_for(&sid),
         sid: sid.clone(),
-        nonce: security::random_token(),
+        nonce: nonce.to_string(),
     };
-    let nonce = session.nonce.clone();
     let is_post = req.method() == Method::POST;
     req.extensions_mut().insert(session);
     let mut resp = next.run(req).await;
     if is_new && !is_post {
         set_cookie(&mut resp, SESSION_COOKIE, &sid);
     }
-    security_headers(&mut resp, &nonce);
     resp
 }
 
@@ -419,9 +541,13 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        assert!(loopback_host_ok("127.0.0.1:8360", 8360));
-        assert!(loopback_host_ok("localhost:8360", 8360));
-        assert!(loopback_host_ok("[::1]:8360", 8360));
-        assert!(!loopback_host_ok("evil.example:8360", 8360));
+        let bound: SocketAddr = "127.0.0.1:8360".parse().unwrap();
+        assert!(loopback_host_ok("127.0.0.1:8360", bound));
+        assert!(loopback_host_ok("localhost:8360", bound));
+        assert!(loopback_host_ok("[::1]:8360", bound));
+        assert!(!loopback_host_ok("evil.example:8360", bound));
+        assert!(!loopback_host_ok("127.0.0.2:8360", bound));
+        let other: SocketAddr = "127.0.0.2:8360".parse().unwrap();
+        assert!(loopback_host_ok("127.0.0.2:8360", other));
     }
 }

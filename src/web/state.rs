@@ -23,6 +23,28 @@ use crate::workspace::Workspace;
 
 use super::security::Secrets;
 
+/// What a page says about a failure that is not the request's fault: a full disk in plain
+/// Spanish (HTTP 507); anything else without its details, which may be a debug dump of paths and
+/// system errors — those go to the server's standard error, never to the page (HTTP 500).
+/// Returns the status, the page title and the message.
+pub fn internal_failure(err: &Error) -> (axum::http::StatusCode, &'static str, &'static str) {
+    use axum::http::StatusCode;
+    if err.is_out_of_space() {
+        return (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "Disco lleno",
+            "No queda espacio en disco; no se guardó nada. Libere espacio y vuelva a intentarlo.",
+        );
+    }
+    eprintln!("codifica serve: internal error: {err}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Error interno",
+        "No se pudo completar la operación por un error interno; no se guardó nada. El detalle \
+         quedó en la consola donde corre «codifica serve».",
+    )
+}
+
 /// Everything a request handler needs.
 pub struct App {
     pub ws: Workspace,
@@ -274,5 +296,21 @@ mod tests {
         assert_eq!(app.review_queue(None, None, 0, 10).unwrap().1, 0);
         let err = app.save_codes("x|2020-11|q|", &[], &[]).unwrap_err();
         assert!(err.to_string().contains("clave"), "{err}");
+    }
+
+    #[test]
+    fn internal_failures_show_no_details_and_a_full_disk_in_plain_words() {
+        let enospc = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let full = Error::Index(tantivy::TantivyError::IoError(std::sync::Arc::new(enospc)));
+        let (status, _, message) = internal_failure(&full);
+        assert_eq!(status.as_u16(), 507);
+        assert!(message.contains("No queda espacio en disco; no se guardó nada"));
+        let other = Error::io(
+            "/secreto/index/meta.json",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        let (status, _, message) = internal_failure(&other);
+        assert_eq!(status.as_u16(), 500);
+        assert!(!message.contains("secreto") && !message.contains("Os {"));
     }
 }

@@ -33,6 +33,11 @@ pub async fn buscar(
         } else {
             Some(finder::find(&app.ws, &app.store, &form))
         };
+        // Only the request's own mistakes are shown on the form; the rest is an error page.
+        let found = match found {
+            Some(Err(e)) if !is_request_error(&e) => return Err(e),
+            other => other,
+        };
         let mut body = String::from("<h1>Buscar respuestas</h1>");
         body.push_str(&search_form(app, &form, &months, &codebooks));
         let status = match found {
@@ -44,7 +49,7 @@ pub async fn buscar(
                 let _ = write!(
                     body,
                     "<div class=\"error\" role=\"alert\">No se pudo buscar: {}</div>{HELP}",
-                    esc(&e.to_string())
+                    esc(&search_error(&e))
                 );
                 StatusCode::BAD_REQUEST
             }
@@ -56,6 +61,24 @@ pub async fn buscar(
         Ok(respond(status, html::page("Buscar", Tab::Buscar, &body)))
     })
     .await
+}
+
+fn is_request_error(e: &crate::error::Error) -> bool {
+    use crate::error::Error;
+    matches!(
+        e,
+        Error::Query { .. } | Error::QueryLimit { .. } | Error::Invalid(_)
+    )
+}
+
+/// The message of a failed search; a query past a limit says which one, in Spanish, and where.
+fn search_error(e: &crate::error::Error) -> String {
+    match e {
+        crate::error::Error::QueryLimit { position, limit } => {
+            format!("{} (a partir del carácter {position}).", limit.spanish())
+        }
+        other => other.to_string(),
+    }
 }
 
 const HELP: &str = "<div class=\"tarjeta meta\"><p><strong>Cómo buscar.</strong> Escriba palabras \

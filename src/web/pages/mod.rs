@@ -77,16 +77,15 @@ pub fn error_page(err: &Error) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             r
         }
-        Error::Query { .. } | Error::Invalid(_) => status_page(
+        Error::Query { .. } | Error::QueryLimit { .. } | Error::Invalid(_) => status_page(
             StatusCode::BAD_REQUEST,
             "Solicitud no válida",
             &err.to_string(),
         ),
-        other => status_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Error interno",
-            &format!("No se pudo completar la operación: {other}"),
-        ),
+        other => {
+            let (status, title, message) = super::state::internal_failure(other);
+            status_page(status, title, message)
+        }
     }
 }
 
