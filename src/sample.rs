@@ -183,20 +183,29 @@ fn gazetteer_population(
     let mut departments: BTreeMap<String, PopulationEntity> = BTreeMap::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| Error::at(path, Some(i + 2), None, e.to_string()))?;
-        let v: Vec<&str> = cols.iter().map(|&c| rec.get(c).unwrap_or("").trim()).collect();
-        if v[0].is_empty() || tipo.and_then(|c| rec.get(c)).is_some_and(|t| t.contains("no municipalizada")) {
+        let v: Vec<&str> = cols
+            .iter()
+            .map(|&c| rec.get(c).unwrap_or("").trim())
+            .collect();
+        if v[0].is_empty()
+            || tipo
+                .and_then(|c| rec.get(c))
+                .is_some_and(|t| t.contains("no municipalizada"))
+        {
             continue;
         }
         let region = v[4].trim_start_matches("Región ").to_string();
         let (dpto, department) = (format!("{:0>2}", v[2]), v[3].to_string());
         if dpto != "11" {
-            departments.entry(dpto.clone()).or_insert_with(|| PopulationEntity {
-                entity_code: dpto,
-                entity_name: format!("Gobernación de {department}"),
-                department: department.clone(),
-                region: region.clone(),
-                entity_kind: Some("gobernación".into()),
-            });
+            departments
+                .entry(dpto.clone())
+                .or_insert_with(|| PopulationEntity {
+                    entity_code: dpto,
+                    entity_name: format!("Gobernación de {department}"),
+                    department: department.clone(),
+                    region: region.clone(),
+                    entity_kind: Some("gobernación".into()),
+                });
         }
         out.push(PopulationEntity {
             entity_code: format!("{:0>5}", v[0]),
@@ -222,7 +231,11 @@ fn title_case(name: &str) -> String {
         .map(|(i, w)| {
             let lower = w.to_lowercase();
             if w.contains('.') || (i > 0 && SMALL.contains(&lower.as_str())) {
-                return if w.contains('.') { w.to_string() } else { lower };
+                return if w.contains('.') {
+                    w.to_string()
+                } else {
+                    lower
+                };
             }
             let mut c = lower.chars();
             c.next()
@@ -663,10 +676,19 @@ mod tests {
         let find = |code: &str| p.iter().find(|e| e.entity_code == code).unwrap();
         let guapi = find("19318");
         assert_eq!(guapi.entity_name, "Alcaldía de Guapi");
-        assert_eq!((guapi.department.as_str(), guapi.region.as_str()), ("Cauca", "Pacífico"));
+        assert_eq!(
+            (guapi.department.as_str(), guapi.region.as_str()),
+            ("Cauca", "Pacífico")
+        );
         assert_eq!(find("19").entity_name, "Gobernación de Cauca");
-        assert_eq!(find("52835").entity_name, "Alcaldía de San Andrés de Tumaco");
-        assert!(p.iter().all(|e| crate::demo::REGIONS.contains(&e.region.as_str())));
+        assert_eq!(
+            find("52835").entity_name,
+            "Alcaldía de San Andrés de Tumaco"
+        );
+        assert!(
+            p.iter()
+                .all(|e| crate::demo::REGIONS.contains(&e.region.as_str()))
+        );
         // 1,104 municipalities (no áreas no municipalizadas) and 32 gobernaciones.
         assert_eq!(p.len(), 1104 + 32);
     }

@@ -446,7 +446,10 @@ fn builtin_map_draws_every_flagged_demo_entity() {
     // One circle per flagged entity, plus the legend's.
     assert_eq!(map.matches("<circle").count(), feats.len() + 1);
     assert!(map.contains("Entidad priorizada (el número es su orden de severidad)"));
-    assert!(!html.contains("no se indicó"), "no note about missing files");
+    assert!(
+        !html.contains("no se indicó"),
+        "no note about missing files"
+    );
 }
 
 /// The overall distribution lists every rating given (half points), so its weighted average is
@@ -475,11 +478,18 @@ fn rating_table_adds_up_and_the_workbook_is_spanish() {
     let printed = section.split("Promedio: ").nth(1).unwrap();
     let printed = num(&printed[..printed.find('<').unwrap()]);
     assert!(n > 0.0);
-    assert!(((sum / n) - printed).abs() < 0.005, "{} vs {printed}", sum / n);
+    assert!(
+        ((sum / n) - printed).abs() < 0.005,
+        "{} vs {printed}",
+        sum / n
+    );
 
     let mut wb: Xlsx<_> = open_workbook(out.join("reporte-2020-11.xlsx")).unwrap();
     let names = wb.sheet_names();
-    assert!(names.iter().any(|n| n == "Articulación de instrumentos"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "Articulación de instrumentos"),
+        "{names:?}"
+    );
     assert!(names.iter().all(|n| !n.starts_with("Cat ")), "{names:?}");
     let dist = wb.worksheet_range("Calificación general").unwrap();
     let (mut sum, mut n, mut share) = (0.0, 0.0, 0.0);
@@ -490,11 +500,22 @@ fn rating_table_adds_up_and_the_workbook_is_spanish() {
         (sum, n, share) = (sum + v * c, n + c, share + p);
     }
     assert!(((sum / n) - printed).abs() < 0.005);
-    assert!((share - 1.0).abs() < 0.01, "percentages are fractions: {share}");
+    assert!(
+        (share - 1.0).abs() < 0.01,
+        "percentages are fractions: {share}"
+    );
     let flagged = wb.worksheet_range("Priorizadas").unwrap();
     let criteria: Vec<String> = flagged.rows().skip(1).map(|r| r[7].to_string()).collect();
-    assert!(criteria.contains(&"Bajo el umbral".to_string()), "{criteria:?}");
-    for id in ["below_threshold", "overall_drop", "topic_drop", "negative_code"] {
+    assert!(
+        criteria.contains(&"Bajo el umbral".to_string()),
+        "{criteria:?}"
+    );
+    for id in [
+        "below_threshold",
+        "overall_drop",
+        "topic_drop",
+        "negative_code",
+    ] {
         assert!(!criteria.iter().any(|c| c == id), "{id}");
         assert!(!html.contains(id), "{id} in the HTML");
     }

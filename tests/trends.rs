@@ -472,7 +472,10 @@ fn quotes_sit_under_the_reason_they_support() {
     }
     let text: Vec<String> = e.reasons.iter().flat_map(|r| r.text_lines()).collect();
     let at = text.iter().position(|l| l.contains(quote)).unwrap();
-    assert!(text[at - 1].starts_with("[Respuestas en categorías negativas]"), "{text:?}");
+    assert!(
+        text[at - 1].starts_with("[Respuestas en categorías negativas]"),
+        "{text:?}"
+    );
 }
 
 /// Without negative-coded answers the entity's words go once, under its first reason.
@@ -480,6 +483,9 @@ fn quotes_sit_under_the_reason_they_support() {
 fn uncoded_quotes_go_once_under_the_main_reason() {
     let r = october();
     let e = r.flagged.iter().find(|f| f.entity_code == "10002").unwrap();
-    assert_eq!(e.reasons[0].quotes, ["Nos ayudó poco con el plan de acción"]);
+    assert_eq!(
+        e.reasons[0].quotes,
+        ["Nos ayudó poco con el plan de acción"]
+    );
     assert!(e.reasons[1..].iter().all(|r| r.quotes.is_empty()));
 }

@@ -84,7 +84,11 @@ fn summary(h: &mut String, d: &ReportData) {
     let cards = [
         (
             es_num(d.interviews as f64, 0),
-            agree(d.interviews, "entidad entrevistada", "entidades entrevistadas"),
+            agree(
+                d.interviews,
+                "entidad entrevistada",
+                "entidades entrevistadas",
+            ),
         ),
         (
             es_opt_num(o.mean, 2),

@@ -290,7 +290,10 @@ impl Projection {
 
 /// The built-in department polygons.
 pub fn builtin_boundaries() -> Result<Vec<Department>> {
-    parse_boundaries(BUILTIN_BOUNDARIES, Path::new("(built-in) departamentos.geojson"))
+    parse_boundaries(
+        BUILTIN_BOUNDARIES,
+        Path::new("(built-in) departamentos.geojson"),
+    )
 }
 
 /// The built-in gazetteer.

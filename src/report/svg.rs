@@ -143,7 +143,11 @@ pub fn hbars(
     color: &str,
 ) -> String {
     // Room on the right for the longest value text ("19 (38,0 %)"), about 7 px a character.
-    let longest = bars.iter().map(|b| b.text.chars().count()).max().unwrap_or(0);
+    let longest = bars
+        .iter()
+        .map(|b| b.text.chars().count())
+        .max()
+        .unwrap_or(0);
     let (w, row, label_w) = (700.0, 24.0, 260.0);
     let right = (longest as f64 * 7.0 + 12.0).max(60.0);
     let h = row * bars.len().max(1) as f64 + 24.0;
@@ -521,7 +525,15 @@ mod tests {
             "#000",
         );
         let at = s.find(&format!(">{text}<")).unwrap();
-        let x: f64 = s[..at].rsplit("x=\"").next().unwrap().split('"').next().unwrap().parse().unwrap();
+        let x: f64 = s[..at]
+            .rsplit("x=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(x + 7.0 * text.chars().count() as f64 <= 700.0, "{x}");
     }
 
@@ -529,11 +541,20 @@ mod tests {
     #[test]
     fn line_charts_have_a_y_axis() {
         let labels = vec!["jul".to_string(), "ago".to_string()];
-        let s = line("Promedio", &labels, &[Some(4.2), Some(4.1)], 1.0, 5.0, |v| es_num(v, 2));
+        let s = line(
+            "Promedio",
+            &labels,
+            &[Some(4.2), Some(4.1)],
+            1.0,
+            5.0,
+            |v| es_num(v, 2),
+        );
         for tick in [">1<", ">2<", ">3<", ">4<", ">5<"] {
             assert!(s.contains(tick), "{tick}");
         }
-        let s = line("%", &labels, &[Some(80.0), None], 0.0, 100.0, |v| es_num(v, 0));
+        let s = line("%", &labels, &[Some(80.0), None], 0.0, 100.0, |v| {
+            es_num(v, 0)
+        });
         for tick in [">0<", ">25<", ">50<", ">75<", ">100<"] {
             assert!(s.contains(tick), "{tick}");
         }

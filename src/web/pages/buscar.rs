@@ -73,29 +73,62 @@ fn error_es(e: &crate::Error) -> String {
 /// Spanish for the query parser's problems, matched on a distinctive part of each message.
 fn query_problem_es(message: &str) -> String {
     const PROBLEMS: [(&str, &str); 18] = [
-        ("query is empty", "la consulta está vacía: escriba al menos una palabra"),
+        (
+            "query is empty",
+            "la consulta está vacía: escriba al menos una palabra",
+        ),
         ("unbalanced '('", "falta un «)» que cierre este «(»"),
         ("unbalanced ')'", "este «)» no tiene un «(» que lo abra"),
         ("unclosed quote", "estas comillas no se cierran"),
-        ("empty phrase", "frase vacía: escriba palabras entre las comillas"),
-        ("'*' alone", "«*» solo encontraría todo: escriba letras antes, como en planea*"),
-        ("'*' is only allowed", "«*» solo puede ir al final de una palabra, como en planea*"),
-        ("both a prefix", "una palabra no puede ser prefijo (*) y aproximada (~) a la vez"),
-        ("'~' needs a word", "«~» necesita una palabra antes, como en planeacion~"),
-        ("AND has no term on its left", "falta un término a la izquierda de AND"),
-        ("OR has no term on its left", "falta un término a la izquierda de OR"),
-        ("has no term after it", "falta un término después del operador"),
+        (
+            "empty phrase",
+            "frase vacía: escriba palabras entre las comillas",
+        ),
+        (
+            "'*' alone",
+            "«*» solo encontraría todo: escriba letras antes, como en planea*",
+        ),
+        (
+            "'*' is only allowed",
+            "«*» solo puede ir al final de una palabra, como en planea*",
+        ),
+        (
+            "both a prefix",
+            "una palabra no puede ser prefijo (*) y aproximada (~) a la vez",
+        ),
+        (
+            "'~' needs a word",
+            "«~» necesita una palabra antes, como en planeacion~",
+        ),
+        (
+            "AND has no term on its left",
+            "falta un término a la izquierda de AND",
+        ),
+        (
+            "OR has no term on its left",
+            "falta un término a la izquierda de OR",
+        ),
+        (
+            "has no term after it",
+            "falta un término después del operador",
+        ),
         ("missing at the end", "falta un término al final"),
-        ("nests deeper", "la consulta tiene demasiados niveles de paréntesis"),
+        (
+            "nests deeper",
+            "la consulta tiene demasiados niveles de paréntesis",
+        ),
         ("empty parentheses", "paréntesis vacíos"),
         ("operator without", "falta un término después de NOT o -"),
         ("single word", "debe ser una sola palabra"),
-        ("no letters or digits", "falta una palabra con letras o dígitos"),
+        (
+            "no letters or digits",
+            "falta una palabra con letras o dígitos",
+        ),
     ];
     PROBLEMS
         .iter()
         .find(|(needle, _)| message.contains(needle))
-        .map_or("revise la sintaxis (vea «Cómo buscar»)", |(_, es)| es)
+        .map_or("revise la sintaxis (vea «Cómo buscar»)", |&(_, es)| es)
         .to_string()
 }
 
@@ -293,7 +326,10 @@ mod tests {
     #[test]
     fn query_errors_read_in_spanish() {
         for (q, expected) in [
-            ("(conectividad OR internet", "falta un «)» que cierre este «(»"),
+            (
+                "(conectividad OR internet",
+                "falta un «)» que cierre este «(»",
+            ),
             ("internet)", "este «)» no tiene un «(» que lo abra"),
             ("\"listas de", "estas comillas no se cierran"),
             ("conectividad AND", "falta un término"),
@@ -301,7 +337,10 @@ mod tests {
         ] {
             let e = crate::search::query::parse(q).unwrap_err();
             let es = error_es(&e);
-            assert!(es.starts_with("la consulta no es válida en el carácter "), "{es}");
+            assert!(
+                es.starts_with("la consulta no es válida en el carácter "),
+                "{es}"
+            );
             assert!(es.contains(expected), "{q}: {es}");
         }
     }

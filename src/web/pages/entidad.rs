@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::store::AnswerFilter;
+use crate::trends::EntitySeries;
 use crate::trends::spanish::{es_num, es_opt_num, es_signed};
-use crate::trends::{EntitySeries, Interview};
 
 use super::super::html::{self, Tab, esc, query_string};
 use super::super::server::Session;
@@ -165,7 +165,11 @@ fn chart(s: &EntitySeries, threshold: f64) -> String {
     if s.interviews.iter().all(|iv| iv.overall.is_none()) {
         return "<p>Sin calificaciones generales registradas.</p>".into();
     }
-    let labels: Vec<String> = s.interviews.iter().map(|iv| iv.month.spanish_short()).collect();
+    let labels: Vec<String> = s
+        .interviews
+        .iter()
+        .map(|iv| iv.month.spanish_short())
+        .collect();
     let values: Vec<Option<f64>> = s.interviews.iter().map(|iv| iv.overall).collect();
     crate::report::svg::line_chart(&crate::report::svg::LineChart {
         title: "Calificación general por entrevista",

@@ -130,7 +130,11 @@ fn cards(d: &ReportData) -> String {
         (
             "entrevistadas",
             d.interviews.to_string(),
-            agree(d.interviews, "entidad entrevistada", "entidades entrevistadas"),
+            agree(
+                d.interviews,
+                "entidad entrevistada",
+                "entidades entrevistadas",
+            ),
         ),
         (
             "promedio",
@@ -156,15 +160,15 @@ fn cards(d: &ReportData) -> String {
                 "respuestas codificadas por analistas",
             ),
         ),
-        (
-            "modelo",
-            machine.to_string(),
-            "solo con código del modelo",
-        ),
+        ("modelo", machine.to_string(), "solo con código del modelo"),
         (
             "sin-codigo",
             uncoded.to_string(),
-            agree(uncoded, "respuesta sin ningún código", "respuestas sin ningún código"),
+            agree(
+                uncoded,
+                "respuesta sin ningún código",
+                "respuestas sin ningún código",
+            ),
         ),
     ];
     let mut out = String::from("<section class=\"cifras\">");
