@@ -348,10 +348,11 @@ pub fn clip(text: &str, max_chars: usize) -> String {
     if t.chars().count() <= max_chars {
         return t;
     }
-    let cut: String = t.chars().take(max_chars).collect();
+    // One character more than fits: a space there means the cut falls at a word's end.
+    let cut: String = t.chars().take(max_chars + 1).collect();
     let cut = match cut.rfind(' ') {
         Some(i) if i > max_chars / 2 => cut[..i].to_string(),
-        _ => cut,
+        _ => t.chars().take(max_chars).collect(),
     };
     format!("{}…", cut.trim_end_matches([',', ';', '.', ':', ' ']))
 }
