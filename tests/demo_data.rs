@@ -2,9 +2,6 @@
 //! exist in the default codebooks, answer variety, and the scripted worsening entities.
 //! Everything is read back from the canonical CSV the demo writes, as the importer would.
 
-#[macro_use]
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

@@ -312,7 +312,7 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Department>> {
 
 /// Parses a GeoJSON FeatureCollection of departments (`path` only names it in errors).
 pub fn parse_boundaries(text: &str, path: &Path) -> Result<Vec<Department>> {
-    let json: serde_json::Value = serde_json::from_str(&text)
+    let json: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| Error::file(path, format!("not valid JSON (line {}): {e}", e.line())))?;
     let features = json
         .get("features")
