@@ -246,6 +246,8 @@ fn cli_flags_json_and_text() {
         .output()
         .unwrap();
     assert!(empty.status.success());
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(err.contains("no interviews in 2020-11"), "{err}");
     let v: Value = serde_json::from_slice(&empty.stdout).unwrap();
     assert_eq!(v["interviewed"], 0);
     assert_eq!(v["flagged"].as_array().unwrap().len(), 0);
