@@ -35,7 +35,7 @@ th{background:#eef2f7}td.n,th.n{text-align:right;white-space:nowrap}tr.neg td:fi
 .up{color:#1a7f37}.down{color:#b03a2e}.note{font-size:12px;color:#555}\
 .flag{border:1px solid #e5c7c2;border-left:5px solid #c0392b;border-radius:4px;padding:8px 12px;margin:10px 0;background:#fffafa;page-break-inside:avoid}\
 .flag h3{margin:0 0 4px}.sev{float:right;font-size:13px;background:#c0392b;color:#fff;border-radius:10px;padding:1px 9px}\
-.flag ul{margin:4px 0 4px 18px;padding:0}.said{font-size:12px;color:#555;margin:6px 0 2px}.kind{font-size:11px;color:#555;background:#eef2f7;border-radius:8px;padding:0 6px;white-space:nowrap}\
+.flag ul,ul.motivos{margin:4px 0 4px 18px;padding:0}.said{font-size:12px;color:#555;margin:6px 0 2px}.kind{font-size:11px;color:#555;background:#eef2f7;border-radius:8px;padding:0 6px;white-space:nowrap}\
 blockquote{margin:3px 0 3px 10px;padding:2px 10px;border-left:3px solid #ccc;color:#444;font-style:italic;font-size:13px}\
 svg{max-width:100%;height:auto;display:block;margin:6px 0}.mapwrap{display:flex;gap:16px;flex-wrap:wrap}\
 .mapwrap ol{font-size:13px;flex:1 1 260px;margin:0}footer{margin-top:32px;font-size:12px;color:#666;border-top:1px solid #ccd;padding-top:8px}\
