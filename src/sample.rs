@@ -70,6 +70,9 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(n))
     };
+    if col("entity_code").is_none() && col("divipola_mpio").is_some() {
+        return gazetteer_population(rdr, &headers, path);
+    }
     let required = ["entity_code", "entity_name", "department", "region"];
     let mut cols = Vec::new();
     for r in required {
@@ -146,6 +149,109 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
         return Err(Error::file(path, "the population lists no entity"));
     }
     Ok(out)
+}
+
+/// A gazetteer read as a population (its own columns: `divipola_mpio`, `municipio`,
+/// `divipola_dpto`, `departamento`, `tipo` and `region` or `region_pnd` — the built-in
+/// `assets/colombia/municipios.csv` or DANE's DIVIPOLA file): one alcaldía per municipality
+/// (áreas no municipalizadas have none) and one gobernación per department (Bogotá, a district,
+/// has none), named as the survey names them, in the department's region.
+fn gazetteer_population(
+    mut rdr: csv::Reader<&[u8]>,
+    headers: &csv::StringRecord,
+    path: &Path,
+) -> Result<Vec<PopulationEntity>> {
+    let col = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let mut cols = Vec::new();
+    for names in [
+        &["divipola_mpio"][..],
+        &["municipio"],
+        &["divipola_dpto"],
+        &["departamento"],
+        &["region", "region_pnd"],
+    ] {
+        cols.push(col(names).ok_or_else(|| {
+            Error::at(path, Some(1), Some(names[0]), "required column is missing")
+        })?);
+    }
+    let tipo = col(&["tipo"]);
+    let mut out = Vec::new();
+    let mut departments: BTreeMap<String, PopulationEntity> = BTreeMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| Error::at(path, Some(i + 2), None, e.to_string()))?;
+        let v: Vec<&str> = cols
+            .iter()
+            .map(|&c| rec.get(c).unwrap_or("").trim())
+            .collect();
+        if v[0].is_empty()
+            || tipo
+                .and_then(|c| rec.get(c))
+                .is_some_and(|t| t.contains("no municipalizada"))
+        {
+            continue;
+        }
+        let region = v[4].trim_start_matches("Región ").to_string();
+        let (dpto, department) = (format!("{:0>2}", v[2]), v[3].to_string());
+        if dpto != "11" {
+            departments
+                .entry(dpto.clone())
+                .or_insert_with(|| PopulationEntity {
+                    entity_code: dpto,
+                    entity_name: format!("Gobernación de {department}"),
+                    department: department.clone(),
+                    region: region.clone(),
+                    entity_kind: Some("gobernación".into()),
+                });
+        }
+        out.push(PopulationEntity {
+            entity_code: format!("{:0>5}", v[0]),
+            entity_name: format!("Alcaldía de {}", title_case(v[1])),
+            department,
+            region,
+            entity_kind: Some("alcaldía".into()),
+        });
+    }
+    out.extend(departments.into_values());
+    if out.is_empty() {
+        return Err(Error::file(path, "the population lists no entity"));
+    }
+    out.sort_by(|a, b| a.entity_code.cmp(&b.entity_code));
+    Ok(out)
+}
+
+/// "SAN ANDRÉS DE TUMACO" → "San Andrés de Tumaco"; abbreviations ("D.C.") stay as written.
+fn title_case(name: &str) -> String {
+    const SMALL: [&str; 8] = ["de", "del", "la", "las", "los", "el", "y", "e"];
+    name.split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if w.contains('.') || (i > 0 && SMALL.contains(&lower.as_str())) {
+                return if w.contains('.') {
+                    w.to_string()
+                } else {
+                    lower
+                };
+            }
+            let mut c = lower.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The built-in gazetteer (`assets/colombia/municipios.csv`) as the population: every alcaldía
+/// and gobernación of Colombia, by PND region.
+pub fn builtin_population() -> Result<Vec<PopulationEntity>> {
+    parse_population(
+        crate::report::map::BUILTIN_GAZETTEER.as_bytes(),
+        Path::new("(built-in) municipios.csv"),
+    )
 }
 
 /// What the sample is drawn from and how.
@@ -562,6 +668,29 @@ mod tests {
                 .count();
         }
         assert!(never > 150, "never-interviewed drawn {never} of 200");
+    }
+
+    #[test]
+    fn the_gazetteer_is_a_population() {
+        let p = builtin_population().unwrap();
+        let find = |code: &str| p.iter().find(|e| e.entity_code == code).unwrap();
+        let guapi = find("19318");
+        assert_eq!(guapi.entity_name, "Alcaldía de Guapi");
+        assert_eq!(
+            (guapi.department.as_str(), guapi.region.as_str()),
+            ("Cauca", "Pacífico")
+        );
+        assert_eq!(find("19").entity_name, "Gobernación de Cauca");
+        assert_eq!(
+            find("52835").entity_name,
+            "Alcaldía de San Andrés de Tumaco"
+        );
+        assert!(
+            p.iter()
+                .all(|e| crate::demo::REGIONS.contains(&e.region.as_str()))
+        );
+        // 1,104 municipalities (no áreas no municipalizadas) and 32 gobernaciones.
+        assert_eq!(p.len(), 1104 + 32);
     }
 
     #[test]

@@ -203,11 +203,10 @@ fn html_escapes_and_xlsx_is_formula_safe_and_deterministic() {
         "the answer shows as text"
     );
     assert!(html.contains("&lt;b&gt;Depto&lt;/b&gt;"));
-    assert!(
-        html.contains("El mapa no se incluye"),
-        "no boundaries: says so"
-    );
-    assert!(!html.contains("Mapa de Colombia"));
+    // No --boundaries/--gazetteer: the built-in map; the fixture's invented codes are not in
+    // the gazetteer, and the report says which.
+    assert!(html.contains("Mapa de Colombia"));
+    assert!(html.contains("Entidades priorizadas sin ubicación en el nomenclátor: 10002"));
     // 10 rated: 3.0, 2.5, 2.5 and 2.0 below 3.5 → 40 of each 100.
     assert!(html.contains("<strong>40 de cada 100</strong>"));
     for needle in [
@@ -261,23 +260,33 @@ fn html_escapes_and_xlsx_is_formula_safe_and_deterministic() {
         "{texts:?}"
     );
 
-    // GeoJSON without a gazetteer: every flagged entity kept, geometry null.
+    // GeoJSON: every flagged entity kept; the invented codes (not in the gazetteer) have a
+    // null geometry, 20001 is a real DIVIPOLA code (Valledupar) and is placed.
     let geo: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(a.join("priorizadas-2020-10.geojson")).unwrap(),
     )
     .unwrap();
     let feats = geo["features"].as_array().unwrap();
     assert_eq!(feats.len(), 7);
-    assert!(feats.iter().all(|f| f["geometry"].is_null()));
+    assert!(
+        feats
+            .iter()
+            .all(|f| f["geometry"].is_null() == (f["properties"]["code"] != "20001"))
+    );
     assert_eq!(feats[0]["properties"]["code"], "10002");
     assert!(feats.iter().any(|f| f["properties"]["code"] == "20001"));
 }
 
 #[test]
-fn month_without_data_still_renders() {
+fn month_without_data_is_an_error_unless_allowed() {
     let dir = helpers::workspace(helpers::load("cases.csv"));
     let out = dir.path().join("r");
     let o = report(dir.path(), "2020-12", &out, &[]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no interviews in 2020-12"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    let o = report(dir.path(), "2020-12", &out, &["--allow-empty".as_ref()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("reporte-2020-12.html")).unwrap();
     assert!(html.contains("No hay entrevistas registradas en diciembre de 2020"));
@@ -328,7 +337,8 @@ fn map_with_shared_boundaries_and_gazetteer() {
         feats.len(),
         "every demo entity has a DIVIPOLA code in the gazetteer"
     );
-    assert_eq!(map.matches("<circle").count(), feats.len());
+    // One circle per flagged entity, plus the legend's.
+    assert_eq!(map.matches("<circle").count(), feats.len() + 1);
     // Points fall inside Colombia's bounding box.
     for f in feats {
         let c = &f["geometry"]["coordinates"];
@@ -410,25 +420,106 @@ fn bad_boundaries_file_is_an_error_and_nothing_is_written() {
     assert!(!out.exists(), "nothing written on error");
 }
 
+/// The map needs no file: the boundaries and gazetteer built into the binary draw Colombia's
+/// 33 departments and every flagged demo entity, from any folder, with a legend.
 #[test]
-fn boundaries_without_gazetteer_draw_the_map_without_points() {
-    let Some(bounds) = helpers::shared("data/colombia/mgn2018_departamentos_simplificado.geojson")
-    else {
-        return;
-    };
-    let dir = helpers::workspace(helpers::load("cases.csv"));
+fn builtin_map_draws_every_flagged_demo_entity() {
+    let dir = helpers::workspace(helpers::demo_answers());
     let out = dir.path().join("r");
-    let o = report(
-        dir.path(),
-        "2020-10",
-        &out,
-        &["--boundaries".as_ref(), bounds.as_os_str()],
-    );
+    let mut cmd = Command::cargo_bin("codifica").unwrap();
+    cmd.current_dir(dir.path())
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--month", "2020-11", "--out"])
+        .arg(&out);
+    let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let html = std::fs::read_to_string(out.join("reporte-2020-10.html")).unwrap();
+    let html = std::fs::read_to_string(out.join("reporte-2020-11.html")).unwrap();
     let map = map_svg(&html).expect("map drawn");
-    assert_eq!(map.matches("<circle").count(), 0);
-    assert!(html.contains("no se indicó el nomenclátor de municipios (--gazetteer)"));
+    assert_eq!(map.matches("<path d=\"M").count(), 33);
+    let geo: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("priorizadas-2020-11.geojson")).unwrap(),
+    )
+    .unwrap();
+    let feats = geo["features"].as_array().unwrap();
+    assert!(!feats.is_empty());
+    assert!(feats.iter().all(|f| f["geometry"]["type"] == "Point"));
+    // One circle per flagged entity, plus the legend's.
+    assert_eq!(map.matches("<circle").count(), feats.len() + 1);
+    assert!(map.contains("Entidad priorizada (el número es su orden de severidad)"));
+    assert!(
+        !html.contains("no se indicó"),
+        "no note about missing files"
+    );
+}
+
+/// The overall distribution lists every rating given (half points), so its weighted average is
+/// the printed average — in the HTML and the XLSX; bins are labelled by the ratings they hold;
+/// percentages are percent-formatted fractions; reason kinds and sheet names are Spanish.
+#[test]
+fn rating_table_adds_up_and_the_workbook_is_spanish() {
+    let dir = helpers::workspace(helpers::demo_answers());
+    let out = dir.path().join("r");
+    let o = report(dir.path(), "2020-11", &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("reporte-2020-11.html")).unwrap();
+    assert!(html.contains("Excelente (4,5–5)") && html.contains("Buena (3,5–4)"));
+    let section = &html[html.find("id=\"distribucion\"").unwrap()..];
+    let section = &section[..section.find("</table>").unwrap()];
+    let num = |s: &str| s.replace(',', ".").parse::<f64>().unwrap();
+    let (mut sum, mut n) = (0.0, 0.0);
+    for row in section.split("<tr><td>").skip(1) {
+        let cells: Vec<&str> = row
+            .split("</td>")
+            .map(|c| c.rsplit('>').next().unwrap())
+            .collect();
+        sum += num(cells[0]) * num(cells[1]);
+        n += num(cells[1]);
+    }
+    let printed = section.split("Promedio: ").nth(1).unwrap();
+    let printed = num(&printed[..printed.find('<').unwrap()]);
+    assert!(n > 0.0);
+    assert!(
+        ((sum / n) - printed).abs() < 0.005,
+        "{} vs {printed}",
+        sum / n
+    );
+
+    let mut wb: Xlsx<_> = open_workbook(out.join("reporte-2020-11.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    assert!(
+        names.iter().any(|n| n == "Articulación de instrumentos"),
+        "{names:?}"
+    );
+    assert!(names.iter().all(|n| !n.starts_with("Cat ")), "{names:?}");
+    let dist = wb.worksheet_range("Calificación general").unwrap();
+    let (mut sum, mut n, mut share) = (0.0, 0.0, 0.0);
+    for row in dist.rows().skip(1) {
+        let (Data::Float(v), Data::Float(c), Data::Float(p)) = (&row[0], &row[1], &row[2]) else {
+            panic!("{row:?}");
+        };
+        (sum, n, share) = (sum + v * c, n + c, share + p);
+    }
+    assert!(((sum / n) - printed).abs() < 0.005);
+    assert!(
+        (share - 1.0).abs() < 0.01,
+        "percentages are fractions: {share}"
+    );
+    let flagged = wb.worksheet_range("Priorizadas").unwrap();
+    let criteria: Vec<String> = flagged.rows().skip(1).map(|r| r[7].to_string()).collect();
+    assert!(
+        criteria.contains(&"Bajo el umbral".to_string()),
+        "{criteria:?}"
+    );
+    for id in [
+        "below_threshold",
+        "overall_drop",
+        "topic_drop",
+        "negative_code",
+    ] {
+        assert!(!criteria.iter().any(|c| c == id), "{id}");
+        assert!(!html.contains(id), "{id} in the HTML");
+    }
 }
 
 #[test]

@@ -70,8 +70,9 @@ fn gap_compares_with_previous_interview() {
         "La calificación general bajó de 4,5 a 3,0 (−1,5) desde la entrevista de julio de 2020."
     );
     assert_eq!((drop.before, drop.after), (Some(4.5), Some(3.0)));
-    // No negative-coded answer: the interview's open answer explains it.
-    assert_eq!(drop.quotes, ["Nos ayudó poco con el plan de acción"]);
+    // No negative-coded answer: the interview's open answer goes once, under the first reason
+    // (below the threshold), not again under the drop.
+    assert!(drop.quotes.is_empty());
 }
 
 #[test]
@@ -232,7 +233,9 @@ fn cli_flags_json_and_text() {
         s.contains("9 entities interviewed, 6 need priority attention"),
         "{s}"
     );
-    assert!(s.contains("[topic_drop]"), "{s}");
+    assert!(s.contains("[Caída en un tema]"), "{s}");
+    assert!(!s.contains("topic_drop"), "{s}");
+    assert!(s.contains("(severity 7.00)"), "{s}");
 
     // A month with no data.
     let empty = Command::cargo_bin("codifica")
@@ -243,6 +246,8 @@ fn cli_flags_json_and_text() {
         .output()
         .unwrap();
     assert!(empty.status.success());
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(err.contains("no interviews in 2020-11"), "{err}");
     let v: Value = serde_json::from_slice(&empty.stdout).unwrap();
     assert_eq!(v["interviewed"], 0);
     assert_eq!(v["flagged"].as_array().unwrap().len(), 0);
@@ -430,4 +435,60 @@ fn streaming_the_store_equals_materialising_it() {
         }
         assert!(flagged > 0, "some entity is flagged");
     }
+}
+
+/// A quote sits under the reason it supports, once: the negative-coded (connectivity) answer of
+/// an entity whose rating fell belongs to the negative-answers reason, not to the rating drop;
+/// and the report, the web pages (one HTML renderer) and the CLI show it there.
+#[test]
+fn quotes_sit_under_the_reason_they_support() {
+    let c = Config::monitoreo360();
+    let mut answers = helpers::load("cases.csv");
+    for a in answers.iter_mut() {
+        if a.entity_code == "10002" && a.question == "articulacion_instrumentos" {
+            a.text = "No tenemos conectividad para las reuniones virtuales".into();
+            a.codes = vec!["sin_contribucion".into()];
+        }
+    }
+    let series = build_series(&answers, &c);
+    let r = flags_for_month(&series, &c, &helpers::codebooks(), m("2020-10"));
+    let e = r.flagged.iter().find(|f| f.entity_code == "10002").unwrap();
+    let quote = "No tenemos conectividad para las reuniones virtuales";
+    for reason in &e.reasons {
+        let expected: &[&str] = if reason.kind == FlagKind::NegativeCode {
+            &[quote]
+        } else {
+            &[]
+        };
+        assert_eq!(reason.quotes, expected, "{:?}", reason.kind);
+    }
+    let html = codifica::report::html::reasons_list(&e.reasons);
+    let items: Vec<&str> = html.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), e.reasons.len());
+    for (item, reason) in items.iter().zip(&e.reasons) {
+        assert_eq!(
+            item.contains("conectividad"),
+            reason.kind == FlagKind::NegativeCode,
+            "{item}"
+        );
+        assert!(item.contains(reason.kind.spanish()), "{item}");
+    }
+    let text: Vec<String> = e.reasons.iter().flat_map(|r| r.text_lines()).collect();
+    let at = text.iter().position(|l| l.contains(quote)).unwrap();
+    assert!(
+        text[at - 1].starts_with("[Respuestas en categorías negativas]"),
+        "{text:?}"
+    );
+}
+
+/// Without negative-coded answers the entity's words go once, under its first reason.
+#[test]
+fn uncoded_quotes_go_once_under_the_main_reason() {
+    let r = october();
+    let e = r.flagged.iter().find(|f| f.entity_code == "10002").unwrap();
+    assert_eq!(
+        e.reasons[0].quotes,
+        ["Nos ayudó poco con el plan de acción"]
+    );
+    assert!(e.reasons[1..].iter().all(|r| r.quotes.is_empty()));
 }

@@ -393,18 +393,9 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let ws = demo_workspace(&dir.path().join("ws"));
     let worsening = DemoData::generate(DEFAULT_SEED).worsening_entities();
-    // The map needs the shared boundaries and gazetteer; without them the Tablero has no map.
-    let colombia = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/colombia");
-    let boundaries = colombia.join("mgn2018_departamentos_simplificado.geojson");
-    let gazetteer = colombia.join("municipios.csv");
-    let with_map = boundaries.is_file() && gazetteer.is_file();
-    if !with_map {
-        eprintln!("note: ../shared/data/colombia absent: the Tablero screenshot has no map");
-    }
+    // No --boundaries/--gazetteer: the map comes from the files built into the binary.
     let opts = ServeOptions {
         port: 0,
-        boundaries: with_map.then_some(boundaries),
-        gazetteer: with_map.then_some(gazetteer),
         ..ServeOptions::default()
     };
     let server = Server::bind(ws.clone(), &opts).unwrap();
@@ -427,13 +418,21 @@ fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     let before: usize = d.text("#cifra-codificadas .valor").parse().unwrap();
     let src = d.source();
     assert!(src.contains("Entidades que requieren atención prioritaria"));
-    if with_map {
-        assert!(
-            src.contains("Mapa de Colombia"),
-            "the report's map on the Tablero"
-        );
-    }
+    assert!(
+        src.contains("Mapa de Colombia"),
+        "the report's map on the Tablero"
+    );
+    assert!(src.contains("Entidad priorizada (el número es su orden de severidad)"));
+    assert!(!src.contains("below_threshold") && !src.contains("overall_drop"));
     d.screenshot(&shots.join("tablero.png"));
+
+    // A malformed query is explained in Spanish.
+    d.go(&format!("{base}/buscar?q=%28conectividad+OR+internet"));
+    let alert = d.text("[role=alert]");
+    assert!(
+        alert.contains("falta un «)» que cierre este «(»"),
+        "{alert}"
+    );
 
     // Search: words typed in the box, November, answers nobody coded yet.
     d.go(&format!("{base}/buscar"));

@@ -1,8 +1,6 @@
 //! The later steps of `codifica demo`: each runs a real subcommand through the same dispatcher
 //! as the command line, so the demo shows exactly what an analyst would type and see.
 
-use std::path::Path;
-
 use clap::Parser;
 use codifica::workspace::Workspace;
 
@@ -16,11 +14,8 @@ const NEW_MONTH: &str = "2020-11";
 pub fn after_search(ws: &Workspace) -> anyhow::Result<()> {
     let dir = ws.root().to_string_lossy().into_owned();
     let out = ws.root().join("informe").to_string_lossy().into_owned();
-    let mut report = vec!["report", "--month", NEW_MONTH, "--out", &out];
-    let (boundaries, gazetteer) = shared_map_files();
-    if let (Some(b), Some(g)) = (&boundaries, &gazetteer) {
-        report.extend(["--boundaries", b, "--gazetteer", g]);
-    }
+    // The map comes from the boundaries and gazetteer built into the binary.
+    let report = vec!["report", "--month", NEW_MONTH, "--out", &out];
     let steps: Vec<(&str, Vec<&str>)> = vec![
         ("Train on the coded months (July–October)", vec!["train"]),
         ("Evaluate (5-fold cross-validation)", vec!["evaluate"]),
@@ -42,19 +37,4 @@ pub fn after_search(ws: &Workspace) -> anyhow::Result<()> {
         super::run(Cli::try_parse_from(argv)?)?;
     }
     Ok(())
-}
-
-/// The Colombian boundaries and gazetteer from `../shared/data/colombia/` when they are beside
-/// the current folder (as in this repository's checkout); the report renders without a map
-/// otherwise.
-fn shared_map_files() -> (Option<String>, Option<String>) {
-    let base = Path::new("../shared/data/colombia");
-    let existing = |name: &str| {
-        let p = base.join(name);
-        p.exists().then(|| p.to_string_lossy().into_owned())
-    };
-    (
-        existing("mgn2018_departamentos_simplificado.geojson"),
-        existing("municipios.csv"),
-    )
 }

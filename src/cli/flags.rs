@@ -6,7 +6,6 @@ use std::io::Write;
 use anyhow::Context;
 use codifica::month::Month;
 use codifica::store::Store;
-use codifica::trends::spanish::es_num;
 use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
@@ -28,6 +27,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let store = Store::open(&ws)?;
     let codebooks = load_codebooks(&ws)?;
     let report = flags_from_store(&store, ws.config(), &codebooks, args.month)?;
+    if report.interviewed == 0 && !g.quiet {
+        eprintln!("note: no interviews in {} in this workspace", args.month);
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&report).context("serialising the flags")?;
         writeln!(std::io::stdout().lock(), "{text}")?;
@@ -39,36 +41,28 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
 fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     if report.interviewed == 0 {
-        writeln!(out, "No interviews in {} ({}).", month, month.spanish())?;
         return Ok(());
     }
     writeln!(
         out,
-        "{}: {} entities interviewed, {} need priority attention (most severe first).",
+        "{}: {} interviewed, {} priority attention (most severe first).",
         month,
-        report.interviewed,
-        report.flagged.len()
+        count(report.interviewed, "entity", "entities"),
+        count(report.flagged.len(), "needs", "need")
     )?;
     for (i, f) in report.flagged.iter().enumerate() {
         writeln!(
             out,
-            "\n{}. {} {} — {}, {} (severity {})",
+            "\n{}. {} {} — {}, {} (severity {:.2})",
             i + 1,
             f.entity_code,
             f.entity_name,
             f.department,
             f.region,
-            es_num(f.severity, 2)
+            f.severity
         )?;
-        let mut quoted: Vec<&str> = Vec::new();
-        for r in &f.reasons {
-            writeln!(out, "   [{}] {}", r.kind.as_str(), r.message)?;
-        }
-        for q in f.reasons.iter().flat_map(|r| &r.quotes) {
-            if !quoted.contains(&q.as_str()) {
-                writeln!(out, "      «{q}»")?;
-                quoted.push(q);
-            }
+        for line in f.reasons.iter().flat_map(|r| r.text_lines()) {
+            writeln!(out, "   {line}")?;
         }
     }
     if !report.improved.is_empty() {
@@ -82,4 +76,9 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
         }
     }
     Ok(())
+}
+
+/// "1 entity" / "9 entities".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -21,15 +21,19 @@ pub struct Args {
     /// Output folder (created if needed).
     #[arg(long)]
     out: PathBuf,
-    /// Department boundaries, GeoJSON (WGS84; properties DPTO_CCDGO, DPTO_CNMBR), e.g.
-    /// ../shared/data/colombia/mgn2018_departamentos_simplificado.geojson. Without it the report
-    /// has no map.
+    /// Department boundaries, GeoJSON (WGS84; properties DPTO_CCDGO, DPTO_CNMBR). Default: the
+    /// simplified DANE MGN 2018 departments built into codifica.
     #[arg(long)]
     boundaries: Option<PathBuf>,
     /// Gazetteer CSV placing entities (divipola_mpio, lat_cabecera, lon_cabecera,
-    /// lat_centroide, lon_centroide), e.g. ../shared/data/colombia/municipios.csv.
+    /// lat_centroide, lon_centroide). Default: the DANE DIVIPOLA municipalities built into
+    /// codifica.
     #[arg(long)]
     gazetteer: Option<PathBuf>,
+    /// Write the report even when the month has no interviews (it says so); without this flag
+    /// such a month is an error, as it is usually a mistyped month.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible builds): a date for the footer and the workbook.
@@ -57,14 +61,20 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let store = Store::open(&ws)?;
     let codebooks = load_codebooks(&ws)?;
     let data = ReportData::from_store(&store, ws.config(), &codebooks, args.month, &map)?;
-    if data.interviews == 0 && !g.quiet {
-        eprintln!("note: no interviews in {}; the report says so", args.month);
+    if data.interviews == 0 {
+        anyhow::ensure!(
+            args.allow_empty,
+            "no interviews in {} in this workspace: nothing to report (check the month with \
+             `codifica status`, or pass --allow-empty to write the empty report)",
+            args.month
+        );
+        if !g.quiet {
+            eprintln!("note: no interviews in {}; the report says so", args.month);
+        }
     }
     let files = write_report(&data, &args.out, &RenderOptions { generated_on }, created)?;
     if !g.quiet {
-        if let Some(note) = &data.map_note {
-            eprintln!("note: {note}");
-        }
+        map_note(&data);
         println!(
             "{}: {} interviews, {} flagged entities",
             args.month,
@@ -76,4 +86,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     println!("{}", files.xlsx.display());
     println!("{}", files.geojson.display());
     Ok(())
+}
+
+/// What the map leaves out, in the CLI's language (the report says it in Spanish).
+fn map_note(data: &ReportData) {
+    match &data.map {
+        None => eprintln!("note: the report has no map (no department boundaries)"),
+        Some(m) if !m.unplaced.is_empty() => eprintln!(
+            "note: {} flagged entities are not in the gazetteer and are not on the map: {}",
+            m.unplaced.len(),
+            m.unplaced.join(", ")
+        ),
+        Some(_) => {}
+    }
 }

@@ -185,7 +185,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     if !g.quiet {
         println!("margin  conf.  suggested code        entity / question: answer");
         for it in &items {
-            let text: String = it.answer.text.chars().take(70).collect();
+            let text = codifica::trends::clip(&it.answer.text, 70);
             println!(
                 "{:.3}   {:.2}   {:20}  {} / {}: {}",
                 it.margin,

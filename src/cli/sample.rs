@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use codifica::fsutil::atomic_write;
 use codifica::month::Month;
-use codifica::sample::{SampleRequest, draw, read_population, to_csv};
+use codifica::sample::{SampleRequest, builtin_population, draw, read_population, to_csv};
 use codifica::store::{AnswerFilter, Store};
 use codifica::trends::{flags_from_store, load_codebooks};
 
@@ -23,9 +23,11 @@ pub struct Args {
     /// Number of entities to draw.
     #[arg(long, default_value_t = 52)]
     size: usize,
-    /// Population CSV: entity_code,entity_name,department,region[,entity_kind].
+    /// Population CSV: entity_code,entity_name,department,region[,entity_kind], or a DIVIPOLA
+    /// gazetteer (divipola_mpio,municipio,divipola_dpto,departamento,region[,tipo]). Default:
+    /// every alcaldía and gobernación of Colombia, from the gazetteer built into codifica.
     #[arg(long)]
-    population: PathBuf,
+    population: Option<PathBuf>,
     /// Seed of the random draw (same seed, same data → same sample).
     #[arg(long, default_value_t = 360)]
     seed: u64,
@@ -41,7 +43,10 @@ pub struct Args {
 /// Runs `codifica sample`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
-    let population = read_population(&args.population)?;
+    let population = match &args.population {
+        Some(p) => read_population(p)?,
+        None => builtin_population()?,
+    };
     let store = Store::open(&ws)?;
     // Two passes over the store, one entity at a time (memory bounded by one entity's answers):
     // the last interview of each entity before the month, then the flags of the latest month.

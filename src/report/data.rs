@@ -38,12 +38,13 @@ pub const DEMAND_QUESTION: &str = "demanda_temas";
 /// How many months of code frequencies the report shows (the report month and the ones before).
 pub const FREQUENCY_MONTHS: usize = 6;
 
-/// Bin labels, best first (index 0 = 5 = excelente).
+/// Bin labels, best first (index 0 = excelente), each naming the ratings it holds: ratings come
+/// in half points, and a half point rounds up (see [`bin_of`]), so "Buena" holds 3,5 and 4.
 pub const BIN_LABELS: [&str; 5] = [
-    "Excelente (5)",
-    "Buena (4)",
-    "Regular (3)",
-    "Mala (2)",
+    "Excelente (4,5–5)",
+    "Buena (3,5–4)",
+    "Regular (2,5–3)",
+    "Mala (1,5–2)",
     "Muy mala (1)",
 ];
 
@@ -55,6 +56,9 @@ pub struct OverallStats {
     pub mean: Option<f64>,
     /// Counts per bin, best first (see [`BIN_LABELS`]).
     pub bins: [usize; 5],
+    /// How many interviews gave each distinct rating (rating, count), highest first: the table
+    /// whose weighted average is [`OverallStats::mean`].
+    pub by_value: Vec<(f64, usize)>,
     pub satisfied: usize,
     pub unsatisfied: usize,
     /// `satisfied / rated × 100`.
@@ -458,11 +462,26 @@ fn overall_stats(current: &[&Interview], config: &Config) -> OverallStats {
         rated: ratings.len(),
         mean: mean(&ratings),
         bins,
+        by_value: count_values(&ratings),
         satisfied,
         unsatisfied,
         pct_satisfied: pct(satisfied, ratings.len()),
         unsatisfied_per_100: pct(unsatisfied, ratings.len()).map(|p| p.round() as u32),
     }
+}
+
+/// Distinct ratings with their counts, highest first.
+fn count_values(ratings: &[f64]) -> Vec<(f64, usize)> {
+    let mut sorted: Vec<f64> = ratings.iter().map(|r| crate::trends::round6(*r)).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let mut out: Vec<(f64, usize)> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some((v, n)) if *v == r => *n += 1,
+            _ => out.push((r, 1)),
+        }
+    }
+    out
 }
 
 fn groups(

@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::data::{BIN_LABELS, CodeFrequencies, GroupRow, ReportData};
 use super::svg;
-use crate::trends::spanish::{es_num, es_opt_num, es_opt_pct, es_pct, es_signed};
-use crate::trends::{FlagKind, FlaggedEntity, Improvement};
+use crate::trends::spanish::{agree, es_num, es_opt_num, es_opt_pct, es_pct, es_signed};
+use crate::trends::{FlagKind, FlagReason, FlaggedEntity, Improvement};
 
 /// Escapes text for HTML element content and attribute values (the crate's one rule).
 pub use crate::escape::html as esc;
@@ -35,7 +35,7 @@ th{background:#eef2f7}td.n,th.n{text-align:right;white-space:nowrap}tr.neg td:fi
 .up{color:#1a7f37}.down{color:#b03a2e}.note{font-size:12px;color:#555}\
 .flag{border:1px solid #e5c7c2;border-left:5px solid #c0392b;border-radius:4px;padding:8px 12px;margin:10px 0;background:#fffafa;page-break-inside:avoid}\
 .flag h3{margin:0 0 4px}.sev{float:right;font-size:13px;background:#c0392b;color:#fff;border-radius:10px;padding:1px 9px}\
-.flag ul{margin:4px 0 4px 18px;padding:0}.said{font-size:12px;color:#555;margin:6px 0 2px}.kind{font-size:11px;color:#777;font-family:monospace}\
+.flag ul,ul.motivos{margin:4px 0 4px 18px;padding:0}.said{font-size:12px;color:#555;margin:6px 0 2px}.kind{font-size:11px;color:#555;background:#eef2f7;border-radius:8px;padding:0 6px;white-space:nowrap}\
 blockquote{margin:3px 0 3px 10px;padding:2px 10px;border-left:3px solid #ccc;color:#444;font-style:italic;font-size:13px}\
 svg{max-width:100%;height:auto;display:block;margin:6px 0}.mapwrap{display:flex;gap:16px;flex-wrap:wrap}\
 .mapwrap ol{font-size:13px;flex:1 1 260px;margin:0}footer{margin-top:32px;font-size:12px;color:#666;border-top:1px solid #ccd;padding-top:8px}\
@@ -82,13 +82,27 @@ fn summary(h: &mut String, d: &ReportData) {
     let o = &d.overall;
     h.push_str("<section id=\"resumen\"><h2>Resumen</h2><div class=\"cards\">");
     let cards = [
-        (es_num(d.interviews as f64, 0), "entidades entrevistadas"),
+        (
+            es_num(d.interviews as f64, 0),
+            agree(
+                d.interviews,
+                "entidad entrevistada",
+                "entidades entrevistadas",
+            ),
+        ),
         (
             es_opt_num(o.mean, 2),
             "calificación general promedio (1 a 5)",
         ),
         (es_opt_pct(o.pct_satisfied), "de las entidades satisfechas"),
-        (d.flags.flagged.len().to_string(), "entidades priorizadas"),
+        (
+            d.flags.flagged.len().to_string(),
+            agree(
+                d.flags.flagged.len(),
+                "entidad priorizada",
+                "entidades priorizadas",
+            ),
+        ),
     ];
     for (v, l) in cards {
         let _ = write!(
@@ -122,15 +136,16 @@ fn distribution(h: &mut String, d: &ReportData) {
     let o = &d.overall;
     h.push_str("<section id=\"distribucion\"><h2>1. Distribución de la calificación general</h2>");
     h.push_str(&svg::overall_chart(d));
+    // One row per rating given (they come in half points), so the table averages to the mean.
     h.push_str(
         "<table><tr><th>Calificación</th><th class=\"n\">Entidades</th><th class=\"n\">%</th></tr>",
     );
-    for (label, n) in BIN_LABELS.iter().zip(o.bins) {
+    for &(v, n) in &o.by_value {
         let p = (o.rated > 0).then(|| n as f64 * 100.0 / o.rated as f64);
         let _ = write!(
             h,
             "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td></tr>",
-            esc(label),
+            es_num(v, 1),
             es_opt_pct(p)
         );
     }
@@ -363,11 +378,11 @@ fn priority(h: &mut String, d: &ReportData) {
     h.push_str("</section>\n");
 }
 
-/// One flagged entity with an overall-rating reason: its reasons and, once each, its quotes.
+/// One flagged entity with an overall-rating reason: its reasons, each with its own quotes.
 fn flag_card(h: &mut String, i: usize, e: &FlaggedEntity) {
     let _ = write!(
         h,
-        "<div class=\"flag\"><span class=\"sev\">severidad {}</span><h3>{}. {} <span class=\"note\">({})</span></h3><div class=\"note\">{} · Región {}{} · Calificación general: {}</div><ul>",
+        "<div class=\"flag\"><span class=\"sev\">severidad {}</span><h3>{}. {} <span class=\"note\">({})</span></h3><div class=\"note\">{} · Región {}{} · Calificación general: {}</div>",
         es_num(e.severity, 2),
         i + 1,
         esc(&e.entity_name),
@@ -381,28 +396,30 @@ fn flag_card(h: &mut String, i: usize, e: &FlaggedEntity) {
         },
         es_opt_num(e.overall, 1)
     );
-    let mut quoted: Vec<&str> = Vec::new();
-    for r in &e.reasons {
+    h.push_str(&reasons_list(&e.reasons));
+    h.push_str("</div>");
+}
+
+/// The one rendering of a flagged entity's reasons, shared by the report, the web Tablero and
+/// the Entidad page: each reason (its Spanish sentence and the Spanish name of its kind) with,
+/// under it, the answers that support it — each quote belongs to one reason in the data
+/// ([`FlagReason::quotes`]), so a quote sits under the same reason on every face.
+pub fn reasons_list(reasons: &[FlagReason]) -> String {
+    let mut h = String::from("<ul class=\"motivos\">");
+    for r in reasons {
         let _ = write!(
             h,
-            "<li>{} <span class=\"kind\">{}</span></li>",
+            "<li>{} <span class=\"kind\">{}</span>",
             esc(&r.message),
-            r.kind.as_str()
+            esc(r.kind.spanish())
         );
         for q in &r.quotes {
-            if !quoted.contains(&q.as_str()) {
-                quoted.push(q);
-            }
-        }
-    }
-    h.push_str("</ul>");
-    if !quoted.is_empty() {
-        h.push_str("<div class=\"said\">Lo que dijo la entidad:</div>");
-        for q in quoted {
             let _ = write!(h, "<blockquote>«{}»</blockquote>", esc(q));
         }
+        h.push_str("</li>");
     }
-    h.push_str("</div>");
+    h.push_str("</ul>");
+    h
 }
 
 /// The flagged entities with only topic or negative-answer reasons, as one table.
@@ -412,7 +429,6 @@ fn minor_table(h: &mut String, minor: &[(usize, &FlaggedEntity)]) {
     }
     h.push_str("<h3>Otras señales: solo caídas por tema o respuestas negativas</h3><p class=\"note\">Entidades cuya calificación general no está bajo el umbral ni cayó; se listan para seguimiento.</p><table><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"n\">General</th><th>Motivos</th><th class=\"n\">Severidad</th></tr>");
     for (i, e) in minor.iter().copied() {
-        let reasons: Vec<String> = e.reasons.iter().map(|r| esc(&r.message)).collect();
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
@@ -421,7 +437,7 @@ fn minor_table(h: &mut String, minor: &[(usize, &FlaggedEntity)]) {
             esc(&e.entity_code),
             esc(&e.region),
             es_opt_num(e.overall, 1),
-            reasons.join("<br>"),
+            reasons_list(&e.reasons),
             es_num(e.severity, 2)
         );
     }

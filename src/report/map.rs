@@ -7,6 +7,10 @@
 //! [`MapInput`], and from it per report a [`MapData`] (SVG paths and points) plus the geographic
 //! [`Location`] of each flagged entity (for the GeoJSON).
 //!
+//! Both default to the files built into the binary (`assets/colombia/`, derived from DANE's MGN
+//! 2018 and DIVIPOLA by `scripts/derive_colombia_assets.py`; see `assets/colombia/SOURCE.md`), so
+//! an installed `codifica` draws the map from any folder; a path given overrides either.
+//!
 //! Locating an entity: a 5-digit code is a municipality (its seat, else its area centroid); a
 //! 2-digit code is a department: its capital `XX001` if listed, else the mean of its
 //! municipalities' points. Projection: equirectangular, longitudes scaled by cos(mid latitude).
@@ -123,13 +127,29 @@ pub struct MapData {
     pub unplaced: Vec<String>,
 }
 
+/// The department boundaries built into the binary (simplified DANE MGN 2018).
+pub const BUILTIN_BOUNDARIES: &str = include_str!("../../assets/colombia/departamentos.geojson");
+/// The municipality gazetteer built into the binary (DANE DIVIPOLA).
+pub const BUILTIN_GAZETTEER: &str = include_str!("../../assets/colombia/municipios.csv");
+
 impl MapInput {
-    /// Reads whichever files are given.
+    /// Reads the files given; a file not given is the built-in one.
     pub fn load(boundaries: Option<&Path>, gazetteer: Option<&Path>) -> Result<MapInput> {
         Ok(MapInput {
-            departments: boundaries.map(read_boundaries).transpose()?,
-            gazetteer: gazetteer.map(read_gazetteer).transpose()?,
+            departments: Some(match boundaries {
+                Some(p) => read_boundaries(p)?,
+                None => builtin_boundaries()?,
+            }),
+            gazetteer: Some(match gazetteer {
+                Some(p) => read_gazetteer(p)?,
+                None => builtin_gazetteer()?,
+            }),
         })
+    }
+
+    /// The built-in boundaries and gazetteer.
+    pub fn builtin() -> Result<MapInput> {
+        MapInput::load(None, None)
     }
 
     /// Locations of the flagged entities found in the gazetteer, in list order.
@@ -268,10 +288,31 @@ impl Projection {
     }
 }
 
+/// The built-in department polygons.
+pub fn builtin_boundaries() -> Result<Vec<Department>> {
+    parse_boundaries(
+        BUILTIN_BOUNDARIES,
+        Path::new("(built-in) departamentos.geojson"),
+    )
+}
+
+/// The built-in gazetteer.
+pub fn builtin_gazetteer() -> Result<Gazetteer> {
+    parse_gazetteer(
+        BUILTIN_GAZETTEER.as_bytes(),
+        Path::new("(built-in) municipios.csv"),
+    )
+}
+
 /// Reads department polygons from a GeoJSON FeatureCollection.
 pub fn read_boundaries(path: &Path) -> Result<Vec<Department>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
+    parse_boundaries(&text, path)
+}
+
+/// Parses a GeoJSON FeatureCollection of departments (`path` only names it in errors).
+pub fn parse_boundaries(text: &str, path: &Path) -> Result<Vec<Department>> {
+    let json: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| Error::file(path, format!("not valid JSON (line {}): {e}", e.line())))?;
     let features = json
         .get("features")
@@ -347,10 +388,13 @@ fn ring_points(ring: &serde_json::Value) -> Option<Vec<(f64, f64)>> {
 
 /// Reads the gazetteer CSV (see the module docs for its columns).
 pub fn read_gazetteer(path: &Path) -> Result<Gazetteer> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| Error::file(path, e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_gazetteer(&bytes, path)
+}
+
+/// Parses gazetteer CSV bytes (`path` only names the file in errors).
+pub fn parse_gazetteer(bytes: &[u8], path: &Path) -> Result<Gazetteer> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = rdr
         .headers()
         .map_err(|e| Error::file(path, e.to_string()))?
@@ -413,6 +457,16 @@ pub fn read_gazetteer(path: &Path) -> Result<Gazetteer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_map_files_parse_and_place_every_department_capital() {
+        let deps = builtin_boundaries().unwrap();
+        assert_eq!(deps.len(), 33);
+        let g = builtin_gazetteer().unwrap();
+        assert!(g.municipalities.len() > 1100, "{}", g.municipalities.len());
+        assert!(g.locate("19318").is_some(), "Guapi");
+        assert!(BUILTIN_BOUNDARIES.len() + BUILTIN_GAZETTEER.len() < 1_000_000);
+    }
 
     #[test]
     fn locates_municipalities_and_departments() {

@@ -142,7 +142,14 @@ pub fn hbars(
     reference: Option<f64>,
     color: &str,
 ) -> String {
-    let (w, row, label_w, right) = (700.0, 24.0, 260.0, 60.0);
+    // Room on the right for the longest value text ("19 (38,0 %)"), about 7 px a character.
+    let longest = bars
+        .iter()
+        .map(|b| b.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (w, row, label_w) = (700.0, 24.0, 260.0);
+    let right = (longest as f64 * 7.0 + 12.0).max(60.0);
     let h = row * bars.len().max(1) as f64 + 24.0;
     let plot_w = w - label_w - right;
     let max = if max > 0.0 { max } else { 1.0 };
@@ -243,7 +250,8 @@ pub fn stacked(title: &str, rows: &[(&str, [usize; 5])], legend: &[&str; 5]) -> 
 }
 
 /// A small line chart over months (gaps where a value is missing), each point labelled with
-/// `text` of its value; the y axis runs from `min` to `max`.
+/// `text` of its value; the y axis runs from `min` to `max`. The report's month-to-month
+/// charts; [`line_chart`] with the defaults.
 pub fn line(
     title: &str,
     labels: &[String],
@@ -252,33 +260,80 @@ pub fn line(
     max: f64,
     text: impl Fn(f64) -> String,
 ) -> String {
-    let (w, h, left, right, top, bottom) = (360.0, 190.0, 36.0, 36.0, 36.0, 30.0);
-    let n = labels.len().max(1);
+    line_chart(&LineChart {
+        title,
+        labels,
+        values,
+        min,
+        max,
+        reference: None,
+        size: (360.0, 190.0),
+        text: &text,
+    })
+}
+
+/// What [`line_chart`] draws.
+pub struct LineChart<'a> {
+    pub title: &'a str,
+    /// One label per point on the x axis (months).
+    pub labels: &'a [String],
+    pub values: &'a [Option<f64>],
+    /// The y axis: from `min` to `max`, with five labelled ticks.
+    pub min: f64,
+    pub max: f64,
+    /// A dashed reference line (the satisfaction threshold): points below it are red, at or
+    /// above green.
+    pub reference: Option<f64>,
+    /// Width and height.
+    pub size: (f64, f64),
+    /// How a point's value is printed above it.
+    pub text: &'a dyn Fn(f64) -> String,
+}
+
+/// The one line chart of the report and the web app (the report's month-to-month charts, the
+/// Entidad page's ratings over the interviews): a labelled y axis so a flat line near the top
+/// reads as "high and steady", gaps where a value is missing.
+pub fn line_chart(c: &LineChart<'_>) -> String {
+    let (w, h) = c.size;
+    let (left, right, top, bottom) = (40.0, 56.0, 36.0, 30.0);
+    let n = c.labels.len().max(1);
     let step = if n > 1 {
-        (w - left - right) / (n - 1) as f64
+        (w - left - right - 24.0) / (n - 1) as f64
     } else {
         0.0
     };
+    let (min, max) = (c.min, c.max);
     let span = if max > min { max - min } else { 1.0 };
     let x = |i: usize| {
         if n > 1 {
-            left + step * i as f64
+            left + 12.0 + step * i as f64
         } else {
-            w / 2.0
+            (left + w - right) / 2.0
         }
     };
     let y = |v: f64| top + (max - v.clamp(min, max)) / span * (h - top - bottom);
-    let mut s = svg_open(w, h, title);
+    let mut s = svg_open(w, h, c.title);
     let _ = write!(
         s,
-        "<text x=\"{left}\" y=\"14\" font-weight=\"bold\">{}</text><line x1=\"{left}\" y1=\"{yb:.1}\" x2=\"{xr:.1}\" y2=\"{yb:.1}\" stroke=\"#bbb\"/>",
-        esc(title),
-        yb = h - bottom,
-        xr = w - right
+        "<text x=\"{left}\" y=\"14\" font-weight=\"bold\">{}</text>",
+        esc(c.title)
     );
+    y_axis(&mut s, [left, w - right], min, span, &y);
+    if let Some(r) = c.reference {
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" y1=\"{yr:.1}\" x2=\"{x2}\" y2=\"{yr:.1}\" stroke=\"#d73027\" stroke-dasharray=\"5 4\"/>\
+             <text x=\"{tx}\" y=\"{ty:.1}\" fill=\"#d73027\" font-size=\"11\">umbral {}</text>",
+            es_num(r, 1),
+            yr = y(r),
+            x2 = w - right,
+            tx = w - right + 4.0,
+            ty = y(r) + 4.0
+        );
+    }
     let mut d = String::new();
     let mut pen_up = true;
-    for (i, v) in values.iter().enumerate() {
+    for (i, v) in c.values.iter().enumerate() {
         match v {
             Some(v) => {
                 let _ = write!(
@@ -297,7 +352,7 @@ pub fn line(
         s,
         "<path d=\"{d}\" fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\"/>"
     );
-    for (i, (label, v)) in labels.iter().zip(values).enumerate() {
+    for (i, (label, v)) in c.labels.iter().zip(c.values).enumerate() {
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
@@ -306,18 +361,49 @@ pub fn line(
             esc(label)
         );
         if let Some(v) = v {
+            let fill = match c.reference {
+                Some(r) if *v >= r => "#1a9850",
+                Some(_) => "#d73027",
+                None => "#1f4e79",
+            };
             let _ = write!(
                 s,
-                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3.5\" fill=\"#1f4e79\"/><text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"11\">{t}</text>",
+                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3.5\" fill=\"{fill}\"/><text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"11\">{t}</text>",
                 cx = x(i),
                 cy = y(*v),
                 ty = y(*v) - 8.0,
-                t = esc(&text(*v))
+                t = esc(&(c.text)(*v))
             );
         }
     }
     s.push_str("</svg>");
     s
+}
+
+/// Five labelled gridlines from `min` to `min + span` between `xs[0]` and `xs[1]`, and the axis.
+fn y_axis(s: &mut String, xs: [f64; 2], min: f64, span: f64, y: &dyn Fn(f64) -> f64) {
+    let whole = (0..=4).all(|k| (min + span * k as f64 / 4.0).fract() == 0.0);
+    for k in 0..=4 {
+        let v = min + span * k as f64 / 4.0;
+        let _ = write!(
+            s,
+            "<line x1=\"{x1}\" y1=\"{yy:.1}\" x2=\"{x2}\" y2=\"{yy:.1}\" stroke=\"#e3e7ec\"/>\
+             <text x=\"{tx}\" y=\"{ty:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">{l}</text>",
+            x1 = xs[0],
+            x2 = xs[1],
+            yy = y(v),
+            tx = xs[0] - 5.0,
+            ty = y(v) + 4.0,
+            l = es_num(v, if whole { 0 } else { 1 })
+        );
+    }
+    let _ = write!(
+        s,
+        "<line x1=\"{x}\" y1=\"{y1:.1}\" x2=\"{x}\" y2=\"{y2:.1}\" stroke=\"#999\"/>",
+        x = xs[0],
+        y1 = y(min + span),
+        y2 = y(min)
+    );
 }
 
 /// Satisfied vs. not satisfied as one 100 % bar.
@@ -338,12 +424,30 @@ pub fn satisfaction(satisfied: usize, unsatisfied: usize) -> String {
     s
 }
 
-/// The map: department outlines (shaded where a flagged entity lies) and numbered points.
+/// Height of the map's legend strip, under the drawing.
+const MAP_LEGEND_H: f64 = 44.0;
+
+/// The map: department outlines (shaded where a flagged entity lies), numbered points, and a
+/// legend under it saying what the shading and the numbers mean.
 pub fn map(m: &MapData) -> String {
     let mut s = svg_open(
         m.width,
-        m.height,
+        m.height + MAP_LEGEND_H,
         "Mapa de Colombia con las entidades priorizadas",
+    );
+    let ly = m.height + 8.0;
+    let _ = write!(
+        s,
+        "<g font-size=\"11\"><circle cx=\"10\" cy=\"{cy:.1}\" r=\"7\" fill=\"#c0392b\"/>\
+         <text x=\"10\" y=\"{ny:.1}\" text-anchor=\"middle\" font-size=\"9\" font-weight=\"bold\" fill=\"#fff\">1</text>\
+         <text x=\"22\" y=\"{ty:.1}\">Entidad priorizada (el número es su orden de severidad)</text>\
+         <rect x=\"3\" y=\"{ry:.1}\" width=\"14\" height=\"12\" fill=\"#fde0c5\" stroke=\"#666\" stroke-width=\"0.6\"/>\
+         <text x=\"22\" y=\"{ty2:.1}\">Departamento con al menos una entidad priorizada</text></g>",
+        cy = ly + 6.0,
+        ny = ly + 9.0,
+        ty = ly + 10.0,
+        ry = ly + 20.0,
+        ty2 = ly + 30.0
     );
     s.push_str("<g stroke=\"#666\" stroke-width=\"0.6\" stroke-linejoin=\"round\">");
     for d in &m.shapes {
@@ -403,5 +507,56 @@ mod tests {
             "#000",
         );
         assert!(s.contains("a&amp;b") && s.contains("umbral 3,5"));
+    }
+
+    /// The longest bar's value text ends inside the drawing (it was clipped: "19 (38,0 %").
+    #[test]
+    fn longest_bar_text_fits() {
+        let text = "19 (38,0\u{a0}%)".to_string();
+        let s = hbars(
+            "Temas solicitados",
+            &[HBar {
+                label: "Plan indicativo",
+                value: 19.0,
+                text: text.clone(),
+            }],
+            19.0,
+            None,
+            "#000",
+        );
+        let at = s.find(&format!(">{text}<")).unwrap();
+        let x: f64 = s[..at]
+            .rsplit("x=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(x + 7.0 * text.chars().count() as f64 <= 700.0, "{x}");
+    }
+
+    /// Line charts carry a labelled y axis (1 to 5 for ratings, 0 to 100 for shares).
+    #[test]
+    fn line_charts_have_a_y_axis() {
+        let labels = vec!["jul".to_string(), "ago".to_string()];
+        let s = line(
+            "Promedio",
+            &labels,
+            &[Some(4.2), Some(4.1)],
+            1.0,
+            5.0,
+            |v| es_num(v, 2),
+        );
+        for tick in [">1<", ">2<", ">3<", ">4<", ">5<"] {
+            assert!(s.contains(tick), "{tick}");
+        }
+        let s = line("%", &labels, &[Some(80.0), None], 0.0, 100.0, |v| {
+            es_num(v, 0)
+        });
+        for tick in [">0<", ">25<", ">50<", ">75<", ">100<"] {
+            assert!(s.contains(tick), "{tick}");
+        }
     }
 }

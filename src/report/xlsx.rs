@@ -16,7 +16,16 @@ use crate::tabular::{safe_cell, sheet_name};
 pub enum Cell {
     Text(String),
     Num(f64),
+    /// A share as a fraction (0.115), shown with a percent format ("11,5 %" in a Spanish Excel).
+    Pct(f64),
     Empty,
+}
+
+impl Cell {
+    /// A percentage (0–100, as the report data holds it) as a percent-formatted cell.
+    fn pct(x: Option<f64>) -> Cell {
+        x.map_or(Cell::Empty, |p| Cell::Pct((p * 10.0).round() / 1000.0))
+    }
 }
 
 impl From<&str> for Cell {
@@ -89,7 +98,7 @@ fn summary_table(d: &ReportData) -> Table {
         ("Umbral de satisfacción", d.threshold.into()),
         ("Satisfechas", o.satisfied.into()),
         ("No satisfechas", o.unsatisfied.into()),
-        ("% satisfechas", o.pct_satisfied.into()),
+        ("% satisfechas", Cell::pct(o.pct_satisfied)),
         (
             "No satisfechas por cada 100",
             o.unsatisfied_per_100.map(f64::from).into(),
@@ -107,9 +116,9 @@ fn summary_table(d: &ReportData) -> Table {
 fn overall_table(d: &ReportData) -> Table {
     let o = &d.overall;
     let mut t = table("Calificación general", &["Calificación", "Entidades", "%"]);
-    for (l, n) in BIN_LABELS.iter().zip(o.bins) {
+    for &(v, n) in &o.by_value {
         let p = (o.rated > 0).then(|| n as f64 * 100.0 / o.rated as f64);
-        t.rows.push(vec![(*l).into(), n.into(), p.into()]);
+        t.rows.push(vec![v.into(), n.into(), Cell::pct(p)]);
     }
     t
 }
@@ -136,7 +145,7 @@ fn group_tables(d: &ReportData, out: &mut Vec<Table>) {
                 r.n.into(),
                 r.rated.into(),
                 r.mean.into(),
-                r.pct_satisfied.into(),
+                Cell::pct(r.pct_satisfied),
             ]);
         }
         out.push(t);
@@ -152,7 +161,7 @@ fn topics_table(d: &ReportData) -> Table {
     for tp in &d.topics {
         let mut row: Vec<Cell> = vec![tp.label.clone().into()];
         row.extend(tp.bins.iter().map(|n| Cell::from(*n)));
-        row.extend([tp.rated.into(), tp.mean.into(), tp.pct_satisfied.into()]);
+        row.extend([tp.rated.into(), tp.mean.into(), Cell::pct(tp.pct_satisfied)]);
         t.rows.push(row);
     }
     t
@@ -166,11 +175,18 @@ fn variation_table(d: &ReportData) -> Table {
     let cur = d.month.to_string();
     let mut t = table("Variación", &["Indicador", &prev, &cur, "Variación"]);
     for i in &d.variation {
+        let value = |x: Option<f64>| {
+            if i.unit == "pct" {
+                Cell::pct(x)
+            } else {
+                x.into()
+            }
+        };
         t.rows.push(vec![
             i.name.clone().into(),
-            i.previous.into(),
-            i.current.into(),
-            i.delta.into(),
+            value(i.previous),
+            value(i.current),
+            value(i.delta),
         ]);
     }
     t
@@ -205,7 +221,7 @@ fn flagged_table(d: &ReportData) -> Table {
                 e.region.clone().into(),
                 e.severity.into(),
                 e.overall.into(),
-                r.kind.as_str().into(),
+                r.kind.spanish().into(),
                 r.message.clone().into(),
                 r.before.into(),
                 r.after.into(),
@@ -250,7 +266,7 @@ fn frequency_tables(d: &ReportData, out: &mut Vec<Table>) {
         let months: Vec<String> = f.months.iter().map(|m| m.to_string()).collect();
         let mut headers = vec!["Categoría", "Código", "Negativa"];
         headers.extend(months.iter().map(String::as_str));
-        let mut t = table(&format!("Cat {}", f.question), &headers);
+        let mut t = table(&f.label, &headers);
         for r in &f.rows {
             let mut row: Vec<Cell> = vec![
                 r.label.clone().into(),
@@ -293,7 +309,7 @@ fn demand_table(d: &ReportData) -> Table {
             r.code.clone().into(),
             r.label.clone().into(),
             r.count.into(),
-            r.pct_interviews.into(),
+            Cell::pct(Some(r.pct_interviews)),
             r.previous.map(|n| n as f64).into(),
         ]);
     }
@@ -323,6 +339,7 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
     let date = ExcelDateTime::from_timestamp(created).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
     let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
     let mut used: Vec<String> = Vec::new();
     for t in tables(d) {
         let ws = wb.add_worksheet();
@@ -342,6 +359,10 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
                     }
                     Cell::Num(x) if x.is_finite() => {
                         ws.write_number(r, c, *x).map_err(err)?;
+                    }
+                    Cell::Pct(x) if x.is_finite() => {
+                        ws.write_number_with_format(r, c, *x, &percent)
+                            .map_err(err)?;
                     }
                     _ => {}
                 }

@@ -91,10 +91,25 @@ pub struct FlagReason {
     /// For `topic_drop`: the topic question id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// The answers that explain it (negative-coded answers, else the interview's open answers).
+    /// The answers that support this reason and no other: a `negative_code` reason carries its
+    /// negative-coded answers; when the interview has none, the first rating reason carries the
+    /// interview's other open answers (not coded positive). Every other reason carries none, so
+    /// a connectivity complaint is never shown as the cause of a rating drop, and every face
+    /// (report, web, CLI) renders a reason's quotes under that reason without deduplicating.
     pub quotes: Vec<String>,
     /// Severity points this reason contributes.
     pub points: f64,
+}
+
+impl FlagReason {
+    /// The terminal rendering of a reason, the text twin of the report's `reasons_list`: the
+    /// Spanish kind name and sentence on one line, then each of its own quotes indented under
+    /// it. Quotes are single lines already ([`super::quote`] collapses whitespace).
+    pub fn text_lines(&self) -> Vec<String> {
+        let mut out = vec![format!("[{}] {}", self.kind.spanish(), self.message)];
+        out.extend(self.quotes.iter().map(|q| format!("   «{q}»")));
+        out
+    }
 }
 
 /// An entity needing priority attention.
@@ -248,7 +263,6 @@ fn reasons_for(
 ) -> Vec<FlagReason> {
     let rules = &config.flags;
     let negatives = negative_answers(iv, codebooks);
-    let explain = explaining_quotes(iv, &negatives, codebooks);
     let mut out = Vec::new();
     let threshold = config.satisfaction_threshold;
     if rules.below_threshold
@@ -266,7 +280,7 @@ fn reasons_for(
             before: None,
             after: Some(r),
             question: None,
-            quotes: explain.clone(),
+            quotes: Vec::new(),
             points: round6(3.0 + (threshold - r)),
         });
     }
@@ -281,7 +295,7 @@ fn reasons_for(
                 before: Some(d.before),
                 after: Some(d.after),
                 question: None,
-                quotes: explain.clone(),
+                quotes: Vec::new(),
                 points: round6(2.0 - d.delta),
             });
         }
@@ -295,7 +309,7 @@ fn reasons_for(
                         before: Some(d.before),
                         after: Some(d.after),
                         question: Some(q.clone()),
-                        quotes: explain.clone(),
+                        quotes: Vec::new(),
                         points: round6(-0.5 * d.delta),
                     });
                 }
@@ -303,16 +317,16 @@ fn reasons_for(
         }
     }
     if let Some(r) = consecutive_decline(s, idx, rules.consecutive_declines) {
-        out.push(FlagReason {
-            quotes: explain.clone(),
-            ..r
-        });
+        out.push(r);
     }
-    // Negative-coded answers always join a rating reason (they explain it); on their own they
+    // Negative-coded answers always join a rating reason (as their own reason, quoting them); alone they
     // flag only from `negative_min_answers` answers up, so one stray complaint is not "priority".
     let enough = negatives.len() >= rules.negative_min_answers.max(1);
     if rules.negative_codes && !negatives.is_empty() && (enough || !out.is_empty()) {
         out.push(negative_reason(&negatives, config, codebooks));
+    } else if let Some(first) = out.first_mut() {
+        // No negative-coded answer: the entity's own words go, once, with its main reason.
+        first.quotes = other_quotes(iv, codebooks);
     }
     out
 }
@@ -391,25 +405,16 @@ fn negative_answers<'a>(iv: &'a Interview, codebooks: &Codebooks) -> Vec<Negativ
         .collect()
 }
 
-/// The quotes that explain a rating reason: the negative-coded answers if any, else the
-/// interview's open answers that are not coded positive (the requested-topics answers are not
-/// explanations and are left out). Answers shorter than three words ("no", "sí, claro") say
-/// nothing on their own and are not quoted.
-fn explaining_quotes(
-    iv: &Interview,
-    negatives: &[NegativeAnswer<'_>],
-    codebooks: &Codebooks,
-) -> Vec<String> {
-    let texts: Vec<&str> = if negatives.is_empty() {
+/// The quotes of an interview without negative-coded answers: its open answers that are not
+/// coded positive (the requested-topics answers are not explanations and are left out). Answers
+/// shorter than three words ("no", "sí, claro") say nothing on their own and are not quoted.
+fn other_quotes(iv: &Interview, codebooks: &Codebooks) -> Vec<String> {
+    pick_quotes(
         iv.open_answers
             .iter()
             .filter(|a| a.question != DEMAND_QUESTION && !is_positive(a, codebooks))
-            .map(|a| a.text.as_str())
-            .collect()
-    } else {
-        negatives.iter().map(|n| n.answer.text.as_str()).collect()
-    };
-    pick_quotes(texts)
+            .map(|a| a.text.as_str()),
+    )
 }
 
 fn is_positive(a: &OpenAnswer, codebooks: &Codebooks) -> bool {

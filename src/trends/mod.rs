@@ -331,25 +331,30 @@ fn compare(prev: &Interview, cur: &Interview) -> Change {
     }
 }
 
-/// Quotable open answers: real answers (not "no sabe"), truncated to about `max_chars` at a word
-/// boundary with an ellipsis.
+/// Quotable open answers: real answers (not "no sabe"), on one line and cut to about
+/// `max_chars` at a word boundary with an ellipsis ([`clip`]).
 pub fn quote(text: &str, max_chars: usize) -> Option<String> {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = clip(text, usize::MAX);
     if is_non_answer(&t) {
         return None;
     }
+    Some(clip(&t, max_chars))
+}
+
+/// An answer for a table row or a terminal line: whitespace (newlines included) collapsed to
+/// single spaces, and, when longer than `max_chars`, cut at a word boundary with "…".
+pub fn clip(text: &str, max_chars: usize) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.chars().count() <= max_chars {
-        return Some(t);
+        return t;
     }
-    let cut: String = t.chars().take(max_chars).collect();
+    // One character more than fits: a space there means the cut falls at a word's end.
+    let cut: String = t.chars().take(max_chars + 1).collect();
     let cut = match cut.rfind(' ') {
         Some(i) if i > max_chars / 2 => cut[..i].to_string(),
-        _ => cut,
+        _ => t.chars().take(max_chars).collect(),
     };
-    Some(format!(
-        "{}…",
-        cut.trim_end_matches([',', ';', '.', ':', ' '])
-    ))
+    format!("{}…", cut.trim_end_matches([',', ';', '.', ':', ' ']))
 }
 
 #[cfg(test)]
@@ -405,6 +410,13 @@ mod tests {
         let iv = &s[0].interviews[1];
         assert_eq!(iv.change.as_ref().unwrap().overall, None);
         assert_eq!(s[0].interviews[0].satisfied, None);
+    }
+
+    #[test]
+    fn clipped_answers_are_one_line_cut_at_a_word() {
+        assert_eq!(clip("una\nlínea  sola", 50), "una línea sola");
+        assert_eq!(clip("uno dos tres cuatro", 12), "uno dos tres…");
+        assert_eq!(clip("uno dos", 7), "uno dos");
     }
 
     #[test]

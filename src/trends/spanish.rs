@@ -66,6 +66,12 @@ fn group_thousands(s: &str) -> String {
     }
 }
 
+/// The noun (or noun phrase) that agrees with `n`: a label printed apart from its number
+/// ("1" over "respuesta codificada", "3" over "respuestas codificadas").
+pub fn agree<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
 /// "1 respuesta" / "3 respuestas".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -92,6 +98,8 @@ mod tests {
         assert_eq!(es_pct(11.54), "11,5\u{a0}%");
         assert_eq!(plural(1, "entidad", "entidades"), "1 entidad");
         assert_eq!(plural(2, "entidad", "entidades"), "2 entidades");
+        assert_eq!(agree(1, "entidad", "entidades"), "entidad");
+        assert_eq!(agree(0, "entidad", "entidades"), "entidades");
     }
 
     #[test]

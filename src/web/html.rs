@@ -73,6 +73,9 @@ button.sec{background:#fff;color:#12355b}
 .hit:last-child{border-bottom:0}
 .meta{font-size:.82rem;color:#5a6877}
 .snippet{margin:.25rem 0}
+.motivos{margin:.2rem 0 .2rem 1rem;padding:0}
+.motivos blockquote{margin:.2rem 0 .2rem .6rem;padding:.1rem .6rem;border-left:3px solid #c7d0da;color:#3d4b5a;font-style:italic;font-size:.88rem}
+.kind{font-size:.75rem;color:#23415f;background:#e8eef5;border-radius:8px;padding:0 .4rem;white-space:nowrap}
 mark,b.hl{background:#ffe58a;color:inherit;font-weight:600;padding:0 .1em}
 .chip{display:inline-block;font-size:.78rem;border-radius:10px;padding:.05rem .5rem;margin:.1rem .2rem .1rem 0;background:#e8eef5;color:#23415f}
 .chip.humano{background:#dff3e4;color:#1c5e2e}
@@ -144,17 +147,18 @@ pub fn options(items: &[(String, String)], selected: &str) -> String {
     out
 }
 
-/// A number with a decimal comma, as Spanish readers expect ("3,5").
+/// A number with a decimal comma, as Spanish readers expect ("3,5"): the report's formatter
+/// ([`crate::trends::spanish::es_num`]), so the web and the report print numbers alike.
 pub fn num(v: f64, decimals: usize) -> String {
-    format!("{v:.decimals$}").replace('.', ",")
+    crate::trends::spanish::es_num(v, decimals)
 }
 
-/// A share as a percentage with a decimal comma ("42,5 %").
+/// A share as a percentage with a decimal comma ("42,5 %"), as the report prints it.
 pub fn pct(part: usize, whole: usize) -> String {
     if whole == 0 {
         return "—".into();
     }
-    format!("{} %", num(100.0 * part as f64 / whole as f64, 1))
+    crate::trends::spanish::es_pct(100.0 * part as f64 / whole as f64)
 }
 
 /// Highlights `ranges` (byte ranges into `text`) with `<mark>`, escaping everything. Ranges that
@@ -219,7 +223,8 @@ mod tests {
     #[test]
     fn numbers_use_decimal_comma() {
         assert_eq!(num(3.456, 1), "3,5");
-        assert_eq!(pct(1, 4), "25,0 %");
+        assert_eq!(pct(1, 4), "25,0\u{a0}%");
+        assert_eq!(num(-1.5, 1), "−1,5");
         assert_eq!(pct(1, 0), "—");
     }
 }

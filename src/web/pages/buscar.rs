@@ -49,7 +49,7 @@ pub async fn buscar(
                 let _ = write!(
                     body,
                     "<div class=\"error\" role=\"alert\">No se pudo buscar: {}</div>{HELP}",
-                    esc(&search_error(&e))
+                    esc(&error_es(&e))
                 );
                 StatusCode::BAD_REQUEST
             }
@@ -71,14 +71,82 @@ fn is_request_error(e: &crate::error::Error) -> bool {
     )
 }
 
-/// The message of a failed search; a query past a limit says which one, in Spanish, and where.
-fn search_error(e: &crate::error::Error) -> String {
+/// The search error as the page shows it, in Spanish: a malformed query names the character
+/// and the problem (the library's messages are English, for the CLI), a query past a limit says
+/// which one and where; other errors keep their text.
+fn error_es(e: &crate::Error) -> String {
     match e {
-        crate::error::Error::QueryLimit { position, limit } => {
+        crate::Error::Query { position, message } => format!(
+            "la consulta no es válida en el carácter {position}: {}",
+            query_problem_es(message)
+        ),
+        crate::Error::QueryLimit { position, limit } => {
             format!("{} (a partir del carácter {position}).", limit.spanish())
         }
         other => other.to_string(),
     }
+}
+
+/// Spanish for the query parser's problems, matched on a distinctive part of each message.
+fn query_problem_es(message: &str) -> String {
+    const PROBLEMS: [(&str, &str); 18] = [
+        (
+            "query is empty",
+            "la consulta está vacía: escriba al menos una palabra",
+        ),
+        ("unbalanced '('", "falta un «)» que cierre este «(»"),
+        ("unbalanced ')'", "este «)» no tiene un «(» que lo abra"),
+        ("unclosed quote", "estas comillas no se cierran"),
+        (
+            "empty phrase",
+            "frase vacía: escriba palabras entre las comillas",
+        ),
+        (
+            "'*' alone",
+            "«*» solo encontraría todo: escriba letras antes, como en planea*",
+        ),
+        (
+            "'*' is only allowed",
+            "«*» solo puede ir al final de una palabra, como en planea*",
+        ),
+        (
+            "both a prefix",
+            "una palabra no puede ser prefijo (*) y aproximada (~) a la vez",
+        ),
+        (
+            "'~' needs a word",
+            "«~» necesita una palabra antes, como en planeacion~",
+        ),
+        (
+            "AND has no term on its left",
+            "falta un término a la izquierda de AND",
+        ),
+        (
+            "OR has no term on its left",
+            "falta un término a la izquierda de OR",
+        ),
+        (
+            "has no term after it",
+            "falta un término después del operador",
+        ),
+        ("missing at the end", "falta un término al final"),
+        (
+            "nests deeper",
+            "la consulta tiene demasiados niveles de paréntesis",
+        ),
+        ("empty parentheses", "paréntesis vacíos"),
+        ("operator without", "falta un término después de NOT o -"),
+        ("single word", "debe ser una sola palabra"),
+        (
+            "no letters or digits",
+            "falta una palabra con letras o dígitos",
+        ),
+    ];
+    PROBLEMS
+        .iter()
+        .find(|(needle, _)| message.contains(needle))
+        .map_or("revise la sintaxis (vea «Cómo buscar»)", |&(_, es)| es)
+        .to_string()
 }
 
 const HELP: &str = "<div class=\"tarjeta meta\"><p><strong>Cómo buscar.</strong> Escriba palabras \
@@ -266,4 +334,31 @@ fn facets(
         out.push_str("</ul></div>");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_errors_read_in_spanish() {
+        for (q, expected) in [
+            (
+                "(conectividad OR internet",
+                "falta un «)» que cierre este «(»",
+            ),
+            ("internet)", "este «)» no tiene un «(» que lo abra"),
+            ("\"listas de", "estas comillas no se cierran"),
+            ("conectividad AND", "falta un término"),
+            ("OR internet", "falta un término a la izquierda de OR"),
+        ] {
+            let e = crate::search::query::parse(q).unwrap_err();
+            let es = error_es(&e);
+            assert!(
+                es.starts_with("la consulta no es válida en el carácter "),
+                "{es}"
+            );
+            assert!(es.contains(expected), "{q}: {es}");
+        }
+    }
 }

@@ -164,7 +164,7 @@ fn next_items(app: &App, rest: &[Answer]) -> String {
             esc(&a.month.spanish_short()),
             entity_link(a),
             esc(&question_label(app.ws.config(), &a.question)),
-            esc(&super::super::finder::shorten(&a.text, 90)),
+            esc(&crate::trends::clip(&a.text, 90)),
             margin,
             esc(&query_string(&[
                 ("clave", &a.key()),

@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::store::AnswerFilter;
+use crate::trends::EntitySeries;
 use crate::trends::spanish::{es_num, es_opt_num, es_signed};
-use crate::trends::{EntitySeries, Interview};
 
 use super::super::html::{self, Tab, esc, query_string};
 use super::super::server::Session;
@@ -150,106 +150,37 @@ fn flags(v: &EntityView) -> String {
     for (month, f) in v.flags.iter().rev() {
         let _ = write!(
             out,
-            "<h3>{} <span class=\"chip neg\">severidad {}</span></h3><ul>",
+            "<h3>{} <span class=\"chip neg\">severidad {}</span></h3>{}",
             esc(&month.spanish()),
-            es_num(f.severity, 2)
+            es_num(f.severity, 2),
+            crate::report::html::reasons_list(&f.reasons)
         );
-        let mut quoted: Vec<&str> = Vec::new();
-        for r in &f.reasons {
-            let _ = write!(out, "<li>{}", esc(&r.message));
-            for q in r
-                .quotes
-                .iter()
-                .filter(|q| !quoted.contains(&q.as_str()))
-                .take(2)
-            {
-                let _ = write!(out, "<div class=\"meta\">«{}»</div>", esc(q));
-            }
-            quoted.extend(r.quotes.iter().map(String::as_str));
-            out.push_str("</li>");
-        }
-        out.push_str("</ul>");
     }
     out.push_str("</section>");
     out
 }
 
-/// The overall rating over the interviews as a small SVG line chart, with the threshold.
+/// The overall rating over the interviews, with the threshold: the report's line chart.
 fn chart(s: &EntitySeries, threshold: f64) -> String {
-    let points: Vec<(usize, &Interview, f64)> = s
-        .interviews
-        .iter()
-        .enumerate()
-        .filter_map(|(i, iv)| iv.overall.map(|r| (i, iv, r)))
-        .collect();
-    if points.is_empty() {
+    if s.interviews.iter().all(|iv| iv.overall.is_none()) {
         return "<p>Sin calificaciones generales registradas.</p>".into();
     }
-    let (w, h, left, right, top, bottom) = (900.0, 240.0, 40.0, 60.0, 28.0, 35.0);
-    let n = s.interviews.len().max(2) as f64 - 1.0;
-    let x = |i: usize| left + 24.0 + (w - left - right - 48.0) * i as f64 / n;
-    let y = |r: f64| top + (h - top - bottom) * (5.0 - r.clamp(1.0, 5.0)) / 4.0;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
-         role=\"img\" aria-label=\"Calificación general por entrevista\" font-family=\"sans-serif\" font-size=\"12\">"
-    );
-    for r in 1..=5 {
-        let yy = y(r as f64);
-        let _ = write!(
-            svg,
-            "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{x2}\" y2=\"{yy:.1}\" stroke=\"#e3e7ec\"/>\
-             <text x=\"{tx}\" y=\"{ty:.1}\" text-anchor=\"end\">{r}</text>",
-            x2 = w - right,
-            tx = left - 6.0,
-            ty = yy + 4.0
-        );
-    }
-    let yt = y(threshold);
-    let _ = write!(
-        svg,
-        "<line x1=\"{left}\" y1=\"{yt:.1}\" x2=\"{x2}\" y2=\"{yt:.1}\" stroke=\"#d73027\" stroke-dasharray=\"5 4\"/>\
-         <text x=\"{tx}\" y=\"{ty:.1}\" fill=\"#d73027\">umbral {}</text>",
-        es_num(threshold, 1),
-        x2 = w - right,
-        tx = w - right + 4.0,
-        ty = yt + 4.0
-    );
-    let line: Vec<String> = points
+    let labels: Vec<String> = s
+        .interviews
         .iter()
-        .map(|(i, _, r)| format!("{:.1},{:.1}", x(*i), y(*r)))
+        .map(|iv| iv.month.spanish_short())
         .collect();
-    let _ = write!(
-        svg,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#12355b\" stroke-width=\"2.5\"/>",
-        line.join(" ")
-    );
-    for (i, iv) in s.interviews.iter().enumerate() {
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            x(i),
-            h - 12.0,
-            esc(&iv.month.spanish_short())
-        );
-    }
-    for (i, _, r) in &points {
-        let fill = if *r >= threshold {
-            "#1a9850"
-        } else {
-            "#d73027"
-        };
-        let _ = write!(
-            svg,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
-            x(*i),
-            y(*r),
-            x(*i),
-            y(*r) - 9.0,
-            es_num(*r, 1)
-        );
-    }
-    svg.push_str("</svg>");
-    svg
+    let values: Vec<Option<f64>> = s.interviews.iter().map(|iv| iv.overall).collect();
+    crate::report::svg::line_chart(&crate::report::svg::LineChart {
+        title: "Calificación general por entrevista",
+        labels: &labels,
+        values: &values,
+        min: 1.0,
+        max: 5.0,
+        reference: Some(threshold),
+        size: (900.0, 240.0),
+        text: &|v| es_num(v, 1),
+    })
 }
 
 fn ratings_table(app: &App, s: &EntitySeries) -> String {

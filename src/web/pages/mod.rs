@@ -165,5 +165,5 @@ pub fn code_chips(a: &Answer, cb: Option<&Codebook>) -> String {
 
 /// A confidence in [0, 1] as a percentage.
 pub fn confidence(v: f64) -> String {
-    format!("{} %", html::num(100.0 * v.clamp(0.0, 1.0), 0))
+    format!("{}\u{a0}%", html::num(100.0 * v.clamp(0.0, 1.0), 0))
 }

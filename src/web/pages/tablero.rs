@@ -13,7 +13,7 @@ use axum::response::Response;
 use crate::month::Month;
 use crate::report::svg;
 use crate::report::{RenderOptions, ReportData};
-use crate::trends::spanish::{es_num, es_opt_num, es_opt_pct};
+use crate::trends::spanish::{agree, es_num, es_opt_num, es_opt_pct};
 
 use super::super::html::{self, Tab, esc, options, query_string};
 use super::super::server::Session;
@@ -120,11 +120,21 @@ fn cards(d: &ReportData) -> String {
                 .sum()
         })
     };
+    let (flagged, human, machine, uncoded) = (
+        d.flags.flagged.len(),
+        sum(|f| &f.human),
+        sum(|f| &f.machine),
+        sum(|f| &f.uncoded),
+    );
     let items = [
         (
             "entrevistadas",
             d.interviews.to_string(),
-            "entidades entrevistadas",
+            agree(
+                d.interviews,
+                "entidad entrevistada",
+                "entidades entrevistadas",
+            ),
         ),
         (
             "promedio",
@@ -138,23 +148,27 @@ fn cards(d: &ReportData) -> String {
         ),
         (
             "priorizadas",
-            d.flags.flagged.len().to_string(),
-            "entidades priorizadas",
+            flagged.to_string(),
+            agree(flagged, "entidad priorizada", "entidades priorizadas"),
         ),
         (
             "codificadas",
-            sum(|f| &f.human).to_string(),
-            "respuestas codificadas por analistas",
+            human.to_string(),
+            agree(
+                human,
+                "respuesta codificada por analistas",
+                "respuestas codificadas por analistas",
+            ),
         ),
-        (
-            "modelo",
-            sum(|f| &f.machine).to_string(),
-            "solo con código del modelo",
-        ),
+        ("modelo", machine.to_string(), "solo con código del modelo"),
         (
             "sin-codigo",
-            sum(|f| &f.uncoded).to_string(),
-            "respuestas sin ningún código",
+            uncoded.to_string(),
+            agree(
+                uncoded,
+                "respuesta sin ningún código",
+                "respuestas sin ningún código",
+            ),
         ),
     ];
     let mut out = String::from("<section class=\"cifras\">");
@@ -247,21 +261,7 @@ fn priority(d: &ReportData) -> String {
     }
     out.push_str("<table><thead><tr><th>#</th><th>Entidad</th><th>Región</th><th class=\"num\">Severidad</th><th>Por qué</th></tr></thead><tbody>");
     for (i, e) in f.flagged.iter().take(SHOWN_FLAGS).enumerate() {
-        let mut reasons = String::from("<ul>");
-        let mut quoted: Vec<&str> = Vec::new();
-        for r in &e.reasons {
-            let _ = write!(reasons, "<li>{}", esc(&r.message));
-            if let Some(q) = r.quotes.iter().find(|q| !quoted.contains(&q.as_str())) {
-                let _ = write!(
-                    reasons,
-                    "<div class=\"meta\">«{}»</div>",
-                    esc(&super::super::finder::shorten(q, 160))
-                );
-                quoted.push(q);
-            }
-            reasons.push_str("</li>");
-        }
-        reasons.push_str("</ul>");
+        let reasons = crate::report::html::reasons_list(&e.reasons);
         let _ = write!(
             out,
             "<tr><td>{}</td><td><a href=\"/entidad{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td>\
