@@ -51,6 +51,7 @@ fn machine(codes: &[&str]) -> MachineCoding {
         margin: 0.3,
         top_terms: vec![],
         model: "modelo-prueba".into(),
+        ..Default::default()
     }
 }
 

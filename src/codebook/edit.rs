@@ -356,6 +356,7 @@ mod tests {
             margin: 0.1,
             top_terms: vec![],
             model: "m".into(),
+            ..Default::default()
         });
         assert!(r.apply_answer(&mut a));
         assert_eq!(a.machine.unwrap().codes, ["b"]);
