@@ -39,6 +39,7 @@ pub mod sample;
 pub mod search;
 pub mod store;
 pub mod synth;
+pub mod themes;
 pub mod tabular;
 pub mod trends;
 pub mod web;
