@@ -11,6 +11,7 @@ pub mod data;
 pub mod geojson;
 pub mod html;
 pub mod map;
+pub mod period;
 pub mod svg;
 pub mod xlsx;
 
