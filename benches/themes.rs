@@ -148,8 +148,8 @@ fn nmi(truth: &[&str], pred: &[Option<usize>]) -> f64 {
         *a.entry(t).or_default() += 1.0;
         *b.entry(*p).or_default() += 1.0;
     }
-    let h = |m: &BTreeMap<_, f64>| -> f64 { m.values().map(|c| -(c / n) * (c / n).ln()).sum() };
-    let (ha, hb) = (h(&a), h(&b));
+    let h = |counts: Vec<f64>| -> f64 { counts.iter().map(|c| -(c / n) * (c / n).ln()).sum() };
+    let (ha, hb) = (h(a.values().copied().collect()), h(b.values().copied().collect()));
     let mi: f64 = joint
         .iter()
         .map(|((t, p), c)| (c / n) * ((c * n) / (a[t] * b[p])).ln())

@@ -12,6 +12,8 @@ pub mod geojson;
 pub mod html;
 pub mod map;
 pub mod period;
+pub mod period_html;
+pub mod period_xlsx;
 pub mod svg;
 pub mod xlsx;
 

@@ -1,0 +1,194 @@
+//! End-to-end tests of `codifica report --from --to` (the consolidated period report) and of
+//! `codifica themes`: files written, figures equal to the typed data recomputed from the rows,
+//! empty months shown as such, escaping, formula safety, determinism.
+
+#[macro_use]
+mod common;
+
+#[path = "fixtures/trends/helpers.rs"]
+mod helpers;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use codifica::month::Month;
+use codifica::report::period::{PeriodData, unsatisfied_words};
+
+fn run(ws: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::cargo_bin("codifica").unwrap();
+    cmd.arg("-w").arg(ws).args(args);
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd.output().unwrap()
+}
+
+fn answers() -> Vec<codifica::answer::Answer> {
+    let mut answers = helpers::load("cases.csv");
+    answers.extend(helpers::load("hostile.csv"));
+    answers
+}
+
+#[test]
+fn period_report_files_match_the_typed_data_and_are_safe_and_deterministic() {
+    let dir = helpers::workspace(answers());
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let mut cmd = Command::cargo_bin("codifica").unwrap();
+        let o = cmd
+            .arg("-w")
+            .arg(dir.path())
+            .args(["report", "--from", "2020-08", "--to", "2020-12", "--out"])
+            .arg(out)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let stem = "2020-08_2020-12";
+    for f in [
+        format!("consolidado-{stem}.html"),
+        format!("consolidado-{stem}.xlsx"),
+        format!("priorizadas-{stem}.geojson"),
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    let m = |s| Month::parse(s).unwrap();
+    let config = codifica::config::Config::monitoreo360();
+    let p = PeriodData::build(
+        &answers(),
+        &config,
+        &helpers::codebooks(),
+        m("2020-08"),
+        m("2020-12"),
+    )
+    .unwrap();
+    let html = std::fs::read_to_string(a.join(format!("consolidado-{stem}.html"))).unwrap();
+    assert!(!html.contains("<script"), "no script element may appear");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || !html.contains("alert(1)"));
+    // November and December have no interviews: said so, never zero.
+    assert!(p.months[3].data.is_none() && p.months[4].data.is_none());
+    let words = unsatisfied_words(&p);
+    assert!(words.ends_with("sin entrevistas en noviembre y diciembre"), "{words}");
+    assert!(html.contains(&codifica::escape::html(&words)), "the sentence is in the page");
+    assert!(html.contains("sin entrevistas"));
+    for needle in ["src=", "href=", "<link", "url(", "@import"] {
+        assert!(!html.contains(needle), "nothing loaded from elsewhere: {needle}");
+    }
+
+    let mut wb: Xlsx<_> =
+        open_workbook(a.join(format!("consolidado-{stem}.xlsx"))).unwrap();
+    let names = wb.sheet_names();
+    for name in &names {
+        let formulas = wb.worksheet_formula(name).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{name}");
+        let range = wb.worksheet_range(name).unwrap();
+        for (_, _, c) in range.used_cells() {
+            if let Data::String(s) = c {
+                assert!(!s.starts_with('='), "formula-like text in {name}: {s}");
+            }
+        }
+    }
+    // The satisfied sheet: one row per month, empty months say so.
+    let sat = wb.worksheet_range("Satisfechas por mes").unwrap();
+    let row = |r: u32| sat.get_value((r, 1)).cloned();
+    assert_eq!(row(4), Some(Data::String("sin entrevistas".into())));
+    let oct = p.months[2].data.as_ref().unwrap();
+    assert_eq!(row(3), Some(Data::Float(oct.overall.rated as f64)));
+
+    let geo: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(a.join(format!("priorizadas-{stem}.geojson"))).unwrap(),
+    )
+    .unwrap();
+    let feats = geo["features"].as_array().unwrap();
+    assert_eq!(feats.len(), p.priority.len());
+    assert!(!feats.is_empty());
+    assert_eq!(feats[0]["properties"]["code"], p.priority[0].entity_code.as_str());
+    assert_eq!(
+        feats[0]["properties"]["times"],
+        p.priority[0].months.len() as u64
+    );
+}
+
+#[test]
+fn period_report_refuses_a_reversed_period_and_writes_nothing() {
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = dir.path().join("r");
+    let mut cmd = Command::cargo_bin("codifica").unwrap();
+    let o = cmd
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--from", "2020-10", "--to", "2020-08", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("after"));
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}
+
+#[test]
+fn period_report_screenshot_in_headless_chromium() {
+    if !Path::new("/usr/bin/chromium").exists() {
+        skipped!("chromium not installed");
+        return;
+    }
+    let dir = helpers::workspace(helpers::load("cases.csv"));
+    let out = dir.path().join("r");
+    let mut cmd = Command::cargo_bin("codifica").unwrap();
+    let o = cmd
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--from", "2020-08", "--to", "2020-11", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = dir.path().join("shot.png");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/screenshot_report.sh");
+    let s = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(out.join("consolidado-2020-08_2020-11.html"))
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000);
+}
+
+#[test]
+fn themes_command_groups_weak_answers_as_json_and_refuses_bad_periods() {
+    let dir = helpers::workspace(helpers::demo_answers());
+    let o = run(
+        dir.path(),
+        &["themes", "--month", "2020-11", "--question", "necesidades_debilidades", "--json"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["from"], "2020-11");
+    let weak = r["weak"].as_u64().unwrap();
+    assert!(weak > 0, "the demo has uncoded answers in November");
+    let themes = r["themes"].as_array().unwrap();
+    let sizes: u64 = themes.iter().map(|t| t["size"].as_u64().unwrap()).sum();
+    assert_eq!(sizes + r["unthemed"].as_u64().unwrap(), weak);
+    for t in themes {
+        assert!(!t["label"].as_str().unwrap().is_empty());
+        assert!(t["quotes"].as_array().unwrap().len() <= 3);
+        let growth = t["growth"].as_array().unwrap();
+        assert_eq!(growth.last().unwrap()["month"], "2020-11");
+    }
+    let again = run(
+        dir.path(),
+        &["themes", "--month", "2020-11", "--question", "necesidades_debilidades", "--json"],
+    );
+    assert_eq!(o.stdout, again.stdout, "seeded: same output");
+    let bad = run(dir.path(), &["themes", "--from", "2020-11", "--to", "2020-09"]);
+    assert!(!bad.status.success());
+    let bad = run(dir.path(), &["themes", "--month", "2020-11", "--question", "nope"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
+}
