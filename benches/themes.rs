@@ -74,7 +74,11 @@ fn normalise(concept: &str) -> String {
 fn read(path: &str) -> Result<Vec<Row>, String> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers().map_err(|e| e.to_string())?.clone();
-    let col = |n: &str| h.iter().position(|c| c == n).ok_or(format!("no column {n}"));
+    let col = |n: &str| {
+        h.iter()
+            .position(|c| c == n)
+            .ok_or(format!("no column {n}"))
+    };
     let (text, label, theme) = (col("text")?, col("label")?, col("theme")?);
     let (other, placeholder) = (col("concept_other")?, col("text_is_placeholder")?);
     let mut out = Vec::new();
@@ -149,7 +153,10 @@ fn nmi(truth: &[&str], pred: &[Option<usize>]) -> f64 {
         *b.entry(*p).or_default() += 1.0;
     }
     let h = |counts: Vec<f64>| -> f64 { counts.iter().map(|c| -(c / n) * (c / n).ln()).sum() };
-    let (ha, hb) = (h(a.values().copied().collect()), h(b.values().copied().collect()));
+    let (ha, hb) = (
+        h(a.values().copied().collect()),
+        h(b.values().copied().collect()),
+    );
     let mi: f64 = joint
         .iter()
         .map(|((t, p), c)| (c / n) * ((c * n) / (a[t] * b[p])).ln())
@@ -173,8 +180,7 @@ fn best_cluster(rows: &[Row], pred: &[Option<usize>], concept: &str) -> (f64, f6
             }
         }
     }
-    let Some((&best, &hits)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-    else {
+    let Some((&best, &hits)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
         return (0.0, 0.0);
     };
     let size = pred.iter().filter(|p| **p == Some(best)).count();
@@ -208,9 +214,16 @@ fn main() {
         .for_each(|r| *freq.entry(&r.concept).or_default() += 1);
     let mut top: Vec<(&str, usize)> = freq.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    println!("{} \"Otro\" answers with text; {} distinct normalised concepts", rows.len(), top.len());
+    println!(
+        "{} \"Otro\" answers with text; {} distinct normalised concepts",
+        rows.len(),
+        top.len()
+    );
     println!("themes engine ({ours_s:.1} s): {notes}");
-    println!("baseline k = {} ({base_s:.1} s): {base_notes}", o.baseline_k);
+    println!(
+        "baseline k = {} ({base_s:.1} s): {base_notes}",
+        o.baseline_k
+    );
     println!();
     println!("| concept | answers | themes P | themes R | baseline P | baseline R |");
     println!("|---|---:|---:|---:|---:|---:|");

@@ -72,19 +72,30 @@ fn period_report_files_match_the_typed_data_and_are_safe_and_deterministic() {
     // November and December have no interviews: said so, never zero.
     assert!(p.months[3].data.is_none() && p.months[4].data.is_none());
     let words = unsatisfied_words(&p);
-    assert!(words.ends_with("sin entrevistas en noviembre y diciembre"), "{words}");
-    assert!(html.contains(&codifica::escape::html(&words)), "the sentence is in the page");
+    assert!(
+        words.ends_with("sin entrevistas en noviembre y diciembre"),
+        "{words}"
+    );
+    assert!(
+        html.contains(&codifica::escape::html(&words)),
+        "the sentence is in the page"
+    );
     assert!(html.contains("sin entrevistas"));
     for needle in ["src=", "href=", "<link", "url(", "@import"] {
-        assert!(!html.contains(needle), "nothing loaded from elsewhere: {needle}");
+        assert!(
+            !html.contains(needle),
+            "nothing loaded from elsewhere: {needle}"
+        );
     }
 
-    let mut wb: Xlsx<_> =
-        open_workbook(a.join(format!("consolidado-{stem}.xlsx"))).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(a.join(format!("consolidado-{stem}.xlsx"))).unwrap();
     let names = wb.sheet_names();
     for name in &names {
         let formulas = wb.worksheet_formula(name).unwrap();
-        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{name}");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{name}"
+        );
         let range = wb.worksheet_range(name).unwrap();
         for (_, _, c) in range.used_cells() {
             if let Data::String(s) = c {
@@ -106,7 +117,10 @@ fn period_report_files_match_the_typed_data_and_are_safe_and_deterministic() {
     let feats = geo["features"].as_array().unwrap();
     assert_eq!(feats.len(), p.priority.len());
     assert!(!feats.is_empty());
-    assert_eq!(feats[0]["properties"]["code"], p.priority[0].entity_code.as_str());
+    assert_eq!(
+        feats[0]["properties"]["code"],
+        p.priority[0].entity_code.as_str()
+    );
     assert_eq!(
         feats[0]["properties"]["times"],
         p.priority[0].months.len() as u64
@@ -165,7 +179,14 @@ fn themes_command_groups_weak_answers_as_json_and_refuses_bad_periods() {
     let dir = helpers::workspace(helpers::demo_answers());
     let o = run(
         dir.path(),
-        &["themes", "--month", "2020-11", "--question", "necesidades_debilidades", "--json"],
+        &[
+            "themes",
+            "--month",
+            "2020-11",
+            "--question",
+            "necesidades_debilidades",
+            "--json",
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -183,12 +204,25 @@ fn themes_command_groups_weak_answers_as_json_and_refuses_bad_periods() {
     }
     let again = run(
         dir.path(),
-        &["themes", "--month", "2020-11", "--question", "necesidades_debilidades", "--json"],
+        &[
+            "themes",
+            "--month",
+            "2020-11",
+            "--question",
+            "necesidades_debilidades",
+            "--json",
+        ],
     );
     assert_eq!(o.stdout, again.stdout, "seeded: same output");
-    let bad = run(dir.path(), &["themes", "--from", "2020-11", "--to", "2020-09"]);
+    let bad = run(
+        dir.path(),
+        &["themes", "--from", "2020-11", "--to", "2020-09"],
+    );
     assert!(!bad.status.success());
-    let bad = run(dir.path(), &["themes", "--month", "2020-11", "--question", "nope"]);
+    let bad = run(
+        dir.path(),
+        &["themes", "--month", "2020-11", "--question", "nope"],
+    );
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
 }

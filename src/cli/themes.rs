@@ -130,9 +130,9 @@ fn print_text(r: &ThemeReport, min_conf: f64) -> std::io::Result<()> {
     if !r.rising.is_empty() {
         writeln!(out, "\nTerms whose share rose most:")?;
         for t in &r.rising {
-            let before = t
-                .share_before
-                .map_or("no earlier answers".into(), |b| format!("{:.1} %", 100.0 * b));
+            let before = t.share_before.map_or("no earlier answers".into(), |b| {
+                format!("{:.1} %", 100.0 * b)
+            });
             writeln!(
                 out,
                 "  {}: {:.1} % of answers ({}), before {before}",

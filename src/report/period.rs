@@ -231,7 +231,9 @@ impl PeriodData {
 fn variation(months: &[PeriodMonth], config: &Config) -> Vec<VariationRow> {
     let overall = config
         .question(&config.overall_question)
-        .map_or("Calificación general".to_string(), |q| q.label().to_string());
+        .map_or("Calificación general".to_string(), |q| {
+            q.label().to_string()
+        });
     let mut rows = vec![VariationRow {
         question: config.overall_question.clone(),
         label: overall,
@@ -258,7 +260,10 @@ fn variation(months: &[PeriodMonth], config: &Config) -> Vec<VariationRow> {
         rows.push(VariationRow {
             question: q.id.clone(),
             label: q.label().to_string(),
-            means: months.iter().map(|m| topic(m).and_then(|t| t.mean)).collect(),
+            means: months
+                .iter()
+                .map(|m| topic(m).and_then(|t| t.mean))
+                .collect(),
             pct_excellent: months
                 .iter()
                 .map(|m| {
@@ -341,7 +346,7 @@ fn demand(monthly: &[ReportData]) -> Vec<DemandTotal> {
         }
     }
     // Stable sort: ties keep the order of first appearance (the codebook's order).
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|t| std::cmp::Reverse(t.count));
     out
 }
 
@@ -441,17 +446,81 @@ mod tests {
 
     /// One raw row: entity, region, month, overall rating, plan-indicativo rating, an open
     /// answer's code, the demand codes.
-    type Raw = (&'static str, &'static str, &'static str, f64, f64, &'static str, &'static str);
+    type Raw = (
+        &'static str,
+        &'static str,
+        &'static str,
+        f64,
+        f64,
+        &'static str,
+        &'static str,
+    );
 
     const RAW: [Raw; 7] = [
-        ("05001", "Eje Cafetero", "2020-08", 5.0, 5.0, "integralidad", "plan_indicativo"),
-        ("05002", "Eje Cafetero", "2020-08", 3.0, 4.0, "sin_contribucion", "seguimiento_pdt"),
-        ("19001", "Pacífico", "2020-08", 4.0, 5.0, "integralidad", "plan_indicativo"),
+        (
+            "05001",
+            "Eje Cafetero",
+            "2020-08",
+            5.0,
+            5.0,
+            "integralidad",
+            "plan_indicativo",
+        ),
+        (
+            "05002",
+            "Eje Cafetero",
+            "2020-08",
+            3.0,
+            4.0,
+            "sin_contribucion",
+            "seguimiento_pdt",
+        ),
+        (
+            "19001",
+            "Pacífico",
+            "2020-08",
+            4.0,
+            5.0,
+            "integralidad",
+            "plan_indicativo",
+        ),
         // 2020-09: no interviews.
-        ("05001", "Eje Cafetero", "2020-10", 2.0, 3.0, "sin_contribucion", "plan_indicativo"),
-        ("19001", "Pacífico", "2020-10", 4.0, 5.0, "integralidad", "seguimiento_pdt"),
-        ("19002", "Pacífico", "2020-10", 5.0, 4.0, "integralidad", "plan_indicativo"),
-        ("19003", "Pacífico", "2020-10", 3.0, 5.0, "sin_contribucion", "plan_indicativo"),
+        (
+            "05001",
+            "Eje Cafetero",
+            "2020-10",
+            2.0,
+            3.0,
+            "sin_contribucion",
+            "plan_indicativo",
+        ),
+        (
+            "19001",
+            "Pacífico",
+            "2020-10",
+            4.0,
+            5.0,
+            "integralidad",
+            "seguimiento_pdt",
+        ),
+        (
+            "19002",
+            "Pacífico",
+            "2020-10",
+            5.0,
+            4.0,
+            "integralidad",
+            "plan_indicativo",
+        ),
+        (
+            "19003",
+            "Pacífico",
+            "2020-10",
+            3.0,
+            5.0,
+            "sin_contribucion",
+            "plan_indicativo",
+        ),
     ];
 
     fn answers() -> Vec<Answer> {
@@ -483,7 +552,12 @@ mod tests {
             };
             out.push(with("calificacion_general", "", Some(overall), &[]));
             out.push(with("calif_plan_indicativo", "", Some(plan), &[]));
-            out.push(with("articulacion_instrumentos", "Porque sí", None, &[open]));
+            out.push(with(
+                "articulacion_instrumentos",
+                "Porque sí",
+                None,
+                &[open],
+            ));
             out.push(with("demanda_temas", "Temas", None, &[demand]));
         }
         out
@@ -522,12 +596,19 @@ mod tests {
                 let want = (!rr.is_empty()).then(|| rr.iter().sum::<f64>() / rr.len() as f64);
                 assert_eq!(p.region_means(region)[i], want, "{region} {month}");
             }
-            let plan = p.variation.iter().find(|v| v.question == "calif_plan_indicativo");
+            let plan = p
+                .variation
+                .iter()
+                .find(|v| v.question == "calif_plan_indicativo");
             let excellent = raw.iter().filter(|r| r.4 >= 4.5).count() as f64;
             let want = excellent * 100.0 / raw.len() as f64;
             assert!((plan.unwrap().pct_excellent[i].unwrap() - want).abs() < 1e-9);
             let cats = &p.categories[0];
-            let neg = cats.rows.iter().find(|r| r.code == "sin_contribucion").unwrap();
+            let neg = cats
+                .rows
+                .iter()
+                .find(|r| r.code == "sin_contribucion")
+                .unwrap();
             assert!(neg.negative);
             let n = raw.iter().filter(|r| r.5 == "sin_contribucion").count();
             assert_eq!(neg.counts[i], Some(n));
@@ -570,9 +651,18 @@ mod tests {
         let p = period();
         // 05001 is below the threshold in October only (and dropped 3 points); 05002 in August;
         // 19003 in October.
-        let e = p.priority.iter().find(|e| e.entity_code == "05001").unwrap();
+        let e = p
+            .priority
+            .iter()
+            .find(|e| e.entity_code == "05001")
+            .unwrap();
         assert_eq!(e.months, [Month::parse("2020-10").unwrap()]);
-        assert!(e.reasons.iter().any(|(r, n)| r == "Bajo el umbral" && *n == 1), "{e:?}");
+        assert!(
+            e.reasons
+                .iter()
+                .any(|(r, n)| r == "Bajo el umbral" && *n == 1),
+            "{e:?}"
+        );
         let codes: Vec<&str> = p.priority.iter().map(|e| e.entity_code.as_str()).collect();
         for c in ["05001", "05002", "19003"] {
             assert!(codes.contains(&c), "{codes:?}");

@@ -182,7 +182,9 @@ fn excellent_words(p: &PeriodData, values: &[Option<f64>]) -> String {
 }
 
 fn variation(h: &mut String, p: &PeriodData) {
-    h.push_str("<h2>Variación mes a mes de la percepción general y por tema</h2>\n<div class=\"charts\">");
+    h.push_str(
+        "<h2>Variación mes a mes de la percepción general y por tema</h2>\n<div class=\"charts\">",
+    );
     let labels: Vec<String> = (0..p.months.len()).map(|i| short(p, i)).collect();
     for v in &p.variation {
         h.push_str(&svg::line(&v.label, &labels, &v.means, 1.0, 5.0, |x| {
@@ -203,7 +205,11 @@ fn variation(h: &mut String, p: &PeriodData) {
                 let _ = write!(h, "<td class=\"n\">{}</td>", es_opt_num(*m, 2));
             }
         }
-        let _ = write!(h, "<td>{}</td></tr>\n", esc(&excellent_words(p, &v.pct_excellent)));
+        let _ = writeln!(
+            h,
+            "<td>{}</td></tr>",
+            esc(&excellent_words(p, &v.pct_excellent))
+        );
     }
     h.push_str("</table>\n<p class=\"note\">Promedio de 1 a 5 por mes.</p>\n");
 }

@@ -43,10 +43,7 @@ fn cell(p: &PeriodData, i: usize, v: Option<f64>) -> Cell {
 /// Every table of the consolidated report.
 pub fn tables(p: &PeriodData) -> Vec<Table> {
     let mut out = Vec::new();
-    let mut t = table(
-        "Distribución por mes",
-        month_headers(p, &["Calificación"]),
-    );
+    let mut t = table("Distribución por mes", month_headers(p, &["Calificación"]));
     for (b, label) in super::data::BIN_LABELS.iter().enumerate() {
         let mut row = vec![Cell::from(*label)];
         for i in 0..p.months.len() {
@@ -160,7 +157,11 @@ pub fn tables(p: &PeriodData) -> Vec<Table> {
     );
     for e in &p.priority {
         let months: Vec<String> = e.months.iter().map(|m| m.to_string()).collect();
-        let why: Vec<String> = e.reasons.iter().map(|(r, n)| format!("{r} ({n})")).collect();
+        let why: Vec<String> = e
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{r} ({n})"))
+            .collect();
         t.rows.push(vec![
             Cell::from(e.entity_code.as_str()),
             Cell::from(e.entity_name.as_str()),
@@ -209,8 +210,9 @@ pub fn geojson(p: &PeriodData) -> String {
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&json!({"type": "FeatureCollection", "features": features}))
-        .unwrap_or_default();
+    let mut s =
+        serde_json::to_string_pretty(&json!({"type": "FeatureCollection", "features": features}))
+            .unwrap_or_default();
     s.push('\n');
     s
 }

@@ -126,7 +126,10 @@ pub fn is_catch_all(id: &str, cb: Option<&Codebook>) -> bool {
     let catch = |s: &str| {
         let f = fold(s);
         let first = f.split([' ', '_', '-']).next().unwrap_or("");
-        matches!(first, "otro" | "otros" | "otra" | "otras" | "other" | "others")
+        matches!(
+            first,
+            "otro" | "otros" | "otra" | "otras" | "other" | "others"
+        )
     };
     catch(id) || cb.and_then(|c| c.code(id)).is_some_and(|c| catch(&c.label))
 }
@@ -194,6 +197,30 @@ pub fn min_theme_size(n: usize) -> usize {
     (n / 50).clamp(3, 10)
 }
 
+/// What [`find_themes`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// Largest first.
+    pub themes: Vec<Theme>,
+    /// Every k tried with its silhouette.
+    pub k_scores: Vec<(usize, f64)>,
+    /// The k chosen (before small groups were dropped).
+    pub chosen_k: usize,
+    /// Weak answers in no theme.
+    pub unthemed: usize,
+}
+
+impl Found {
+    fn none(unthemed: usize) -> Found {
+        Found {
+            themes: Vec::new(),
+            k_scores: Vec::new(),
+            chosen_k: 0,
+            unthemed,
+        }
+    }
+}
+
 /// Themes of a set of weak answers (the pure core of [`themes_from_store`]). `history` holds
 /// the weak answers of earlier months, oldest first, to measure growth.
 pub fn find_themes(
@@ -202,19 +229,19 @@ pub fn find_themes(
     opts: &ThemeOptions,
     analyzer: &mut Analyzer,
     forms: &mut SurfaceForms,
-) -> Result<(Vec<Theme>, Vec<(usize, f64)>, usize, usize)> {
+) -> Result<Found> {
     let terms: Vec<Vec<String>> = weak
         .iter()
         .map(|a| forms.terms(analyzer, &a.text))
         .collect();
     let min_size = min_theme_size(weak.len());
     if weak.len() < 2 * min_size {
-        return Ok((Vec::new(), Vec::new(), 0, weak.len()));
+        return Ok(Found::none(weak.len()));
     }
     let v = vectorize(&terms)?;
     let k_max = opts.max_themes.min(v.kept.len() / min_size).max(1);
     let Some((c, scores)) = kmeans::choose_k(&v.rows, 2..=k_max, opts.seed) else {
-        return Ok((Vec::new(), Vec::new(), 0, weak.len()));
+        return Ok(Found::none(weak.len()));
     };
     let means = column_means(&v.rows);
     let mut themes = Vec::new();
@@ -248,7 +275,12 @@ pub fn find_themes(
         });
     }
     themes.sort_by(|a, b| b.size.cmp(&a.size).then(a.label.cmp(&b.label)));
-    Ok((themes, scores, c.k, weak.len() - themed))
+    Ok(Found {
+        themes,
+        k_scores: scores,
+        chosen_k: c.k,
+        unthemed: weak.len() - themed,
+    })
 }
 
 /// Mean of each column over the rows (what a term weighs in an average weak answer).
@@ -323,7 +355,10 @@ fn growth(
                         .iter()
                         .map(|cen| {
                             let (ids, vals) = x.row(i);
-                            ids.iter().zip(vals).map(|(&j, &w)| w * cen[j as usize]).sum()
+                            ids.iter()
+                                .zip(vals)
+                                .map(|(&j, &w)| w * cen[j as usize])
+                                .sum()
                         })
                         .collect();
                     let best = (0..sims.len()).max_by(|&a, &b| sims[a].total_cmp(&sims[b]));
@@ -378,7 +413,10 @@ pub fn themes_from_store(
     let mut weak = Vec::new();
     let mut m = opts.from;
     while m <= opts.to {
-        for a in month_answers(store, m, opts)?.into_iter().filter(|a| keep(a)) {
+        for a in month_answers(store, m, opts)?
+            .into_iter()
+            .filter(|a| keep(a))
+        {
             if weak_of(&a) {
                 weak.push(a.clone());
             }
@@ -402,8 +440,7 @@ pub fn themes_from_store(
         all_history.extend(answers);
     }
     history.reverse();
-    let (themes, k_scores, chosen_k, unthemed) =
-        find_themes(&weak, &history, opts, &mut analyzer, &mut forms)?;
+    let found = find_themes(&weak, &history, opts, &mut analyzer, &mut forms)?;
     let rising = rising_terms(&period, &all_history, &mut analyzer, &mut forms, 10);
     Ok(ThemeReport {
         from: opts.from,
@@ -411,10 +448,10 @@ pub fn themes_from_store(
         question: opts.question.clone(),
         answers: period.len(),
         weak: weak.len(),
-        unthemed,
-        k_scores,
-        chosen_k,
-        themes,
+        unthemed: found.unthemed,
+        k_scores: found.k_scores,
+        chosen_k: found.chosen_k,
+        themes: found.themes,
         rising,
     })
 }

@@ -58,7 +58,10 @@ fn weak_means_other_uncoded_or_unsure_never_a_confident_code_or_a_non_answer() {
     a.machine = machine("brecha_conectividad", 0.3);
     assert!(is_weak(&a, None, 0.5), "unsure machine code");
     a.codes = vec!["brecha_conectividad".into()];
-    assert!(!is_weak(&a, None, 0.5), "human code wins over the unsure machine");
+    assert!(
+        !is_weak(&a, None, 0.5),
+        "human code wins over the unsure machine"
+    );
     a.codes = vec!["otro".into()];
     assert!(is_weak(&a, None, 0.5), "human 'otro'");
     a.codes = vec!["Otros_temas".into()];
@@ -84,7 +87,12 @@ fn two_themes_found_labelled_quoted_and_grown_reproducibly() {
         let mut forms = SurfaceForms::default();
         find_themes(&weak, &history, &opts, &mut an, &mut forms).unwrap()
     };
-    let (themes, scores, k, unthemed) = run();
+    let Found {
+        themes,
+        k_scores: scores,
+        chosen_k: k,
+        unthemed,
+    } = run();
     assert_eq!(k, 2, "silhouette scores {scores:?}");
     assert_eq!(unthemed, 0);
     assert_eq!(themes.len(), 2);
@@ -98,11 +106,15 @@ fn two_themes_found_labelled_quoted_and_grown_reproducibly() {
         .unwrap_or_else(|| panic!("an elections theme in {themes:?}"));
     assert_eq!((pand.size, elec.size), (6, 6));
     assert_eq!(pand.quotes.len(), 3);
-    assert!(pand.quotes.iter().all(|q| PANDEMIA.contains(&q.text.as_str())));
+    assert!(
+        pand.quotes
+            .iter()
+            .all(|q| PANDEMIA.contains(&q.text.as_str()))
+    );
     let growth: Vec<(Month, usize)> = pand.growth.iter().map(|g| (g.month, g.count)).collect();
     assert_eq!(growth, [(oct, 1), (nov, 6)]);
     assert_eq!(elec.growth[0].count, 0);
-    assert_eq!(run().0, themes, "same input, same themes");
+    assert_eq!(run().themes, themes, "same input, same themes");
 }
 
 #[test]
@@ -111,10 +123,9 @@ fn too_few_weak_answers_make_no_theme() {
     let weak: Vec<Answer> = PANDEMIA[..4].iter().map(|t| answer(1, nov, t)).collect();
     let mut an = Analyzer::default();
     let mut forms = SurfaceForms::default();
-    let (themes, _, _, unthemed) =
-        find_themes(&weak, &[], &ThemeOptions::month(nov), &mut an, &mut forms).unwrap();
-    assert!(themes.is_empty());
-    assert_eq!(unthemed, 4);
+    let found = find_themes(&weak, &[], &ThemeOptions::month(nov), &mut an, &mut forms).unwrap();
+    assert!(found.themes.is_empty());
+    assert_eq!(found.unthemed, 4);
 }
 
 #[test]
