@@ -81,6 +81,7 @@ fn period_report_files_match_the_typed_data_and_are_safe_and_deterministic() {
         "the sentence is in the page"
     );
     assert!(html.contains("sin entrevistas"));
+    assert!(html.contains("<h2>Temas emergentes</h2>"));
     for needle in ["src=", "href=", "<link", "url(", "@import"] {
         assert!(
             !html.contains(needle),

@@ -116,6 +116,9 @@ pub struct PeriodData {
     pub demand: Vec<DemandTotal>,
     /// Most often flagged first, then highest severity.
     pub priority: Vec<PriorityEntity>,
+    /// The emerging themes of the period (read from the store; `None` when built from
+    /// answers in memory).
+    pub themes: Option<crate::themes::ThemeReport>,
     /// The monthly reports the period is made of (their flagged entities feed the GeoJSON).
     #[serde(skip)]
     pub monthly: Vec<ReportData>,
@@ -176,7 +179,15 @@ impl PeriodData {
         for m in months_of(from, to) {
             monthly.push(ReportData::from_store(store, config, codebooks, m, map)?);
         }
-        Ok(PeriodData::assemble(monthly, config, from, to))
+        let mut p = PeriodData::assemble(monthly, config, from, to);
+        let opts = crate::themes::ThemeOptions {
+            from,
+            ..crate::themes::ThemeOptions::month(to)
+        };
+        p.themes = Some(crate::themes::themes_from_store(
+            store, config, codebooks, &opts,
+        )?);
+        Ok(p)
     }
 
     fn assemble(monthly: Vec<ReportData>, config: &Config, from: Month, to: Month) -> PeriodData {
@@ -210,6 +221,7 @@ impl PeriodData {
             priority: priority(&monthly),
             regions,
             months,
+            themes: None,
             monthly,
         }
     }

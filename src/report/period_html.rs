@@ -25,6 +25,7 @@ header{border-bottom:4px solid #1f4e79;margin-bottom:16px}h1{color:#1f4e79;font-
 h3{font-size:16px;margin:20px 0 6px}.lead{font-size:17px;background:#fff7e6;border-left:4px solid #e67e22;padding:8px 12px}\
 table{border-collapse:collapse;margin:8px 0 12px;font-size:13px;width:100%}th,td{border:1px solid #dde;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#eef2f7}td.n,th.n{text-align:right;white-space:nowrap}tr.neg td:first-child{color:#b03a2e}td.none{color:#888;font-style:italic}\
+blockquote{margin:3px 0 3px 10px;padding:2px 10px;border-left:3px solid #ccc;color:#444;font-style:italic;font-size:13px}\
 .note{font-size:12px;color:#555}.charts{display:flex;flex-wrap:wrap;gap:8px}\
 svg{max-width:100%;height:auto;display:block;margin:6px 0}footer{margin-top:32px;font-size:12px;color:#666;border-top:1px solid #ccd;padding-top:8px}\
 @media print{body{background:#fff}main{padding:0}}";
@@ -62,6 +63,9 @@ pub fn render(p: &PeriodData, opts: &RenderOptions) -> String {
         categories(&mut h, p);
         demand(&mut h, p);
         priority(&mut h, p);
+        if let Some(t) = &p.themes {
+            h.push_str(&crate::themes::html::section(t));
+        }
     }
     h.push_str("<footer>Generado con codifica");
     if let Some(g) = &opts.generated_on {

@@ -8,6 +8,7 @@
 //! share rose most across all answers ([`RisingTerm`]). The number of themes is the k with the
 //! best silhouette ([`kmeans::choose_k`]); every random choice is seeded.
 
+pub mod html;
 pub mod kmeans;
 mod terms;
 
