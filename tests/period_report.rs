@@ -227,3 +227,35 @@ fn themes_command_groups_weak_answers_as_json_and_refuses_bad_periods() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
 }
+
+#[test]
+fn monthly_report_gains_the_emerging_themes_section_escaped() {
+    let dir = helpers::workspace(answers());
+    let out = dir.path().join("m");
+    let mut cmd = Command::cargo_bin("codifica").unwrap();
+    let o = cmd
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--month", "2020-10", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("reporte-2020-10.html")).unwrap();
+    let at = html.find("<h2>Temas emergentes</h2>").expect("the section");
+    assert!(!html[at..].contains("<script"), "escaped");
+    let o = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("-w")
+        .arg(dir.path())
+        .args(["report", "--month", "2020-12", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let empty = std::fs::read_to_string(out.join("reporte-2020-12.html")).unwrap();
+    assert!(
+        !empty.contains("Temas emergentes"),
+        "no interviews, no section"
+    );
+}

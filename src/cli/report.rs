@@ -10,6 +10,7 @@ use codifica::report::period::PeriodData;
 use codifica::report::period_xlsx::write_period_report;
 use codifica::report::{MapInput, RenderOptions, ReportData, write_report};
 use codifica::store::Store;
+use codifica::themes::{ThemeOptions, themes_from_store};
 use codifica::trends::load_codebooks;
 
 use super::{Global, open_workspace};
@@ -68,8 +69,15 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         (Some(m), _, _) => m,
         (None, Some(from), Some(to)) => {
             let p = PeriodData::from_store(&store, ws.config(), &codebooks, from, to, &map)?;
-            let files =
-                write_period_report(&p, &args.out, &RenderOptions { generated_on }, created)?;
+            let files = write_period_report(
+                &p,
+                &args.out,
+                &RenderOptions {
+                    generated_on,
+                    ..Default::default()
+                },
+                created,
+            )?;
             for f in [files.html, files.xlsx, files.geojson] {
                 println!("{}", f.display());
             }
@@ -81,7 +89,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     if data.interviews == 0 && !g.quiet {
         eprintln!("note: no interviews in {month}; the report says so");
     }
-    let files = write_report(&data, &args.out, &RenderOptions { generated_on }, created)?;
+    let themes = if data.interviews > 0 {
+        let t = themes_from_store(&store, ws.config(), &codebooks, &ThemeOptions::month(month))?;
+        Some(codifica::themes::html::section(&t))
+    } else {
+        None
+    };
+    let opts = RenderOptions {
+        generated_on,
+        extra_section: themes,
+    };
+    let files = write_report(&data, &args.out, &opts, created)?;
     if !g.quiet {
         if let Some(note) = &data.map_note {
             eprintln!("note: {note}");
