@@ -259,3 +259,58 @@ fn monthly_report_gains_the_emerging_themes_section_escaped() {
         "no interviews, no section"
     );
 }
+
+#[test]
+fn adopting_a_theme_adds_the_code_and_only_suggests_it_for_review() {
+    let dir = helpers::workspace(helpers::demo_answers());
+    let args = [
+        "themes",
+        "--month",
+        "2020-11",
+        "--question",
+        "necesidades_debilidades",
+        "--min-confidence",
+        "0.8",
+    ];
+    let o = run(dir.path(), &[&args[..], &["--json"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<String> = r["themes"][0]["keys"]
+        .as_array()
+        .expect("a theme in the demo's November")
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    let adopt = [
+        &args[..],
+        &[
+            "--adopt",
+            "1",
+            "--code-id",
+            "tema_nuevo",
+            "--code-label",
+            "Tema nuevo",
+        ],
+    ]
+    .concat();
+    let o = run(dir.path(), &adopt);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ws = codifica::workspace::Workspace::open(dir.path()).unwrap();
+    let cb = codifica::codebook::load(&ws, "necesidades_debilidades")
+        .unwrap()
+        .unwrap();
+    assert!(
+        cb.code("tema_nuevo").is_some(),
+        "the code is in the codebook"
+    );
+    let store = codifica::store::Store::open(&ws).unwrap();
+    for k in &keys {
+        let a = store.get(k).unwrap().unwrap();
+        assert!(a.codes.is_empty(), "never coded silently: {k}");
+        let m = a.machine.clone().expect("suggested");
+        assert_eq!(m.codes, ["tema_nuevo"]);
+        assert!(codifica::model::review::needs_review(&a, ws.config()));
+    }
+    let again = run(dir.path(), &adopt);
+    assert!(!again.status.success(), "the id is taken now");
+}

@@ -38,6 +38,16 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Make theme N (as numbered in the listing) a new code of --question: its answers without
+    /// a human code go to the review queue with that code suggested (never coded silently).
+    #[arg(long, requires_all = ["question", "code_id", "code_label"])]
+    adopt: Option<usize>,
+    /// Id of the new code (with --adopt).
+    #[arg(long, requires = "adopt")]
+    code_id: Option<String>,
+    /// Label of the new code (with --adopt).
+    #[arg(long, requires = "adopt")]
+    code_label: Option<String>,
 }
 
 /// Runs `codifica themes`.
@@ -66,6 +76,24 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         ..ThemeOptions::month(to)
     };
     let report = themes_from_store(&store, ws.config(), &codebooks, &opts)?;
+    if let (Some(n), Some(q), Some(id), Some(label)) = (
+        args.adopt,
+        opts.question.as_deref(),
+        args.code_id.as_deref(),
+        args.code_label.as_deref(),
+    ) {
+        let theme = n
+            .checked_sub(1)
+            .and_then(|i| report.themes.get(i))
+            .with_context(|| format!("--adopt {n}: there are {} themes", report.themes.len()))?;
+        let _lock = ws.lock()?;
+        let done = codifica::themes::adopt_theme(&ws, &store, q, theme, id, label)?;
+        println!(
+            "code '{id}' added to {q}; {} answers suggested for review, {} already coded by a human left as they are",
+            done.suggested, done.human_coded
+        );
+        return Ok(());
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&report).context("serialising the themes")?;
         writeln!(std::io::stdout().lock(), "{text}")?;

@@ -476,5 +476,69 @@ pub fn questions_of(theme: &Theme) -> BTreeMap<String, usize> {
     out
 }
 
+/// What adopting a theme as a code did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Adopted {
+    /// Answers now waiting in the review queue with the new code suggested.
+    pub suggested: usize,
+    /// Theme answers a human already coded (e.g. "Otro"): left as they are.
+    pub human_coded: usize,
+}
+
+/// Makes a theme a new code of `question`: adds the code (the analyst's id and label) to the
+/// codebook, then suggests it — as a machine coding with confidence 0, so the review queue
+/// shows them first — for the theme's answers of that question that have no human code. Never
+/// codes an answer: the analyst confirms each in review. The caller holds the workspace lock.
+pub fn adopt_theme(
+    ws: &crate::workspace::Workspace,
+    store: &Store,
+    question: &str,
+    theme: &Theme,
+    id: &str,
+    label: &str,
+) -> Result<Adopted> {
+    use crate::codebook::edit::{NewCode, Recode, commit, new_codebook};
+    let old = crate::codebook::load_or_default(ws, question)?;
+    let mut cb = match &old {
+        Some(cb) => cb.clone(),
+        None => new_codebook(ws, question)?,
+    };
+    cb.add_code(NewCode {
+        id: id.to_string(),
+        label: label.to_string(),
+        description: format!("Tema emergente: {}.", theme.label),
+        ..Default::default()
+    })
+    .map_err(Error::invalid)?;
+    commit(ws, store, old.as_ref(), &cb, &Recode::default())?;
+    let mut suggestions = Vec::new();
+    let mut human_coded = 0;
+    for key in theme
+        .keys
+        .iter()
+        .filter(|k| k.split('|').nth(2) == Some(question))
+    {
+        match store.get(key)? {
+            Some(a) if a.codes.is_empty() => suggestions.push((
+                key.clone(),
+                crate::answer::MachineCoding {
+                    codes: vec![id.to_string()],
+                    confidence: 0.0,
+                    margin: 0.0,
+                    top_terms: theme.terms.clone(),
+                    model: "tema emergente".into(),
+                },
+            )),
+            Some(_) => human_coded += 1,
+            None => {}
+        }
+    }
+    let suggested = store.set_machine_codings(&suggestions)?;
+    Ok(Adopted {
+        suggested,
+        human_coded,
+    })
+}
+
 #[cfg(test)]
 mod tests;
