@@ -314,3 +314,108 @@ fn adopting_a_theme_adds_the_code_and_only_suggests_it_for_review() {
     let again = run(dir.path(), &adopt);
     assert!(!again.status.success(), "the id is taken now");
 }
+
+/// A bare HTTP/1.1 exchange: (status, headers and body as one text).
+fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn web_temas_page_lists_themes_and_adopting_one_suggests_it_for_review() {
+    let dir = helpers::workspace(helpers::demo_answers());
+    let ws = codifica::workspace::Workspace::open(dir.path()).unwrap();
+    let opts = codifica::web::ServeOptions {
+        host: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        ..Default::default()
+    };
+    let server = codifica::web::Server::bind(ws, &opts).unwrap();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{}", server.addr().port())
+        .parse()
+        .unwrap();
+    let stop = server.stop_handle();
+    let t = std::thread::spawn(move || server.run(false).unwrap());
+    // The page uses the default confidence threshold: take the first demo month with a theme.
+    let get = |path: &str| {
+        http(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let mut found = None;
+    for m in ["2020-07", "2020-08", "2020-09", "2020-10", "2020-11"] {
+        let (status, text) = get(&format!("/temas?mes={m}&pregunta=necesidades_debilidades"));
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("Temas emergentes"));
+        if text.contains("action=\"/temas/adoptar\"") {
+            found = Some((m, text));
+            break;
+        }
+    }
+    let (month, text) = found.expect("some demo month has a theme");
+    let cookie = text
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: codifica_sesion=")
+        })
+        .and_then(|l| l.split_once(": "))
+        .and_then(|(_, v)| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let csrf = text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "csrf={csrf}&mes={month}&pregunta=necesidades_debilidades&tema=1&id=tema_web&nombre=Tema+web"
+    );
+    let post = |body: &str, cookie: &str| {
+        http(
+            addr,
+            &format!(
+                "POST /temas/adoptar HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let (status, _) = post(&body.replace(&csrf, "falso"), &cookie);
+    assert_eq!(status, 403, "a forged form changes nothing");
+    let (status, text) = post(&body, &cookie);
+    assert_eq!(status, 303, "{text}");
+    assert!(text.contains("/codificar?"), "{text}");
+    stop.stop();
+    t.join().unwrap();
+    let ws = codifica::workspace::Workspace::open(dir.path()).unwrap();
+    let cb = codifica::codebook::load(&ws, "necesidades_debilidades")
+        .unwrap()
+        .unwrap();
+    assert!(cb.code("tema_web").is_some());
+    let store = codifica::store::Store::open(&ws).unwrap();
+    let suggested: Vec<_> = store
+        .answers(&Default::default())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.machine.as_ref().is_some_and(|m| m.codes == ["tema_web"]))
+        .collect();
+    assert!(!suggested.is_empty());
+    assert!(
+        suggested.iter().all(|a| a.codes.is_empty()),
+        "never coded silently"
+    );
+}

@@ -264,6 +264,8 @@ fn router(app: Arc<App>, port: u16) -> Router {
         .route("/tablero", get(pages::tablero))
         .route("/reporte", get(pages::reporte))
         .route("/entidad", get(pages::entidad))
+        .route("/temas", get(pages::temas))
+        .route("/temas/adoptar", post(pages::adoptar))
         .fallback(pages::no_encontrada)
         .layer(middleware::from_fn_with_state((app.clone(), port), guard))
         .with_state(app)
