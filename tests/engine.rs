@@ -170,7 +170,7 @@ fn train_cross_validates_on_a_sample_when_asked() {
         .args(&args)
         .assert()
         .success()
-        .stdout(predicate::str::contains("5-fold CV on a sample of"));
+        .stdout(predicate::str::contains("5-fold stratified on a sample of"));
 }
 
 #[test]
@@ -546,10 +546,12 @@ fn workspace_review_export_round_trips_through_import() {
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 4);
-    let margins: Vec<f64> = rows.iter().map(|r| r[12].parse().unwrap()).collect();
+    // Least sure first: the model's confidence (the probability its code is right) ranks
+    // the queue.
+    let conf: Vec<f64> = rows.iter().map(|r| r[11].parse().unwrap()).collect();
     assert!(
-        margins.windows(2).all(|w| w[0] <= w[1]),
-        "lowest margin first: {margins:?}"
+        conf.windows(2).all(|w| w[0] <= w[1]),
+        "lowest confidence first: {conf:?}"
     );
     assert!(rows.iter().all(|r| r[9].is_empty() && !r[10].is_empty()));
     // The analyst accepts the suggestions into `codes` and imports the file back.
@@ -915,10 +917,11 @@ fn evaluate_validates_a_workspace_forward_in_time_by_default() {
 #[test]
 fn group_column_must_exist_and_hold_two_groups() {
     let dir = tempfile::tempdir().unwrap();
+    let coded = fixture("coded.csv");
     let base = [
         "evaluate",
         "--examples",
-        fixture("coded.csv").to_str().unwrap(),
+        coded.to_str().unwrap(),
         "--text-column",
         "text",
         "--code-column",
@@ -972,7 +975,7 @@ fn classify_accepts_only_above_the_fitted_threshold_and_never_over_a_human_code(
         ]);
         c
     };
-    for bad in ["0", "1", "1.5", "-0.2"] {
+    for bad in ["0", "1", "1.5", "nan"] {
         run(bad)
             .assert()
             .failure()
