@@ -7,12 +7,14 @@
 //!   transcript holding several answers), each distinct coded span `[start, end)` is one answer
 //!   instead, with the span's text and `answer_id` `START-END` (after the source's own answer id
 //!   and `:` when it has one); uncoded text between spans is not an answer and is counted as
-//!   skipped. Positions are Unicode code points counted after a byte-order mark.
+//!   skipped. Positions are Unicode code points counted after a byte-order mark. Several
+//!   sources of one entity, month and question get their source's name as answer id first.
 //! - the entity, month, question, answer id, dates and rating come from variables of the source
 //!   or of the case that holds it (`<SourceRef>`); the rest of the variables become attributes.
 //!   Without an entity variable, the case's name is the entity (else the source's name); without
 //!   a month or question variable, the mapping's fixed values are used; without those, the
-//!   question is the one whose codebook the source's codes belong to.
+//!   question is the one whose codebook the source's codes belong to (for an uncoded source: the
+//!   one question of the project's codebook, if it has only one).
 //! - the codebook: each top-level category whose GUID or name is a question of the workspace
 //!   (codifica exports one per question) holds that question's codes; codes outside them belong
 //!   to the mapping's fixed question. Codes keep their GUIDs; codes the workspace already has
@@ -227,8 +229,10 @@ pub fn plan(ws: &Workspace, store: &Store, path: &Path, mapping: &QdaMapping) ->
         report.span_answers += read.span_answers;
         report.skipped.extend(read.skipped);
         coders.extend(read.coders);
-        answers.extend(read.answers);
+        let name = src.attr("name").unwrap_or("").to_string();
+        answers.extend(read.answers.into_iter().map(|a| (name.clone(), a)));
     }
+    let answers = name_colliding_sources(answers);
     check_unique_keys(&answers, &files.qde_name)?;
     let summary = store.plan_upsert(&answers)?;
     report.answers = answers.len();
@@ -266,6 +270,35 @@ pub fn apply(ws: &Workspace, store: &Store, plan: Plan) -> Result<ProjectReport>
     report.replaced = summary.replaced;
     report.unchanged = summary.unchanged;
     Ok(report)
+}
+
+/// Several sources of one entity, month and question (an interview split into documents) with
+/// no answer id: each gets its source's name as answer id (before the span, if any), so that
+/// none overwrites another.
+fn name_colliding_sources(answers: Vec<(String, Answer)>) -> Vec<Answer> {
+    let mut sources_per_key: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for (name, a) in &answers {
+        let key = crate::answer::answer_key(&a.entity_code, a.month, &a.question, None);
+        sources_per_key.entry(key).or_default().insert(name);
+    }
+    let colliding: BTreeSet<String> = sources_per_key
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(k, _)| k)
+        .collect();
+    answers
+        .into_iter()
+        .map(|(name, mut a)| {
+            let key = crate::answer::answer_key(&a.entity_code, a.month, &a.question, None);
+            if colliding.contains(&key) {
+                a.answer_id = Some(match a.answer_id.take() {
+                    Some(id) => format!("{name}:{id}"),
+                    None => name,
+                });
+            }
+            a
+        })
+        .collect()
 }
 
 fn check_unique_keys(answers: &[Answer], qde: &Path) -> Result<()> {
@@ -986,6 +1019,10 @@ impl SourceCtx<'_> {
                     }
                 }
             }
+        }
+        // An uncoded source of a project whose codebook is one question's: that question.
+        if qs.is_empty() && self.books.by_question.len() == 1 {
+            qs.extend(self.books.by_question.keys().map(String::as_str));
         }
         match qs.len() {
             1 => Ok(qs.into_iter().next().unwrap_or_default().to_string()),
