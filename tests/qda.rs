@@ -915,7 +915,10 @@ fn abort_edit_at(ws: &Path, edit: &[&str], point: &str, old_id: &str) {
         .env("CODIFICA_ABORT_AT", point)
         .output()
         .unwrap();
-    assert!(!out.status.success(), "{point}: the edit should have aborted");
+    assert!(
+        !out.status.success(),
+        "{point}: the edit should have aborted"
+    );
     assert!(journal_file(ws).exists(), "{point}: journal left behind");
     let index_committed = index_meta(ws) != meta_before;
     assert_eq!(
@@ -1090,7 +1093,11 @@ fn zip_dir(from: &Path, to: &Path) {
     }
     files.sort();
     for p in files {
-        let name = p.strip_prefix(from).unwrap().to_string_lossy().replace('\\', "/");
+        let name = p
+            .strip_prefix(from)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         zip.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
         zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
@@ -1146,7 +1153,11 @@ fn qdpx_of_the_demo_imports_into_an_empty_workspace_as_the_same_answers() {
 
     let b_dir = init();
     let b = b_dir.path();
-    let dry = stdout_of(codifica(b).args(["import", "--json", "--dry-run"]).arg(&qdpx));
+    let dry = stdout_of(
+        codifica(b)
+            .args(["import", "--json", "--dry-run"])
+            .arg(&qdpx),
+    );
     let dry: serde_json::Value = serde_json::from_str(&dry).unwrap();
     assert!(stored(b, Q).is_empty(), "a dry run writes nothing");
     let real = stdout_of(codifica(b).args(["import", "--json"]).arg(&qdpx));
@@ -1199,7 +1210,10 @@ fn qualcoder_style_project_imports_spans_coders_and_codebook_identity() {
             .arg(&qdpx),
     );
     assert!(out.contains("added 4"), "{out}");
-    assert!(out.contains("coders (kept in the attribute 'coder'): ana, luis"), "{out}");
+    assert!(
+        out.contains("coders (kept in the attribute 'coder'): ana, luis"),
+        "{out}"
+    );
     let answers = stored(ws, Q);
     let by_id = |entity: &str, id: Option<&str>| {
         answers
@@ -1226,7 +1240,11 @@ fn qualcoder_style_project_imports_spans_coders_and_codebook_identity() {
     // Two sources of one case: each answer is named by its source.
     let whole = by_id("05847", Some("Entrevista Urrao"));
     assert_eq!(whole.codes, ["articulacion_dependencias"]);
-    assert!(by_id("05847", Some("Entrevista Urrao (cierre)")).codes.is_empty());
+    assert!(
+        by_id("05847", Some("Entrevista Urrao (cierre)"))
+            .codes
+            .is_empty()
+    );
     // Codebook: matched codes keep id, GUID, polarity and seeds; the new one keeps its GUID.
     let cb = codebook_json(ws, Q);
     assert_eq!(cb["codes"][0]["id"], "integralidad");
@@ -1267,7 +1285,11 @@ fn nvivo_style_unzipped_qde_with_inline_and_external_sources() {
     let text_of = |e: &str| answers.iter().find(|a| a.entity_code == e).unwrap();
     assert_eq!(text_of("Entidad 11001").codes, ["acompañamiento"]);
     assert_eq!(text_of("Entidad 11001").attributes["coder"], "Coder A");
-    assert!(text_of("Entidad 76001").text.starts_with("La capacitación en el SGR"));
+    assert!(
+        text_of("Entidad 76001")
+            .text
+            .starts_with("La capacitación en el SGR")
+    );
     assert_eq!(text_of("Entidad 76001").codes, ["seguimiento_insuficiente"]);
     assert_eq!(text_of("Entidad 05001").text, "Faltan visitas técnicas.");
     assert_eq!(text_of("Entidad 05001").month.to_string(), "2024-06");
@@ -1290,13 +1312,19 @@ fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
     copy_tree(&fixture("qualcoder_style"), src.path());
     let qde = src.path().join("Entrevistas QualCoder.qde");
     let text = std::fs::read_to_string(&qde).unwrap();
-    std::fs::write(&qde, text.replace("endPosition=\"180\"", "endPosition=\"999\"")).unwrap();
+    std::fs::write(
+        &qde,
+        text.replace("endPosition=\"180\"", "endPosition=\"999\""),
+    )
+    .unwrap();
     let qdpx = ws.join("malo.qdpx");
     zip_dir(src.path(), &qdpx);
     let cb_before = std::fs::read(codebook_file(ws, Q)).unwrap();
     for dry in [true, false] {
         let mut c = codifica(ws);
-        c.arg("import").arg("--mapping").arg(fixture("qualcoder_mapping.toml"));
+        c.arg("import")
+            .arg("--mapping")
+            .arg(fixture("qualcoder_mapping.toml"));
         if dry {
             c.arg("--dry-run");
         }

@@ -437,9 +437,10 @@ fn import_target(
     let mut target = qdc::Target::default();
     let mut map = qdc::CodeMap::new();
     if let Some(p) = &opts.mapping {
-        let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-        let m: MatchFile =
-            toml::from_str(&text).with_context(|| format!("{}: not a codebook mapping", p.display()))?;
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        let m: MatchFile = toml::from_str(&text)
+            .with_context(|| format!("{}: not a codebook mapping", p.display()))?;
         map.extend(m.codes);
         target.categories.extend(m.categories);
     }
@@ -519,7 +520,15 @@ fn import(ws: &Workspace, g: &Global, file: &Path, opts: &ImportArgs) -> anyhow:
             println!("{summary} — dry run, nothing written");
             continue;
         }
-        apply(ws, g, &store, old.as_ref(), cb, &Recode::default(), &summary)?;
+        apply(
+            ws,
+            g,
+            &store,
+            old.as_ref(),
+            cb,
+            &Recode::default(),
+            &summary,
+        )?;
     }
     Ok(())
 }

@@ -54,7 +54,10 @@ fn print_summary(r: &ProjectReport, quiet: bool) {
         r.machine_codings
     );
     if !r.coders.is_empty() {
-        println!("  coders (kept in the attribute 'coder'): {}", r.coders.join(", "));
+        println!(
+            "  coders (kept in the attribute 'coder'): {}",
+            r.coders.join(", ")
+        );
     }
     for b in &r.codebooks {
         println!(

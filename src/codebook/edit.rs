@@ -235,12 +235,7 @@ pub fn codes_in_use(store: &Store, question: &str) -> Result<BTreeMap<String, us
 /// The plan's checks, shared by a real edit ([`commit`]) and a dry run: the codebook is valid and
 /// no answer would be left coded with an id the old codebook had and the new one lacks (codes
 /// are never silently dropped). Reads only.
-pub fn check(
-    store: &Store,
-    old: Option<&Codebook>,
-    cb: &Codebook,
-    recode: &Recode,
-) -> Result<()> {
+pub fn check(store: &Store, old: Option<&Codebook>, cb: &Codebook, recode: &Recode) -> Result<()> {
     cb.validate().map_err(Error::invalid)?;
     let used = codes_in_use(store, &cb.question)?;
     let orphaned: Vec<String> = used

@@ -396,7 +396,10 @@ impl ProjectFiles {
                 "no .qde project file at the top of the zip: is this a REFI-QDA project?".into()
             } else {
                 let names: Vec<&str> = qdes.iter().map(|(n, _)| n.as_str()).collect();
-                format!("several .qde files ({}), none named project.qde", names.join(", "))
+                format!(
+                    "several .qde files ({}), none named project.qde",
+                    names.join(", ")
+                )
             }));
         };
         let (name, qde_bytes) = qdes.swap_remove(i);
@@ -614,11 +617,11 @@ fn read_codebooks(
         };
         top_question.insert(r.guid.clone(), q.clone());
         let mut code = r.clone();
-        if code
-            .parent_guid
-            .as_ref()
-            .is_some_and(|p| !groups.get(&q).is_some_and(|g| g.iter().any(|c| &c.guid == p)))
-        {
+        if code.parent_guid.as_ref().is_some_and(|p| {
+            !groups
+                .get(&q)
+                .is_some_and(|g| g.iter().any(|c| &c.guid == p))
+        }) {
             code.parent_guid = None; // its parent was the question category
         }
         let label = config.question(&q).map(|x| x.label().to_string());
@@ -627,7 +630,10 @@ fn read_codebooks(
     }
     for (q, raw) in groups {
         let old = codebook::load(ws, &q)?;
-        let title = config.question(&q).map(|x| x.text.clone()).unwrap_or_default();
+        let title = config
+            .question(&q)
+            .map(|x| x.text.clone())
+            .unwrap_or_default();
         let imported = qdc::build_checked(
             path,
             &q,
@@ -735,7 +741,10 @@ struct Span {
     machine: Option<MachineCoding>,
 }
 
-fn read_source(ctx: &SourceCtx<'_>, src: &Element) -> std::result::Result<SourceRead, dom::DomError> {
+fn read_source(
+    ctx: &SourceCtx<'_>,
+    src: &Element,
+) -> std::result::Result<SourceRead, dom::DomError> {
     let line = src.line;
     let name = src.attr("name").unwrap_or("").to_string();
     let fail = |m: String| (line, format!("source '{name}': {m}"));
@@ -746,7 +755,10 @@ fn read_source(ctx: &SourceCtx<'_>, src: &Element) -> std::result::Result<Source
     };
     let chars: Vec<char> = text.chars().collect();
     let len = chars.len();
-    let guid = src.attr("guid").and_then(normalize_guid).unwrap_or_default();
+    let guid = src
+        .attr("guid")
+        .and_then(normalize_guid)
+        .unwrap_or_default();
     let case = ctx.cases.get(&guid);
     let mut vals = case.map(|c| c.values.clone()).unwrap_or_default();
     vals.extend(values(src, ctx.vars));
@@ -781,14 +793,17 @@ fn read_source(ctx: &SourceCtx<'_>, src: &Element) -> std::result::Result<Source
             span.machine = Some(machine_coding(sel));
         }
         for c in sel.children_named("Coding") {
-            add_coding(ctx, c, user, span, &mut out).map_err(|m| (c.line, format!("source '{name}': {m}")))?;
+            add_coding(ctx, c, user, span, &mut out)
+                .map_err(|m| (c.line, format!("source '{name}': {m}")))?;
         }
         if is_model_user(ctx, user) {
             out.machine_codings += span.machine.as_ref().map_or(0, |m| m.codes.len());
         }
     }
     let several = spans.keys().any(|&(s, e)| (s, e) != (0, len));
-    let base = ctx.base_answer(&name, case, &vals, &spans, &text).map_err(&fail)?;
+    let base = ctx
+        .base_answer(&name, case, &vals, &spans, &text)
+        .map_err(&fail)?;
     if !several {
         let mut a = base;
         if let Some(span) = spans.remove(&(0, len)) {
@@ -894,7 +909,10 @@ fn machine_coding(sel: &Element) -> MachineCoding {
         top_terms: Vec::new(),
         model: String::new(),
     };
-    let desc = sel.child("Description").map(|d| d.text.as_str()).unwrap_or("");
+    let desc = sel
+        .child("Description")
+        .map(|d| d.text.as_str())
+        .unwrap_or("");
     for line in desc.lines() {
         let Some((k, v)) = line.split_once(':') else {
             continue;
@@ -1012,7 +1030,11 @@ impl SourceCtx<'_> {
     ) -> std::result::Result<String, String> {
         let mut qs: BTreeSet<&str> = BTreeSet::new();
         for s in spans.values() {
-            for id in s.human.iter().chain(s.machine.iter().flat_map(|m| &m.codes)) {
+            for id in s
+                .human
+                .iter()
+                .chain(s.machine.iter().flat_map(|m| &m.codes))
+            {
                 for (q, c) in self.books.code.values() {
                     if c == id {
                         qs.insert(q);
@@ -1069,12 +1091,21 @@ mod tests {
 
     #[test]
     fn qualifiers_and_attributes() {
-        assert_eq!(strip_qualifier("Otros [Articulación]", "Articulación"), "Otros");
-        assert_eq!(strip_qualifier("Otros [Articulación 2]", "Articulación"), "Otros");
+        assert_eq!(
+            strip_qualifier("Otros [Articulación]", "Articulación"),
+            "Otros"
+        );
+        assert_eq!(
+            strip_qualifier("Otros [Articulación 2]", "Articulación"),
+            "Otros"
+        );
         assert_eq!(strip_qualifier("Otros [x]", "Articulación"), "Otros [x]");
         let mapped = QdaMapping::default();
         assert_eq!(unqualify_attribute("Atributo Mes", &mapped.mapped()), "Mes");
-        assert_eq!(unqualify_attribute("Atributo libre", &mapped.mapped()), "Atributo libre");
+        assert_eq!(
+            unqualify_attribute("Atributo libre", &mapped.mapped()),
+            "Atributo libre"
+        );
     }
 
     #[test]

@@ -299,9 +299,10 @@ pub fn from_qdc_split(
             .unwrap_or_default()
     };
     if !split {
-        let q = target.question.clone().ok_or_else(|| {
-            Error::file(path, "name the question with --question Q".to_string())
-        })?;
+        let q = target
+            .question
+            .clone()
+            .ok_or_else(|| Error::file(path, "name the question with --question Q".to_string()))?;
         let b = base(&q)?;
         return Ok(vec![build_checked(
             path,
@@ -344,7 +345,10 @@ pub fn from_qdc_split(
             Some(p) => {
                 if let Some(q) = owner.get(p).cloned() {
                     let mut c = r.clone();
-                    if !groups.get(&q).is_some_and(|g| g.iter().any(|k| &k.guid == p)) {
+                    if !groups
+                        .get(&q)
+                        .is_some_and(|g| g.iter().any(|k| &k.guid == p))
+                    {
                         c.parent_guid = None;
                     }
                     owner.insert(r.guid.clone(), q.clone());
