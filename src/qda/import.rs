@@ -879,10 +879,10 @@ fn add_coding(
         .get(&target)
         .ok_or_else(|| format!("a coding refers to code {target}, which the codebook lacks"))?;
     if is_model_user(ctx, selection_user) {
-        if let Some(m) = span.machine.as_mut() {
-            if !m.codes.contains(id) {
-                m.codes.push(id.clone());
-            }
+        if let Some(m) = span.machine.as_mut()
+            && !m.codes.contains(id)
+        {
+            m.codes.push(id.clone());
         }
         return Ok(());
     }
