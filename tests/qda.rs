@@ -1356,3 +1356,102 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Gives every GUID of a REFI-QDA file a new value (consistently), as QualCoder does.
+fn new_guids(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("guid=\"").or_else(|| rest.find("GUID=\"")) {
+        let (head, tail) = rest.split_at(i + 6);
+        out.push_str(head);
+        let old = &tail[..36];
+        out.push_str(&uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, old.as_bytes()).to_string());
+        rest = &tail[36..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn codebook_import_keeps_identity_by_label_and_splits_a_project_codebook() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let before = codebook_json(ws, Q);
+    // A codebook coming back from a tool that stores no GUIDs, a label typed differently.
+    let qdc = ws.join("back.qdc");
+    codifica(ws)
+        .args(["codebook", "export", "--question", Q, "--output"])
+        .arg(&qdc)
+        .assert()
+        .success();
+    let xml = new_guids(&std::fs::read_to_string(&qdc).unwrap()).replace(
+        "Comprensión de la integralidad del proceso",
+        "COMPRENSION de la integralidad del proceso",
+    );
+    std::fs::write(&qdc, xml).unwrap();
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--question", Q])
+            .arg(&qdc),
+    );
+    assert!(
+        out.contains("matched 5 (by GUID 0, by mapping 0, by label 5), new 0"),
+        "{out}"
+    );
+    let after = codebook_json(ws, Q);
+    for (a, b) in after["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(before["codes"].as_array().unwrap())
+    {
+        for k in ["id", "guid", "polarity", "seeds"] {
+            assert_eq!(a[k], b[k], "{k}");
+        }
+    }
+    assert_eq!(stored(ws, Q)[0].codes, ["integralidad"]);
+
+    // A whole-project codebook: one category per question, split onto the questions.
+    let qdpx = export(ws, &["--format", "qdpx"], "p.qdpx");
+    let mut qde = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap())
+        .unwrap()
+        .by_name("project.qde")
+        .unwrap()
+        .read_to_string(&mut qde)
+        .unwrap();
+    let whole = ws.join("todo.qde");
+    std::fs::write(&whole, &qde).unwrap();
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--dry-run"])
+            .arg(&whole),
+    );
+    assert_eq!(out.matches("Imported").count(), 4, "{out}");
+    assert!(
+        out.contains(&format!("into {Q}: matched 5 (by GUID 5")),
+        "{out}"
+    );
+    // A category named like no question is refused, then stated.
+    let renamed = ws.join("otro.qde");
+    let other = new_guids(&qde).replace(
+        "name=\"Articulación de instrumentos\"",
+        "name=\"Otra cosa\"",
+    );
+    assert!(other.contains("Otra cosa"));
+    std::fs::write(&renamed, other).unwrap();
+    let e = stderr_of(codifica(ws).args(["codebook", "import"]).arg(&renamed));
+    assert!(
+        e.contains("Otra cosa") && e.contains("CATEGORY=QUESTION"),
+        "{e}"
+    );
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--question"])
+            .arg(format!("Otra cosa={Q}"))
+            .arg(&renamed),
+    );
+    assert!(out.contains(&format!("into {Q}: matched 5")), "{out}");
+    assert_eq!(codebook_json(ws, Q)["codes"], after["codes"]);
+}
