@@ -17,6 +17,7 @@ mod export;
 mod flags;
 mod import;
 mod init;
+mod qda_import;
 mod reindex;
 mod report;
 mod review;
