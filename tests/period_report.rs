@@ -248,7 +248,7 @@ fn monthly_report_gains_the_emerging_themes_section_escaped() {
         .unwrap()
         .arg("-w")
         .arg(dir.path())
-        .args(["report", "--month", "2020-12", "--out"])
+        .args(["report", "--month", "2020-12", "--allow-empty", "--out"])
         .arg(&out)
         .output()
         .unwrap();

@@ -140,10 +140,11 @@ impl ConfidenceModel {
             return f64::from(e.p1).clamp(0.0, 1.0);
         }
         let s = signals(e);
-        let mut z = self.bias;
-        for j in 0..N_SIGNALS {
-            z += self.weights[j] * (s[j] - self.mean[j]) / self.scale[j];
-        }
+        let z = s
+            .iter()
+            .zip(&self.weights)
+            .zip(self.mean.iter().zip(&self.scale))
+            .fold(self.bias, |z, ((x, w), (m, sd))| z + w * (x - m) / sd);
         sigmoid(z)
     }
 
@@ -206,8 +207,9 @@ fn newton_logistic(z: &[Vec<f64>], y: &[bool]) -> Vec<f64> {
             }
         }
         for a in 0..d {
-            for b in 0..a {
-                hess[b][a] = hess[a][b];
+            let lower: Vec<f64> = hess[a][..a].to_vec();
+            for (upper_row, v) in hess.iter_mut().zip(lower) {
+                upper_row[a] = v;
             }
             if a + 1 < d {
                 grad[a] += L2 * z.len() as f64 * beta[a];
@@ -239,10 +241,11 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(col, piv);
         b.swap(col, piv);
+        let pivot_row = a[col].clone();
         for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let f = a[row][col] / pivot_row[col];
+            for (x, p) in a[row].iter_mut().zip(&pivot_row).skip(col) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }
