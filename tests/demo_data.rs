@@ -614,3 +614,23 @@ fn entities_match_the_dane_gazetteer() {
     }
     assert!(checked >= 140);
 }
+
+/// README.md's tour, and every other `codifica` line of the page, run as written in a new folder
+/// with this build's binary as `codifica` (scripts/readme_tour.sh): the page cannot name a file
+/// that does not exist or an option that does not.
+#[test]
+fn readme_commands_run_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(root.join("scripts/readme_tour.sh"))
+        .arg(env!("CARGO_BIN_EXE_codifica"))
+        .env_remove("CODIFICA_WORKSPACE")
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "scripts/readme_tour.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
