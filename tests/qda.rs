@@ -891,9 +891,15 @@ fn spreadsheet_exports_neutralise_formulas() {
 fn a_missing_tool_fails_under_ci_and_skips_elsewhere() {
     use std::ffi::OsStr;
     let on_ci = std::panic::catch_unwind(|| {
-        common::tool_missing(Some(OsStr::new("true")), "(rule check) xmllint not installed")
+        common::tool_missing(
+            Some(OsStr::new("true")),
+            "(rule check) xmllint not installed",
+        )
     });
-    assert!(on_ci.is_err(), "CI=true must turn a missing tool into a failure");
+    assert!(
+        on_ci.is_err(),
+        "CI=true must turn a missing tool into a failure"
+    );
     assert!(
         std::panic::catch_unwind(|| common::tool_missing(Some(OsStr::new("1")), "(rule check)"))
             .is_err()

@@ -1,10 +1,11 @@
 //! The command line: global options, one file per subcommand, and the mapping of errors to exit
 //! codes. `anyhow` lives only here, at the edge; the library returns typed errors.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
@@ -36,7 +37,8 @@ pub struct Global {
         short = 'w',
         global = true,
         env = "CODIFICA_WORKSPACE",
-        default_value = "."
+        default_value = ".",
+        value_parser = workspace_path
     )]
     pub workspace: PathBuf,
     /// Print only results and errors (no progress bars or notes).
@@ -94,17 +96,61 @@ enum Command {
     Serve(serve::Args),
     /// Rebuild the search index from the stored answers under the current analyzer.
     Reindex(reindex::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell) on standard output.
+    #[command(after_help = "Install, e.g.: codifica completions bash > \
+        ~/.local/share/bash-completion/completions/codifica")]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell (elvish too).
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The workspace folder from `--workspace` or `CODIFICA_WORKSPACE`. An empty value (an exported
+/// but empty variable, as `CODIFICA_WORKSPACE=`) means the default, the current folder, rather
+/// than clap's "a value is required for '--workspace'", which blames an option never typed.
+fn workspace_path(s: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(if s.is_empty() { "." } else { s }))
+}
+
+/// Whether the command line asks for JSON (`--json` before any `--`): errors are then printed as
+/// JSON too, so a script reading the output gets one format.
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+/// An error as the one JSON document `--json` promises: `{"error": "…", "exit_code": N}`.
+fn json_error(message: &str, code: u8) -> String {
+    serde_json::json!({ "error": message, "exit_code": code }).to_string()
 }
 
 /// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
-/// goes to stderr), 2 usage error (from clap).
+/// goes to stderr), 2 usage error (from clap). With `--json`, errors of both kinds are printed on
+/// stderr as one JSON object.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let json = wants_json(&argv);
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            eprintln!("{}", json_error(first.trim_start_matches("error: "), 2));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     if !matches!(cli.command, Command::Serve(_)) {
         default_sigpipe();
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if json => {
+            eprintln!("{}", json_error(&render(&err), 1));
+            ExitCode::from(1)
+        }
         Err(err) => {
             eprintln!("error: {}", render(&err));
             ExitCode::from(1)
@@ -156,7 +202,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => export::run(a, g),
         Command::Demo(a) => demo::run(a, g),
         Command::Serve(a) => serve::run(a, g),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
+            Ok(())
+        }
     }
+}
+
+/// `n` and the noun in the number it takes: "1 non-answer", "0 non-answers", "2 non-answers".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Opens the workspace named by the global options.

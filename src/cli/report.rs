@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, value_parser = super::trends::parse_month)]
     month: Month,
     /// Output folder (created if needed).
-    #[arg(long)]
+    #[arg(long, short = 'o')]
     out: PathBuf,
     /// Department boundaries, GeoJSON (WGS84; properties DPTO_CCDGO, DPTO_CNMBR). Default: the
     /// simplified DANE MGN 2018 departments built into codifica.
@@ -34,6 +34,10 @@ pub struct Args {
     /// such a month is an error, as it is usually a mistyped month.
     #[arg(long)]
     allow_empty: bool,
+    /// Print what was written as one JSON document ({"month", "interviews", "total" flagged
+    /// entities, "files"}) instead of the file list.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible builds): a date for the footer and the workbook.
@@ -73,6 +77,20 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         }
     }
     let files = write_report(&data, &args.out, &RenderOptions { generated_on }, created)?;
+    if args.json {
+        let doc = serde_json::json!({
+            "month": args.month.to_string(),
+            "interviews": data.interviews,
+            "total": data.flags.flagged.len(),
+            "files": {
+                "html": files.html,
+                "xlsx": files.xlsx,
+                "geojson": files.geojson,
+            },
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
     if !g.quiet {
         map_note(&data);
         println!(
