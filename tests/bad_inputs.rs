@@ -1088,3 +1088,164 @@ fn a_zip_bomb_part_is_refused_from_its_declared_size() {
     assert!(std::fs::metadata(&path).expect("meta").len() < 2 << 20);
     refused(&path, None, None, "limit is 256 MB");
 }
+
+// ------------------------------------------------------------ CLI conventions (issue 17, item 8)
+
+/// `review --question` with a question the config does not have says so, naming the question
+/// and the ones it has, instead of "no uncoded answers to review".
+#[test]
+fn review_names_an_unknown_question() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["review", "--question", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(e.contains("unknown question 'nope'"), "{e}");
+    assert!(e.contains("articulacion_instrumentos"), "{e}");
+}
+
+/// With `--json`, an error is one JSON object on stderr with the exit code: 1 for an error, 2
+/// for a usage error; without it, the plain `error: …` line.
+#[test]
+fn errors_are_json_under_json() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["review", "--question", "nope", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown question 'nope'"),
+        "{v}"
+    );
+    assert_eq!(v["exit_code"], 1);
+    assert!(out.stdout.is_empty());
+    let out = run(ws.path(), &["flags", "--month", "2020-13", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(v["exit_code"], 2);
+    assert!(v["error"].as_str().unwrap().contains("2020-13"), "{v}");
+    let out = run(ws.path(), &["review", "--question", "nope"]);
+    assert!(text(&out.stderr).starts_with("error: unknown question"));
+}
+
+/// An exported but empty `CODIFICA_WORKSPACE` means the current folder, as if unset; it is not
+/// reported as a `--workspace` given without a value.
+#[test]
+fn empty_codifica_workspace_is_the_current_folder() {
+    let ws = workspace(true);
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("status")
+        .env("CODIFICA_WORKSPACE", "")
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("4 answers"),
+        "{}",
+        text(&out.stdout)
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("status")
+        .env("CODIFICA_WORKSPACE", "")
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    let e = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(!e.contains("a value is required"), "{e}");
+    assert!(e.contains("is not a codifica workspace"), "{e}");
+}
+
+/// `codifica completions SHELL` prints a completion script that knows the subcommands.
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(
+            s.contains("codifica") && s.contains("reindex"),
+            "{shell}: {s}"
+        );
+    }
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every option and argument of every command has a line of help (`-h` lists each with its
+/// text on the same line; a bare name means an undocumented option).
+#[test]
+fn every_option_has_help() {
+    let commands: &[&[&str]] = &[
+        &["init"],
+        &["status"],
+        &["import"],
+        &["search"],
+        &["train"],
+        &["evaluate"],
+        &["classify"],
+        &["review"],
+        &["agreement"],
+        &["trends"],
+        &["flags"],
+        &["report"],
+        &["sample"],
+        &["autocode"],
+        &["export"],
+        &["demo"],
+        &["serve"],
+        &["reindex"],
+        &["completions"],
+        &["codebook", "list"],
+        &["codebook", "show"],
+        &["codebook", "add"],
+        &["codebook", "rename"],
+        &["codebook", "merge"],
+        &["codebook", "export"],
+        &["codebook", "import"],
+    ];
+    let mut bare = Vec::new();
+    for cmd in commands {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .args(*cmd)
+            .arg("-h")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd:?}: {}", text(&out.stderr));
+        let help = text(&out.stdout);
+        let mut section = "";
+        for line in help.lines() {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                section = line;
+                continue;
+            }
+            let t = line.trim();
+            let indent = line.len() - line.trim_start().len();
+            // An item starts at column 2 (`-w, --workspace`, `<FILE>`) or 6 (`--json`); its
+            // help follows after two spaces or more. Deeper lines continue a help text.
+            let is_item = indent <= 6 && (t.starts_with('-') || t.starts_with('<'));
+            if (section == "Options:" || section == "Arguments:") && is_item && !t.contains("  ") {
+                bare.push(format!("{cmd:?}: {t}"));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "options without help:\n{}",
+        bare.join("\n")
+    );
+}

@@ -54,7 +54,7 @@ enum Codes {
 /// Options of `codifica export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to write (see the possible values).
+    /// What to write: csv or xlsx (one row per answer), matrix, crosstab, qdpx (`--help` says more).
     #[arg(long, short = 'f', value_enum)]
     format: Format,
     /// Output file (.csv / .xlsx / .jsonl for matrix and crosstab; .qdpx for qdpx).

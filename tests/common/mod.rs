@@ -13,6 +13,7 @@ macro_rules! skipped {
 /// skips with the printed reason on a developer's machine, but fails under `CI=true`, where
 /// `.ci/run` installs those tools, so a broken installation cannot pass as a green run. (A
 /// missing `../shared` is not a tool: use `skipped!` for it.) The caller returns after it.
+#[allow(unused_macros)]
 macro_rules! tool_missing {
     ($($arg:tt)*) => {{
         crate::common::tool_missing(
