@@ -635,8 +635,9 @@ fn readme_commands_run_as_written() {
     );
 }
 
-/// The demo's workspace, built by the binary (`codifica demo --dir`), for the CLI checks below.
-fn demo_workspace() -> tempfile::TempDir {
+/// The demo's workspace, built by the binary (`codifica demo --dir`), for the CLI checks below,
+/// with what the demo printed.
+fn demo_run() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = cli(&dir.path().join("demo"), &["demo", "--dir"]);
     assert!(
@@ -644,7 +645,41 @@ fn demo_workspace() -> tempfile::TempDir {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    dir
+    (dir, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn demo_workspace() -> tempfile::TempDir {
+    demo_run().0
+}
+
+/// The demo's closing hint runs as printed, even when `codifica` is not on the PATH (as after
+/// `cargo run --release -- demo`): it then names the binary by its full path.
+#[test]
+fn the_demos_closing_hint_runs_as_printed() {
+    let (dir, stdout) = demo_run();
+    let hint = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Everything above lives in"))
+        .find(|l| l.contains(" search "))
+        .unwrap_or_else(|| panic!("no search hint at the end of the demo:\n{stdout}"))
+        .trim()
+        .to_string();
+    let out = std::process::Command::new("sh")
+        .args(["-c", &hint])
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("CODIFICA_WORKSPACE")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{hint}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("answers"),
+        "{hint}"
+    );
 }
 
 /// Runs the binary with `args` then `path` (as the last argument), no CODIFICA_WORKSPACE.

@@ -71,7 +71,8 @@ pub struct Args {
     /// (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "FACET")]
     count_by: Vec<CountBy>,
-    /// Print one JSON object per line: each hit, then each facet.
+    /// Print JSON Lines: one object per hit, then one per facet, then a last line
+    /// {"total": matches, "shown": hits printed}.
     #[arg(long)]
     json: bool,
 }
@@ -209,6 +210,8 @@ fn print_json(out: &mut impl Write, r: &SearchResults) -> anyhow::Result<()> {
             serde_json::json!({ "count_by": facet.by, "total": r.total, "counts": facet.counts });
         writeln!(out, "{line}")?;
     }
+    let summary = serde_json::json!({ "total": r.total, "shown": r.hits.len() });
+    writeln!(out, "{summary}")?;
     Ok(())
 }
 
