@@ -1185,43 +1185,54 @@ fn completions_for_each_shell() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `codifica manpage [COMMAND]` prints a roff man page, a subcommand's with the global options.
+#[test]
+fn man_pages_for_codifica_and_each_subcommand() {
+    let page = |args: &[&str]| {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .arg("manpage")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let (code, top, _) = page(&[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        top.contains(".TH codifica 1") && top.contains("reindex"),
+        "{top}"
+    );
+    let (code, review, _) = page(&["review"]);
+    assert_eq!(code, Some(0));
+    assert!(review.contains(".TH codifica-review 1"), "{review}");
+    assert!(
+        review.contains("\\-\\-question") && review.contains("\\-\\-workspace"),
+        "{review}"
+    );
+    let (code, _, e) = page(&["nope"]);
+    assert_eq!(code, Some(1));
+    assert!(e.contains("no subcommand 'nope'"), "{e}");
+}
+
 /// Every option and argument of every command has a line of help (`-h` lists each with its
 /// text on the same line; a bare name means an undocumented option).
 #[test]
 fn every_option_has_help() {
-    let commands: &[&[&str]] = &[
-        &["init"],
-        &["status"],
-        &["import"],
-        &["search"],
-        &["train"],
-        &["evaluate"],
-        &["classify"],
-        &["review"],
-        &["agreement"],
-        &["trends"],
-        &["flags"],
-        &["report"],
-        &["sample"],
-        &["autocode"],
-        &["export"],
-        &["demo"],
-        &["serve"],
-        &["reindex"],
-        &["completions"],
-        &["codebook", "list"],
-        &["codebook", "show"],
-        &["codebook", "add"],
-        &["codebook", "rename"],
-        &["codebook", "merge"],
-        &["codebook", "export"],
-        &["codebook", "import"],
-    ];
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    for name in subcommands(&[]) {
+        let nested = subcommands(std::slice::from_ref(&name));
+        commands.push(vec![name.clone()]);
+        for sub in nested {
+            commands.push(vec![name.clone(), sub]);
+        }
+    }
+    assert!(commands.len() > 20, "{commands:?}");
     let mut bare = Vec::new();
-    for cmd in commands {
+    for cmd in &commands {
         let out = Command::cargo_bin("codifica")
             .unwrap()
-            .args(*cmd)
+            .args(cmd)
             .arg("-h")
             .output()
             .unwrap();
@@ -1248,4 +1259,23 @@ fn every_option_has_help() {
         "options without help:\n{}",
         bare.join("\n")
     );
+}
+
+/// The subcommands `codifica ARGS -h` lists (none for a leaf), without `help`.
+fn subcommands(args: &[String]) -> Vec<String> {
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .args(args)
+        .arg("-h")
+        .output()
+        .unwrap();
+    text(&out.stdout)
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|n| n != "help")
+        .collect()
 }

@@ -103,6 +103,15 @@ enum Command {
         /// The shell: bash, zsh, fish, powershell (elvish too).
         shell: clap_complete::Shell,
     },
+    /// Print a man page (roff) on standard output: codifica's, or one subcommand's.
+    #[command(
+        after_help = "Install, e.g.: codifica manpage > ~/.local/share/man/man1/codifica.1; \
+        codifica manpage review > ~/.local/share/man/man1/codifica-review.1"
+    )]
+    Manpage {
+        /// A subcommand (e.g. `review`; `codebook` for the codebook subcommands' summary).
+        command: Option<String>,
+    },
 }
 
 /// The workspace folder from `--workspace` or `CODIFICA_WORKSPACE`. An empty value (an exported
@@ -207,12 +216,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
             Ok(())
         }
+        Command::Manpage { command } => manpage(command.as_deref()),
     }
 }
 
 /// `n` and the noun in the number it takes: "1 non-answer", "0 non-answers", "2 non-answers".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `codifica manpage [COMMAND]`: the page of codifica, or of one subcommand as `codifica-NAME`.
+fn manpage(command: Option<&str>) -> anyhow::Result<()> {
+    let mut cli = Cli::command();
+    // Builds the tree so each subcommand's page lists the global options too.
+    cli.build();
+    let man = match command {
+        None => clap_mangen::Man::new(cli),
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+                anyhow::bail!("no subcommand '{name}': codifica has {}", names.join(", "));
+            };
+            let title = format!("codifica-{name}");
+            let sub = sub
+                .clone()
+                .display_name(title.clone())
+                .bin_name(format!("codifica {name}"));
+            clap_mangen::Man::new(sub)
+                .title(title)
+                .source(format!("codifica {}", env!("CARGO_PKG_VERSION")))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    man.render(&mut out)?;
+    Ok(())
 }
 
 /// Opens the workspace named by the global options.
