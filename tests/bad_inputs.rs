@@ -1279,3 +1279,32 @@ fn subcommands(args: &[String]) -> Vec<String> {
         .filter(|n| n != "help")
         .collect()
 }
+
+/// Short options mean the same on every command (README): `-Q` question, `-n` how many.
+#[test]
+fn short_options_are_the_same_everywhere() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["search", "plan OR comunicacion", "--json"]);
+    let all = text(&out.stdout);
+    assert!(all.contains("05001") && all.contains("76001"), "{all}");
+    let out = run(
+        ws.path(),
+        &[
+            "search",
+            "plan OR comunicacion",
+            "-Q",
+            "necesidades_debilidades",
+            "-n",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one hit and the summary: {lines:?}");
+    assert_eq!(lines[0]["entity_code"], "76001");
+    assert_eq!(lines[1]["total"], 1);
+}

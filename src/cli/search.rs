@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_month)]
     to: Option<Month>,
     /// Only answers to this question id; repeat for several.
-    #[arg(long)]
+    #[arg(long, short = 'Q')]
     question: Vec<String>,
     /// Only this entity: its code (e.g. 05001) or words of its name ("santa marta"); repeatable.
     #[arg(long)]
@@ -62,7 +62,7 @@ pub struct Args {
     #[arg(long)]
     uncoded: bool,
     /// Hits to show (0: only the count and facets).
-    #[arg(long, default_value_t = search::DEFAULT_LIMIT)]
+    #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
     limit: usize,
     /// Hits to skip (for paging).
     #[arg(long, default_value_t = 0)]
