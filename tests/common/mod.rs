@@ -33,6 +33,7 @@ pub fn on_ci(ci: Option<&std::ffi::OsStr>) -> bool {
 /// The body of `tool_missing!`, with the `CI` value passed in so that a test can check both ways
 /// without changing the process's environment.
 #[allow(dead_code)]
+#[track_caller]
 pub fn tool_missing(ci: Option<&std::ffi::OsStr>, reason: &str) {
     if on_ci(ci) {
         panic!("{reason}: CI=true, where .ci/run installs chromium, chromedriver and xmllint");
