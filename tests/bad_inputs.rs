@@ -1239,17 +1239,25 @@ fn every_option_has_help() {
         assert!(out.status.success(), "{cmd:?}: {}", text(&out.stderr));
         let help = text(&out.stdout);
         let mut section = "";
-        for line in help.lines() {
+        let lines: Vec<&str> = help.lines().collect();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        for (i, line) in lines.iter().enumerate() {
             if line.ends_with(':') && !line.starts_with(' ') {
                 section = line;
                 continue;
             }
             let t = line.trim();
-            let indent = line.len() - line.trim_start().len();
             // An item starts at column 2 (`-w, --workspace`, `<FILE>`) or 6 (`--json`); its
-            // help follows after two spaces or more. Deeper lines continue a help text.
-            let is_item = indent <= 6 && (t.starts_with('-') || t.starts_with('<'));
-            if (section == "Options:" || section == "Arguments:") && is_item && !t.contains("  ") {
+            // help follows after two spaces or more, or (when clap lacks the width) on the next
+            // line, indented deeper. Deeper lines continue a help text.
+            let is_item = indent(line) <= 6 && (t.starts_with('-') || t.starts_with('<'));
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            let help_below = indent(next) > indent(line) + 2 && !next.trim().is_empty();
+            if (section == "Options:" || section == "Arguments:")
+                && is_item
+                && !t.contains("  ")
+                && !help_below
+            {
                 bare.push(format!("{cmd:?}: {t}"));
             }
         }

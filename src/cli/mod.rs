@@ -18,6 +18,7 @@ mod export;
 mod flags;
 mod import;
 mod init;
+mod qda_import;
 mod reindex;
 mod report;
 mod review;
@@ -25,6 +26,7 @@ mod sample;
 mod search;
 mod serve;
 mod status;
+mod themes;
 mod train;
 mod trends;
 
@@ -92,6 +94,8 @@ enum Command {
     Export(export::Args),
     /// Run the whole job on a built-in synthetic example.
     Demo(demo::Args),
+    /// Group the answers no code captures well into candidate new themes.
+    Themes(themes::Args),
     /// Start the local web app for analysts.
     Serve(serve::Args),
     /// Rebuild the search index from the stored answers under the current analyzer.
@@ -210,6 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Autocode(a) => autocode::run(a, g),
         Command::Export(a) => export::run(a, g),
         Command::Demo(a) => demo::run(a, g),
+        Command::Themes(a) => themes::run(a, g),
         Command::Serve(a) => serve::run(a, g),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

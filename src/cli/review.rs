@@ -16,7 +16,7 @@ use super::classify::TOP_TERMS;
 use codifica::analyze::Analyzer;
 use codifica::answer::Answer;
 use codifica::model::examples::{load_models, model_files};
-use codifica::model::review::{least_sure_first, needs_review};
+use codifica::model::review::{CodingCounts, least_sure_first, needs_review};
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::tabular::write_table;
@@ -40,7 +40,8 @@ pub struct Args {
     /// Model file for answers not classified yet (default: the workspace's models/).
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
-    /// Print the queue as one JSON document: {"total", "listed", "unclassified", "items": […]}.
+    /// Print the queue as one JSON document: {"total", "listed", "unclassified",
+    /// "coded_by_analyst", "accepted", "waiting", "items": […]}.
     #[arg(long)]
     pub json: bool,
 }
@@ -82,9 +83,9 @@ pub struct Item {
 pub fn order_queue(items: &mut [Item]) {
     items.sort_by(|a, b| {
         least_sure_first(
-            Some((a.margin, a.confidence)),
+            Some((a.confidence, a.margin)),
             &a.answer.key(),
-            Some((b.margin, b.confidence)),
+            Some((b.confidence, b.margin)),
             &b.answer.key(),
         )
     });
@@ -140,7 +141,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         question: args.question.clone(),
         ..Default::default()
     };
-    let pending = store.answers_where(&filter, |a| needs_review(a, ws.config()))?;
+    let mut counts = CodingCounts::default();
+    let pending = store.answers_where(&filter, |a| {
+        counts.add(a, ws.config());
+        needs_review(a, ws.config())
+    })?;
+    if !g.quiet && !args.json {
+        println!(
+            "coded by an analyst: {}; accepted automatically: {}; waiting for review: {}",
+            counts.human, counts.accepted, counts.waiting
+        );
+    }
     if pending.is_empty() {
         bail!(
             "no uncoded answers to review{}",
@@ -198,16 +209,16 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         write_table(out, &HEADERS, &rows)?;
     }
     if args.json {
-        return print_json(&items, total, unclassified);
+        return print_json(&items, total, unclassified, &counts);
     }
     if !g.quiet {
-        println!("margin  conf.  suggested code        entity / question: answer");
+        println!("conf.  margin  suggested code        entity / question: answer");
         for it in &items {
             let text = codifica::trends::clip(&it.answer.text, 70);
             println!(
-                "{:.3}   {:.2}   {:20}  {} / {}: {}",
-                it.margin,
+                "{:.2}   {:.3}   {:20}  {} / {}: {}",
                 it.confidence,
+                it.margin,
                 it.codes.join(";"),
                 it.answer.entity_name,
                 it.answer.question,
@@ -240,7 +251,12 @@ fn question_ids(ws: &Workspace) -> String {
 }
 
 /// `--json`: the queue's head as one document, with the queue's full length (`total`).
-fn print_json(items: &[Item], total: usize, unclassified: usize) -> anyhow::Result<()> {
+fn print_json(
+    items: &[Item],
+    total: usize,
+    unclassified: usize,
+    counts: &CodingCounts,
+) -> anyhow::Result<()> {
     let rows: Vec<serde_json::Value> = items
         .iter()
         .map(|it| {
@@ -263,6 +279,9 @@ fn print_json(items: &[Item], total: usize, unclassified: usize) -> anyhow::Resu
         "total": total,
         "listed": rows.len(),
         "unclassified": unclassified,
+        "coded_by_analyst": counts.human,
+        "accepted": counts.accepted,
+        "waiting": counts.waiting,
         "items": rows,
     });
     println!("{}", serde_json::to_string_pretty(&doc)?);
