@@ -28,6 +28,7 @@ fn machine(code: &str, confidence: f64) -> Option<MachineCoding> {
         margin: 0.1,
         top_terms: Vec::new(),
         model: "m".into(),
+        ..Default::default()
     })
 }
 
