@@ -1088,3 +1088,231 @@ fn a_zip_bomb_part_is_refused_from_its_declared_size() {
     assert!(std::fs::metadata(&path).expect("meta").len() < 2 << 20);
     refused(&path, None, None, "limit is 256 MB");
 }
+
+// ------------------------------------------------------------ CLI conventions (issue 17, item 8)
+
+/// `review --question` with a question the config does not have says so, naming the question
+/// and the ones it has, instead of "no uncoded answers to review".
+#[test]
+fn review_names_an_unknown_question() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["review", "--question", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(e.contains("unknown question 'nope'"), "{e}");
+    assert!(e.contains("articulacion_instrumentos"), "{e}");
+}
+
+/// With `--json`, an error is one JSON object on stderr with the exit code: 1 for an error, 2
+/// for a usage error; without it, the plain `error: …` line.
+#[test]
+fn errors_are_json_under_json() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["review", "--question", "nope", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown question 'nope'"),
+        "{v}"
+    );
+    assert_eq!(v["exit_code"], 1);
+    assert!(out.stdout.is_empty());
+    let out = run(ws.path(), &["flags", "--month", "2020-13", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(v["exit_code"], 2);
+    assert!(v["error"].as_str().unwrap().contains("2020-13"), "{v}");
+    let out = run(ws.path(), &["review", "--question", "nope"]);
+    assert!(text(&out.stderr).starts_with("error: unknown question"));
+}
+
+/// An exported but empty `CODIFICA_WORKSPACE` means the current folder, as if unset; it is not
+/// reported as a `--workspace` given without a value.
+#[test]
+fn empty_codifica_workspace_is_the_current_folder() {
+    let ws = workspace(true);
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("status")
+        .env("CODIFICA_WORKSPACE", "")
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("4 answers"),
+        "{}",
+        text(&out.stdout)
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .arg("status")
+        .env("CODIFICA_WORKSPACE", "")
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    let e = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(!e.contains("a value is required"), "{e}");
+    assert!(e.contains("is not a codifica workspace"), "{e}");
+}
+
+/// `codifica completions SHELL` prints a completion script that knows the subcommands.
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(
+            s.contains("codifica") && s.contains("reindex"),
+            "{shell}: {s}"
+        );
+    }
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `codifica manpage [COMMAND]` prints a roff man page, a subcommand's with the global options.
+#[test]
+fn man_pages_for_codifica_and_each_subcommand() {
+    let page = |args: &[&str]| {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .arg("manpage")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let (code, top, _) = page(&[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        top.contains(".TH codifica 1") && top.contains("reindex"),
+        "{top}"
+    );
+    let (code, review, _) = page(&["review"]);
+    assert_eq!(code, Some(0));
+    assert!(review.contains(".TH codifica-review 1"), "{review}");
+    assert!(
+        review.contains("\\-\\-question") && review.contains("\\-\\-workspace"),
+        "{review}"
+    );
+    let (code, _, e) = page(&["nope"]);
+    assert_eq!(code, Some(1));
+    assert!(e.contains("no subcommand 'nope'"), "{e}");
+}
+
+/// Every option and argument of every command has a line of help (`-h` lists each with its
+/// text on the same line; a bare name means an undocumented option).
+#[test]
+fn every_option_has_help() {
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    for name in subcommands(&[]) {
+        let nested = subcommands(std::slice::from_ref(&name));
+        commands.push(vec![name.clone()]);
+        for sub in nested {
+            commands.push(vec![name.clone(), sub]);
+        }
+    }
+    assert!(commands.len() > 20, "{commands:?}");
+    let mut bare = Vec::new();
+    for cmd in &commands {
+        let out = Command::cargo_bin("codifica")
+            .unwrap()
+            .args(cmd)
+            .arg("-h")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd:?}: {}", text(&out.stderr));
+        let help = text(&out.stdout);
+        let mut section = "";
+        let lines: Vec<&str> = help.lines().collect();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        for (i, line) in lines.iter().enumerate() {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                section = line;
+                continue;
+            }
+            let t = line.trim();
+            // An item starts at column 2 (`-w, --workspace`, `<FILE>`) or 6 (`--json`); its
+            // help follows after two spaces or more, or (when clap lacks the width) on the next
+            // line, indented deeper. Deeper lines continue a help text.
+            let is_item = indent(line) <= 6 && (t.starts_with('-') || t.starts_with('<'));
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            let help_below = indent(next) > indent(line) + 2 && !next.trim().is_empty();
+            if (section == "Options:" || section == "Arguments:")
+                && is_item
+                && !t.contains("  ")
+                && !help_below
+            {
+                bare.push(format!("{cmd:?}: {t}"));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "options without help:\n{}",
+        bare.join("\n")
+    );
+}
+
+/// The subcommands `codifica ARGS -h` lists (none for a leaf), without `help`.
+fn subcommands(args: &[String]) -> Vec<String> {
+    let out = Command::cargo_bin("codifica")
+        .unwrap()
+        .args(args)
+        .arg("-h")
+        .output()
+        .unwrap();
+    text(&out.stdout)
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|n| n != "help")
+        .collect()
+}
+
+/// Short options mean the same on every command (README): `-Q` question, `-n` how many.
+#[test]
+fn short_options_are_the_same_everywhere() {
+    let ws = workspace(true);
+    let out = run(ws.path(), &["search", "plan OR comunicacion", "--json"]);
+    let all = text(&out.stdout);
+    assert!(all.contains("05001") && all.contains("76001"), "{all}");
+    let out = run(
+        ws.path(),
+        &[
+            "search",
+            "plan OR comunicacion",
+            "-Q",
+            "necesidades_debilidades",
+            "-n",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one hit and the summary: {lines:?}");
+    assert_eq!(lines[0]["entity_code"], "76001");
+    assert_eq!(lines[1]["total"], 1);
+}

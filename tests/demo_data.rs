@@ -614,3 +614,191 @@ fn entities_match_the_dane_gazetteer() {
     }
     assert!(checked >= 140);
 }
+
+/// README.md's tour, and every other `codifica` line of the page, run as written in a new folder
+/// with this build's binary as `codifica` (scripts/readme_tour.sh): the page cannot name a file
+/// that does not exist or an option that does not.
+#[test]
+fn readme_commands_run_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(root.join("scripts/readme_tour.sh"))
+        .arg(env!("CARGO_BIN_EXE_codifica"))
+        .env_remove("CODIFICA_WORKSPACE")
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "scripts/readme_tour.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The demo's workspace, built by the binary (`codifica demo --dir`), for the CLI checks below,
+/// with what the demo printed.
+fn demo_run() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cli(&dir.path().join("demo"), &["demo", "--dir"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn demo_workspace() -> tempfile::TempDir {
+    demo_run().0
+}
+
+/// The demo's closing hint runs as printed, even when `codifica` is not on the PATH (as after
+/// `cargo run --release -- demo`): it then names the binary by its full path.
+#[test]
+fn the_demos_closing_hint_runs_as_printed() {
+    let (dir, stdout) = demo_run();
+    let hint = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Everything above lives in"))
+        .find(|l| l.contains(" search "))
+        .unwrap_or_else(|| panic!("no search hint at the end of the demo:\n{stdout}"))
+        .trim()
+        .to_string();
+    let out = std::process::Command::new("sh")
+        .args(["-c", &hint])
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("CODIFICA_WORKSPACE")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{hint}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("answers"),
+        "{hint}"
+    );
+}
+
+/// Runs the binary with `args` then `path` (as the last argument), no CODIFICA_WORKSPACE.
+fn cli(path: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_codifica"))
+        .args(args)
+        .arg(path)
+        .env_remove("CODIFICA_WORKSPACE")
+        .output()
+        .expect("codifica runs")
+}
+
+/// Runs `codifica -w WS args…`.
+fn in_ws(ws: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_codifica"))
+        .arg("-w")
+        .arg(ws)
+        .args(args)
+        .env_remove("CODIFICA_WORKSPACE")
+        .output()
+        .expect("codifica runs")
+}
+
+/// `--json` is one JSON document on stdout with the total count, on every command that lists
+/// or writes something (README, "Exit codes and `--json`").
+#[test]
+fn json_is_one_document_with_a_total_on_each_command() {
+    let dir = demo_workspace();
+    let ws = dir.path().join("demo");
+    let out_dir = dir.path().join("out");
+    let o = |name: &str| out_dir.join(name).to_string_lossy().into_owned();
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let (report, export) = (o("informe"), o("todo.csv"));
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["review", "--month", "2020-11", "-n", "3", "--json"],
+            "items",
+        ),
+        (
+            vec!["report", "--month", "2020-11", "-o", &report, "--json"],
+            "files",
+        ),
+        (vec!["sample", "--month", "2020-12", "--json"], "rows"),
+        (
+            vec!["export", "-f", "csv", "-o", &export, "--json"],
+            "output",
+        ),
+        (vec!["codebook", "list", "--json"], "questions"),
+    ];
+    for (args, key) in cases {
+        let out = in_ws(&ws, &args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document: {e}"));
+        let total = v["total"].as_u64();
+        assert!(total.is_some_and(|t| t > 0), "{args:?}: no total in {v}");
+        assert!(!v[key].is_null(), "{args:?}: no {key} in {v}");
+    }
+    // The review's total is the whole queue, the items only its head.
+    let v: serde_json::Value = serde_json::from_slice(
+        &in_ws(&ws, &["review", "--month", "2020-11", "-n", "3", "--json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(3));
+    assert!(v["total"].as_u64().unwrap() > 3, "{v}");
+    // The sample's JSON and its CSV are the same draw.
+    let v: serde_json::Value =
+        serde_json::from_slice(&in_ws(&ws, &["sample", "--month", "2020-12", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(v["total"], 52);
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(52));
+}
+
+/// Counts read as English: "1 non-answer", never "1 non-answers".
+#[test]
+fn autocode_counts_take_their_plural() {
+    let dir = demo_workspace();
+    let ws = dir.path().join("demo");
+    let mut lines = Vec::new();
+    for month in MONTHS {
+        let out = in_ws(
+            &ws,
+            &[
+                "autocode",
+                "-Q",
+                "fortalecimiento_capacidades",
+                "--month",
+                month,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lines.push(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains(" 1 non-answers") && !l.contains(" 1 ties")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(", 1 non-answer,")),
+        "the demo has a month with one non-answer to this question: {lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(" non-answers,")),
+        "{lines:#?}"
+    );
+}

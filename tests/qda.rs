@@ -180,7 +180,7 @@ fn xmllint(xsd: &str, xml_file: &Path) -> Option<(bool, String)> {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )),
         Err(_) => {
-            skipped!("xmllint not installed");
+            tool_missing!("xmllint not installed");
             None
         }
     }
@@ -1455,4 +1455,29 @@ fn codebook_import_keeps_identity_by_label_and_splits_a_project_codebook() {
     );
     assert!(out.contains(&format!("into {Q}: matched 5")), "{out}");
     assert_eq!(codebook_json(ws, Q)["codes"], after["codes"]);
+}
+
+/// A test that skips for a missing tool fails under `CI=true` (where `.ci/run` installs
+/// chromium, chromedriver and xmllint) and only skips elsewhere.
+#[test]
+fn a_missing_tool_fails_under_ci_and_skips_elsewhere() {
+    use std::ffi::OsStr;
+    let on_ci = std::panic::catch_unwind(|| {
+        common::tool_missing(
+            Some(OsStr::new("true")),
+            "(rule check) xmllint not installed",
+        )
+    });
+    assert!(
+        on_ci.is_err(),
+        "CI=true must turn a missing tool into a failure"
+    );
+    assert!(
+        std::panic::catch_unwind(|| common::tool_missing(Some(OsStr::new("1")), "(rule check)"))
+            .is_err()
+    );
+    for ci in [None, Some(OsStr::new("")), Some(OsStr::new("false"))] {
+        // A developer's machine: a printed SKIPPED line, no failure.
+        common::tool_missing(ci, "(rule check, not a real skip) xmllint not installed");
+    }
 }

@@ -374,7 +374,7 @@ fn map_with_shared_boundaries_and_gazetteer() {
 #[test]
 fn screenshot_in_headless_chromium() {
     if !Path::new("/usr/bin/chromium").exists() {
-        skipped!("chromium not installed");
+        tool_missing!("chromium not installed (/usr/bin/chromium)");
         return;
     }
     let dir = helpers::workspace(helpers::load("cases.csv"));

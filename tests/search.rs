@@ -651,7 +651,7 @@ fn cli_json_lines_have_every_field() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    assert_eq!(lines.len(), 4 + 1, "{text}");
+    assert_eq!(lines.len(), 4 + 1 + 1, "{text}");
     for hit in &lines[..4] {
         for field in [
             "id",
@@ -675,6 +675,8 @@ fn cli_json_lines_have_every_field() {
     assert_eq!(lines[0]["entity_code"], "05001");
     assert_eq!(lines[4]["count_by"], "region");
     assert_eq!(lines[4]["counts"][0]["count"], 2);
+    assert_eq!(lines[5]["shown"], 4, "the last line sums up: {text}");
+    assert!(lines[5]["total"].as_u64().is_some(), "{text}");
 }
 
 #[test]
@@ -769,7 +771,15 @@ fn cli_import_then_search() {
     );
     let out = cmd(&["search", "planeacion", "--json"]);
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    // Four hits, then the summary line with the total.
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(text.lines().count(), 4 + 1, "{text}");
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (last["total"].as_u64(), last["shown"].as_u64()),
+        (Some(4), Some(4)),
+        "{text}"
+    );
     let out = cmd(&[
         "search",
         "asistencia",
@@ -789,7 +799,7 @@ fn cli_import_then_search() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines.len(), 3 + 1, "{text}");
     assert!(lines[..2].iter().all(|h| h["region"] == "Pacífico"));
     let codes: Vec<(String, u64)> = lines[2]["counts"]
         .as_array()

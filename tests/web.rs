@@ -709,7 +709,7 @@ fn serve_prints_its_address_and_stops_on_ctrl_c() {
         .read_line(&mut line)
         .unwrap();
     assert!(
-        line.starts_with("codifica sirviendo en http://127.0.0.1:"),
+        line.starts_with("codifica serving on http://127.0.0.1:"),
         "{line}"
     );
     let addr: SocketAddr = line

@@ -384,11 +384,11 @@ impl Drop for Serving {
 #[test]
 fn search_open_code_and_see_the_dashboard_change_in_chromium() {
     let Some(chromedriver) = find_program(&["chromedriver"]) else {
-        skipped!("chromium/chromedriver not installed (chromedriver not on PATH)");
+        tool_missing!("chromium/chromedriver not installed (chromedriver not on PATH)");
         return;
     };
     let Some(chromium) = find_program(&["chromium", "chromium-browser", "google-chrome"]) else {
-        skipped!("chromium/chromedriver not installed (chromium not on PATH)");
+        tool_missing!("chromium/chromedriver not installed (chromium not on PATH)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

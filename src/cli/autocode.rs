@@ -13,7 +13,7 @@ use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::workspace::Workspace;
 
-use super::Global;
+use super::{Global, plural};
 
 /// Options of `codifica autocode`.
 #[derive(Debug, clap::Args)]
@@ -127,12 +127,13 @@ fn print_summary(cb: &codifica::codebook::Codebook, out: &autocode::Outcome) {
         }
     };
     println!(
-        "autocode {}: {n} answers, {} non-answers, {} coded ({:.1}% of real answers), {} ties",
+        "autocode {}: {}, {}, {} coded ({:.1}% of real answers), {}",
         cb.question,
-        out.non_answers,
+        plural(n, "answer", "answers"),
+        plural(out.non_answers, "non-answer", "non-answers"),
         out.coded,
         pct(out.coded),
-        out.ties
+        plural(out.ties, "tie", "ties")
     );
     for c in cb.codable() {
         let k = out

@@ -24,9 +24,14 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// List the coded questions, with their codebooks and code counts.
-    List,
+    List {
+        /// Print the list as one JSON document ({"total", "questions": […]}).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a question's codebook as a table (or JSON).
     Show {
+        /// The question whose codebook this is (a coded question id of codifica.toml).
         #[arg(long, short = 'Q')]
         question: String,
         /// Print the codebook as JSON.
@@ -35,6 +40,7 @@ enum Cmd {
     },
     /// Add a code (its GUID is minted once, here).
     Add {
+        /// The question whose codebook this is (a coded question id of codifica.toml).
         #[arg(long, short = 'Q')]
         question: String,
         /// Code id: a short slug (letters, digits, '_', '-', '.').
@@ -42,6 +48,7 @@ enum Cmd {
         /// Label shown to people (unique in the codebook).
         #[arg(long)]
         label: String,
+        /// What the code means, for the coders (shown in `show` and exported to REFI-QDA).
         #[arg(long, default_value = "")]
         description: String,
         /// positive | neutral | negative.
@@ -62,6 +69,7 @@ enum Cmd {
     },
     /// Rename a code's id and/or label; answers coded with it (human and machine) follow.
     Rename {
+        /// The question whose codebook this is (a coded question id of codifica.toml).
         #[arg(long, short = 'Q')]
         question: String,
         /// The code's current id.
@@ -75,18 +83,23 @@ enum Cmd {
     },
     /// Merge code FROM into code INTO: answers coded FROM become coded INTO, FROM is removed.
     Merge {
+        /// The question whose codebook this is (a coded question id of codifica.toml).
         #[arg(long, short = 'Q')]
         question: String,
+        /// The code to remove (its answers move to INTO).
         from: String,
+        /// The code that stays.
         into: String,
     },
     /// Write a question's codebook as a REFI-QDA codebook (.qdc).
     Export {
+        /// The question whose codebook this is (a coded question id of codifica.toml).
         #[arg(long, short = 'Q')]
         question: String,
         /// Output format (only `qdc`).
         #[arg(long, default_value = "qdc", value_parser = ["qdc"])]
         format: String,
+        /// The .qdc file to write.
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
@@ -95,6 +108,7 @@ enum Cmd {
     /// case-insensitive) keep their id, GUID, polarity and seeds. A codebook with one top-level
     /// category per question is split onto the questions whose names match.
     Import {
+        /// The REFI-QDA codebook (.qdc) to read.
         file: PathBuf,
         /// The question (default: the file name, if it is a question id); or, repeated,
         /// CATEGORY=QUESTION for a codebook split by category.
@@ -126,7 +140,7 @@ fn parse_polarity(s: &str) -> Result<Polarity, String> {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = super::open_workspace(g)?;
     match args.command {
-        Cmd::List => list(&ws),
+        Cmd::List { json } => list(&ws, json),
         Cmd::Show { question, json } => show(&ws, &question, json),
         Cmd::Add {
             question,
@@ -205,7 +219,7 @@ fn check_question(ws: &Workspace, question: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn list(ws: &Workspace) -> anyhow::Result<()> {
+fn list(ws: &Workspace, json: bool) -> anyhow::Result<()> {
     let mut questions: Vec<String> = ws
         .config()
         .coded_questions()
@@ -222,6 +236,9 @@ fn list(ws: &Workspace) -> anyhow::Result<()> {
             .collect();
         extra.sort();
         questions.extend(extra);
+    }
+    if json {
+        return list_json(ws, &questions);
     }
     println!(
         "{:<32} {:>5} {:>6} {:<6} codebook",
@@ -244,6 +261,27 @@ fn list(ws: &Workspace) -> anyhow::Result<()> {
             Err(e) => println!("{q:<32} {:>5} {:>6} {:<6} INVALID: {e}", "-", "-", "-"),
         }
     }
+    Ok(())
+}
+
+/// `codebook list --json`: one document, the questions with their counts (or the error).
+fn list_json(ws: &Workspace, questions: &[String]) -> anyhow::Result<()> {
+    let rows: Vec<serde_json::Value> = questions
+        .iter()
+        .map(|q| match codebook::load(ws, q) {
+            Ok(Some(cb)) => serde_json::json!({
+                "question": q,
+                "codes": cb.codes.len(),
+                "seeds": cb.codes.iter().map(|c| c.seeds.len()).sum::<usize>(),
+                "multi_label": cb.multi_label,
+                "codebook": codebook::path_for(ws, q),
+            }),
+            Ok(None) => serde_json::json!({ "question": q, "codebook": null }),
+            Err(e) => serde_json::json!({ "question": q, "error": e.to_string() }),
+        })
+        .collect();
+    let doc = serde_json::json!({ "total": rows.len(), "questions": rows });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
 }
 

@@ -40,13 +40,38 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
     step_import(&ws, &data_path)?;
     step_search(&ws)?;
     super::demo_steps::after_search(&ws)?;
+    let (me, ws) = (command_name(), shell_word(&dir.display().to_string()));
     println!("\nEverything above lives in {}: try", dir.display());
-    println!(
-        "  codifica -w {} search 'conectividad OR internet' --count-by region",
-        dir.display()
-    );
-    println!("  codifica -w {} serve", dir.display());
+    println!("  {me} -w {ws} search 'conectividad OR internet' --count-by region");
+    println!("  {me} -w {ws} serve");
     Ok(())
+}
+
+/// How to type this binary in the closing hint so that the hint runs as printed: `codifica` when
+/// that name on the PATH is this very binary (after `cargo install`), else this binary's full
+/// path (`cargo run --release` leaves it in target/release/, which is not on the PATH).
+fn command_name() -> String {
+    let me = std::env::current_exe().and_then(|p| p.canonicalize()).ok();
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("codifica"))
+            .find(|p| p.is_file())
+            .and_then(|p| p.canonicalize().ok())
+    });
+    match me {
+        Some(me) if on_path.as_ref() != Some(&me) => shell_word(&me.display().to_string()),
+        _ => "codifica".to_string(),
+    }
+}
+
+/// `s` as one shell word: unchanged when it holds only safe characters, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+=:,@%".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn demo_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {

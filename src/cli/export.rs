@@ -31,23 +31,31 @@ enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum By {
+    /// One row per answer (matrix).
     Answer,
+    /// One row per entity (matrix).
     Entity,
+    /// One column per region (crosstab).
     Region,
+    /// One column per month (crosstab).
     Month,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Codes {
+    /// The analysts' codes only.
     Human,
+    /// The model's codes only.
     Machine,
+    /// Human where present, else machine.
     Effective,
 }
 
 /// Options of `codifica export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(long, value_enum)]
+    /// What to write: csv or xlsx (one row per answer), matrix, crosstab, qdpx (`--help` says more).
+    #[arg(long, short = 'f', value_enum)]
     format: Format,
     /// Output file (.csv / .xlsx / .jsonl for matrix and crosstab; .qdpx for qdpx).
     #[arg(long, short = 'o')]
@@ -64,6 +72,9 @@ pub struct Args {
     /// Which codes a matrix or crosstab counts (effective: human where present, else machine).
     #[arg(long, value_enum, default_value = "effective")]
     codes: Codes,
+    /// Print what was written as one JSON document ({"format", "output", "total", "what"}).
+    #[arg(long)]
+    json: bool,
 }
 
 /// The answers as CSV, read and written one month at a time so that exporting a whole
@@ -121,20 +132,31 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Codes::Effective => CodeSource::Effective,
     };
     let out = &args.output;
-    let done = |what: String| {
-        if !g.quiet {
+    let format_name = format!("{:?}", args.format).to_lowercase();
+    let json = args.json;
+    // `total`: the rows written (answers, matrix or crosstab rows, project sources).
+    let done = |total: usize, what: String| {
+        if json {
+            let doc = serde_json::json!({
+                "format": format_name,
+                "output": out,
+                "total": total,
+                "what": what,
+            });
+            println!("{doc:#}");
+        } else if !g.quiet {
             println!("Wrote {what} to {}", out.display());
         }
     };
     match args.format {
         Format::Csv => {
             let n = write_csv(&store, &filter, &codebooks, out)?;
-            done(format!("{n} answers"));
+            done(n, format!("{n} answers"));
         }
         Format::Xlsx => {
             let t = export::answers_table(&all_answers()?, &codebooks);
             write_xlsx(out, "respuestas", &t)?;
-            done(format!("{} answers", t.rows.len()));
+            done(t.rows.len(), format!("{} answers", t.rows.len()));
         }
         Format::Matrix => {
             let by_entity = match args.by {
@@ -144,7 +166,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             };
             let t = export::matrix(&all_answers()?, &codebooks, source, by_entity);
             write_any(out, "matriz", &t)?;
-            done(format!("a {} × {} matrix", t.rows.len(), t.headers.len()))
+            done(
+                t.rows.len(),
+                format!("a {} × {} matrix", t.rows.len(), t.headers.len()),
+            )
         }
         Format::Crosstab => {
             let by = match args.by {
@@ -154,10 +179,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             };
             let t = export::crosstab(&all_answers()?, &codebooks, source, by);
             write_any(out, "tabla", &t)?;
-            done(format!(
-                "a crosstab of {} codes",
-                t.rows.len().saturating_sub(1)
-            ))
+            let codes = t.rows.len().saturating_sub(1);
+            done(codes, format!("a crosstab of {codes} codes"))
         }
         Format::Qdpx => {
             let cbs: Vec<Codebook> = codebooks
@@ -167,10 +190,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             let project = qdpx::build(ws.config(), &cbs, &all_answers()?)?;
             qdpx::write(out, &project)?;
             let s = &project.summary;
-            done(format!(
-                "a REFI-QDA project ({} sources, {} cases, {} human and {} machine codings)",
-                s.sources, s.cases, s.human_codings, s.machine_codings
-            ));
+            done(
+                s.sources,
+                format!(
+                    "a REFI-QDA project ({} sources, {} cases, {} human and {} machine codings)",
+                    s.sources, s.cases, s.human_codings, s.machine_codings
+                ),
+            );
             if !s.unknown_codes.is_empty() && !g.quiet {
                 let list: Vec<&str> = s.unknown_codes.iter().map(String::as_str).collect();
                 eprintln!(

@@ -1,10 +1,11 @@
 //! The command line: global options, one file per subcommand, and the mapping of errors to exit
 //! codes. `anyhow` lives only here, at the edge; the library returns typed errors.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
@@ -38,7 +39,8 @@ pub struct Global {
         short = 'w',
         global = true,
         env = "CODIFICA_WORKSPACE",
-        default_value = "."
+        default_value = ".",
+        value_parser = workspace_path
     )]
     pub workspace: PathBuf,
     /// Print only results and errors (no progress bars or notes).
@@ -98,17 +100,70 @@ enum Command {
     Serve(serve::Args),
     /// Rebuild the search index from the stored answers under the current analyzer.
     Reindex(reindex::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell) on standard output.
+    #[command(after_help = "Install, e.g.: codifica completions bash > \
+        ~/.local/share/bash-completion/completions/codifica")]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell (elvish too).
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff) on standard output: codifica's, or one subcommand's.
+    #[command(
+        after_help = "Install, e.g.: codifica manpage > ~/.local/share/man/man1/codifica.1; \
+        codifica manpage review > ~/.local/share/man/man1/codifica-review.1"
+    )]
+    Manpage {
+        /// A subcommand (e.g. `review`; `codebook` for the codebook subcommands' summary).
+        command: Option<String>,
+    },
+}
+
+/// The workspace folder from `--workspace` or `CODIFICA_WORKSPACE`. An empty value (an exported
+/// but empty variable, as `CODIFICA_WORKSPACE=`) means the default, the current folder, rather
+/// than clap's "a value is required for '--workspace'", which blames an option never typed.
+fn workspace_path(s: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(if s.is_empty() { "." } else { s }))
+}
+
+/// Whether the command line asks for JSON (`--json` before any `--`): errors are then printed as
+/// JSON too, so a script reading the output gets one format.
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+/// An error as the one JSON document `--json` promises: `{"error": "…", "exit_code": N}`.
+fn json_error(message: &str, code: u8) -> String {
+    serde_json::json!({ "error": message, "exit_code": code }).to_string()
 }
 
 /// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
-/// goes to stderr), 2 usage error (from clap).
+/// goes to stderr), 2 usage error (from clap). With `--json`, errors of both kinds are printed on
+/// stderr as one JSON object.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let json = wants_json(&argv);
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            eprintln!("{}", json_error(first.trim_start_matches("error: "), 2));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     if !matches!(cli.command, Command::Serve(_)) {
         default_sigpipe();
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if json => {
+            eprintln!("{}", json_error(&render(&err), 1));
+            ExitCode::from(1)
+        }
         Err(err) => {
             eprintln!("error: {}", render(&err));
             ExitCode::from(1)
@@ -161,7 +216,45 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(a, g),
         Command::Themes(a) => themes::run(a, g),
         Command::Serve(a) => serve::run(a, g),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Manpage { command } => manpage(command.as_deref()),
     }
+}
+
+/// `n` and the noun in the number it takes: "1 non-answer", "0 non-answers", "2 non-answers".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `codifica manpage [COMMAND]`: the page of codifica, or of one subcommand as `codifica-NAME`.
+fn manpage(command: Option<&str>) -> anyhow::Result<()> {
+    let mut cli = Cli::command();
+    // Builds the tree so each subcommand's page lists the global options too.
+    cli.build();
+    let man = match command {
+        None => clap_mangen::Man::new(cli),
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+                anyhow::bail!("no subcommand '{name}': codifica has {}", names.join(", "));
+            };
+            let title = format!("codifica-{name}");
+            let sub = sub
+                .clone()
+                .display_name(title.clone())
+                .bin_name(format!("codifica {name}"));
+            clap_mangen::Man::new(sub)
+                .title(title)
+                .source(format!("codifica {}", env!("CARGO_PKG_VERSION")))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    man.render(&mut out)?;
+    Ok(())
 }
 
 /// Opens the workspace named by the global options.

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
     to: Option<Month>,
     /// Output folder (created if needed).
-    #[arg(long)]
+    #[arg(long, short = 'o')]
     out: PathBuf,
     /// Department boundaries, GeoJSON (WGS84; properties DPTO_CCDGO, DPTO_CNMBR). Default: the
     /// simplified DANE MGN 2018 departments built into codifica.
@@ -43,6 +43,10 @@ pub struct Args {
     /// such a month is an error, as it is usually a mistyped month.
     #[arg(long)]
     allow_empty: bool,
+    /// Print what was written as one JSON document ({"month", "interviews", "total" flagged
+    /// entities, "files"}) instead of the file list.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible builds): a date for the footer and the workbook.
@@ -82,6 +86,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
                 },
                 created,
             )?;
+            if args.json {
+                let doc = serde_json::json!({
+                    "from": from.to_string(),
+                    "to": to.to_string(),
+                    "months": p.months.len(),
+                    "total": p.priority.len(),
+                    "files": { "html": files.html, "xlsx": files.xlsx, "geojson": files.geojson },
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+                return Ok(());
+            }
             for f in [files.html, files.xlsx, files.geojson] {
                 println!("{}", f.display());
             }
@@ -111,6 +126,16 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         extra_section: themes,
     };
     let files = write_report(&data, &args.out, &opts, created)?;
+    if args.json {
+        let doc = serde_json::json!({
+            "month": month.to_string(),
+            "interviews": data.interviews,
+            "total": data.flags.flagged.len(),
+            "files": { "html": files.html, "xlsx": files.xlsx, "geojson": files.geojson },
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
     if !g.quiet {
         map_note(&data);
         println!(

@@ -28,18 +28,22 @@ pub struct Args {
     /// Month to review (YYYY-MM; default: every month).
     #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<String>,
-    /// Only this question.
-    #[arg(long, value_name = "Q")]
+    /// Only this question (a question id of codifica.toml).
+    #[arg(long, short = 'Q', value_name = "Q")]
     pub question: Option<String>,
     /// How many answers to list.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, short = 'n', default_value_t = 20)]
     pub limit: usize,
     /// Write the queue as a long table to code and re-import (.csv or .xlsx).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Model file for answers not classified yet (default: the workspace's models/).
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
+    /// Print the queue as one JSON document: {"total", "listed", "unclassified",
+    /// "coded_by_analyst", "accepted", "waiting", "items": […]}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Columns of the review export: the importer's canonical long columns, then the suggestion.
@@ -120,6 +124,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         .transpose()?;
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;
+    if let Some(q) = &args.question {
+        let Some(question) = ws.config().question(q) else {
+            bail!(
+                "unknown question '{q}': codifica.toml has {}",
+                question_ids(&ws)
+            );
+        };
+        if !ws.config().coded_questions().any(|c| c.id == question.id) {
+            bail!("question '{q}' is not a coded question: nothing to review");
+        }
+    }
     let store = Store::open(&ws)?;
     let filter = AnswerFilter {
         month,
@@ -131,7 +146,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         counts.add(a, ws.config());
         needs_review(a, ws.config())
     })?;
-    if !g.quiet {
+    if !g.quiet && !args.json {
         println!(
             "coded by an analyst: {}; accepted automatically: {}; waiting for review: {}",
             counts.human, counts.accepted, counts.waiting
@@ -187,10 +202,14 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         );
     }
     order_queue(&mut items);
+    let total = items.len();
     items.truncate(args.limit);
     if let Some(out) = &args.output {
         let rows: Vec<Vec<String>> = items.iter().map(export_row).collect();
         write_table(out, &HEADERS, &rows)?;
+    }
+    if args.json {
+        return print_json(&items, total, unclassified, &counts);
     }
     if !g.quiet {
         println!("conf.  margin  suggested code        entity / question: answer");
@@ -217,5 +236,54 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// The question ids of the workspace's config, for an error naming a question it does not have.
+fn question_ids(ws: &Workspace) -> String {
+    let ids: Vec<&str> = ws
+        .config()
+        .questions
+        .iter()
+        .map(|q| q.id.as_str())
+        .collect();
+    ids.join(", ")
+}
+
+/// `--json`: the queue's head as one document, with the queue's full length (`total`).
+fn print_json(
+    items: &[Item],
+    total: usize,
+    unclassified: usize,
+    counts: &CodingCounts,
+) -> anyhow::Result<()> {
+    let rows: Vec<serde_json::Value> = items
+        .iter()
+        .map(|it| {
+            let a = &it.answer;
+            serde_json::json!({
+                "entity_code": a.entity_code,
+                "entity_name": a.entity_name,
+                "month": a.month.to_string(),
+                "question": a.question,
+                "answer_id": a.answer_id,
+                "answer": a.text,
+                "suggested_codes": it.codes,
+                "confidence": it.confidence,
+                "margin": it.margin,
+                "top_terms": it.top_terms,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "total": total,
+        "listed": rows.len(),
+        "unclassified": unclassified,
+        "coded_by_analyst": counts.human,
+        "accepted": counts.accepted,
+        "waiting": counts.waiting,
+        "items": rows,
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
 }

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, value_parser = super::trends::parse_month)]
     month: Month,
     /// Number of entities to draw.
-    #[arg(long, default_value_t = 52)]
+    #[arg(long, short = 'n', default_value_t = 52)]
     size: usize,
     /// Population CSV: entity_code,entity_name,department,region[,entity_kind], or a DIVIPOLA
     /// gazetteer (divipola_mpio,municipio,divipola_dpto,departamento,region[,tipo]). Default:
@@ -36,8 +36,13 @@ pub struct Args {
     #[arg(long)]
     only_rating_flags: bool,
     /// Write the CSV here instead of standard output.
-    #[arg(long)]
+    #[arg(long, short = 'o')]
     output: Option<PathBuf>,
+    /// Print the sample as one JSON document on standard output ({"month", "seed", "total",
+    /// "flagged_included", "rows", "quotas", "notes"}) instead of the CSV (`--output` still
+    /// writes the CSV).
+    #[arg(long)]
+    json: bool,
 }
 
 /// Runs `codifica sample`.
@@ -80,7 +85,19 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         flagged: &flagged,
     })?;
     let bytes = to_csv(&sample).map_err(|e| anyhow::anyhow!("writing the sample CSV: {e}"))?;
-    if !g.quiet {
+    if args.json {
+        let doc = serde_json::json!({
+            "month": args.month.to_string(),
+            "seed": args.seed,
+            "total": sample.rows.len(),
+            "flagged_included": flagged.len(),
+            "rows": sample.rows,
+            "quotas": sample.quotas,
+            "notes": sample.notes,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    if !g.quiet && !args.json {
         if let Some(m) = latest {
             eprintln!(
                 "{} entities flagged in {m} are always included; {} drawn in total (seed {})",
@@ -96,10 +113,11 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     match &args.output {
         Some(path) => {
             atomic_write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            if !g.quiet {
+            if !g.quiet && !args.json {
                 eprintln!("wrote {} ({} entities)", path.display(), sample.rows.len());
             }
         }
+        None if args.json => {}
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(())

@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_month)]
     to: Option<Month>,
     /// Only answers to this question id; repeat for several.
-    #[arg(long)]
+    #[arg(long, short = 'Q')]
     question: Vec<String>,
     /// Only this entity: its code (e.g. 05001) or words of its name ("santa marta"); repeatable.
     #[arg(long)]
@@ -62,7 +62,7 @@ pub struct Args {
     #[arg(long)]
     uncoded: bool,
     /// Hits to show (0: only the count and facets).
-    #[arg(long, default_value_t = search::DEFAULT_LIMIT)]
+    #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
     limit: usize,
     /// Hits to skip (for paging).
     #[arg(long, default_value_t = 0)]
@@ -71,7 +71,8 @@ pub struct Args {
     /// (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "FACET")]
     count_by: Vec<CountBy>,
-    /// Print one JSON object per line: each hit, then each facet.
+    /// Print JSON Lines: one object per hit, then one per facet, then a last line
+    /// {"total": matches, "shown": hits printed}.
     #[arg(long)]
     json: bool,
 }
@@ -209,6 +210,8 @@ fn print_json(out: &mut impl Write, r: &SearchResults) -> anyhow::Result<()> {
             serde_json::json!({ "count_by": facet.by, "total": r.total, "counts": facet.counts });
         writeln!(out, "{line}")?;
     }
+    let summary = serde_json::json!({ "total": r.total, "shown": r.hits.len() });
+    writeln!(out, "{summary}")?;
     Ok(())
 }
 

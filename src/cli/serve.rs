@@ -14,7 +14,7 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = DEFAULT_PORT)]
+    #[arg(long, short = 'p', default_value_t = DEFAULT_PORT)]
     pub port: u16,
     /// Address to listen on. Anything but a loopback address (127.0.0.1, ::1) makes the app
     /// reachable from other machines and requires the access token printed at start.
@@ -39,20 +39,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         ..ServeOptions::default()
     };
     let server = Server::bind(ws, &opts).context("cannot start the web app")?;
-    println!(
-        "codifica sirviendo en {} (Ctrl-C para detener)",
-        server.url()
-    );
+    println!("codifica serving on {} (Ctrl-C to stop)", server.url());
     if server.requires_token() {
         println!(
-            "Atención: escuchando en {} (accesible desde otras máquinas). Código de acceso: {}",
+            "Warning: listening on {} (reachable from other machines). Access code: {}",
             server.addr(),
             server.access_token()
         );
     }
     server.run(true)?;
     if !g.quiet {
-        eprintln!("codifica serve: detenido");
+        eprintln!("codifica serve: stopped");
     }
     Ok(())
 }
