@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::data::{BIN_LABELS, ReportData};
-use super::html::esc;
+use crate::escape::html as esc;
 use super::map::MapData;
 use crate::trends::spanish::{es_num, es_pct};
 

@@ -14,7 +14,7 @@ use crate::codebook::Codebook;
 
 use super::super::finder::{self, Found, PAGE_SIZE, SearchForm};
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::Session;
+use crate::web::security::Session;
 use super::super::state::App;
 use super::{Pairs, blocking, code_chips, code_label, entity_link, question_label, respond};
 

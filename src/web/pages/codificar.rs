@@ -16,7 +16,8 @@ use crate::codebook::{Codebook, Polarity};
 use crate::month::Month;
 
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::{Session, see_other};
+use super::see_other;
+use crate::web::security::Session;
 use super::super::state::{App, SaveOutcome};
 use super::{
     Pairs, blocking, code_chips, code_label, confidence, entity_link, param, params,

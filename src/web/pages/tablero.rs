@@ -16,7 +16,7 @@ use crate::report::{RenderOptions, ReportData};
 use crate::trends::spanish::{agree, es_num, es_opt_num, es_opt_pct};
 
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::Session;
+use crate::web::security::Session;
 use super::super::state::App;
 use super::{Pairs, blocking, param, respond};
 
