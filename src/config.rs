@@ -187,6 +187,8 @@ impl Config {
         if !self.satisfaction_threshold.is_finite() {
             return Err("satisfaction_threshold must be a number".into());
         }
+        check_analyzer(&self.analyzer)?;
+        check_flags(&self.flags)?;
         match self.question(&self.overall_question) {
             Some(q) if q.kind == QuestionKind::Rating => Ok(()),
             Some(_) => Err(format!(
@@ -310,6 +312,32 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     })
 }
 
+/// The analyzer languages that have a chain (stop words, stemmer, lexicons). Anything else is
+/// refused when the config is read: the analyzer would otherwise build the Spanish chain anyway.
+pub const ANALYZER_LANGUAGES: &[&str] = &["es"];
+
+fn check_analyzer(a: &AnalyzerSettings) -> std::result::Result<(), String> {
+    if ANALYZER_LANGUAGES.contains(&a.language.as_str()) {
+        return Ok(());
+    }
+    Err(format!(
+        "[analyzer] language = \"{}\" is not supported; the only analyzer language is \"es\" \
+         (Spanish)",
+        a.language
+    ))
+}
+
+/// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents; NaN
+/// would turn it off silently).
+fn check_flags(f: &FlagRules) -> std::result::Result<(), String> {
+    for (key, v) in [("overall_drop", f.overall_drop), ("topic_drop", f.topic_drop)] {
+        if !v.is_finite() {
+            return Err(format!("[flags] {key} must be a number (0 turns the rule off)"));
+        }
+    }
+    Ok(())
+}
+
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     let line = e
         .span()
@@ -362,6 +390,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("c.toml") && err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn unknown_analyzer_language_is_refused_naming_file_and_key() {
+        let text = format!(
+            "{}\n[analyzer]\nlanguage = \"fr\"\n",
+            "survey = \"x\"\nquestions = []"
+        );
+        let err = Config::parse(&text, Path::new("ws/codifica.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ws/codifica.toml"), "{err}");
+        assert!(err.contains("language") && err.contains("\"fr\""), "{err}");
+        let es = text.replace("\"fr\"", "\"es\"");
+        assert!(Config::parse(&es, Path::new("c.toml")).is_ok());
+    }
+
+    #[test]
+    fn non_numeric_flag_threshold_is_refused() {
+        let text = "survey = \"x\"\nquestions = []\n[flags]\ntopic_drop = nan\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("topic_drop"), "{err}");
+        let off = text.replace("nan", "0.0");
+        assert!(Config::parse(&off, Path::new("c.toml")).is_ok());
     }
 
     #[test]
