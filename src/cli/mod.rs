@@ -96,8 +96,9 @@ enum Command {
     Reindex(reindex::Args),
 }
 
-/// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
-/// goes to stderr), 2 usage error (from clap).
+/// Runs the command line and maps the outcome to an exit code: 0 success, 1 error the user can
+/// act on (bad input, busy workspace, missing model…; the message goes to stderr), 2 usage error
+/// (from clap), 3 internal failure (the search index failing; see `Error::is_user_error`).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve(_)) {
@@ -107,7 +108,16 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", render(&err));
-            ExitCode::from(1)
+            let internal = err.chain().any(|c| {
+                c.downcast_ref::<codifica::Error>()
+                    .map(|e| !e.is_user_error())
+                    .or_else(|| {
+                        c.downcast_ref::<codifica::error::EngineError>()
+                            .map(|e| !e.is_user_error())
+                    })
+                    .unwrap_or(false)
+            });
+            ExitCode::from(if internal { 3 } else { 1 })
         }
     }
 }

@@ -201,7 +201,7 @@ impl Merge {
 
 /// The workspace codebooks of the config's questions, loaded once for the validator (which
 /// reads no files). A broken codebook file is an error.
-pub(crate) fn load_codebooks(ws: &Workspace) -> Result<BTreeMap<String, Codebook>> {
+pub fn load_codebooks(ws: &Workspace) -> Result<BTreeMap<String, Codebook>> {
     let mut out = BTreeMap::new();
     for q in &ws.config().questions {
         if let Some(cb) = crate::codebook::load(ws, &q.id)? {
