@@ -330,9 +330,14 @@ fn check_analyzer(a: &AnalyzerSettings) -> std::result::Result<(), String> {
 /// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents; NaN
 /// would turn it off silently).
 fn check_flags(f: &FlagRules) -> std::result::Result<(), String> {
-    for (key, v) in [("overall_drop", f.overall_drop), ("topic_drop", f.topic_drop)] {
+    for (key, v) in [
+        ("overall_drop", f.overall_drop),
+        ("topic_drop", f.topic_drop),
+    ] {
         if !v.is_finite() {
-            return Err(format!("[flags] {key} must be a number (0 turns the rule off)"));
+            return Err(format!(
+                "[flags] {key} must be a number (0 turns the rule off)"
+            ));
         }
     }
     Ok(())

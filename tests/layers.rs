@@ -49,7 +49,10 @@ fn checker_reports_a_cycle_through_a_reexport() {
         ),
         ("web/server.rs", "pub struct Session;\nuse super::pages;\n"),
         ("web/pages/mod.rs", "mod a;\n"),
-        ("web/pages/a.rs", "// crate::config is only a comment\nuse crate::web::Session;\n"),
+        (
+            "web/pages/a.rs",
+            "// crate::config is only a comment\nuse crate::web::Session;\n",
+        ),
     ];
     for (path, text) in files {
         let path = src.join(path);
@@ -61,5 +64,8 @@ fn checker_reports_a_cycle_through_a_reexport() {
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("{config, ingest}"), "{stdout}");
     assert!(stdout.contains("{web::pages, web::server}"), "{stdout}");
-    assert!(!stdout.contains("web::pages, web::server, config"), "{stdout}");
+    assert!(
+        !stdout.contains("web::pages, web::server, config"),
+        "{stdout}"
+    );
 }
