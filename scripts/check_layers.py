@@ -257,6 +257,8 @@ def main(argv):
     found = cycles(graph)
     for comp in found:
         print(f"module cycle among {{{', '.join(comp)}}}: {' -> '.join(one_cycle(graph, comp))}")
+        inside = [f"{v} -> {w}" for v in comp for w in sorted(graph[v]) if w in comp]
+        print(f"  edges inside it: {'; '.join(inside)}")
     if found:
         print(f"check_layers: {len(found)} cycle(s) between modules in {src}", file=sys.stderr)
         return 1
