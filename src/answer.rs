@@ -10,7 +10,7 @@ use crate::month::Month;
 
 /// Codes assigned by a trained model, kept apart from the human codes (which they never
 /// overwrite).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MachineCoding {
     /// Predicted code ids (one for single-label models).
     pub codes: Vec<String>,
@@ -22,6 +22,14 @@ pub struct MachineCoding {
     pub top_terms: Vec<String>,
     /// Which model produced it (file name and training date).
     pub model: String,
+    /// Accepted without review (`classify --accept-at`): the confidence reached the threshold
+    /// that kept the chosen accuracy on the model's out-of-fold answers. It counts as coded for
+    /// reports until an analyst codes the answer; a human code always wins.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
+    /// The three most probable codes with their probabilities, most probable first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<(String, f64)>,
 }
 
 /// One answer. Its identity is [`Answer::key`]: entity, month, question and optional answer id.

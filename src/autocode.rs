@@ -83,6 +83,7 @@ impl AutoCoding {
             margin: share(top - second),
             top_terms: self.matched.iter().take(10).cloned().collect(),
             model: MODEL_NAME.to_string(),
+            ..Default::default()
         }
     }
 }

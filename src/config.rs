@@ -119,6 +119,11 @@ pub struct Config {
     pub analyzer: AnalyzerSettings,
     #[serde(default)]
     pub flags: FlagRules,
+    /// Default of `classify --accept-at`: accept machine codes without review where the model's
+    /// confidence reached the threshold that kept this accuracy on its validation (e.g. 0.9).
+    /// Unset: nothing is accepted automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_at: Option<f64>,
     pub questions: Vec<Question>,
     /// Column mappings for wide spreadsheets (one row per interview).
     #[serde(default, rename = "mapping", skip_serializing_if = "Vec::is_empty")]
@@ -183,6 +188,13 @@ impl Config {
                     q.id
                 ));
             }
+        }
+        if let Some(p) = self.accept_at
+            && !(p > 0.0 && p < 1.0)
+        {
+            return Err(format!(
+                "accept_at must be between 0 and 1 (exclusive), got {p}"
+            ));
         }
         if !self.satisfaction_threshold.is_finite() {
             return Err("satisfaction_threshold must be a number".into());

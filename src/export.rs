@@ -378,6 +378,7 @@ mod tests {
                 margin: 0.5,
                 top_terms: vec![],
                 model: "m".into(),
+                ..Default::default()
             });
         }
         a

@@ -40,6 +40,7 @@ pub mod search;
 pub mod store;
 pub mod synth;
 pub mod tabular;
+pub mod themes;
 pub mod trends;
 pub mod web;
 pub mod workspace;

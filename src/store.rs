@@ -867,6 +867,7 @@ mod tests {
             margin: 0.1,
             top_terms: vec!["internet".into()],
             model: "m".into(),
+            ..Default::default()
         };
         s.set_machine_codings(&[(a.key(), coding.clone())]).unwrap();
         let summary = s.upsert([a.clone()], |_| {}).unwrap();
@@ -1039,6 +1040,7 @@ mod tests {
             margin: 0.5,
             top_terms: vec!["alcaldia".into()],
             model: "m".into(),
+            ..Default::default()
         });
         a.respondent_role = Some("Secretario de Planeación".into());
         a.attributes.insert("encuestador".into(), "E7".into());

@@ -58,10 +58,13 @@ impl Workspace {
             )));
         }
         let config = Config::load(&path)?;
-        Ok(Workspace {
+        let ws = Workspace {
             root: root.to_path_buf(),
             config,
-        })
+        };
+        // A codebook edit killed half-way is finished before anything reads the workspace.
+        crate::codebook::edit::recover(&ws)?;
+        Ok(ws)
     }
 
     /// The validated configuration.

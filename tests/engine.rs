@@ -170,7 +170,7 @@ fn train_cross_validates_on_a_sample_when_asked() {
         .args(&args)
         .assert()
         .success()
-        .stdout(predicate::str::contains("5-fold CV on a sample of"));
+        .stdout(predicate::str::contains("5-fold stratified on a sample of"));
 }
 
 #[test]
@@ -546,10 +546,12 @@ fn workspace_review_export_round_trips_through_import() {
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 4);
-    let margins: Vec<f64> = rows.iter().map(|r| r[12].parse().unwrap()).collect();
+    // Least sure first: the model's confidence (the probability its code is right) ranks
+    // the queue.
+    let conf: Vec<f64> = rows.iter().map(|r| r[11].parse().unwrap()).collect();
     assert!(
-        margins.windows(2).all(|w| w[0] <= w[1]),
-        "lowest margin first: {margins:?}"
+        conf.windows(2).all(|w| w[0] <= w[1]),
+        "lowest confidence first: {conf:?}"
     );
     assert!(rows.iter().all(|r| r[9].is_empty() && !r[10].is_empty()));
     // The analyst accepts the suggestions into `codes` and imports the file back.
@@ -738,6 +740,7 @@ fn stale_workspace(dir: &Path) -> codifica::answer::Answer {
             margin: 0.5,
             top_terms: vec!["conect".into()],
             model: "m".into(),
+            ..Default::default()
         }),
         interview_date: Some("2020-11-03".into()),
         respondent_role: Some("Secretario de Planeación".into()),
@@ -808,4 +811,183 @@ fn a_killed_reindex_leaves_a_usable_index_and_loses_nothing() {
             .stdout(predicate::str::contains("19318"));
         assert_eq!(stored(dir.path(), &a.key()), a, "{fault}");
     }
+}
+
+/// A workspace with one coded month: 40 synthetic answers to `articulacion_instrumentos`.
+fn one_coded_month(dir: &Path) {
+    let mut csv = String::from(
+        "entity_code,entity_name,department,region,month,question,answer,rating,codes\n",
+    );
+    for i in 0..40 {
+        let (text, code) = if i % 2 == 0 {
+            (
+                "las dependencias trabajan articuladas con planeación",
+                "articulacion_dependencias",
+            )
+        } else {
+            (
+                "entendimos el proceso completo de planeación",
+                "integralidad",
+            )
+        };
+        csv.push_str(&format!(
+            "{:05},Alcaldía {i} (sintética),Cauca,Pacífico,2020-08,articulacion_instrumentos,{text} {i},,{code}\n",
+            19000 + i
+        ));
+    }
+    std::fs::write(dir.join("uno.csv"), csv).unwrap();
+    codifica(dir).args(["-w", "ws", "init"]).assert().success();
+    codifica(dir)
+        .args(["-w", "ws", "import", "uno.csv"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn evaluate_falls_back_to_cross_validation_with_the_reason_when_months_are_too_few() {
+    let dir = tempfile::tempdir().unwrap();
+    one_coded_month(dir.path());
+    codifica(dir.path())
+        .args([
+            "-w",
+            "ws",
+            "evaluate",
+            "--question",
+            "articulacion_instrumentos",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("forward validation needs"))
+        .stderr(predicate::str::contains("falling back"))
+        .stdout(predicate::str::contains("folds of whole groups"));
+}
+
+#[test]
+fn evaluate_validates_a_workspace_forward_in_time_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    codifica(dir.path())
+        .args(["demo", "--dir", "demo"])
+        .assert()
+        .success();
+    let out = codifica(dir.path())
+        .args([
+            "-w",
+            "demo",
+            "evaluate",
+            "--question",
+            "articulacion_instrumentos",
+            "--last",
+            "2",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let q = &v[0];
+    let protocol = q["report"]["protocol"].as_str().unwrap();
+    assert!(protocol.starts_with("forward"), "{protocol}");
+    let months = q["months"].as_array().unwrap();
+    assert_eq!(months.len(), 2);
+    // Rolling origin: the later month trains on more answers.
+    assert!(months[1]["trained_on"].as_u64() > months[0]["trained_on"].as_u64());
+    let ranking = &q["report"]["ranking"];
+    assert_eq!(ranking["coverage"].as_array().unwrap().len(), 3);
+    assert!(
+        ranking["top3_accuracy"].as_f64().unwrap() >= q["report"]["accuracy"].as_f64().unwrap()
+    );
+    // k-fold only on request.
+    codifica(dir.path())
+        .args([
+            "-w",
+            "demo",
+            "evaluate",
+            "--question",
+            "articulacion_instrumentos",
+            "--kfold",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("5-fold stratified"))
+        .stdout(predicate::str::contains("accept at 90 % accuracy"));
+}
+
+#[test]
+fn group_column_must_exist_and_hold_two_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let coded = fixture("coded.csv");
+    let base = [
+        "evaluate",
+        "--examples",
+        coded.to_str().unwrap(),
+        "--text-column",
+        "text",
+        "--code-column",
+        "code",
+    ];
+    codifica(dir.path())
+        .args(base)
+        .args(["--group-column", "nope"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nope"));
+    codifica(dir.path())
+        .args(base)
+        .args(["--group-column", "split", "--where", "split=train"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("holds 1 group"));
+    codifica(dir.path())
+        .args(base)
+        .args(["--group-column", "question"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("groups"));
+}
+
+#[test]
+fn classify_accepts_only_above_the_fitted_threshold_and_never_over_a_human_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.model");
+    codifica(dir.path())
+        .args(train_args(&model))
+        .assert()
+        .success();
+    let input = fixture("coded.csv");
+    let run = |at: &str| {
+        let mut c = codifica(dir.path());
+        c.args([
+            "classify",
+            "--model",
+            model.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+            "--text-column",
+            "text",
+            "--question-column",
+            "question",
+            "--output",
+            "out.csv",
+            "--accept-at",
+            at,
+        ]);
+        c
+    };
+    for bad in ["0", "1", "1.5", "nan"] {
+        run(bad)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("--accept-at"));
+    }
+    run("0.8")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("to review"));
+    let out = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    let header = out.lines().find(|l| l.contains("id,")).unwrap();
+    assert!(header.ends_with("alternatives,accepted"), "{header}");
+    // Every row lists up to three alternatives with probabilities.
+    assert!(out.contains(" (0."), "{out}");
 }

@@ -576,6 +576,7 @@ fn full_month_workspace() -> (tempfile::TempDir, PathBuf, PathBuf) {
                     margin: 0.1 + i as f64 / 100.0,
                     top_terms: vec!["plan".into()],
                     model: "prueba".into(),
+                    ..Default::default()
                 },
             )
         })

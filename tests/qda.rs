@@ -51,6 +51,7 @@ fn machine(codes: &[&str]) -> MachineCoding {
         margin: 0.3,
         top_terms: vec![],
         model: "modelo-prueba".into(),
+        ..Default::default()
     }
 }
 
@@ -883,4 +884,575 @@ fn spreadsheet_exports_neutralise_formulas() {
             .arg(&x),
     );
     assert!(e.contains("--by"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interrupted codebook edits heal (issue 15, item 5). `CODIFICA_ABORT_AT` makes the binary abort
+// (as a kill would: no destructor, no cleanup) at an exact step of the edit; the files on disk
+// show where it stopped; the next command, whatever it is, finishes the edit.
+// ---------------------------------------------------------------------------------------------
+
+const ABORT_POINTS: [&str; 3] = [
+    "codebook-after-journal",
+    "codebook-after-index-commit",
+    "codebook-after-codebook-write",
+];
+
+fn journal_file(ws: &Path) -> PathBuf {
+    ws.join("codebooks").join(".edit-journal.json")
+}
+
+/// The index's commit record: it changes when, and only when, the store commits.
+fn index_meta(ws: &Path) -> Vec<u8> {
+    std::fs::read(ws.join("index").join("meta.json")).unwrap()
+}
+
+/// Runs an edit that must abort at `point`; checks on the raw files (without opening the
+/// workspace, which would heal it) that it stopped exactly there.
+fn abort_edit_at(ws: &Path, edit: &[&str], point: &str, old_id: &str) {
+    let meta_before = index_meta(ws);
+    let out = codifica(ws)
+        .args(edit)
+        .env("CODIFICA_ABORT_AT", point)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "{point}: the edit should have aborted"
+    );
+    assert!(journal_file(ws).exists(), "{point}: journal left behind");
+    let index_committed = index_meta(ws) != meta_before;
+    assert_eq!(
+        index_committed,
+        point != "codebook-after-journal",
+        "{point}: index commit"
+    );
+    let toml = std::fs::read_to_string(codebook_file(ws, Q)).unwrap();
+    let codebook_written = !toml.contains(&format!("id = \"{old_id}\""));
+    assert_eq!(
+        codebook_written,
+        point == "codebook-after-codebook-write",
+        "{point}: codebook file"
+    );
+}
+
+fn human_codes(ws: &Path) -> Vec<Vec<String>> {
+    stored(ws, Q).into_iter().map(|a| a.codes).collect()
+}
+
+#[test]
+fn codebook_rename_killed_at_each_step_is_finished_by_the_next_command() {
+    for point in ABORT_POINTS {
+        let dir = init();
+        let ws = dir.path();
+        populate(ws);
+        let rename = [
+            "codebook",
+            "rename",
+            "--question",
+            Q,
+            "integralidad",
+            "--id",
+            "vision_integral",
+        ];
+        abort_edit_at(ws, &rename, point, "integralidad");
+
+        // The next command is a reader: the QDPX export must see every coding under the new id.
+        let qdpx = export(ws, &["--format", "qdpx"], "p.qdpx");
+        assert!(!journal_file(ws).exists(), "{point}: journal replayed");
+        assert_eq!(
+            human_codes(ws),
+            [
+                vec!["vision_integral".to_string()],
+                vec!["vision_integral".into(), "apropiacion_temas".into()],
+                vec![],
+                vec!["sin_contribucion".into()],
+            ],
+            "{point}"
+        );
+        assert_eq!(
+            stored(ws, Q)[0].machine.as_ref().unwrap().codes,
+            ["vision_integral"]
+        );
+        let cb = codebook_json(ws, Q);
+        assert_eq!(cb["codes"][0]["id"], "vision_integral", "{point}");
+        let mut project = String::new();
+        zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap())
+            .unwrap()
+            .by_name("project.qde")
+            .unwrap()
+            .read_to_string(&mut project)
+            .unwrap();
+        // 4 human codings (two on the double-coded answer) + 2 machine ones are all exported.
+        let refs = project.matches("<CodeRef").count();
+        assert!(refs >= 4, "{point}: {refs} codings exported");
+
+        // The edit is done: running it again is refused as a rename of an unknown code, and
+        // renaming back works (no stuck state).
+        let e = stderr_of(codifica(ws).args(rename));
+        assert!(e.contains("no code 'integralidad'"), "{e}");
+        codifica(ws)
+            .args(["codebook", "rename", "--question", Q, "vision_integral"])
+            .args(["--id", "integralidad"])
+            .assert()
+            .success();
+        assert_eq!(human_codes(ws)[0], ["integralidad"]);
+    }
+}
+
+#[test]
+fn codebook_merge_killed_after_the_index_commit_is_finished_by_a_writer() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let merge = [
+        "codebook",
+        "merge",
+        "--question",
+        Q,
+        "apropiacion_temas",
+        "integralidad",
+    ];
+    abort_edit_at(
+        ws,
+        &merge,
+        "codebook-after-index-commit",
+        "apropiacion_temas",
+    );
+    // The next command writes (adds a code): it finishes the merge first, then adds.
+    codifica(ws)
+        .args(["codebook", "add", "--question", Q, "costos"])
+        .args(["--label", "Costos"])
+        .assert()
+        .success();
+    assert!(!journal_file(ws).exists());
+    let cb = codebook_json(ws, Q);
+    let ids: Vec<&str> = cb["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"apropiacion_temas") && ids.contains(&"costos"));
+    let answers = stored(ws, Q);
+    assert_eq!(answers[1].codes, ["integralidad"]);
+    assert_eq!(answers[2].machine.as_ref().unwrap().codes, ["integralidad"]);
+}
+
+#[test]
+fn codebook_import_dry_run_reports_the_refusal_of_the_real_run() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let before = std::fs::read(codebook_file(ws, Q)).unwrap();
+    for dry in [true, false] {
+        let mut c = codifica(ws);
+        c.args(["codebook", "import", "--question", Q])
+            .arg(fixture("bom_empty_sets.qdc"));
+        if dry {
+            c.arg("--dry-run");
+        }
+        let e = stderr_of(&mut c);
+        assert!(
+            e.contains("drops codes that answers use") && e.contains("integralidad"),
+            "dry run {dry}: {e}"
+        );
+    }
+    assert_eq!(std::fs::read(codebook_file(ws, Q)).unwrap(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// REFI-QDA projects in (issue 16): codifica's own export round-trips; files in the style of
+// real tools (synthetic fixtures, see tests/fixtures/qda/README.md) import with their codings.
+// ---------------------------------------------------------------------------------------------
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Zips a fixture folder (its files, at their relative paths) into `to`.
+fn zip_dir(from: &Path, to: &Path) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut stack = vec![from.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for p in files {
+        let name = p
+            .strip_prefix(from)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn csv_export(ws: &Path, args: &[&str], file: &str) -> Vec<u8> {
+    let mut a = vec!["--format", "csv"];
+    a.extend_from_slice(args);
+    std::fs::read(export(ws, &a, file)).unwrap()
+}
+
+#[test]
+fn qdpx_of_the_demo_imports_into_an_empty_workspace_as_the_same_answers() {
+    let a_dir = init();
+    let a = a_dir.path();
+    let data = codifica::demo::DemoData::generate(codifica::demo::DEFAULT_SEED);
+    let csv = a.join("demo.csv");
+    std::fs::write(&csv, data.to_csv()).unwrap();
+    codifica(a).arg("import").arg(&csv).assert().success();
+    // Machine codings with awkward numbers, and an extra column clashing with a variable name.
+    {
+        let ws = Workspace::open(a).unwrap();
+        let _lock = ws.lock().unwrap();
+        let store = Store::open(&ws).unwrap();
+        let some: Vec<Answer> = store
+            .answers(&AnswerFilter {
+                question: Some(Q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .take(7)
+            .collect();
+        let codings: Vec<(String, MachineCoding)> = some
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let mut m = machine(&["apropiacion_temas"]);
+                m.confidence = 0.123456789 * (i + 1) as f64;
+                m.margin = 1.0 / 3.0;
+                m.top_terms = vec!["proceso".into(), "plan de desarrollo".into()];
+                (x.key(), m)
+            })
+            .collect();
+        store.set_machine_codings(&codings).unwrap();
+        let mut extra = some[0].clone();
+        extra.attributes.insert("Mes".into(), "otro mes".into());
+        store.upsert(vec![extra], |_| {}).unwrap();
+    }
+    let qdpx = export(a, &["--format", "qdpx"], "demo.qdpx");
+
+    let b_dir = init();
+    let b = b_dir.path();
+    let dry = stdout_of(
+        codifica(b)
+            .args(["import", "--json", "--dry-run"])
+            .arg(&qdpx),
+    );
+    let dry: serde_json::Value = serde_json::from_str(&dry).unwrap();
+    assert!(stored(b, Q).is_empty(), "a dry run writes nothing");
+    let real = stdout_of(codifica(b).args(["import", "--json"]).arg(&qdpx));
+    let real: serde_json::Value = serde_json::from_str(&real).unwrap();
+    assert_eq!(dry["added"], real["added"], "the dry run tells the truth");
+    assert!(real["added"].as_u64().unwrap() > 500, "{real}");
+
+    // Every question with text: byte-identical CSV exports, same codebooks (ids, GUIDs).
+    for q in [
+        Q,
+        "necesidades_debilidades",
+        "fortalecimiento_capacidades",
+        "demanda_temas",
+    ] {
+        let from = csv_export(a, &["--question", q], "a.csv");
+        let to = csv_export(b, &["--question", q], "b.csv");
+        assert!(from.len() > 1000, "{q}");
+        assert!(from == to, "{q}: the CSV exports differ");
+        assert_eq!(codebook_json(a, q), codebook_json(b, q), "{q}");
+    }
+    // The whole workspace: the same, less the pure ratings (a QDPX carries text sources only).
+    let all_a = export(a, &["--format", "csv"], "all_a.csv");
+    let all_b = export(b, &["--format", "csv"], "all_b.csv");
+    let with_text: Vec<_> = csv_rows(&all_a)
+        .into_iter()
+        .filter(|r| !r["text"].is_empty())
+        .collect();
+    assert_eq!(with_text, csv_rows(&all_b));
+    // And the project exported again is byte-identical.
+    let again = export(b, &["--format", "qdpx"], "again.qdpx");
+    assert!(std::fs::read(&qdpx).unwrap() == std::fs::read(&again).unwrap());
+    // Importing it again changes nothing.
+    let twice = stdout_of(codifica(b).args(["import", "--json"]).arg(&qdpx));
+    let twice: serde_json::Value = serde_json::from_str(&twice).unwrap();
+    assert_eq!(twice["added"], 0);
+    assert_eq!(twice["replaced"], 0);
+}
+
+#[test]
+fn qualcoder_style_project_imports_spans_coders_and_codebook_identity() {
+    let dir = init();
+    let ws = dir.path();
+    let qdpx = ws.join("entrevistas.qdpx");
+    zip_dir(&fixture("qualcoder_style"), &qdpx);
+    let guid_before = codebook_json(ws, Q)["codes"][0]["guid"].clone();
+    let out = stdout_of(
+        codifica(ws)
+            .args(["import", "--mapping"])
+            .arg(fixture("qualcoder_mapping.toml"))
+            .arg(&qdpx),
+    );
+    assert!(out.contains("added 4"), "{out}");
+    assert!(
+        out.contains("coders (kept in the attribute 'coder'): ana, luis"),
+        "{out}"
+    );
+    let answers = stored(ws, Q);
+    let by_id = |entity: &str, id: Option<&str>| {
+        answers
+            .iter()
+            .find(|a| a.entity_code == entity && a.answer_id.as_deref() == id)
+            .unwrap_or_else(|| panic!("{entity} {id:?}: {answers:?}"))
+    };
+    // Two spans of one transcript, positions counted after the BOM, in code points.
+    let first = by_id("05368", Some("51-110"));
+    assert_eq!(
+        first.text,
+        "Sí, entendimos la integralidad del proceso de planeación 👍."
+    );
+    assert_eq!(first.codes, ["integralidad"], "matched by label");
+    assert_eq!(first.attributes["coder"], "ana");
+    assert_eq!(first.attributes["Entrevistador"], "Marta");
+    assert_eq!(first.entity_name, "Jericó");
+    assert_eq!(first.department, "Antioquia");
+    assert_eq!(first.month.to_string(), "2024-05");
+    let second = by_id("05368", Some("138-180"));
+    assert_eq!(second.text, "Los costos de viajar a Medellín son altos.");
+    assert_eq!(second.codes, ["costos_del_proceso"]);
+    assert_eq!(second.attributes["coder"], "luis");
+    // Two sources of one case: each answer is named by its source.
+    let whole = by_id("05847", Some("Entrevista Urrao"));
+    assert_eq!(whole.codes, ["articulacion_dependencias"]);
+    assert!(
+        by_id("05847", Some("Entrevista Urrao (cierre)"))
+            .codes
+            .is_empty()
+    );
+    // Codebook: matched codes keep id, GUID, polarity and seeds; the new one keeps its GUID.
+    let cb = codebook_json(ws, Q);
+    assert_eq!(cb["codes"][0]["id"], "integralidad");
+    assert_eq!(cb["codes"][0]["guid"], guid_before);
+    assert!(!cb["codes"][0]["seeds"].as_array().unwrap().is_empty());
+    let costos = cb["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "costos_del_proceso")
+        .unwrap();
+    assert_eq!(costos["guid"], "6f1e000d-0000-4000-8000-00000000000d");
+    assert!(
+        cb["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "sin_contribucion"),
+        "codes the project lacks are kept"
+    );
+}
+
+#[test]
+fn nvivo_style_unzipped_qde_with_inline_and_external_sources() {
+    let dir = init();
+    let ws = dir.path();
+    let q = "necesidades_debilidades";
+    let out = stdout_of(
+        codifica(ws)
+            .args(["import", "--json", "--mapping"])
+            .arg(fixture("nvivo_mapping.toml"))
+            .arg(fixture("nvivo_style/Proyecto NVivo.qde")),
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["answers"], 3, "{report}");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 1, "the PDF");
+    let answers = stored(ws, q);
+    let text_of = |e: &str| answers.iter().find(|a| a.entity_code == e).unwrap();
+    assert_eq!(text_of("Entidad 11001").codes, ["acompañamiento"]);
+    assert_eq!(text_of("Entidad 11001").attributes["coder"], "Coder A");
+    assert!(
+        text_of("Entidad 76001")
+            .text
+            .starts_with("La capacitación en el SGR")
+    );
+    assert_eq!(text_of("Entidad 76001").codes, ["seguimiento_insuficiente"]);
+    assert_eq!(text_of("Entidad 05001").text, "Faltan visitas técnicas.");
+    assert_eq!(text_of("Entidad 05001").month.to_string(), "2024-06");
+    let cb = codebook_json(ws, q);
+    let guid = cb["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "acompañamiento")
+        .unwrap()["guid"]
+        .clone();
+    assert_eq!(guid, "8c2d000a-0000-4000-8000-00000000000a");
+}
+
+#[test]
+fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
+    let dir = init();
+    let ws = dir.path();
+    let src = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("qualcoder_style"), src.path());
+    let qde = src.path().join("Entrevistas QualCoder.qde");
+    let text = std::fs::read_to_string(&qde).unwrap();
+    std::fs::write(
+        &qde,
+        text.replace("endPosition=\"180\"", "endPosition=\"999\""),
+    )
+    .unwrap();
+    let qdpx = ws.join("malo.qdpx");
+    zip_dir(src.path(), &qdpx);
+    let cb_before = std::fs::read(codebook_file(ws, Q)).unwrap();
+    for dry in [true, false] {
+        let mut c = codifica(ws);
+        c.arg("import")
+            .arg("--mapping")
+            .arg(fixture("qualcoder_mapping.toml"));
+        if dry {
+            c.arg("--dry-run");
+        }
+        let e = stderr_of(c.arg(&qdpx));
+        assert!(
+            e.contains("Entrevistas QualCoder.qde") && e.contains("line 45") && e.contains("999"),
+            "{e}"
+        );
+    }
+    assert!(stored(ws, Q).is_empty());
+    assert_eq!(std::fs::read(codebook_file(ws, Q)).unwrap(), cb_before);
+    // Without a month (no variable, no mapping) the message says how to state one.
+    let good = ws.join("bueno.qdpx");
+    zip_dir(&fixture("qualcoder_style"), &good);
+    let e = stderr_of(codifica(ws).arg("import").arg(&good));
+    assert!(e.contains("fixed_month"), "{e}");
+    assert!(stored(ws, Q).is_empty());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+/// Gives every GUID of a REFI-QDA file a new value (consistently), as QualCoder does.
+fn new_guids(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("guid=\"").or_else(|| rest.find("GUID=\"")) {
+        let (head, tail) = rest.split_at(i + 6);
+        out.push_str(head);
+        let old = &tail[..36];
+        out.push_str(&uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, old.as_bytes()).to_string());
+        rest = &tail[36..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn codebook_import_keeps_identity_by_label_and_splits_a_project_codebook() {
+    let dir = init();
+    let ws = dir.path();
+    populate(ws);
+    let before = codebook_json(ws, Q);
+    // A codebook coming back from a tool that stores no GUIDs, a label typed differently.
+    let qdc = ws.join("back.qdc");
+    codifica(ws)
+        .args(["codebook", "export", "--question", Q, "--output"])
+        .arg(&qdc)
+        .assert()
+        .success();
+    let xml = new_guids(&std::fs::read_to_string(&qdc).unwrap()).replace(
+        "Comprensión de la integralidad del proceso",
+        "COMPRENSION de la integralidad del proceso",
+    );
+    std::fs::write(&qdc, xml).unwrap();
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--question", Q])
+            .arg(&qdc),
+    );
+    assert!(
+        out.contains("matched 5 (by GUID 0, by mapping 0, by label 5), new 0"),
+        "{out}"
+    );
+    let after = codebook_json(ws, Q);
+    for (a, b) in after["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(before["codes"].as_array().unwrap())
+    {
+        for k in ["id", "guid", "polarity", "seeds"] {
+            assert_eq!(a[k], b[k], "{k}");
+        }
+    }
+    assert_eq!(stored(ws, Q)[0].codes, ["integralidad"]);
+
+    // A whole-project codebook: one category per question, split onto the questions.
+    let qdpx = export(ws, &["--format", "qdpx"], "p.qdpx");
+    let mut qde = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap())
+        .unwrap()
+        .by_name("project.qde")
+        .unwrap()
+        .read_to_string(&mut qde)
+        .unwrap();
+    let whole = ws.join("todo.qde");
+    std::fs::write(&whole, &qde).unwrap();
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--dry-run"])
+            .arg(&whole),
+    );
+    assert_eq!(out.matches("Imported").count(), 4, "{out}");
+    assert!(
+        out.contains(&format!("into {Q}: matched 5 (by GUID 5")),
+        "{out}"
+    );
+    // A category named like no question is refused, then stated.
+    let renamed = ws.join("otro.qde");
+    let other = new_guids(&qde).replace(
+        "name=\"Articulación de instrumentos\"",
+        "name=\"Otra cosa\"",
+    );
+    assert!(other.contains("Otra cosa"));
+    std::fs::write(&renamed, other).unwrap();
+    let e = stderr_of(codifica(ws).args(["codebook", "import"]).arg(&renamed));
+    assert!(
+        e.contains("Otra cosa") && e.contains("CATEGORY=QUESTION"),
+        "{e}"
+    );
+    let out = stdout_of(
+        codifica(ws)
+            .args(["codebook", "import", "--question"])
+            .arg(format!("Otra cosa={Q}"))
+            .arg(&renamed),
+    );
+    assert!(out.contains(&format!("into {Q}: matched 5")), "{out}");
+    assert_eq!(codebook_json(ws, Q)["codes"], after["codes"]);
 }

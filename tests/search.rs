@@ -92,6 +92,7 @@ fn workspace_dir() -> &'static Path {
                     margin: 0.5,
                     top_terms: vec![],
                     model: "test".into(),
+                    ..Default::default()
                 };
                 (a.key(), coding)
             })

@@ -55,6 +55,7 @@ fn machine(code: &str, margin: f64) -> Option<MachineCoding> {
         margin,
         top_terms: vec!["conectividad".into(), "internet".into()],
         model: "sintético".into(),
+        ..Default::default()
     })
 }
 

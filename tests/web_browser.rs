@@ -90,6 +90,7 @@ fn demo_workspace(dir: &Path) -> Workspace {
                         margin: p.margin,
                         top_terms: p.top_terms,
                         model: format!("{q} (prueba, julio–octubre 2020)"),
+                        ..Default::default()
                     },
                 ));
             }

@@ -18,7 +18,7 @@ use codifica::analyze::Analyzer;
 use codifica::answer::MachineCoding;
 use codifica::ingest::table::read_table;
 use codifica::model::examples::{RowFilter, filtered_rows, load_models, model_files};
-use codifica::model::{ModelSet, Prediction};
+use codifica::model::{ModelSet, Prediction, QuestionModel};
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::tabular::write_table;
@@ -57,10 +57,16 @@ pub struct Args {
     /// Where to write the classified rows (.csv, .jsonl or .xlsx).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Accept machine codes without review where the confidence reaches the threshold that
+    /// kept this accuracy on the model's validation (e.g. 0.9); the rest wait in the review
+    /// queue. Default: `accept_at` in codifica.toml, else nothing is accepted. Single-label
+    /// questions only; an answer an analyst coded is never accepted over.
+    #[arg(long, value_name = "P")]
+    pub accept_at: Option<f64>,
 }
 
 /// Output header of classified rows.
-pub const HEADERS: [&str; 8] = [
+pub const HEADERS: [&str; 10] = [
     "id",
     "question",
     "code",
@@ -69,10 +75,58 @@ pub const HEADERS: [&str; 8] = [
     "top_terms",
     "status",
     "text",
+    "alternatives",
+    "accepted",
 ];
 
+/// The three most probable codes with their probabilities, `code (0.62); code (0.21); …`.
+fn alternatives(p: &Prediction) -> String {
+    p.alternatives
+        .iter()
+        .map(|(c, q)| format!("{c} ({q:.2})"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The confidence threshold that accepts machine codes at accuracy `at` for `model` (None:
+/// nothing can be accepted at that accuracy, or the question is multi-label).
+fn acceptance(model: &QuestionModel, at: Option<f64>) -> Option<f64> {
+    let at = at?;
+    if model.settings.multi_label {
+        return None;
+    }
+    model.confidence.threshold_for(at)
+}
+
+/// Checks `--accept-at` (or the config's `accept_at`).
+fn accept_at(
+    args: &Args,
+    config: Option<&codifica::config::Config>,
+) -> anyhow::Result<Option<f64>> {
+    let at = args.accept_at.or(config.and_then(|c| c.accept_at));
+    if let Some(p) = at
+        && !(p > 0.0 && p < 1.0)
+    {
+        bail!("--accept-at must be between 0 and 1 (exclusive), got {p}");
+    }
+    Ok(at)
+}
+
 /// One output row.
-pub fn output_row(id: &str, question: &str, p: &Prediction, text: &str) -> Vec<String> {
+pub fn output_row(
+    id: &str,
+    question: &str,
+    p: &Prediction,
+    text: &str,
+    accepted: bool,
+) -> Vec<String> {
+    let mut row = base_row(id, question, p, text);
+    row.push(alternatives(p));
+    row.push(if accepted { "yes" } else { "" }.to_string());
+    row
+}
+
+fn base_row(id: &str, question: &str, p: &Prediction, text: &str) -> Vec<String> {
     vec![
         id.to_string(),
         question.to_string(),
@@ -123,6 +177,13 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
     let (Some(input), Some(output)) = (&args.input, &args.output) else {
         bail!("file mode needs --input FILE and --output FILE");
     };
+    let at = accept_at(
+        args,
+        Workspace::open(&g.workspace)
+            .ok()
+            .as_ref()
+            .map(|w| w.config()),
+    )?;
     // The input first: a bad or hostile file is refused before any model is loaded.
     let table = read_table(input)?;
     let set = models_for(args, g)?;
@@ -171,9 +232,10 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
         })?;
     }
     let mut out: Vec<(usize, Vec<String>)> = Vec::with_capacity(rows.len());
-    let (mut n, mut non) = (0usize, 0usize);
+    let (mut n, mut non, mut accepted) = (0usize, 0usize, 0usize);
     for (q, idx) in &by_q {
         let model = set.get(q)?;
+        let threshold = acceptance(model, at);
         let mut scorer = model.scorer();
         for &i in idx {
             let r = &table.rows[i];
@@ -181,8 +243,10 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
             let p = scorer.predict(&mut analyzer, text, TOP_TERMS);
             n += 1;
             non += usize::from(p.non_answer);
+            let ok = !p.non_answer && threshold.is_some_and(|t| p.confidence >= t);
+            accepted += usize::from(ok);
             let id = ic.map_or_else(|| r.line.to_string(), |c| r.get(c).to_string());
-            out.push((i, output_row(&id, q, &p, text)));
+            out.push((i, output_row(&id, q, &p, text, ok)));
         }
     }
     out.sort_by_key(|(i, _)| *i);
@@ -193,6 +257,13 @@ fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
             "classified {n} answers ({non} non-answers without a code) → {}",
             output.display()
         );
+        if let Some(p) = at {
+            println!(
+                "accepted {accepted} at {:.0} % accuracy; {} to review",
+                p * 100.0,
+                n - non - accepted
+            );
+        }
     }
     Ok(())
 }
@@ -204,6 +275,7 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
         .context("--month")?;
     let ws = Workspace::open(&g.workspace)
         .with_context(|| format!("no workspace at {}", g.workspace.display()))?;
+    let at = accept_at(args, Some(ws.config()))?;
     let set = models_for(args, g)?;
     let model_tag = args
         .model
@@ -246,19 +318,26 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
     let mut analyzer = Analyzer::new(&set.analyzer);
     let mut codings = Vec::new();
     let mut rows = Vec::new();
-    let mut summary: BTreeMap<&str, (usize, usize, f64)> = BTreeMap::new();
+    let mut summary: BTreeMap<&str, Tally> = BTreeMap::new();
     for (q, list) in &by_q {
         let model = set.get(q)?;
+        let threshold = acceptance(model, at);
         let tag = format!("{model_tag} ({})", set.created);
         let mut scorer = model.scorer();
         for a in list {
             let p = scorer.predict(&mut analyzer, &a.text, TOP_TERMS);
             let s = summary.entry(q).or_default();
+            s.threshold = threshold;
+            let mut ok = false;
             if p.non_answer {
-                s.1 += 1;
+                s.non += 1;
             } else {
-                s.0 += 1;
-                s.2 += p.confidence;
+                s.n += 1;
+                s.conf += p.confidence;
+                // A human code always wins: an answer an analyst coded is never accepted.
+                ok = a.codes.is_empty() && threshold.is_some_and(|t| p.confidence >= t);
+                s.accepted += usize::from(ok);
+                s.human += usize::from(!a.codes.is_empty());
                 codings.push((
                     a.key(),
                     MachineCoding {
@@ -267,10 +346,12 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
                         margin: p.margin,
                         top_terms: p.top_terms.clone(),
                         model: tag.clone(),
+                        accepted: ok,
+                        alternatives: p.alternatives.clone(),
                     },
                 ));
             }
-            rows.push(output_row(&a.key(), q, &p, &a.text));
+            rows.push(output_row(&a.key(), q, &p, &a.text, ok));
         }
     }
     let stored = store.set_machine_codings(&codings)?;
@@ -278,13 +359,45 @@ fn run_workspace(args: &Args, g: &Global) -> anyhow::Result<()> {
         write_table(out, &HEADERS, &rows)?;
     }
     if !g.quiet {
-        for (q, (n, non, conf)) in &summary {
+        for (q, t) in &summary {
             println!(
-                "{q}: {n} answers classified (mean confidence {:.2}), {non} non-answers left uncoded",
-                if *n > 0 { conf / *n as f64 } else { 0.0 }
+                "{q}: {} answers classified (mean confidence {:.2}), {} non-answer{} left uncoded",
+                t.n,
+                if t.n > 0 { t.conf / t.n as f64 } else { 0.0 },
+                t.non,
+                if t.non == 1 { "" } else { "s" }
             );
+            if let Some(p) = at {
+                match t.threshold {
+                    Some(th) => println!(
+                        "  accepted automatically at {:.0} % accuracy (confidence >= {th:.3}): {}; \
+                         coded by an analyst: {}; to review: {}",
+                        p * 100.0,
+                        t.accepted,
+                        t.human,
+                        t.n - t.accepted - t.human
+                    ),
+                    None => println!(
+                        "  nothing accepted: no confidence level kept {:.0} % accuracy in \
+                         validation (or the question is multi-label); {} to review",
+                        p * 100.0,
+                        t.n - t.human
+                    ),
+                }
+            }
         }
         println!("stored {stored} machine codings for {month} (human codes untouched)");
     }
     Ok(())
+}
+
+/// Per-question counts of a workspace classification.
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    non: usize,
+    conf: f64,
+    accepted: usize,
+    human: usize,
+    threshold: Option<f64>,
 }

@@ -1,6 +1,7 @@
 //! `codifica codebook`: list, show and edit the questions' codebooks (the answers' codes follow
 //! every rename and merge), and exchange them with other QDA tools as REFI-QDA `.qdc` files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -89,14 +90,24 @@ enum Cmd {
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
-    /// Read a REFI-QDA codebook (.qdc) as a question's codebook (GUIDs are kept; codes known by
-    /// GUID keep their id and seeds).
+    /// Read a REFI-QDA codebook (.qdc, or a project's codebook) as a question's codebook. Codes
+    /// the workspace knows (by GUID, then by a stated match, then by label, accent- and
+    /// case-insensitive) keep their id, GUID, polarity and seeds. A codebook with one top-level
+    /// category per question is split onto the questions whose names match.
     Import {
         file: PathBuf,
-        /// The question (default: the file name, if it is a question id).
+        /// The question (default: the file name, if it is a question id); or, repeated,
+        /// CATEGORY=QUESTION for a codebook split by category.
         #[arg(long, short = 'Q')]
-        question: Option<String>,
-        /// Check and report, write nothing.
+        question: Vec<String>,
+        /// A stated match LABEL=ID: the file's code LABEL is the workspace's code ID (repeat).
+        #[arg(long = "map", value_name = "LABEL=ID")]
+        map: Vec<String>,
+        /// A TOML file of stated matches and categories: `[codes]` LABEL = "id", `[categories]`
+        /// CATEGORY = "question".
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Check and report, write nothing (the same checks as the real run).
         #[arg(long)]
         dry_run: bool,
     },
@@ -164,8 +175,18 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Cmd::Import {
             file,
             question,
+            map,
+            mapping,
             dry_run,
-        } => import(&ws, g, &file, question.as_deref(), dry_run),
+        } => {
+            let opts = ImportArgs {
+                questions: question,
+                map,
+                mapping,
+                dry_run,
+            };
+            import(&ws, g, &file, &opts)
+        }
     }
 }
 
@@ -380,60 +401,134 @@ fn export(ws: &Workspace, g: &Global, question: &str, output: &Path) -> anyhow::
     Ok(())
 }
 
-fn import(
-    ws: &Workspace,
-    g: &Global,
-    file: &Path,
-    question: Option<&str>,
+/// Options of `codebook import`.
+struct ImportArgs {
+    questions: Vec<String>,
+    map: Vec<String>,
+    mapping: Option<PathBuf>,
     dry_run: bool,
-) -> anyhow::Result<()> {
-    let question = match question {
-        Some(q) => q.to_string(),
-        None => {
-            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            if ws.config().question(stem).is_none() {
-                anyhow::bail!(
-                    "{}: the file name is not a question id; pass --question Q",
-                    file.display()
-                );
-            }
-            stem.to_string()
+}
+
+/// A stated-matches file for `codebook import --mapping`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchFile {
+    #[serde(default)]
+    codes: BTreeMap<String, String>,
+    #[serde(default)]
+    categories: BTreeMap<String, String>,
+}
+
+fn pair(s: &str, what: &str) -> anyhow::Result<(String, String)> {
+    match s.rsplit_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
         }
-    };
-    check_question(ws, &question)?;
+        _ => anyhow::bail!("'{s}' is not {what}"),
+    }
+}
+
+/// Where the file's codes go, and the stated matches, from the options.
+fn import_target(
+    ws: &Workspace,
+    file: &Path,
+    opts: &ImportArgs,
+) -> anyhow::Result<(qdc::Target, qdc::CodeMap)> {
+    let mut target = qdc::Target::default();
+    let mut map = qdc::CodeMap::new();
+    if let Some(p) = &opts.mapping {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        let m: MatchFile = toml::from_str(&text)
+            .with_context(|| format!("{}: not a codebook mapping", p.display()))?;
+        map.extend(m.codes);
+        target.categories.extend(m.categories);
+    }
+    for m in &opts.map {
+        let (k, v) = pair(m, "LABEL=ID")?;
+        map.insert(k, v);
+    }
+    for q in &opts.questions {
+        if q.contains('=') {
+            let (k, v) = pair(q, "CATEGORY=QUESTION")?;
+            check_question(ws, &v)?;
+            target.categories.insert(k, v);
+        } else {
+            check_question(ws, q)?;
+            target.question = Some(q.clone());
+        }
+    }
+    if target.question.is_none() && target.categories.is_empty() {
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if ws.config().question(stem).is_some() {
+            target.question = Some(stem.to_string());
+        }
+    }
+    Ok((target, map))
+}
+
+/// The import's plan, shared by the dry run and the real run: the codebooks read and matched,
+/// and every check the commit makes. Writes nothing.
+fn plan_import(
+    ws: &Workspace,
+    store: &Store,
+    file: &Path,
+    opts: &ImportArgs,
+) -> anyhow::Result<Vec<(Option<Codebook>, qdc::QdcImport)>> {
+    let (target, map) = import_target(ws, file, opts)?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let base = |q: &str| codebook::load(ws, q);
+    let parts = qdc::from_qdc_split(&bytes, file, ws.config(), &target, &map, &base)?;
+    let mut out = Vec::new();
+    for part in parts {
+        let old = codebook::load(ws, &part.codebook.question)?;
+        edit::check(store, old.as_ref(), &part.codebook, &Recode::default())?;
+        out.push((old, part));
+    }
+    Ok(out)
+}
+
+fn import(ws: &Workspace, g: &Global, file: &Path, opts: &ImportArgs) -> anyhow::Result<()> {
     let (_lock, store) = begin(ws)?;
-    let base = codebook::load(ws, &question)?;
-    let title = ws
-        .config()
-        .question(&question)
-        .map(|q| q.text.clone())
-        .unwrap_or_default();
-    let imported = qdc::from_qdc(&bytes, file, &question, base.as_ref(), &title)?;
-    if !g.quiet {
-        for w in &imported.warnings {
-            eprintln!("note: {w}");
+    let plan = plan_import(ws, &store, file, opts)?;
+    for (old, part) in plan {
+        if !g.quiet {
+            for w in &part.warnings {
+                eprintln!("note: {w}");
+            }
         }
+        let cb = &part.codebook;
+        let m = &part.matching;
+        let summary = format!(
+            "Imported {} codes into {}: matched {} (by GUID {}, by mapping {}, by label {}), \
+             new {}, existing codes not in the file {}{}",
+            cb.codes.len(),
+            cb.question,
+            part.matched,
+            m.by_guid,
+            m.by_mapping,
+            m.by_label,
+            m.new.len(),
+            m.unmatched_existing.len(),
+            if m.unmatched_existing.is_empty() {
+                String::new()
+            } else {
+                format!(" (removed: {})", m.unmatched_existing.join(", "))
+            }
+        );
+        if opts.dry_run {
+            println!("{summary} — dry run, nothing written");
+            continue;
+        }
+        apply(
+            ws,
+            g,
+            &store,
+            old.as_ref(),
+            cb,
+            &Recode::default(),
+            &summary,
+        )?;
     }
-    let cb = imported.codebook;
-    let summary = format!(
-        "Imported {} codes into {} ({} already known by GUID, {} new)",
-        cb.codes.len(),
-        question,
-        imported.matched,
-        cb.codes.len() - imported.matched
-    );
-    if dry_run {
-        println!("{summary} — dry run, nothing written");
-        return Ok(());
-    }
-    apply(
-        ws,
-        g,
-        &store,
-        base.as_ref(),
-        &cb,
-        &Recode::default(),
-        &summary,
-    )
+    Ok(())
 }

@@ -17,7 +17,8 @@ pub struct Args {
     /// The file: CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; `,` `;` or tab),
     /// or a workbook (XLSX, XLSM, XLSB, XLS, ODS). See docs/import.md.
     file: PathBuf,
-    /// Read the file through this `[[mapping]]` of codifica.toml (wide spreadsheets).
+    /// Read the file through this `[[mapping]]` of codifica.toml (wide spreadsheets); for a
+    /// REFI-QDA project (.qdpx, .qde), a TOML file mapping its variables (docs/qda.md).
     #[arg(long, value_name = "NAME")]
     mapping: Option<String>,
     /// Workbook sheet to read (default: the mapping's, else the first).
@@ -41,6 +42,10 @@ pub struct Args {
 /// Runs `codifica import`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
+    if codifica::qda::import::is_project(&args.file) {
+        let mapping = args.mapping.as_deref().map(std::path::Path::new);
+        return super::qda_import::run(&ws, &args.file, mapping, args.dry_run, args.json, g);
+    }
     let opts = ImportOptions {
         mapping: args.mapping,
         sheet: args.sheet,

@@ -17,6 +17,7 @@ mod export;
 mod flags;
 mod import;
 mod init;
+mod qda_import;
 mod reindex;
 mod report;
 mod review;
@@ -24,6 +25,7 @@ mod sample;
 mod search;
 mod serve;
 mod status;
+mod themes;
 mod train;
 mod trends;
 
@@ -90,6 +92,8 @@ enum Command {
     Export(export::Args),
     /// Run the whole job on a built-in synthetic example.
     Demo(demo::Args),
+    /// Group the answers no code captures well into candidate new themes.
+    Themes(themes::Args),
     /// Start the local web app for analysts.
     Serve(serve::Args),
     /// Rebuild the search index from the stored answers under the current analyzer.
@@ -165,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Autocode(a) => autocode::run(a, g),
         Command::Export(a) => export::run(a, g),
         Command::Demo(a) => demo::run(a, g),
+        Command::Themes(a) => themes::run(a, g),
         Command::Serve(a) => serve::run(a, g),
     }
 }

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use codifica::month::Month;
+use codifica::report::period::PeriodData;
+use codifica::report::period_xlsx::write_period_report;
 use codifica::report::{MapInput, RenderOptions, ReportData, write_report};
 use codifica::store::Store;
+use codifica::themes::{ThemeOptions, themes_from_store};
 use codifica::trends::load_codebooks;
 
 use super::{Global, open_workspace};
@@ -15,9 +18,15 @@ use super::{Global, open_workspace};
 /// Options of `codifica report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The month, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month)]
-    month: Month,
+    /// The month, YYYY-MM (or --from/--to for the consolidated report of a period).
+    #[arg(long, value_parser = super::trends::parse_month, required_unless_present = "from", conflicts_with_all = ["from", "to"])]
+    month: Option<Month>,
+    /// First month of a consolidated period report, YYYY-MM.
+    #[arg(long, value_parser = super::trends::parse_month, requires = "to")]
+    from: Option<Month>,
+    /// Last month of a consolidated period report, YYYY-MM.
+    #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
+    to: Option<Month>,
     /// Output folder (created if needed).
     #[arg(long)]
     out: PathBuf,
@@ -60,24 +69,53 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let map = MapInput::load(args.boundaries.as_deref(), args.gazetteer.as_deref())?;
     let store = Store::open(&ws)?;
     let codebooks = load_codebooks(&ws)?;
-    let data = ReportData::from_store(&store, ws.config(), &codebooks, args.month, &map)?;
+    let month = match (args.month, args.from, args.to) {
+        (Some(m), _, _) => m,
+        (None, Some(from), Some(to)) => {
+            let p = PeriodData::from_store(&store, ws.config(), &codebooks, from, to, &map)?;
+            let files = write_period_report(
+                &p,
+                &args.out,
+                &RenderOptions {
+                    generated_on,
+                    ..Default::default()
+                },
+                created,
+            )?;
+            for f in [files.html, files.xlsx, files.geojson] {
+                println!("{}", f.display());
+            }
+            return Ok(());
+        }
+        _ => anyhow::bail!("give --month YYYY-MM, or --from YYYY-MM and --to YYYY-MM"),
+    };
+    let data = ReportData::from_store(&store, ws.config(), &codebooks, month, &map)?;
     if data.interviews == 0 {
         anyhow::ensure!(
             args.allow_empty,
-            "no interviews in {} in this workspace: nothing to report (check the month with \
-             `codifica status`, or pass --allow-empty to write the empty report)",
-            args.month
+            "no interviews in {month} in this workspace: nothing to report (check the month with \
+             `codifica status`, or pass --allow-empty to write the empty report)"
         );
         if !g.quiet {
-            eprintln!("note: no interviews in {}; the report says so", args.month);
+            eprintln!("note: no interviews in {month}; the report says so");
         }
     }
-    let files = write_report(&data, &args.out, &RenderOptions { generated_on }, created)?;
+    let themes = if data.interviews > 0 {
+        let t = themes_from_store(&store, ws.config(), &codebooks, &ThemeOptions::month(month))?;
+        Some(codifica::themes::html::section(&t))
+    } else {
+        None
+    };
+    let opts = RenderOptions {
+        generated_on,
+        extra_section: themes,
+    };
+    let files = write_report(&data, &args.out, &opts, created)?;
     if !g.quiet {
         map_note(&data);
         println!(
             "{}: {} interviews, {} flagged entities",
-            args.month,
+            month,
             data.interviews,
             data.flags.flagged.len()
         );

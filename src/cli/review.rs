@@ -16,7 +16,7 @@ use super::classify::TOP_TERMS;
 use codifica::analyze::Analyzer;
 use codifica::answer::Answer;
 use codifica::model::examples::{load_models, model_files};
-use codifica::model::review::{least_sure_first, needs_review};
+use codifica::model::review::{CodingCounts, least_sure_first, needs_review};
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};
 use codifica::tabular::write_table;
@@ -79,9 +79,9 @@ pub struct Item {
 pub fn order_queue(items: &mut [Item]) {
     items.sort_by(|a, b| {
         least_sure_first(
-            Some((a.margin, a.confidence)),
+            Some((a.confidence, a.margin)),
             &a.answer.key(),
-            Some((b.margin, b.confidence)),
+            Some((b.confidence, b.margin)),
             &b.answer.key(),
         )
     });
@@ -126,7 +126,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         question: args.question.clone(),
         ..Default::default()
     };
-    let pending = store.answers_where(&filter, |a| needs_review(a, ws.config()))?;
+    let mut counts = CodingCounts::default();
+    let pending = store.answers_where(&filter, |a| {
+        counts.add(a, ws.config());
+        needs_review(a, ws.config())
+    })?;
+    if !g.quiet {
+        println!(
+            "coded by an analyst: {}; accepted automatically: {}; waiting for review: {}",
+            counts.human, counts.accepted, counts.waiting
+        );
+    }
     if pending.is_empty() {
         bail!(
             "no uncoded answers to review{}",
@@ -183,13 +193,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         write_table(out, &HEADERS, &rows)?;
     }
     if !g.quiet {
-        println!("margin  conf.  suggested code        entity / question: answer");
+        println!("conf.  margin  suggested code        entity / question: answer");
         for it in &items {
             let text = codifica::trends::clip(&it.answer.text, 70);
             println!(
-                "{:.3}   {:.2}   {:20}  {} / {}: {}",
-                it.margin,
+                "{:.2}   {:.3}   {:20}  {} / {}: {}",
                 it.confidence,
+                it.margin,
                 it.codes.join(";"),
                 it.answer.entity_name,
                 it.answer.question,

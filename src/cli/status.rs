@@ -24,6 +24,9 @@ struct Counts {
     answers: usize,
     with_text: usize,
     human_coded: usize,
+    /// Machine codes accepted without review (`classify --accept-at`).
+    accepted: usize,
+    /// Machine-coded, waiting for review.
     machine_coded: usize,
     uncoded: usize,
 }
@@ -83,10 +86,11 @@ fn count(months: &mut BTreeMap<String, BTreeMap<String, Counts>>, a: &Answer, co
     let coded_question = config.question(&a.question).is_some_and(|q| q.is_coded());
     if coded_question && !a.text.trim().is_empty() {
         c.with_text += 1;
-        match (a.is_coded(), a.machine.is_some()) {
+        match (a.is_coded(), a.machine.as_ref().map(|m| m.accepted)) {
             (true, _) => c.human_coded += 1,
-            (false, true) => c.machine_coded += 1,
-            (false, false) => c.uncoded += 1,
+            (false, Some(true)) => c.accepted += 1,
+            (false, Some(false)) => c.machine_coded += 1,
+            (false, None) => c.uncoded += 1,
         }
     }
 }
@@ -119,16 +123,17 @@ fn print_table(s: &Status) {
     for (month, questions) in &s.months {
         println!("\n{}", terminal(month));
         println!(
-            "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
-            "question", "answers", "with text", "human", "machine", "uncoded"
+            "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8} {:>8}",
+            "question", "answers", "with text", "human", "accepted", "machine", "uncoded"
         );
         for (q, c) in questions {
             println!(
-                "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8}",
+                "  {:<30} {:>8} {:>9} {:>7} {:>8} {:>8} {:>8}",
                 terminal(q),
                 c.answers,
                 c.with_text,
                 c.human_coded,
+                c.accepted,
                 c.machine_coded,
                 c.uncoded
             );

@@ -2,13 +2,14 @@
 //! re-coding out.
 //!
 //! Every edit is first made on an in-memory copy and validated; nothing touches the disk unless it
-//! is valid. Applying it to a workspace ([`commit`]) stages the new codebook file next to the old
-//! one, rewrites the answers whose codes change (human AND machine codes) in one store commit,
-//! and only then moves the staged file in place. A failure before the store commit changes
-//! nothing; the final rename is the only step after it and practically cannot fail.
+//! is valid. Applying it to a workspace ([`commit`]) first writes a journal (the whole new
+//! codebook and the re-coding) to `codebooks/.edit-journal.json`, then rewrites the answers whose
+//! codes change (human AND machine codes) in one store commit, then replaces the codebook file,
+//! then removes the journal. The index and the codebook file cannot change in one step, so a
+//! process killed between them leaves the journal behind, and [`recover`] — run by every command
+//! when it opens the workspace — finishes the edit (replaying it is idempotent).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 
 use crate::answer::Answer;
 use crate::codebook::{self, Code, Codebook, Polarity, check_id, mint_guid};
@@ -231,17 +232,10 @@ pub fn codes_in_use(store: &Store, question: &str) -> Result<BTreeMap<String, us
     Ok(used)
 }
 
-/// Writes `cb` to the workspace and rewrites the answers by `recode`, as described in the module
-/// docs. Refuses (changing nothing) when the result would leave answers coded with ids the new
-/// codebook lacks that the old one had — codes are never silently dropped. The caller holds the
-/// workspace lock.
-pub fn commit(
-    ws: &Workspace,
-    store: &Store,
-    old: Option<&Codebook>,
-    cb: &Codebook,
-    recode: &Recode,
-) -> Result<EditOutcome> {
+/// The plan's checks, shared by a real edit ([`commit`]) and a dry run: the codebook is valid and
+/// no answer would be left coded with an id the old codebook had and the new one lacks (codes
+/// are never silently dropped). Reads only.
+pub fn check(store: &Store, old: Option<&Codebook>, cb: &Codebook, recode: &Recode) -> Result<()> {
     cb.validate().map_err(Error::invalid)?;
     let used = codes_in_use(store, &cb.question)?;
     let orphaned: Vec<String> = used
@@ -263,43 +257,136 @@ pub fn commit(
             orphaned.join(", ")
         )));
     }
-    let path = codebook::path_for(ws, &cb.question);
-    let staged = stage(&path, cb.to_toml().as_bytes())?;
+    Ok(())
+}
+
+/// Writes `cb` to the workspace and rewrites the answers by `recode`, as described in the module
+/// docs. Refuses (changing nothing) when the result would leave answers coded with ids the new
+/// codebook lacks that the old one had — codes are never silently dropped. The caller holds the
+/// workspace lock.
+pub fn commit(
+    ws: &Workspace,
+    store: &Store,
+    old: Option<&Codebook>,
+    cb: &Codebook,
+    recode: &Recode,
+) -> Result<EditOutcome> {
+    check(store, old, cb, recode)?;
+    let journal = Journal {
+        question: cb.question.clone(),
+        codebook: cb.clone(),
+        recode: recode.map.clone(),
+    };
+    let jpath = journal_path(ws);
+    let bytes = serde_json::to_vec_pretty(&journal)
+        .map_err(|e| Error::invalid(format!("cannot write the edit journal: {e}")))?;
+    crate::fsutil::atomic_write(&jpath, &bytes)?;
+    fault_point("codebook-after-journal");
+    let answers_changed = replay(ws, store, &journal)?;
+    finish(&jpath)?;
+    Ok(EditOutcome { answers_changed })
+}
+
+/// File name of the edit journal in `codebooks/`: an edit in progress (see [`commit`]).
+pub const JOURNAL_FILE: &str = ".edit-journal.json";
+
+/// An edit written down before any of it is applied, so that a process killed half-way through
+/// (after the index commit, before the codebook file) leaves enough on disk for the next command
+/// to finish it: the whole new codebook and the answers' re-coding. Replaying it is idempotent.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    question: String,
+    codebook: Codebook,
+    recode: BTreeMap<String, String>,
+}
+
+/// Where the edit journal of a workspace lives.
+pub fn journal_path(ws: &Workspace) -> std::path::PathBuf {
+    ws.codebooks_dir().join(JOURNAL_FILE)
+}
+
+/// Applies a journal: re-codes the answers (a no-op for those already re-coded), then replaces
+/// the codebook file. Returns how many answers changed now.
+fn replay(ws: &Workspace, store: &Store, journal: &Journal) -> Result<usize> {
+    let recode = Recode {
+        map: journal.recode.clone(),
+    };
     let filter = AnswerFilter {
-        question: Some(cb.question.clone()),
+        question: Some(journal.question.clone()),
         ..Default::default()
     };
-    let answers_changed = if recode.is_identity() {
+    let changed = if recode.is_identity() {
         0
     } else {
         store.update_where(&filter, |a| recode.apply_answer(a))?
     };
-    staged
-        .persist(&path)
-        .map_err(|e| Error::io(&path, e.error))?;
-    Ok(EditOutcome { answers_changed })
+    fault_point("codebook-after-index-commit");
+    let path = codebook::path_for(ws, &journal.question);
+    crate::fsutil::atomic_write(&path, journal.codebook.to_toml().as_bytes())?;
+    fault_point("codebook-after-codebook-write");
+    Ok(changed)
 }
 
-/// Writes `bytes` to a synced temporary file beside `path`, to be renamed over it later. Like
-/// [`crate::fsutil::atomic_write`], the file is made 0644: a temporary file is created 0600, and
-/// a codebook is a document for the whole team.
-fn stage(path: &std::path::Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".codifica-tmp-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
+/// Removes a replayed journal and makes the removal durable.
+fn finish(jpath: &std::path::Path) -> Result<()> {
+    std::fs::remove_file(jpath).map_err(|e| Error::io(jpath, e))?;
+    if let Some(d) = jpath.parent().and_then(|d| std::fs::File::open(d).ok()) {
+        let _ = d.sync_all();
     }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    Ok(tmp)
+    Ok(())
+}
+
+/// A codebook edit that an earlier, interrupted process left half done and that
+/// [`recover`] has now finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovered {
+    pub question: String,
+    pub answers_changed: usize,
+}
+
+/// Finishes an interrupted codebook edit, if the workspace holds a journal: every command calls
+/// this when it opens a workspace, so no command ever sees answers and codebook disagree. Rolling
+/// forward is always possible (the journal holds the whole new codebook, checked before it was
+/// written). When another process holds the lock it is left alone: that process opened the
+/// workspace after the interruption, so it has finished the edit itself or is about to.
+pub fn recover(ws: &Workspace) -> Result<Option<Recovered>> {
+    let jpath = journal_path(ws);
+    if !jpath.exists() {
+        return Ok(None);
+    }
+    let _lock = match ws.lock() {
+        Ok(l) => l,
+        Err(Error::Busy { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let text = match std::fs::read(&jpath) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&jpath, e)),
+    };
+    let journal: Journal = serde_json::from_slice(&text)
+        .map_err(|e| Error::file(&jpath, format!("unreadable edit journal: {e}")))?;
+    let store = Store::open(ws)?;
+    let answers_changed = replay(ws, &store, &journal)?;
+    finish(&jpath)?;
+    Ok(Some(Recovered {
+        question: journal.question,
+        answers_changed,
+    }))
+}
+
+/// Test hook: when `CODIFICA_ABORT_AT` names this point, the process kills itself here (SIGKILL:
+/// no destructor, no cleanup, no core file), so that tests can interrupt an edit at an exact step
+/// instead of at a random time.
+fn fault_point(name: &str) {
+    if std::env::var_os("CODIFICA_ABORT_AT").is_some_and(|v| v == name) {
+        #[cfg(unix)]
+        // SAFETY: kill(2) on our own pid takes no pointers; SIGKILL ends the process at once.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
 }
 
 /// Refuses a rename to an id that answers of the question already carry without it being in
@@ -356,6 +443,7 @@ mod tests {
             margin: 0.1,
             top_terms: vec![],
             model: "m".into(),
+            ..Default::default()
         });
         assert!(r.apply_answer(&mut a));
         assert_eq!(a.machine.unwrap().codes, ["b"]);

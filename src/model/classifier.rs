@@ -177,6 +177,9 @@ pub struct QuestionModel {
     /// Single-label: the probability that the top code is right (see
     /// [`crate::model::confidence`]); multi-label: the identity (the top probability).
     pub confidence: ConfidenceModel,
+    /// Single-label: a complement naive Bayes on the same features, whose opinion of an answer
+    /// is part of the confidence's evidence.
+    pub nb: Option<LinearModel>,
     /// Training metadata.
     pub meta: TrainingMeta,
 }
@@ -261,7 +264,7 @@ fn fit_once(
     terms: &[&[String]],
     labels: &[&[usize]],
     k: usize,
-) -> Result<(TfidfVectorizer, LinearModel)> {
+) -> Result<(TfidfVectorizer, LinearModel, Option<LinearModel>)> {
     let tp = TfidfParams::new(settings.tfidf.clone()).check()?;
     let vec = TfidfVectorizer::fit(&tp, terms)?;
     let distinct = distinct_examples(terms, labels);
@@ -269,8 +272,17 @@ fn fit_once(
     let d_labels: Vec<Vec<usize>> = distinct.iter().map(|&(i, _)| labels[i].to_vec()).collect();
     let weights: Vec<f32> = distinct.iter().map(|&(_, m)| m as f32).collect();
     let x = vec.transform(&d_terms)?;
-    let lin = settings.learner.fit(x, indicator(&d_labels, k), weights)?;
-    Ok((vec, lin))
+    let y = indicator(&d_labels, k);
+    // Single-label: a complement naive Bayes on the same rows, a second opinion for the
+    // confidence (an answer both models code alike is more often right).
+    let nb = if settings.multi_label {
+        None
+    } else {
+        let ds = DatasetBase::new(x.clone(), y.clone()).with_weights(Array1::from(weights.clone()));
+        Some(ComplementNbParams::new(ComplementNbSettings { alpha: 1.0 }).check()?.fit(&ds)?)
+    };
+    let lin = settings.learner.fit(x, y, weights)?;
+    Ok((vec, lin, nb))
 }
 
 /// Decision values of `terms` under a fitted vectorizer + linear model, with each document's
@@ -278,8 +290,9 @@ fn fit_once(
 fn decisions(
     vec: &TfidfVectorizer,
     lin: &LinearModel,
+    nb: Option<&LinearModel>,
     terms: &[&[String]],
-) -> Vec<(Vec<f32>, (u32, u32))> {
+) -> Vec<Scored> {
     let mut enc = vec.encoder();
     let mut row = Vec::new();
     terms
@@ -291,9 +304,33 @@ fn decisions(
             enc.finish(&mut row);
             let mut d = vec![0f32; lin.n_classes()];
             lin.decision_pairs(&row, &mut d);
-            (d, enc.last_stats())
+            let mut q = vec![0f32; nb.map_or(0, |_| lin.n_classes())];
+            if let Some(nb) = nb {
+                nb_probabilities(nb, &row, &mut q);
+            }
+            Scored {
+                d,
+                nb: q,
+                stats: enc.last_stats(),
+            }
         })
         .collect()
+}
+
+/// One scored row: decision values, the naive Bayes probabilities (empty without one), and
+/// the answer's term counts (terms, known terms).
+#[derive(Debug, Clone, Default)]
+pub struct Scored {
+    pub d: Vec<f32>,
+    pub nb: Vec<f32>,
+    pub stats: (u32, u32),
+}
+
+/// The naive Bayes' probabilities of one feature row: softmax of its joint log-likelihoods
+/// (scikit-learn's `ComplementNB.predict_proba`).
+fn nb_probabilities(nb: &LinearModel, row: &[(u32, f32)], out: &mut [f32]) {
+    nb.decision_pairs(row, out);
+    Calibration::Softmax { temperature: 1.0 }.probabilities(&out.to_vec(), out);
 }
 
 fn argmax(d: &[f32]) -> usize {
@@ -330,8 +367,8 @@ fn strata(labels: &[Vec<usize>]) -> Vec<usize> {
 pub struct CvOutcome {
     /// Out-of-fold decision values, row order (without offsets).
     pub decisions: Vec<Vec<f32>>,
-    /// Out-of-fold term counts (terms, known terms) per row.
-    pub stats: Vec<(u32, u32)>,
+    /// Out-of-fold naive Bayes probabilities and term counts per row.
+    pub scored: Vec<Scored>,
     /// The fold of each row.
     pub folds: Vec<usize>,
     /// Quality of the out-of-fold predictions. Single-label: offsets, calibration and
@@ -396,7 +433,7 @@ pub fn cross_validate_folds(
     }
     let fold_settings = cv_settings(settings);
     let mut oof = vec![Vec::new(); terms.len()];
-    let mut stats = vec![(0, 0); terms.len()];
+    let mut scored = vec![Scored::default(); terms.len()];
     for f in 0..k {
         let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
         if tr.is_empty() || te.is_empty() {
@@ -404,11 +441,11 @@ pub fn cross_validate_folds(
         }
         let tr_terms: Vec<&[String]> = tr.iter().map(|&i| terms[i].as_slice()).collect();
         let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
-        let (vec, lin) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
+        let (vec, lin, nb) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
         let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
-        for (i, (d, st)) in te.into_iter().zip(decisions(&vec, &lin, &te_terms)) {
-            oof[i] = d;
-            stats[i] = st;
+        for (i, sc) in te.into_iter().zip(decisions(&vec, &lin, nb.as_ref(), &te_terms)) {
+            oof[i] = sc.d.clone();
+            scored[i] = sc;
         }
     }
     let mut report = if settings.multi_label {
@@ -427,7 +464,7 @@ pub fn cross_validate_folds(
         let truth: Vec<usize> = labels.iter().map(|l| l[0]).collect();
         let cf = cross_fit(
             &oof,
-            &stats,
+            &scored,
             &truth,
             folds,
             codes.len(),
@@ -441,7 +478,7 @@ pub fn cross_validate_folds(
     report.protocol = protocol;
     Ok(CvOutcome {
         decisions: oof,
-        stats,
+        scored,
         folds: folds.to_vec(),
         report,
     })
@@ -455,11 +492,17 @@ struct Heads {
     confidence: ConfidenceModel,
 }
 
-/// Evidence of the confidence model for one row of (shifted) decision values.
-fn evidence(d: &[f32], p: &[f32], stats: (u32, u32)) -> Evidence {
+/// Evidence of the confidence model for one row of (shifted) decision values, their
+/// probabilities, and the naive Bayes' probabilities (empty: none).
+fn evidence(d: &[f32], p: &[f32], nb: &[f32], stats: (u32, u32)) -> Evidence {
     let (top, second) = top_two(p);
     let p2 = second.map_or(0.0, |c| p[c]);
     let d2 = second.map_or(d[top], |c| d[c]);
+    let (nb_top, nb_max, agree) = if nb.len() == p.len() {
+        (nb[top], nb.iter().copied().fold(0.0, f32::max), argmax(nb) == top)
+    } else {
+        (p[top], p[top], true)
+    };
     Evidence {
         p1: p[top],
         p2,
@@ -467,6 +510,9 @@ fn evidence(d: &[f32], p: &[f32], stats: (u32, u32)) -> Evidence {
         d2,
         terms: stats.0,
         known: stats.1,
+        nb_top,
+        nb_max,
+        agree,
     }
 }
 
@@ -479,7 +525,7 @@ fn shifted(d: &[f32], off: Option<&[f32]>) -> Vec<f32> {
 
 /// Fits the heads on out-of-fold rows: offsets that raise macro-F1, then the temperature on the
 /// shifted decisions, then the confidence on what those predict.
-fn fit_heads(oof: &[&[f32]], stats: &[(u32, u32)], truth: &[usize], k: usize, tune: bool) -> Heads {
+fn fit_heads(oof: &[&[f32]], scored: &[&Scored], truth: &[usize], k: usize, tune: bool) -> Heads {
     let owned: Vec<Vec<f32>> = oof.iter().map(|d| d.to_vec()).collect();
     let offsets = tune.then(|| tune_offsets(&owned, truth, k));
     let shifted_rows: Vec<Vec<f32>> = oof.iter().map(|d| shifted(d, offsets.as_deref())).collect();
@@ -487,10 +533,10 @@ fn fit_heads(oof: &[&[f32]], stats: &[(u32, u32)], truth: &[usize], k: usize, tu
     let mut p = vec![0f32; k];
     let mut ev = Vec::with_capacity(oof.len());
     let mut right = Vec::with_capacity(oof.len());
-    for ((d, &st), &t) in shifted_rows.iter().zip(stats).zip(truth) {
+    for ((d, sc), &t) in shifted_rows.iter().zip(scored).zip(truth) {
         calibration.probabilities(d, &mut p);
         right.push(argmax(d) == t);
-        ev.push(evidence(d, &p, st));
+        ev.push(evidence(d, &p, &sc.nb, sc.stats));
     }
     Heads {
         offsets,
@@ -509,7 +555,7 @@ struct CrossFit {
 
 fn cross_fit(
     oof: &[Vec<f32>],
-    stats: &[(u32, u32)],
+    scored: &[Scored],
     truth: &[usize],
     folds: &[usize],
     k: usize,
@@ -529,7 +575,7 @@ fn cross_fit(
         }
         let heads = fit_heads(
             &rest.iter().map(|&i| oof[i].as_slice()).collect::<Vec<_>>(),
-            &rest.iter().map(|&i| stats[i]).collect::<Vec<_>>(),
+            &rest.iter().map(|&i| &scored[i]).collect::<Vec<_>>(),
             &rest.iter().map(|&i| truth[i]).collect::<Vec<_>>(),
             k,
             tune,
@@ -538,7 +584,8 @@ fn cross_fit(
             let d = shifted(&oof[i], heads.offsets.as_deref());
             heads.calibration.probabilities(&d, &mut p);
             out.pred[i] = argmax(&d);
-            out.confidence[i] = heads.confidence.confidence(&evidence(&d, &p, stats[i]));
+            let ev = evidence(&d, &p, &scored[i].nb, scored[i].stats);
+            out.confidence[i] = heads.confidence.confidence(&ev);
             out.top3[i] = top_k(&p, 3).contains(&truth[i]);
         }
     }
@@ -761,7 +808,7 @@ impl QuestionModel {
                 let rows: Vec<&[f32]> = out.decisions.iter().map(Vec::as_slice).collect();
                 let heads = fit_heads(
                     &rows,
-                    &out.stats,
+                    &out.scored.iter().collect::<Vec<_>>(),
                     &truth,
                     p.codes.len(),
                     settings.tune_offsets,
@@ -786,7 +833,8 @@ impl QuestionModel {
         };
         let all_terms: Vec<&[String]> = p.terms.iter().map(Vec::as_slice).collect();
         let all_labels: Vec<&[usize]> = p.labels.iter().map(Vec::as_slice).collect();
-        let (vectorizer, mut linear) = fit_once(settings, &all_terms, &all_labels, p.codes.len())?;
+        let (vectorizer, mut linear, nb) =
+            fit_once(settings, &all_terms, &all_labels, p.codes.len())?;
         if let Some(off) = &offsets {
             linear.add_bias(off);
         }
@@ -797,6 +845,7 @@ impl QuestionModel {
             linear,
             calibration,
             confidence,
+            nb,
             meta: TrainingMeta {
                 rows: p.terms.len(),
                 non_answers: p.non_answers,
@@ -828,7 +877,12 @@ impl QuestionModel {
             Calibration::Softmax { temperature } => temperature.is_finite() && temperature > 0.0,
             Calibration::Sigmoid { a, b } => a.is_finite() && b.is_finite(),
         };
-        if !ok || !self.confidence.is_valid() {
+        let nb_ok = self.nb.as_ref().is_none_or(|nb| {
+            nb.is_consistent()
+                && nb.n_classes() == self.codes.len()
+                && nb.n_features() == self.vectorizer.n_features()
+        });
+        if !ok || !self.confidence.is_valid() || !nb_ok {
             return Err(format!("question {:?}: invalid calibration", self.question));
         }
         Ok(())
@@ -843,6 +897,7 @@ impl QuestionModel {
             row: Vec::with_capacity(64),
             d: vec![0.0; k],
             p: vec![0.0; k],
+            q: vec![0.0; if self.nb.is_some() { k } else { 0 }],
             contrib: Vec::with_capacity(32),
         }
     }
@@ -855,6 +910,8 @@ pub struct Scorer<'a> {
     row: Vec<(u32, f32)>,
     d: Vec<f32>,
     p: Vec<f32>,
+    /// The naive Bayes' probabilities (empty without one).
+    q: Vec<f32>,
     contrib: Vec<(f32, usize)>,
 }
 
@@ -915,7 +972,10 @@ impl Scorer<'_> {
         let confidence = if m.settings.multi_label {
             p1
         } else {
-            let ev = evidence(&self.d, &self.p, self.enc.last_stats());
+            if let Some(nb) = &m.nb {
+                nb_probabilities(nb, &self.row, &mut self.q);
+            }
+            let ev = evidence(&self.d, &self.p, &self.q, self.enc.last_stats());
             m.confidence.confidence(&ev)
         };
         let (codes, margin) = if m.settings.multi_label {

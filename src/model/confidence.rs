@@ -7,7 +7,9 @@
 //! a high probability from the bias terms. The confidence is therefore a small logistic model of
 //! "the top code is right" over a few signals of each prediction ([`signals`]): the calibrated
 //! top probability, the gaps to the second code, how long the answer is and how much of it the
-//! model knows. It is fitted on out-of-fold predictions — grouped folds when the rows have
+//! model knows, and a second opinion — a naive Bayes on the same features, whose probabilities
+//! rank answers differently from the SVM's margins (an answer both code alike is more often
+//! right). It is fitted on out-of-fold predictions — grouped folds when the rows have
 //! groups, so that it learns how the model fares on people it never saw.
 //!
 //! In: per row the decision values (offsets applied), the calibrated probabilities, the answer's
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::metrics::coverage;
 
 /// Number of signals per prediction (see [`signals`]).
-pub const N_SIGNALS: usize = 6;
+pub const N_SIGNALS: usize = 9;
 
 /// What a prediction looks like to the confidence model, before scaling.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +35,11 @@ pub struct Evidence {
     /// Analyzer terms in the answer, and how many of them the model's vocabulary knows.
     pub terms: u32,
     pub known: u32,
+    /// A second opinion, the naive Bayes on the same features: its probability of the top
+    /// code, its own highest probability, and whether its best code is the same.
+    pub nb_top: f32,
+    pub nb_max: f32,
+    pub agree: bool,
 }
 
 /// The signals the logistic model reads.
@@ -49,6 +56,9 @@ pub fn signals(e: &Evidence) -> [f64; N_SIGNALS] {
         f64::from(e.d1),
         f64::from(e.terms).ln_1p(),
         known,
+        f64::from(e.nb_top),
+        f64::from(e.nb_max),
+        f64::from(u8::from(e.agree)),
     ]
 }
 
@@ -257,6 +267,9 @@ mod tests {
             d2: 1.0 - p1,
             terms,
             known,
+            nb_top: p1,
+            nb_max: p1,
+            agree: true,
         }
     }
 

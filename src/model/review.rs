@@ -6,16 +6,61 @@ use std::cmp::Ordering;
 use crate::answer::{Answer, is_non_answer};
 use crate::config::Config;
 
-/// True for an answer waiting for a human code: a coded question, no human code yet, and not
-/// a non-answer.
-pub fn needs_review(a: &Answer, config: &Config) -> bool {
-    !a.is_coded()
-        && !is_non_answer(&a.text)
-        && config.question(&a.question).is_some_and(|q| q.is_coded())
+/// Where an answer to a coded question stands in the month's coding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodingState {
+    /// An analyst coded it.
+    Human,
+    /// Its machine code was accepted without review (`classify --accept-at`).
+    Accepted,
+    /// It waits for an analyst (with or without a machine suggestion).
+    Waiting,
 }
 
-/// Review order: lowest margin first, then lowest confidence, then answer key (stable and
-/// deterministic). `sure` is `(margin, confidence)` of the model's suggestion; answers without
+/// The coding state of `a`, or `None` when it is not to be coded (a rating question, or a
+/// non-answer). One rule for `review`, `status`, the web app and the report.
+pub fn coding_state(a: &Answer, config: &Config) -> Option<CodingState> {
+    if is_non_answer(&a.text) || !config.question(&a.question).is_some_and(|q| q.is_coded()) {
+        return None;
+    }
+    Some(if a.is_coded() {
+        CodingState::Human
+    } else if a.machine.as_ref().is_some_and(|m| m.accepted) {
+        CodingState::Accepted
+    } else {
+        CodingState::Waiting
+    })
+}
+
+/// How many answers are coded by analysts, accepted automatically, and waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CodingCounts {
+    pub human: usize,
+    pub accepted: usize,
+    pub waiting: usize,
+}
+
+impl CodingCounts {
+    /// Counts one answer.
+    pub fn add(&mut self, a: &Answer, config: &Config) {
+        match coding_state(a, config) {
+            Some(CodingState::Human) => self.human += 1,
+            Some(CodingState::Accepted) => self.accepted += 1,
+            Some(CodingState::Waiting) => self.waiting += 1,
+            None => {}
+        }
+    }
+}
+
+/// True for an answer waiting for a human code: a coded question, no human code yet, no
+/// accepted machine code, and not a non-answer.
+pub fn needs_review(a: &Answer, config: &Config) -> bool {
+    coding_state(a, config) == Some(CodingState::Waiting)
+}
+
+/// Review order: lowest confidence first (the calibrated probability that the suggestion is
+/// right, which is what ranks answers best), then lowest margin, then answer key (stable and
+/// deterministic). `sure` is `(confidence, margin)` of the model's suggestion; answers without
 /// one come last.
 pub fn least_sure_first(
     a_sure: Option<(f64, f64)>,
@@ -30,14 +75,50 @@ pub fn least_sure_first(
         .then_with(|| a_key.cmp(b_key))
 }
 
-/// `(margin, confidence)` of an answer's stored machine coding.
+/// `(confidence, margin)` of an answer's stored machine coding.
 pub fn sureness(a: &Answer) -> Option<(f64, f64)> {
-    a.machine.as_ref().map(|m| (m.margin, m.confidence))
+    a.machine.as_ref().map(|m| (m.confidence, m.margin))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepted_machine_codes_leave_the_queue_and_human_codes_win() {
+        use crate::answer::MachineCoding;
+        use crate::month::Month;
+        let config = Config::monitoreo360();
+        let mut a = Answer {
+            entity_code: "19318".into(),
+            entity_name: "Alcaldía (sintética)".into(),
+            department: "Cauca".into(),
+            region: "Pacífico".into(),
+            entity_kind: None,
+            month: Month::parse("2020-11").unwrap(),
+            question: "articulacion_instrumentos".into(),
+            answer_id: None,
+            text: "las dependencias se articulan".into(),
+            rating: None,
+            codes: vec![],
+            machine: Some(MachineCoding {
+                codes: vec!["articulacion_dependencias".into()],
+                confidence: 0.95,
+                ..Default::default()
+            }),
+            interview_date: None,
+            respondent_role: None,
+            attributes: Default::default(),
+        };
+        assert_eq!(coding_state(&a, &config), Some(CodingState::Waiting));
+        a.machine.as_mut().unwrap().accepted = true;
+        assert_eq!(coding_state(&a, &config), Some(CodingState::Accepted));
+        assert!(!needs_review(&a, &config));
+        a.codes = vec!["integralidad".into()];
+        assert_eq!(coding_state(&a, &config), Some(CodingState::Human));
+        a.text = "no sabe".into();
+        assert_eq!(coding_state(&a, &config), None);
+    }
 
     #[test]
     fn lowest_margin_then_confidence_then_key_and_unsuggested_last() {

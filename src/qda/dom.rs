@@ -47,12 +47,36 @@ pub const MAX_DEPTH: usize = 256;
 /// A parse error: line and message.
 pub type DomError = (usize, String);
 
+/// A line counter that only moves forward.
+struct Lines {
+    pos: usize,
+    line: usize,
+}
+
+impl Lines {
+    /// The 1-based line of byte `pos` (not before the last one asked).
+    fn at(&mut self, text: &str, pos: usize) -> usize {
+        let end = pos.min(text.len());
+        if end > self.pos {
+            self.line += text.as_bytes()[self.pos..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.pos = end;
+        }
+        self.line
+    }
+}
+
 /// Parses `text` into its root element.
 pub fn parse(text: &str) -> Result<Element, DomError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    // Lines are counted forward from the last event, not from the start each time: a project
+    // file of megabytes has hundreds of thousands of events.
+    let mut counted = Lines { pos: 0, line: 1 };
     loop {
         let start = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| {
@@ -61,7 +85,7 @@ pub fn parse(text: &str) -> Result<Element, DomError> {
                 e.to_string(),
             )
         })?;
-        let line = line_of(text, start);
+        let line = counted.at(text, start);
         match event {
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {

@@ -1,6 +1,6 @@
 //! Stage: exchange (REFI-QDA). Codebooks and coded answers out to, and codebooks in from, the
 //! tools analysts already use (NVivo, ATLAS.ti, MAXQDA, QualCoder), following the REFI-QDA 1.0
-//! standard: `.qdc` codebooks ([`qdc`]) and `.qdpx` projects ([`qdpx`]).
+//! standard: `.qdc` codebooks ([`qdc`]) and `.qdpx` projects out ([`qdpx`]) and in ([`import`]).
 //!
 //! Strict on export (what the XSDs and the known tool quirks demand: an `origin` attribute,
 //! `isCodable="false"` categories, unique names, `#RRGGBB` colours, LF text sources without BOM,
@@ -9,6 +9,7 @@
 //! that resolve). Errors name the line.
 
 pub mod dom;
+pub mod import;
 pub mod qdc;
 pub mod qdpx;
 

@@ -126,22 +126,56 @@ fn polarity_sets(cb: &Codebook) -> Vec<(&'static str, String, Vec<String>)> {
 #[derive(Debug, Clone)]
 pub struct QdcImport {
     pub codebook: Codebook,
-    /// Codes whose GUID the base codebook already knew (their id and seeds were kept).
+    /// Codes matched to a code of the base codebook (their id, GUID, seeds and polarity were
+    /// kept), by any rule.
     pub matched: usize,
+    /// How the file's codes met the workspace's.
+    pub matching: Matching,
+    /// The file's code GUID → the code id it became.
+    pub id_of: BTreeMap<String, String>,
     /// Adjustments made (renamed duplicates, expanded colours…).
     pub warnings: Vec<String>,
 }
 
+/// How a file's codes were matched to the workspace's codebook: by GUID first, then by a stated
+/// mapping, then by label (accent- and case-insensitive, preferring the same parent path).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matching {
+    pub by_guid: usize,
+    pub by_mapping: usize,
+    pub by_label: usize,
+    /// Labels of the file's codes that matched nothing (new codes).
+    pub new: Vec<String>,
+    /// Ids of the workspace's codes that no code of the file matched.
+    pub unmatched_existing: Vec<String>,
+}
+
+/// Stated matches: the file's code label (compared accent- and case-insensitively) → the id of
+/// the workspace's code it is.
+pub type CodeMap = BTreeMap<String, String>;
+
 /// Reads a `.qdc` (bytes as on disk) into the codebook of `question`. `base` is the workspace's
-/// current codebook of that question, if any: codes with a GUID it knows keep their id, seeds
-/// and (unless a polarity set says otherwise) polarity; its title and `multi_label` are kept.
-/// `title` is used when there is no base. Errors name `path` and the line.
+/// current codebook of that question, if any: codes it knows (see [`Matching`]) keep their id,
+/// GUID, seeds and (unless a polarity set says otherwise) polarity; its title and `multi_label`
+/// are kept. `title` is used when there is no base. Errors name `path` and the line.
 pub fn from_qdc(
     bytes: &[u8],
     path: &Path,
     question: &str,
     base: Option<&Codebook>,
     title: &str,
+) -> Result<QdcImport> {
+    from_qdc_mapped(bytes, path, question, base, title, &CodeMap::new())
+}
+
+/// [`from_qdc`] with stated matches.
+pub fn from_qdc_mapped(
+    bytes: &[u8],
+    path: &Path,
+    question: &str,
+    base: Option<&Codebook>,
+    title: &str,
+    map: &CodeMap,
 ) -> Result<QdcImport> {
     let text = super::decode_xml(bytes).map_err(|m| Error::file(path, m))?;
     let at = |line: usize, m: String| Error::file(path, format!("line {line}: {m}"));
@@ -158,41 +192,223 @@ pub fn from_qdc(
             ));
         }
     };
+    let (flat, guids) = read_codebook(book).map_err(|(l, m)| at(l, m))?;
+    if flat.is_empty() {
+        return Err(at(book.line, "<Codes> holds no <Code>".into()));
+    }
+    let polarity = read_sets(book, &guids).map_err(|(l, m)| at(l, m))?;
+    build_checked(path, question, base, title, flat, &polarity, map)
+}
+
+/// Builds and validates a question's codebook from codes read from `path`.
+pub(crate) fn build_checked(
+    path: &Path,
+    question: &str,
+    base: Option<&Codebook>,
+    title: &str,
+    flat: Vec<RawCode>,
+    polarity: &BTreeMap<String, Polarity>,
+    map: &CodeMap,
+) -> Result<QdcImport> {
+    let mut warnings = Vec::new();
+    let built = build(question, base, title, flat, polarity, map, &mut warnings);
+    built
+        .codebook
+        .validate()
+        .map_err(|m| Error::file(path, format!("the imported codebook is not valid: {m}")))?;
+    let m = &built.matching;
+    Ok(QdcImport {
+        matched: m.by_guid + m.by_mapping + m.by_label,
+        codebook: built.codebook,
+        matching: built.matching,
+        id_of: built.id_of,
+        warnings,
+    })
+}
+
+/// The codes of a `<CodeBook>` (flattened, parents first) and their GUIDs with their lines.
+pub(crate) fn read_codebook(
+    book: &Element,
+) -> std::result::Result<(Vec<RawCode>, BTreeMap<String, usize>), dom::DomError> {
     let codes_el = book
         .child("Codes")
-        .ok_or_else(|| at(book.line, "<CodeBook> has no <Codes> element".into()))?;
+        .ok_or((book.line, "<CodeBook> has no <Codes> element".to_string()))?;
     let mut reader = CodeReader {
         flat: Vec::new(),
         guids: BTreeMap::new(),
     };
     for el in codes_el.children_named("Code") {
-        reader.read(el, None).map_err(|(l, m)| at(l, m))?;
+        reader.read(el, None)?;
     }
-    if reader.flat.is_empty() {
-        return Err(at(codes_el.line, "<Codes> holds no <Code>".into()));
+    Ok((reader.flat, reader.guids))
+}
+
+/// Where the codes of a `.qdc` go: all into one question, or — for a whole-project codebook with
+/// one top-level category per question — each category's codes into its question.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// The one question (when the codebook is not split).
+    pub question: Option<String>,
+    /// Stated category → question (accent- and case-insensitive category names).
+    pub categories: BTreeMap<String, String>,
+}
+
+/// Reads a `.qdc` for one or several questions (see [`Target`]). A codebook whose top level is
+/// only non-codable categories, two or more of them (or any category is stated), is split: each
+/// category goes to the stated question, else to the question whose id, label or text is its
+/// name; a category that matches none is an error asking for `--question CATEGORY=QUESTION`.
+/// `base` gives each question's current codebook. Returns one import per question.
+pub fn from_qdc_split(
+    bytes: &[u8],
+    path: &Path,
+    config: &crate::config::Config,
+    target: &Target,
+    map: &CodeMap,
+    base: &dyn Fn(&str) -> Result<Option<Codebook>>,
+) -> Result<Vec<QdcImport>> {
+    let text = super::decode_xml(bytes).map_err(|m| Error::file(path, m))?;
+    let at = |line: usize, m: String| Error::file(path, format!("line {line}: {m}"));
+    let root = dom::parse(&text).map_err(|(l, m)| at(l, format!("malformed XML: {m}")))?;
+    let book = match root.name.as_str() {
+        "CodeBook" => &root,
+        "Project" => root
+            .child("CodeBook")
+            .ok_or_else(|| at(root.line, "the project holds no <CodeBook>".into()))?,
+        other => {
+            return Err(at(
+                root.line,
+                format!("the root element is <{other}>, expected a REFI-QDA <CodeBook>"),
+            ));
+        }
+    };
+    let (flat, guids) = read_codebook(book).map_err(|(l, m)| at(l, m))?;
+    if flat.is_empty() {
+        return Err(at(book.line, "<Codes> holds no <Code>".into()));
     }
-    let polarity = read_sets(book, &reader.guids).map_err(|(l, m)| at(l, m))?;
-    let mut warnings = Vec::new();
-    let (codebook, matched) = build(question, base, title, reader.flat, &polarity, &mut warnings);
-    codebook
-        .validate()
-        .map_err(|m| Error::file(path, format!("the imported codebook is not valid: {m}")))?;
-    Ok(QdcImport {
-        codebook,
-        matched,
-        warnings,
-    })
+    let mut polarity = read_sets(book, &guids).map_err(|(l, m)| at(l, m))?;
+    if root.name == "Project" {
+        polarity.extend(read_sets(&root, &guids).map_err(|(l, m)| at(l, m))?);
+    }
+    let tops: Vec<&RawCode> = flat.iter().filter(|r| r.parent_guid.is_none()).collect();
+    let split = !target.categories.is_empty()
+        || (target.question.is_none() && tops.len() >= 2 && tops.iter().all(|r| !r.codable));
+    let title_of = |q: &str| {
+        config
+            .question(q)
+            .map(|x| x.text.clone())
+            .unwrap_or_default()
+    };
+    if !split {
+        let q = target
+            .question
+            .clone()
+            .ok_or_else(|| Error::file(path, "name the question with --question Q".to_string()))?;
+        let b = base(&q)?;
+        return Ok(vec![build_checked(
+            path,
+            &q,
+            b.as_ref(),
+            &title_of(&q),
+            flat,
+            &polarity,
+            map,
+        )?]);
+    }
+    let stated: BTreeMap<String, &String> = target
+        .categories
+        .iter()
+        .map(|(k, v)| (fold(k), v))
+        .collect();
+    let mut groups: BTreeMap<String, Vec<RawCode>> = BTreeMap::new();
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for r in &flat {
+        match &r.parent_guid {
+            None => {
+                let q = stated
+                    .get(&fold(&r.name))
+                    .map(|q| q.to_string())
+                    .or_else(|| question_named(config, r));
+                match q {
+                    Some(q) if config.question(&q).is_some() => {
+                        owner.insert(r.guid.clone(), q);
+                    }
+                    Some(q) => {
+                        return Err(Error::file(
+                            path,
+                            format!("category '{}': no question '{q}' in codifica.toml", r.name),
+                        ));
+                    }
+                    None => unmatched.push(r.name.clone()),
+                }
+            }
+            Some(p) => {
+                if let Some(q) = owner.get(p).cloned() {
+                    let mut c = r.clone();
+                    if !groups
+                        .get(&q)
+                        .is_some_and(|g| g.iter().any(|k| &k.guid == p))
+                    {
+                        c.parent_guid = None;
+                    }
+                    owner.insert(r.guid.clone(), q.clone());
+                    groups.entry(q).or_default().push(c);
+                }
+            }
+        }
+    }
+    if !unmatched.is_empty() {
+        let ids: Vec<&str> = config.coded_questions().map(|q| q.id.as_str()).collect();
+        return Err(Error::file(
+            path,
+            format!(
+                "this codebook has one category per question, and these match no question of                  codifica.toml: {}; state each with --question 'CATEGORY=QUESTION' (questions: {});                  nothing was changed",
+                unmatched.join(", "),
+                ids.join(", ")
+            ),
+        ));
+    }
+    let mut out = Vec::new();
+    for (q, codes) in groups {
+        let b = base(&q)?;
+        out.push(build_checked(
+            path,
+            &q,
+            b.as_ref(),
+            &title_of(&q),
+            codes,
+            &polarity,
+            map,
+        )?);
+    }
+    Ok(out)
+}
+
+/// The coded question a top-level category stands for: codifica's GUID for it, or its id,
+/// label or text (accent- and case-insensitive).
+pub(crate) fn question_named(config: &crate::config::Config, raw: &RawCode) -> Option<String> {
+    let name = fold(&raw.name);
+    config
+        .coded_questions()
+        .find(|q| {
+            raw.guid == guid_for("question", &q.id)
+                || name == fold(&q.id)
+                || name == fold(q.label())
+                || name == fold(&q.text)
+        })
+        .map(|q| q.id.clone())
 }
 
 /// One `<Code>` as read, before ids are assigned.
-struct RawCode {
-    guid: String,
-    name: String,
-    codable: bool,
-    color: Option<String>,
-    description: String,
-    parent_guid: Option<String>,
-    color_expanded: bool,
+#[derive(Debug, Clone)]
+pub(crate) struct RawCode {
+    pub guid: String,
+    pub name: String,
+    pub codable: bool,
+    pub color: Option<String>,
+    pub description: String,
+    pub parent_guid: Option<String>,
+    pub color_expanded: bool,
 }
 
 struct CodeReader {
@@ -261,7 +477,7 @@ impl CodeReader {
 }
 
 /// Polarity by code GUID from the polarity sets; every `MemberCode` must resolve.
-fn read_sets(
+pub(crate) fn read_sets(
     book: &Element,
     codes: &BTreeMap<String, usize>,
 ) -> std::result::Result<BTreeMap<String, Polarity>, dom::DomError> {
@@ -309,39 +525,140 @@ fn read_sets(
     Ok(out)
 }
 
+/// A codebook built from a file's codes.
+struct Built {
+    codebook: Codebook,
+    matching: Matching,
+    id_of: BTreeMap<String, String>,
+}
+
+/// Accent- and case-insensitive form of a label.
+pub(crate) fn fold(label: &str) -> String {
+    crate::analyze::plain_terms(label).join(" ")
+}
+
+/// The folded labels from the root down to code `i` of `flat` (its path in the tree).
+fn raw_path(flat: &[RawCode], i: usize) -> Vec<String> {
+    let mut path = vec![fold(&flat[i].name)];
+    let mut parent = flat[i].parent_guid.clone();
+    while let Some(g) = parent {
+        match flat.iter().find(|r| r.guid == g) {
+            Some(r) if path.len() < 64 => {
+                path.push(fold(&r.name));
+                parent = r.parent_guid.clone();
+            }
+            _ => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// The folded labels from the root down to `code` in `cb`.
+fn code_path(cb: &Codebook, code: &Code) -> Vec<String> {
+    let mut path = vec![fold(&code.label)];
+    let mut parent = code.parent.clone();
+    while let Some(id) = parent {
+        match cb.code(&id) {
+            Some(c) if path.len() < 64 => {
+                path.push(fold(&c.label));
+                parent = c.parent.clone();
+            }
+            _ => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// For each of the file's codes, the base code it is (see [`Matching`]), and the counts.
+fn match_codes<'b>(
+    base: Option<&'b Codebook>,
+    flat: &[RawCode],
+    map: &CodeMap,
+    matching: &mut Matching,
+) -> Vec<Option<&'b Code>> {
+    let Some(base) = base else {
+        return vec![None; flat.len()];
+    };
+    let mut claimed: BTreeSet<&str> = BTreeSet::new();
+    let mut out: Vec<Option<&Code>> = vec![None; flat.len()];
+    for (i, r) in flat.iter().enumerate() {
+        if let Some(c) = base
+            .codes
+            .iter()
+            .find(|c| normalize_guid(&c.guid).as_deref() == Some(r.guid.as_str()))
+        {
+            claimed.insert(&c.id);
+            out[i] = Some(c);
+            matching.by_guid += 1;
+        }
+    }
+    let folded_map: BTreeMap<String, &String> = map.iter().map(|(k, v)| (fold(k), v)).collect();
+    for (i, r) in flat.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        let stated = folded_map.get(&fold(&r.name)).and_then(|id| base.code(id));
+        if let Some(c) = stated.filter(|c| !claimed.contains(c.id.as_str())) {
+            claimed.insert(&c.id);
+            out[i] = Some(c);
+            matching.by_mapping += 1;
+        }
+    }
+    for (i, r) in flat.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        let name = fold(&r.name);
+        let candidates: Vec<&Code> = base
+            .codes
+            .iter()
+            .filter(|c| !claimed.contains(c.id.as_str()) && fold(&c.label) == name)
+            .collect();
+        let path = raw_path(flat, i);
+        let pick = candidates
+            .iter()
+            .find(|c| code_path(base, c) == path)
+            .or(candidates.first())
+            .copied();
+        if let Some(c) = pick {
+            claimed.insert(&c.id);
+            out[i] = Some(c);
+            matching.by_label += 1;
+        }
+    }
+    matching.unmatched_existing = base
+        .codes
+        .iter()
+        .filter(|c| !claimed.contains(c.id.as_str()))
+        .map(|c| c.id.clone())
+        .collect();
+    out
+}
+
 fn build(
     question: &str,
     base: Option<&Codebook>,
     title: &str,
     flat: Vec<RawCode>,
     polarity: &BTreeMap<String, Polarity>,
+    map: &CodeMap,
     warnings: &mut Vec<String>,
-) -> (Codebook, usize) {
-    let known: BTreeMap<String, &Code> = base
-        .map(|b| {
-            b.codes
-                .iter()
-                .filter_map(|c| normalize_guid(&c.guid).map(|g| (g, c)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut ids: BTreeSet<String> = known
-        .iter()
-        .filter(|(g, _)| flat.iter().any(|r| &r.guid == *g))
-        .map(|(_, c)| c.id.clone())
-        .collect();
+) -> Built {
+    let mut matching = Matching::default();
+    let priors = match_codes(base, &flat, map, &mut matching);
+    let mut ids: BTreeSet<String> = priors.iter().flatten().map(|c| c.id.clone()).collect();
     let mut id_of: BTreeMap<String, String> = BTreeMap::new();
     let mut labels: BTreeSet<String> = BTreeSet::new();
-    let mut matched = 0;
     let mut codes = Vec::with_capacity(flat.len());
-    for r in &flat {
-        let prior = known.get(&r.guid);
+    for (r, prior) in flat.iter().zip(&priors) {
         let id = match prior {
-            Some(c) => {
-                matched += 1;
-                c.id.clone()
+            Some(c) => c.id.clone(),
+            None => {
+                matching.new.push(r.name.clone());
+                unique_id(&slug(&r.name), &mut ids)
             }
-            None => unique_id(&slug(&r.name), &mut ids),
         };
         id_of.insert(r.guid.clone(), id.clone());
         let mut label = r.name.clone();
@@ -365,7 +682,7 @@ fn build(
         }
         codes.push(Code {
             id,
-            guid: r.guid.clone(),
+            guid: prior.map_or_else(|| r.guid.clone(), |c| c.guid.clone()),
             label,
             description: r.description.clone(),
             polarity: polarity
@@ -382,13 +699,17 @@ fn build(
     for (c, r) in codes.iter_mut().zip(&flat) {
         c.parent = r.parent_guid.as_ref().and_then(|g| id_of.get(g).cloned());
     }
-    let cb = Codebook {
+    let codebook = Codebook {
         question: question.to_string(),
         title: base.map_or_else(|| title.to_string(), |b| b.title.clone()),
         multi_label: base.is_some_and(|b| b.multi_label),
         codes,
     };
-    (cb, matched)
+    Built {
+        codebook,
+        matching,
+        id_of,
+    }
 }
 
 fn unique_id(stem: &str, ids: &mut BTreeSet<String>) -> String {

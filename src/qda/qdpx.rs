@@ -5,8 +5,11 @@
 //! its human codes are `<Coding>`s of one `<PlainTextSelection>` over the whole text (positions
 //! in Unicode code points, end exclusive) created by the user "Analista", and its machine codes
 //! are another selection created by the user "codifica (modelo)". Each entity is a `<Case>` with
-//! department, region and kind as variables (and `<SourceRef>`s to its answers); month, question,
-//! rating and the imported extra columns are variables of the source. The codebook holds one
+//! department, region and kind as variables (and `<SourceRef>`s to its answers); entity code and
+//! name, month, question, answer id, interview date, respondent role, rating and the imported
+//! extra columns are variables of the source, and the model's selection describes its confidence,
+//! margin, model and top terms — so that [`super::import`] reads the project back as the same
+//! answers. The codebook holds one
 //! non-codable category per question with that question's codes under it; names are made unique
 //! across the project. Every GUID is derived from a stable name, so the same workspace exports
 //! byte-identical files. Pure ratings (no text) are not sources.
@@ -61,7 +64,18 @@ struct Variables<'a> {
 }
 
 const CASE_VARS: [&str; 3] = ["Departamento", "Región", "Tipo de entidad"];
-const SOURCE_VARS: [&str; 3] = ["Mes", "Pregunta", "Calificación"];
+/// Variables of each source: the answer's own fields, so that the project imports back into the
+/// same answers (see [`super::import`]).
+const SOURCE_VARS: [&str; 8] = [
+    "Código de entidad",
+    "Entidad",
+    "Mes",
+    "Pregunta",
+    "ID de respuesta",
+    "Fecha de entrevista",
+    "Cargo del entrevistado",
+    "Calificación",
+];
 
 impl<'a> Variables<'a> {
     /// Declares the fixed variables and one per attribute key found on `texts`.
@@ -294,19 +308,54 @@ fn write_sources(
         let human_refs = code_refs(a, &a.codes, code_guid, summary);
         if !human_refs.is_empty() {
             let name = "Codificación del analista";
-            write_selection(out, &key, "human", name, len, &users.human, &human_refs);
+            let sel = Selection {
+                key: &key,
+                who: "human",
+                name,
+                description: None,
+                len,
+                user: &users.human,
+            };
+            write_selection(out, &sel, &human_refs);
             summary.human_codings += human_refs.len();
         }
         if let Some(m) = &a.machine {
             let refs = code_refs(a, &m.codes, code_guid, summary);
             if !refs.is_empty() {
                 let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
-                write_selection(out, &key, "machine", &name, len, &users.machine, &refs);
+                let description = format!(
+                    "modelo: {}\nconfianza: {}\nmargen: {}\ntérminos: {}",
+                    m.model,
+                    m.confidence,
+                    m.margin,
+                    m.top_terms.join("; ")
+                );
+                let sel = Selection {
+                    key: &key,
+                    who: "machine",
+                    name: &name,
+                    description: Some(&description),
+                    len,
+                    user: &users.machine,
+                };
+                write_selection(out, &sel, &refs);
                 summary.machine_codings += refs.len();
             }
         }
+        vars.value(out, "Código de entidad", &a.entity_code);
+        vars.value(out, "Entidad", &a.entity_name);
         vars.value(out, "Mes", &a.month.to_string());
         vars.value(out, "Pregunta", &a.question);
+        let optional = [
+            ("ID de respuesta", &a.answer_id),
+            ("Fecha de entrevista", &a.interview_date),
+            ("Cargo del entrevistado", &a.respondent_role),
+        ];
+        for (name, value) in optional {
+            if let Some(v) = value {
+                vars.value(out, name, v);
+            }
+        }
         if let Some(r) = a.rating.filter(|r| r.is_finite()) {
             vars.value(out, "Calificación", &r.to_string());
         }
@@ -383,21 +432,30 @@ fn source_name(a: &Answer) -> String {
     name.replace(['/', '\\'], "-")
 }
 
-fn write_selection(
-    out: &mut String,
-    key: &str,
-    who: &str,
-    name: &str,
+/// One `<PlainTextSelection>` over a whole source.
+struct Selection<'a> {
+    key: &'a str,
+    who: &'a str,
+    name: &'a str,
+    /// For the model's selection: its confidence, margin, model and terms, which the import
+    /// reads back.
+    description: Option<&'a str>,
     len: usize,
-    user: &str,
-    refs: &[(&str, &str)],
-) {
+    user: &'a str,
+}
+
+fn write_selection(out: &mut String, sel: &Selection<'_>, refs: &[(&str, &str)]) {
+    let (key, who, user) = (sel.key, sel.who, sel.user);
     let _ = writeln!(
         out,
-        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"0\" endPosition=\"{len}\" creatingUser=\"{user}\">",
+        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"0\" endPosition=\"{}\" creatingUser=\"{user}\">",
         guid_for("selection", &format!("{key}:{who}")),
-        xml_escape(name)
+        xml_escape(sel.name),
+        sel.len
     );
+    if let Some(d) = sel.description {
+        let _ = writeln!(out, "        <Description>{}</Description>", xml_escape(d));
+    }
     for (id, g) in refs {
         let _ = writeln!(
             out,

@@ -20,6 +20,9 @@ pub use crate::escape::html as esc;
 pub struct RenderOptions {
     /// A date to print ("generado el …"); `None` prints none (byte-identical reruns).
     pub generated_on: Option<String>,
+    /// A section rendered elsewhere (already escaped HTML) shown after the report's own, e.g.
+    /// the "Temas emergentes" of [`crate::themes::html::section`].
+    pub extra_section: Option<String>,
 }
 
 const CSS: &str = "body{font-family:Helvetica,Arial,sans-serif;color:#222;background:#f6f7f9;margin:0;line-height:1.45}\
@@ -68,6 +71,9 @@ pub fn render(d: &ReportData, opts: &RenderOptions) -> String {
         priority(&mut h, d);
         frequencies(&mut h, d);
         demand(&mut h, d);
+    }
+    if let Some(extra) = &opts.extra_section {
+        h.push_str(extra);
     }
     notes(&mut h, d);
     h.push_str("<footer>Generado con codifica");

@@ -11,6 +11,9 @@ pub mod data;
 pub mod geojson;
 pub mod html;
 pub mod map;
+pub mod period;
+pub mod period_html;
+pub mod period_xlsx;
 pub mod svg;
 pub mod xlsx;
 

@@ -334,6 +334,12 @@ fn unique_sheet_name(name: &str, used: &[String]) -> String {
 
 /// The workbook bytes; `created` is the Unix time written as the document's creation date.
 pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
+    tables_bytes(tables(d), created)
+}
+
+/// Any tables as a workbook, one sheet each, with the same formula-safety and fixed date (the
+/// consolidated period report writes its own tables through it).
+pub fn tables_bytes(tables: Vec<Table>, created: i64) -> Result<Vec<u8>> {
     let err = |e: rust_xlsxwriter::XlsxError| Error::invalid(format!("writing the workbook: {e}"));
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_timestamp(created).map_err(err)?;
@@ -341,7 +347,7 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     let mut used: Vec<String> = Vec::new();
-    for t in tables(d) {
+    for t in tables {
         let ws = wb.add_worksheet();
         let name = unique_sheet_name(&t.name, &used);
         ws.set_name(&name).map_err(err)?;

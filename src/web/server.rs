@@ -288,6 +288,8 @@ fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
         .route("/tablero", get(pages::tablero))
         .route("/reporte", get(pages::reporte))
         .route("/entidad", get(pages::entidad))
+        .route("/temas", get(pages::temas))
+        .route("/temas/adoptar", post(pages::adoptar))
         .fallback(pages::no_encontrada)
         .layer(middleware::from_fn_with_state((app.clone(), bound), guard))
         .layer(middleware::from_fn_with_state(body_timeout, read_body))

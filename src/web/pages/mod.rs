@@ -8,6 +8,7 @@ mod buscar;
 mod codificar;
 mod entidad;
 mod tablero;
+mod temas;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub use buscar::buscar;
 pub use codificar::{codificar, guardar, respuesta};
 pub use entidad::entidad;
 pub use tablero::{reporte, tablero};
+pub use temas::{adoptar, temas};
 
 /// Query or form pairs as sent (repeated names kept).
 pub type Pairs = Vec<(String, String)>;
