@@ -21,6 +21,13 @@ import sys
 
 SPLIT_PARENTS = ("report", "web")
 
+# Known upward edges, tolerated until they are moved (each with why it exists). The check ignores
+# them, so it still fails on any *new* cycle; delete an entry once its edge is gone.
+KNOWN_UPWARD = {
+    ("workspace", "codebook"): "Workspace::open rolls an interrupted codebook edit forward "
+    "(codebook::edit::recover, which opens the store); belongs in a use-case layer above both",
+}
+
 
 def strip_comments(text):
     """Drop `//` comments (doc comments included) and `/* */` blocks, keeping string contents."""
@@ -251,6 +258,10 @@ def main(argv):
     args = [a for a in argv if not a.startswith("--")]
     src = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
     graph = build_graph(src)
+    for (v, w), why in sorted(KNOWN_UPWARD.items()):
+        if w in graph.get(v, set()):
+            graph[v].discard(w)
+            print(f"known upward edge, ignored: {v} -> {w} ({why})")
     if "--graph" in argv:
         for v in sorted(graph):
             print(f"{v} -> {', '.join(sorted(graph[v]))}")

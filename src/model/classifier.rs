@@ -279,7 +279,11 @@ fn fit_once(
         None
     } else {
         let ds = DatasetBase::new(x.clone(), y.clone()).with_weights(Array1::from(weights.clone()));
-        Some(ComplementNbParams::new(ComplementNbSettings { alpha: 1.0 }).check()?.fit(&ds)?)
+        Some(
+            ComplementNbParams::new(ComplementNbSettings { alpha: 1.0 })
+                .check()?
+                .fit(&ds)?,
+        )
     };
     let lin = settings.learner.fit(x, y, weights)?;
     Ok((vec, lin, nb))
@@ -443,7 +447,10 @@ pub fn cross_validate_folds(
         let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
         let (vec, lin, nb) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
         let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
-        for (i, sc) in te.into_iter().zip(decisions(&vec, &lin, nb.as_ref(), &te_terms)) {
+        for (i, sc) in te
+            .into_iter()
+            .zip(decisions(&vec, &lin, nb.as_ref(), &te_terms))
+        {
             oof[i] = sc.d.clone();
             scored[i] = sc;
         }
@@ -499,7 +506,11 @@ fn evidence(d: &[f32], p: &[f32], nb: &[f32], stats: (u32, u32)) -> Evidence {
     let p2 = second.map_or(0.0, |c| p[c]);
     let d2 = second.map_or(d[top], |c| d[c]);
     let (nb_top, nb_max, agree) = if nb.len() == p.len() {
-        (nb[top], nb.iter().copied().fold(0.0, f32::max), argmax(nb) == top)
+        (
+            nb[top],
+            nb.iter().copied().fold(0.0, f32::max),
+            argmax(nb) == top,
+        )
     } else {
         (p[top], p[top], true)
     };
