@@ -3,14 +3,13 @@
 //!
 //! Read once and validated into a [`Config`]; later stages only ever see a valid one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::analyze::AnalyzerSettings;
 use crate::error::{Error, Result};
-use crate::ingest::wide::WideMapping;
 
 /// What kind of answer a question collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +199,8 @@ impl Config {
         if !self.satisfaction_threshold.is_finite() {
             return Err("satisfaction_threshold must be a number".into());
         }
+        check_analyzer(&self.analyzer)?;
+        check_flags(&self.flags)?;
         match self.question(&self.overall_question) {
             Some(q) if q.kind == QuestionKind::Rating => Ok(()),
             Some(_) => Err(format!(
@@ -235,6 +236,123 @@ impl Config {
     pub fn mapping(&self, name: &str) -> Option<&WideMapping> {
         self.mappings.iter().find(|m| m.name == name)
     }
+}
+
+/// A named mapping (`[[mapping]]`, applied by `ingest::wide`) from a sheet's columns to answer fields and question ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WideMapping {
+    /// Name used with `codifica import --mapping NAME`.
+    pub name: String,
+    /// Workbook sheet to read (default: the first; `--sheet` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Column holding the entity code.
+    pub entity_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_kind: Option<String>,
+    /// Column holding the month (any form `Month::parse_lenient` accepts, or a date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    /// A fixed month for every row, when the sheet has no month column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interview_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respondent_role: Option<String>,
+    /// Column(s) completing the answer key when one entity answers a question several times;
+    /// several columns are joined with `/`.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub answer_id: Vec<String>,
+    /// When true, a row whose key repeats an earlier row's gets `#2`, `#3`… appended to its
+    /// answer id (in row order) instead of being refused as a duplicate. For exports whose rows
+    /// have no identity of their own.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub number_repeats: bool,
+    /// Wide layout — question columns: sheet column → question id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub questions: BTreeMap<String, String>,
+    /// Wide layout — code columns: question id → sheet column holding its `;`-separated codes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub codes: BTreeMap<String, String>,
+    /// Stacked layout — the column naming the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_column: Option<String>,
+    /// Stacked layout — the sheet's wording of each question → question id (matched trimmed,
+    /// ignoring case and repeated spaces). A value not listed is taken as the id itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub question_values: BTreeMap<String, String>,
+    /// Stacked layout — the column holding the answer text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_column: Option<String>,
+    /// Stacked layout — the column holding the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_column: Option<String>,
+    /// Stacked layout — the column holding the `;`-separated codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes_column: Option<String>,
+    /// Other columns kept as attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// The analyzer languages that have a chain (stop words, stemmer, lexicons). Anything else is
+/// refused when the config is read: the analyzer would otherwise build the Spanish chain anyway.
+pub const ANALYZER_LANGUAGES: &[&str] = &["es"];
+
+fn check_analyzer(a: &AnalyzerSettings) -> std::result::Result<(), String> {
+    if ANALYZER_LANGUAGES.contains(&a.language.as_str()) {
+        return Ok(());
+    }
+    Err(format!(
+        "[analyzer] language = \"{}\" is not supported; the only analyzer language is \"es\" \
+         (Spanish)",
+        a.language
+    ))
+}
+
+/// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents; NaN
+/// would turn it off silently).
+fn check_flags(f: &FlagRules) -> std::result::Result<(), String> {
+    for (key, v) in [
+        ("overall_drop", f.overall_drop),
+        ("topic_drop", f.topic_drop),
+    ] {
+        if !v.is_finite() {
+            return Err(format!(
+                "[flags] {key} must be a number (0 turns the rule off)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
@@ -289,6 +407,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("c.toml") && err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn unknown_analyzer_language_is_refused_naming_file_and_key() {
+        let text = format!(
+            "{}\n[analyzer]\nlanguage = \"fr\"\n",
+            "survey = \"x\"\nquestions = []"
+        );
+        let err = Config::parse(&text, Path::new("ws/codifica.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ws/codifica.toml"), "{err}");
+        assert!(err.contains("language") && err.contains("\"fr\""), "{err}");
+        let es = text.replace("\"fr\"", "\"es\"");
+        assert!(Config::parse(&es, Path::new("c.toml")).is_ok());
+    }
+
+    #[test]
+    fn non_numeric_flag_threshold_is_refused() {
+        let text = "survey = \"x\"\nquestions = []\n[flags]\ntopic_drop = nan\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("topic_drop"), "{err}");
+        let off = text.replace("nan", "0.0");
+        assert!(Config::parse(&off, Path::new("c.toml")).is_ok());
     }
 
     #[test]

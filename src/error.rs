@@ -151,7 +151,12 @@ fn index_message(e: &tantivy::TantivyError) -> String {
 }
 
 /// Errors of the codifica library.
+///
+/// Two kinds (see [`Error::is_user_error`]): what the person running codifica can fix (a bad
+/// file, query or argument, a busy workspace, a missing model) and internal failures (the search
+/// index failing). New variants may be added, hence `#[non_exhaustive]`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed.
     #[error("{}: {}", path.display(), io_message(source))]
@@ -242,6 +247,25 @@ impl Error {
         Error::Invalid(message.into())
     }
 
+    /// True for an error the user can act on: a bad input file, query or argument, a busy
+    /// workspace, a stale index, an unusable model, a path that cannot be read or written, a
+    /// full disk. False for internal failures (the search index failing for another reason),
+    /// which the CLI reports with exit code 3 instead of 1.
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            Error::Index(_) => self.is_out_of_space(),
+            Error::Io { .. }
+            | Error::Rows { .. }
+            | Error::File { .. }
+            | Error::Query { .. }
+            | Error::QueryLimit { .. }
+            | Error::Model { .. }
+            | Error::Busy { .. }
+            | Error::IndexStale { .. }
+            | Error::Invalid(_) => true,
+        }
+    }
+
     /// True when the disk (or the user's quota) is full.
     pub fn is_out_of_space(&self) -> bool {
         match self {
@@ -252,9 +276,95 @@ impl Error {
     }
 }
 
+/// Errors of the coding engine (features → model → classify). Typed, so the CLI can say which
+/// input was wrong; linfa's traits require an error type that converts from `linfa::Error`.
+/// Declared here, below every stage of the engine, so `features` need not reach up into `model`
+/// (`model::error` re-exports it).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// Hyper-parameters that cannot work (C ≤ 0, empty n-gram range, …).
+    #[error("invalid parameter: {0}")]
+    InvalidParams(String),
+    /// No usable training rows (after dropping empty answers and non-answers).
+    #[error("empty training set: {0}")]
+    EmptyTrainingSet(String),
+    /// Rows and targets disagree, or a matrix has the wrong width.
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    /// A model file that cannot be used.
+    #[error("model file {path}: {reason}")]
+    ModelFile {
+        /// The file.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// No classifier for a question.
+    #[error("no model for question {0:?}")]
+    NoModel(String),
+    /// Bad input data (labels, agreement columns…).
+    #[error("{0}")]
+    Data(String),
+    /// I/O while reading or writing a model.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Reading an input table, or another error of the rest of the crate.
+    #[error(transparent)]
+    Core(#[from] Error),
+    /// Error bubbled up from linfa.
+    #[error("linfa: {0}")]
+    Linfa(#[from] linfa::Error),
+}
+
+impl EngineError {
+    /// As [`Error::is_user_error`]: false for the engine's internal failures (linfa's, and shape
+    /// mismatches between matrices, which are bugs).
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            EngineError::Core(e) => e.is_user_error(),
+            EngineError::Linfa(_) | EngineError::Shape(_) => false,
+            EngineError::InvalidParams(_)
+            | EngineError::EmptyTrainingSet(_)
+            | EngineError::ModelFile { .. }
+            | EngineError::NoModel(_)
+            | EngineError::Data(_)
+            | EngineError::Io { .. } => true,
+        }
+    }
+}
+
+/// Result alias of the engine.
+pub type EngineResult<T, E = EngineError> = std::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_errors_apart_from_internal_ones() {
+        let user = [
+            Error::invalid("bad --month"),
+            Error::file("a.csv", "empty"),
+            Error::Busy { path: "ws".into() },
+            Error::io("a.csv", std::io::Error::from(std::io::ErrorKind::NotFound)),
+        ];
+        assert!(user.iter().all(Error::is_user_error));
+        let broken = Error::Index(tantivy::TantivyError::InternalError("bug".into()));
+        assert!(!broken.is_user_error());
+        let full = Error::Index(tantivy::TantivyError::IoError(std::sync::Arc::new(
+            std::io::Error::from_raw_os_error(28),
+        )));
+        assert!(full.is_user_error(), "a full disk is the user's to free");
+        assert!(EngineError::NoModel("q".into()).is_user_error());
+        assert!(!EngineError::Shape("3 rows, 2 targets".into()).is_user_error());
+        assert!(!EngineError::Core(broken).is_user_error());
+    }
 
     /// A header of a million columns missing the required ones: the message stays small.
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -283,13 +283,8 @@ impl Store {
     }
 
     /// The index fields.
-    pub fn fields(&self) -> &Fields {
+    pub(crate) fn fields(&self) -> &Fields {
         &self.fields
-    }
-
-    /// The tantivy index (for search, which builds its own queries).
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 
     /// A searcher over the latest commit.
@@ -323,7 +318,7 @@ impl Store {
 
     /// The address of the live document with this key: a direct postings lookup per segment,
     /// much cheaper than running a query (imports do one per row).
-    pub fn find(&self, searcher: &Searcher, key: &str) -> Result<Option<DocAddress>> {
+    pub(crate) fn find(&self, searcher: &Searcher, key: &str) -> Result<Option<DocAddress>> {
         let term = Term::from_field_text(self.fields.key, key);
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(self.fields.key)?;
@@ -348,7 +343,7 @@ impl Store {
     }
 
     /// Reads the stored answer at `addr`.
-    pub fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Answer> {
+    pub(crate) fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Answer> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let json = doc
             .get_first(self.fields.doc)
@@ -550,7 +545,7 @@ impl Store {
         let searcher = self.searcher()?;
         let months = match filter.month {
             Some(m) => vec![m],
-            None => self.months(&searcher)?,
+            None => self.month_range(&searcher)?,
         };
         let groups = months
             .into_iter()
@@ -585,9 +580,22 @@ impl Store {
         Ok(out)
     }
 
+    /// The months that hold at least one answer, oldest first (the web's month pickers). One
+    /// count per month of the index's range; no answer is loaded.
+    pub fn months(&self) -> Result<Vec<Month>> {
+        let searcher = self.searcher()?;
+        let mut out = Vec::new();
+        for m in self.month_range(&searcher)? {
+            if searcher.search(&self.month_query(m, m), &Count)? > 0 {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every month from the earliest to the latest in the index (the month fast field's range;
     /// months without answers included, callers skip them).
-    fn months(&self, searcher: &Searcher) -> Result<Vec<Month>> {
+    fn month_range(&self, searcher: &Searcher) -> Result<Vec<Month>> {
         let mut range: Option<(u64, u64)> = None;
         for segment in searcher.segment_readers() {
             if segment.num_docs() == 0 {
@@ -672,7 +680,7 @@ impl Store {
     }
 
     /// A query selecting `filter` (all answers when empty).
-    pub fn filter_query(&self, filter: &AnswerFilter) -> Box<dyn Query> {
+    pub(crate) fn filter_query(&self, filter: &AnswerFilter) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(m) = filter.month {
             clauses.push((Occur::Must, Box::new(self.month_query(m, m))));
@@ -691,7 +699,7 @@ impl Store {
     }
 
     /// Answers in months `from..=to`.
-    pub fn month_query(&self, from: Month, to: Month) -> RangeQuery {
+    pub(crate) fn month_query(&self, from: Month, to: Month) -> RangeQuery {
         RangeQuery::new(
             std::ops::Bound::Included(Term::from_field_u64(
                 self.fields.month,
@@ -702,7 +710,7 @@ impl Store {
     }
 
     /// An exact-term query on a raw field.
-    pub fn term(&self, field: Field, value: &str) -> Box<dyn Query> {
+    pub(crate) fn term(&self, field: Field, value: &str) -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(field, value),
             IndexRecordOption::Basic,
@@ -888,6 +896,21 @@ mod tests {
         let all = s.answers(&AnswerFilter::default()).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all.iter().filter(|a| a.is_coded()).count(), 1);
+    }
+
+    #[test]
+    fn months_skips_the_gaps_between_months_with_answers() {
+        let (_d, s) = store();
+        assert!(s.months().unwrap().is_empty());
+        let mut rows = vec![answer("44847", "dos")];
+        for (code, month) in [("19318", "2021-02"), ("05001", "2023-01")] {
+            let mut a = answer(code, "x");
+            a.month = Month::parse(month).unwrap();
+            rows.push(a);
+        }
+        s.upsert(rows, |_| {}).unwrap();
+        let months: Vec<String> = s.months().unwrap().iter().map(|m| m.to_string()).collect();
+        assert_eq!(months, ["2020-11", "2021-02", "2023-01"]);
     }
 
     #[test]

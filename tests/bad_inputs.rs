@@ -117,6 +117,11 @@ fn refused(file: &Path, row: Option<usize>, column: Option<&str>, needle: &str) 
         err.contains(&name),
         "{name}: the message does not name the file:\n{err}"
     );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: a bad file is a user error (exit 1):\n{err}"
+    );
     if let Some(r) = row {
         assert!(
             err.contains(&format!("row {r}")),
@@ -707,7 +712,10 @@ fn validate_file(ws: &Workspace, path: &Path) {
         return;
     };
     let cols = Columns::resolve(&source.headers);
-    let mut v = Validator::new(ws, false);
+    let Ok(codebooks) = codifica::ingest::load_codebooks(ws) else {
+        return;
+    };
+    let mut v = Validator::new(ws.config(), codebooks, false);
     for row in source.by_ref() {
         let Ok(row) = row else { return };
         for p in row.problems.iter().cloned() {
@@ -1315,4 +1323,35 @@ fn short_options_are_the_same_everywhere() {
     assert_eq!(lines.len(), 2, "one hit and the summary: {lines:?}");
     assert_eq!(lines[0]["entity_code"], "76001");
     assert_eq!(lines[1]["total"], 1);
+
+// ----------------------------------------------------------------------------------------------
+// Exit codes: 1 for what the user can fix, 3 for internal failures (README, `cli::main`).
+
+#[test]
+fn unknown_analyzer_language_is_refused_at_config_load() {
+    let ws = workspace(false);
+    let config = ws.path().join("codifica.toml");
+    let toml = std::fs::read_to_string(&config).expect("config");
+    assert!(toml.contains("language = \"es\""), "{toml}");
+    let toml = toml.replacen("language = \"es\"", "language = \"fr\"", 1);
+    std::fs::write(&config, toml).expect("write config");
+    let out = run(ws.path(), &["status"]);
+    no_panic(&out, "codifica.toml");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("codifica.toml") && err.contains("language") && err.contains("\"fr\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_corrupt_index_is_an_internal_failure_exit_3() {
+    let ws = workspace(false);
+    std::fs::write(ws.path().join("index/meta.json"), "not json").expect("corrupt");
+    let out = run(ws.path(), &["search", "agua"]);
+    no_panic(&out, "meta.json");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("meta.json"), "{err}");
 }

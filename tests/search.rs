@@ -917,3 +917,48 @@ fn search_and_status_do_not_send_escape_sequences_from_data() {
     assert!(out.contains("\\u{1b}[2J") && out.contains("\\r"), "{out}");
     assert!(run(&["status"]).contains("m\\u{1b}[5m.model"));
 }
+
+#[test]
+fn browse_selects_by_filters_alone_newest_month_first() {
+    let ws = Workspace::open(workspace_dir()).expect("open");
+    let store = Store::open(&ws).expect("store");
+    let filters = Filters {
+        questions: vec!["necesidades_debilidades".into()],
+        ..Filters::default()
+    };
+    let req = SearchRequest {
+        query: String::new(),
+        filters,
+        limit: 1000,
+        count_by: vec![CountBy::Month],
+        ..SearchRequest::default()
+    };
+    let r = search::browse(&store, &req).expect("browse");
+    let want = expected(|a| a.question == "necesidades_debilidades");
+    assert!(!want.is_empty());
+    assert_eq!(keys(&r), want);
+    assert_eq!(r.total, want.len());
+    let months: Vec<Month> = r.hits.iter().map(|h| h.month).collect();
+    assert!(months.windows(2).all(|w| w[0] >= w[1]), "{months:?}");
+    assert!(r.hits.iter().all(|h| h.snippet.fragment == h.answer));
+    let counted: usize = r.facets[0].counts.iter().map(|c| c.count as usize).sum();
+    assert_eq!(counted, want.len());
+    // Paging past the end is empty, not an error; an empty filter selects everything.
+    let past = SearchRequest {
+        offset: 10_000,
+        ..req.clone()
+    };
+    assert!(search::browse(&store, &past).expect("past").hits.is_empty());
+    let all = search::browse(&store, &SearchRequest::default()).expect("all");
+    assert_eq!(all.total, rows().len());
+}
+
+#[test]
+fn store_months_are_the_months_with_answers_oldest_first() {
+    let ws = Workspace::open(workspace_dir()).expect("open");
+    let store = Store::open(&ws).expect("store");
+    let mut want: Vec<Month> = rows().iter().map(|a| a.month).collect();
+    want.sort();
+    want.dedup();
+    assert_eq!(store.months().expect("months"), want);
+}

@@ -40,7 +40,10 @@ pub fn validate_file(ws: &Workspace, path: &Path) {
     };
     let _ = source.column_label(0);
     let cols = Columns::resolve(&source.headers);
-    let mut v = Validator::new(ws, false);
+    let Ok(codebooks) = codifica::ingest::load_codebooks(ws) else {
+        return;
+    };
+    let mut v = Validator::new(ws.config(), codebooks, false);
     for row in source.by_ref() {
         let Ok(row) = row else { return };
         for p in row.problems.iter().cloned() {

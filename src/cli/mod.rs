@@ -139,9 +139,10 @@ fn json_error(message: &str, code: u8) -> String {
     serde_json::json!({ "error": message, "exit_code": code }).to_string()
 }
 
-/// Runs the command line and maps the outcome to an exit code: 0 success, 1 error (the message
-/// goes to stderr), 2 usage error (from clap). With `--json`, errors of both kinds are printed on
-/// stderr as one JSON object.
+/// Runs the command line and maps the outcome to an exit code: 0 success, 1 error the user can
+/// act on (bad input, busy workspace, missing model…; the message goes to stderr), 2 usage error
+/// (from clap), 3 internal failure (the search index failing; see `Error::is_user_error`). With
+/// `--json`, errors of every kind are printed on stderr as one JSON object.
 pub fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let json = wants_json(&argv);
@@ -160,15 +161,30 @@ pub fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) if json => {
-            eprintln!("{}", json_error(&render(&err), 1));
-            ExitCode::from(1)
-        }
         Err(err) => {
-            eprintln!("error: {}", render(&err));
-            ExitCode::from(1)
+            let code = exit_code(&err);
+            if json {
+                eprintln!("{}", json_error(&render(&err), code));
+            } else {
+                eprintln!("error: {}", render(&err));
+            }
+            ExitCode::from(code)
         }
     }
+}
+
+/// 1 for an error the user can act on, 3 for an internal failure.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let internal = err.chain().any(|c| {
+        c.downcast_ref::<codifica::Error>()
+            .map(|e| !e.is_user_error())
+            .or_else(|| {
+                c.downcast_ref::<codifica::error::EngineError>()
+                    .map(|e| !e.is_user_error())
+            })
+            .unwrap_or(false)
+    });
+    if internal { 3 } else { 1 }
 }
 
 /// Rust ignores SIGPIPE, so `println!` into a closed pipe (`codifica search x | head`) panics.

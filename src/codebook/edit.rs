@@ -78,7 +78,7 @@ impl Codebook {
         let guid = mint_guid(self, &new.id);
         let color = match new.color {
             Some(c) => Some(
-                crate::qda::normalize_color(&c)
+                super::normalize_color(&c)
                     .ok_or_else(|| format!("colour '{c}' must be #RRGGBB (or #RGB)"))?,
             ),
             None => None,

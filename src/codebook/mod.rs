@@ -289,6 +289,25 @@ pub fn mint_guid(cb: &Codebook, id: &str) -> String {
     }
 }
 
+/// `#RRGGBB` (uppercase) from `#RRGGBB` or `#RGB`; `None` for anything else.
+pub fn normalize_color(s: &str) -> Option<String> {
+    let hex = s.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match hex.len() {
+        6 => Some(format!("#{}", hex.to_ascii_uppercase())),
+        3 => Some(format!(
+            "#{}",
+            hex.chars()
+                .flat_map(|c| [c, c])
+                .collect::<String>()
+                .to_ascii_uppercase()
+        )),
+        _ => None,
+    }
+}
+
 /// The label of code `id` in `cb`, or the id itself when there is no codebook or it lacks the
 /// code (an answer's raw code is still worth showing).
 pub fn label_of<'a>(cb: Option<&'a Codebook>, id: &'a str) -> &'a str {

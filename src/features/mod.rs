@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMatI;
 
-use crate::model::error::{EngineError, Result};
+use crate::error::{EngineError, EngineResult as Result};
 
 /// Separates a document's analyzer terms from its surface words (see
 /// [`TfidfSettings::word_chars`]). A control character: no analyzer chain ever emits it as a

@@ -13,13 +13,14 @@ pub mod table;
 pub mod validate;
 pub mod wide;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::answer::{Answer, CodesOutcome, Supplied};
+use crate::codebook::Codebook;
 use crate::config::Question;
 use crate::error::{Error, Result};
 use crate::store::{Store, UpsertSummary};
@@ -198,6 +199,18 @@ impl Merge {
     }
 }
 
+/// The workspace codebooks of the config's questions, loaded once for the validator (which
+/// reads no files). A broken codebook file is an error.
+pub fn load_codebooks(ws: &Workspace) -> Result<BTreeMap<String, Codebook>> {
+    let mut out = BTreeMap::new();
+    for q in &ws.config().questions {
+        if let Some(cb) = crate::codebook::load(ws, &q.id)? {
+            out.insert(q.id.clone(), cb);
+        }
+    }
+    Ok(out)
+}
+
 fn validate_all(
     ws: &Workspace,
     mut source: reader::Source,
@@ -222,7 +235,8 @@ fn validate_all(
         Shape::Long(cols) => cols.attribute_names(),
         Shape::Wide(resolved) => resolved.attribute_names(),
     };
-    let mut v = Validator::new(ws, new_questions);
+    let codebooks = load_codebooks(ws)?;
+    let mut v = Validator::new(ws.config(), codebooks, new_questions);
     let mut spool = Spool::new(ws.root())?;
     let (mut rows, mut answers) = (0usize, 0usize);
     let mut months = BTreeSet::new();

@@ -9,11 +9,10 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 use crate::answer::{Answer, Supplied, answer_key};
-use crate::codebook::{self, Codebook, CodesProblem};
+use crate::codebook::{Codebook, CodesProblem};
 use crate::config::{Config, QuestionKind};
 use crate::error::{Result, RowError};
 use crate::month::Month;
-use crate::workspace::Workspace;
 
 /// Problems kept before validation stops reading (the message says how many were kept).
 pub const MAX_ERRORS: usize = 10_000;
@@ -120,11 +119,14 @@ fn optional(s: &str) -> Option<String> {
 }
 
 /// Validates drafts against the workspace: questions, rating scales, codebooks, duplicate keys.
+///
+/// It reads no files: the caller loads the codebooks (see [`crate::ingest`]), so validating
+/// stays below the workspace layer.
 pub struct Validator<'a> {
-    ws: &'a Workspace,
+    config: &'a Config,
     new_questions: bool,
     added: BTreeSet<String>,
-    codebooks: BTreeMap<String, Option<Codebook>>,
+    codebooks: BTreeMap<String, Codebook>,
     /// Answer key → the row it was first seen on (duplicate detection; ~100 MB per million).
     seen: FxHashMap<String, usize>,
     errors: Vec<RowError>,
@@ -132,13 +134,19 @@ pub struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
-    /// A validator into `ws`; `new_questions` accepts unknown questions as open ones.
-    pub fn new(ws: &'a Workspace, new_questions: bool) -> Validator<'a> {
+    /// A validator against `config` and its questions' loaded `codebooks` (question id →
+    /// codebook; a question without one takes any code); `new_questions` accepts unknown
+    /// questions as open ones.
+    pub fn new(
+        config: &'a Config,
+        codebooks: BTreeMap<String, Codebook>,
+        new_questions: bool,
+    ) -> Validator<'a> {
         Validator {
-            ws,
+            config,
             new_questions,
             added: BTreeSet::new(),
-            codebooks: BTreeMap::new(),
+            codebooks,
             seen: FxHashMap::default(),
             errors: Vec::new(),
             dropped: 0,
@@ -146,7 +154,7 @@ impl<'a> Validator<'a> {
     }
 
     fn config(&self) -> &Config {
-        self.ws.config()
+        self.config
     }
 
     /// Records a problem found outside validation (reading problems, mapping problems).
@@ -381,11 +389,7 @@ impl<'a> Validator<'a> {
         question: &str,
         codes: &[String],
     ) -> Result<()> {
-        if !self.codebooks.contains_key(question) {
-            let cb = codebook::load(self.ws, question)?;
-            self.codebooks.insert(question.to_string(), cb);
-        }
-        let Some(Some(cb)) = self.codebooks.get(question) else {
+        let Some(cb) = self.codebooks.get(question) else {
             return Ok(());
         };
         let msg = match cb.check_codes(codes) {
@@ -414,6 +418,8 @@ impl<'a> Validator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codebook;
+    use crate::workspace::Workspace;
 
     #[test]
     fn ratings() {
@@ -451,7 +457,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
         codebook::install_defaults(&ws).unwrap();
-        let mut v = Validator::new(&ws, false);
+        let codebooks = crate::ingest::load_codebooks(&ws).unwrap();
+        let mut v = Validator::new(ws.config(), codebooks, false);
         let ok = v
             .check(draft(2, "calificacion_general", "4,5", ""))
             .unwrap()
@@ -496,7 +503,7 @@ mod tests {
     fn new_questions_become_open() {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
-        let mut v = Validator::new(&ws, true);
+        let mut v = Validator::new(ws.config(), BTreeMap::new(), true);
         assert!(v.check(draft(2, "nueva", "", "x")).unwrap().is_some());
         assert!(v.check(draft(3, "con espacio", "", "x")).unwrap().is_none());
         assert_eq!(v.added_questions(), ["nueva"]);

@@ -9,102 +9,16 @@
 //!   `question_values` mapping the sheet's wording to question ids) and the answer in
 //!   `answer_column` — the shape of many government exports, such as the Chilean cabildos file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::answer::Supplied;
+// Declared in `config` (it is part of `codifica.toml`); re-exported here for existing callers.
+pub use crate::config::WideMapping;
 use crate::config::{Config, QuestionKind};
 use crate::error::RowError;
 use crate::ingest::reader::{Row, column_label};
 use crate::ingest::validate::{Cell, Draft};
 use crate::month::Month;
-
-/// A named mapping from a sheet's columns to answer fields and question ids.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WideMapping {
-    /// Name used with `codifica import --mapping NAME`.
-    pub name: String,
-    /// Workbook sheet to read (default: the first; `--sheet` overrides it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    /// Column holding the entity code.
-    pub entity_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_kind: Option<String>,
-    /// Column holding the month (any form `Month::parse_lenient` accepts, or a date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
-    /// A fixed month for every row, when the sheet has no month column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interview_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub respondent_role: Option<String>,
-    /// Column(s) completing the answer key when one entity answers a question several times;
-    /// several columns are joined with `/`.
-    #[serde(
-        default,
-        deserialize_with = "one_or_many",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub answer_id: Vec<String>,
-    /// When true, a row whose key repeats an earlier row's gets `#2`, `#3`… appended to its
-    /// answer id (in row order) instead of being refused as a duplicate. For exports whose rows
-    /// have no identity of their own.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub number_repeats: bool,
-    /// Wide layout — question columns: sheet column → question id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub questions: BTreeMap<String, String>,
-    /// Wide layout — code columns: question id → sheet column holding its `;`-separated codes.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub codes: BTreeMap<String, String>,
-    /// Stacked layout — the column naming the question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question_column: Option<String>,
-    /// Stacked layout — the sheet's wording of each question → question id (matched trimmed,
-    /// ignoring case and repeated spaces). A value not listed is taken as the id itself.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub question_values: BTreeMap<String, String>,
-    /// Stacked layout — the column holding the answer text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer_column: Option<String>,
-    /// Stacked layout — the column holding the rating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating_column: Option<String>,
-    /// Stacked layout — the column holding the `;`-separated codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub codes_column: Option<String>,
-    /// Other columns kept as attributes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attributes: Vec<String>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
-}
 
 fn loose(s: &str) -> String {
     s.split_whitespace()

@@ -16,24 +16,8 @@ pub mod qdpx;
 /// Value of the `origin` attribute of everything codifica writes.
 pub const ORIGIN: &str = concat!("codifica ", env!("CARGO_PKG_VERSION"));
 
-/// `#RRGGBB` (uppercase) from `#RRGGBB` or `#RGB`; `None` for anything else.
-pub fn normalize_color(s: &str) -> Option<String> {
-    let hex = s.trim().strip_prefix('#')?;
-    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    match hex.len() {
-        6 => Some(format!("#{}", hex.to_ascii_uppercase())),
-        3 => Some(format!(
-            "#{}",
-            hex.chars()
-                .flat_map(|c| [c, c])
-                .collect::<String>()
-                .to_ascii_uppercase()
-        )),
-        _ => None,
-    }
-}
+// Declared in `codebook` (a code's colour is checked there); re-exported for QDA callers.
+pub use crate::codebook::normalize_color;
 
 /// The 1-based line holding byte `pos` of `text`.
 pub fn line_of(text: &str, pos: usize) -> usize {

@@ -9,8 +9,8 @@
 use std::fmt::Write;
 
 use super::data::{BIN_LABELS, ReportData};
-use super::html::esc;
 use super::map::MapData;
+use crate::escape::html as esc;
 use crate::trends::spanish::{es_num, es_pct};
 
 /// Colours of the five rating bins, best first (excelente → muy mala).

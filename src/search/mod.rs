@@ -18,7 +18,7 @@ pub mod snippet;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 
 use crate::analyze::AnalyzerSettings;
 use crate::error::{Error, Result};
@@ -115,12 +115,7 @@ pub fn search(
     analyzer: &AnalyzerSettings,
     req: &SearchRequest,
 ) -> Result<SearchResults> {
-    if req.limit > MAX_LIMIT {
-        return Err(Error::invalid(format!(
-            "--limit {} is too large (at most {MAX_LIMIT})",
-            req.limit
-        )));
-    }
+    check_limit(req)?;
     let fields = store.fields();
     let ast = query::parse(&req.query)?;
     let compiled = compile::compile(&ast, fields, analyzer)?;
@@ -143,9 +138,66 @@ pub fn search(
     let mut hits = Vec::new();
     for (score, addr) in top.unwrap_or_default() {
         let a = store.load(&searcher, addr)?;
-        hits.push(Hit {
+        let snippet = highlighter.snippet(&a.text);
+        hits.push(Hit::new(a, score, snippet));
+    }
+    Ok(SearchResults {
+        total,
+        hits,
+        facets: facets.unwrap_or_default(),
+    })
+}
+
+/// Filters only, no words: the answers `req.filters` select (all of them when it is empty),
+/// newest month first, with the requested facets. `req.query` is ignored. Hits score 0 and their
+/// snippet is the whole text, unhighlighted. This is how the web's Buscar page browses without a
+/// query, through the same filters and facet counts as [`search`].
+pub fn browse(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
+    check_limit(req)?;
+    let query: Box<dyn Query> = req
+        .filters
+        .query(store.fields())?
+        .unwrap_or_else(|| Box::new(AllQuery));
+    let searcher = store.searcher()?;
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let end = req.offset.saturating_add(req.limit).min(docs);
+    let top = (req.offset < end).then(|| {
+        TopDocs::for_doc_range(req.offset..end).order_by_u64_field("month", tantivy::Order::Desc)
+    });
+    let facet_collector =
+        (!req.count_by.is_empty()).then(|| facets::FacetCollector::new(&req.count_by));
+    let (top, total, facets) = searcher.search(&*query, &(top, Count, facet_collector))?;
+    let mut hits = Vec::new();
+    for (_, addr) in top.unwrap_or_default() {
+        let a = store.load(&searcher, addr)?;
+        let snippet = Snippet {
+            fragment: a.text.clone(),
+            ..Snippet::default()
+        };
+        hits.push(Hit::new(a, 0.0, snippet));
+    }
+    Ok(SearchResults {
+        total,
+        hits,
+        facets: facets.unwrap_or_default(),
+    })
+}
+
+fn check_limit(req: &SearchRequest) -> Result<()> {
+    if req.limit > MAX_LIMIT {
+        return Err(Error::invalid(format!(
+            "--limit {} is too large (at most {MAX_LIMIT})",
+            req.limit
+        )));
+    }
+    Ok(())
+}
+
+impl Hit {
+    fn new(a: crate::answer::Answer, score: f32, snippet: Snippet) -> Hit {
+        Hit {
             id: a.key(),
-            snippet: highlighter.snippet(&a.text),
+            snippet,
             machine_codes: a.machine.map(|m| m.codes).unwrap_or_default(),
             entity_code: a.entity_code,
             entity_name: a.entity_name,
@@ -157,11 +209,6 @@ pub fn search(
             rating: a.rating,
             codes: a.codes,
             score,
-        });
+        }
     }
-    Ok(SearchResults {
-        total,
-        hits,
-        facets: facets.unwrap_or_default(),
-    })
 }

@@ -3,20 +3,15 @@
 //! as `codifica search`. Out: the page's hits (full answers, snippets as escaped HTML with
 //! `<mark>`) and facet counts.
 //!
-//! One gap is bridged here: `search` refuses an empty query, but the page lets an analyst browse
-//! by filters alone; then the search module's own [`Filters::query`] and facet collector select
-//! and count the answers (no second filter implementation).
+//! `search` refuses an empty query, but the page lets an analyst browse by filters alone: then
+//! [`crate::search::browse`] selects and counts the answers with the same filters and facets.
 
 use std::collections::BTreeMap;
-
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, Query};
 
 use crate::answer::Answer;
 use crate::error::{Error, Result};
 use crate::month::Month;
-use crate::search::facets::FacetCollector;
-use crate::search::{self, CodeSource, CountBy, Facet, Filters, SearchRequest, Snippet};
+use crate::search::{self, CodeSource, CountBy, Filters, SearchRequest, Snippet};
 use crate::store::Store;
 use crate::workspace::Workspace;
 
@@ -175,17 +170,13 @@ pub struct Found {
 /// Runs the Buscar form: one page of hits plus facet counts over all matches.
 pub fn find(ws: &Workspace, store: &Store, form: &SearchForm) -> Result<Found> {
     let req = form.request()?;
-    let (total, page, facets) = if req.query.trim().is_empty() {
-        browse(store, &req)?
+    let r = if req.query.trim().is_empty() {
+        search::browse(store, &req)?
     } else {
-        let r = search::search(store, &ws.config().analyzer, &req)?;
-        let page = r
-            .hits
-            .into_iter()
-            .map(|h| (h.id, h.score, h.snippet))
-            .collect();
-        (r.total, page, r.facets)
+        search::search(store, &ws.config().analyzer, &req)?
     };
+    let (total, facets) = (r.total, r.facets);
+    let page = r.hits.into_iter().map(|h| (h.id, h.score, h.snippet));
     let mut hits = Vec::with_capacity(page.len());
     for (key, score, snippet) in page {
         let Some(answer) = store.get(&key)? else {
@@ -214,31 +205,6 @@ pub fn find(ws: &Workspace, store: &Store, form: &SearchForm) -> Result<Found> {
         hits,
         facets,
     })
-}
-
-type Page = Vec<(String, f32, Snippet)>;
-
-/// Filters only (no words): the answers the filters select, newest month first.
-fn browse(store: &Store, req: &SearchRequest) -> Result<(usize, Page, Vec<Facet>)> {
-    let query: Box<dyn Query> = req
-        .filters
-        .query(store.fields())?
-        .unwrap_or_else(|| Box::new(AllQuery));
-    let searcher = store.searcher()?;
-    let top = TopDocs::for_doc_range(req.offset..req.offset.saturating_add(req.limit))
-        .order_by_u64_field("month", tantivy::Order::Desc);
-    let (top, total, facets) =
-        searcher.search(&*query, &(top, Count, FacetCollector::new(&req.count_by)))?;
-    let mut page = Vec::with_capacity(top.len());
-    for (_, addr) in top {
-        let a = store.load(&searcher, addr)?;
-        let snippet = Snippet {
-            fragment: a.text.clone(),
-            ..Snippet::default()
-        };
-        page.push((a.key(), 0.0, snippet));
-    }
-    Ok((total, page, facets))
 }
 
 /// The snippet as escaped HTML (highlights in `<mark>`), or the start of the text when the

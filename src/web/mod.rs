@@ -21,4 +21,5 @@ pub mod security;
 mod server;
 pub mod state;
 
-pub use server::{DEFAULT_PORT, ServeOptions, Server, Session, StopHandle};
+pub use security::Session;
+pub use server::{DEFAULT_PORT, ServeOptions, Server, StopHandle};

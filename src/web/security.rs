@@ -17,6 +17,16 @@ pub const SESSION_COOKIE: &str = "codifica_sesion";
 /// Cookie holding the access token after a first `?token=` visit.
 pub const TOKEN_COOKIE: &str = "codifica_token";
 
+/// What a handler knows about the browser it serves: its session id, the session's CSRF token,
+/// and a fresh nonce for this page's inline script.
+/// Set by the server's middleware, read by the pages (it lives here, below both).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub sid: String,
+    pub csrf: String,
+    pub nonce: String,
+}
+
 /// A fresh random token: 32 lowercase hex digits (128 bits from the OS).
 pub fn random_token() -> String {
     let mut bytes = [0u8; 16];

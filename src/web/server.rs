@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -29,7 +29,7 @@ use crate::report::MapInput;
 use crate::workspace::Workspace;
 
 use super::pages;
-use super::security::{self, SESSION_COOKIE, TOKEN_COOKIE};
+use super::security::{self, SESSION_COOKIE, Session, TOKEN_COOKIE};
 use super::state::App;
 
 /// Default [`ServeOptions::header_timeout`]: a connection that has not sent a whole request
@@ -83,15 +83,6 @@ impl Default for ServeOptions {
             max_connections: MAX_CONNECTIONS,
         }
     }
-}
-
-/// What a handler knows about the browser it serves: its session id, the session's CSRF token,
-/// and a fresh nonce for this page's inline script.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub sid: String,
-    pub csrf: String,
-    pub nonce: String,
 }
 
 /// Stops a running server from another thread.
@@ -459,7 +450,7 @@ async fn admit(app: &App, mut req: Request, next: Next, nonce: &str) -> Response
     if app.require_token {
         if let Some(t) = query_param(&req, "token") {
             if app.secrets.token_ok(&t) {
-                let mut resp = redirect(&without_token(&req));
+                let mut resp = pages::see_other(&without_token(&req));
                 set_cookie(&mut resp, TOKEN_COOKIE, &t);
                 return resp;
             }
@@ -495,15 +486,6 @@ async fn admit(app: &App, mut req: Request, next: Next, nonce: &str) -> Response
     resp
 }
 
-fn redirect(to: &str) -> Response {
-    let mut resp = Response::new(Body::empty());
-    *resp.status_mut() = StatusCode::SEE_OTHER;
-    if let Ok(v) = HeaderValue::from_str(to) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    resp
-}
-
 fn set_cookie(resp: &mut Response, name: &str, value: &str) {
     let c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
     if let Ok(v) = HeaderValue::from_str(&c) {
@@ -530,11 +512,6 @@ fn security_headers(resp: &mut Response, nonce: &str) {
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-}
-
-/// A redirect response (used by the pages after a save).
-pub fn see_other(to: &str) -> Response {
-    redirect(to).into_response()
 }
 
 #[cfg(test)]

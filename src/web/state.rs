@@ -7,16 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use tantivy::query::AllQuery;
-
 use crate::answer::Answer;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
 use crate::model::review::{least_sure_first, needs_review, sureness};
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
-use crate::search::CountBy;
-use crate::search::facets::FacetCollector;
 use crate::store::{AnswerFilter, Store};
 use crate::trends::{self, EntitySeries, FlaggedEntity};
 use crate::workspace::Workspace;
@@ -96,18 +92,9 @@ impl App {
         self.store.get(key)
     }
 
-    /// The months present in the store, oldest first.
-    /// (Counted on the index's month column by the search module's facet collector: no answer
-    /// is loaded.)
+    /// The months present in the store, oldest first (no answer is loaded).
     pub fn months(&self) -> Result<Vec<Month>> {
-        let searcher = self.store.searcher()?;
-        let facets = searcher.search(&AllQuery, &FacetCollector::new(&[CountBy::Month]))?;
-        let set: BTreeSet<Month> = facets
-            .iter()
-            .flat_map(|f| &f.counts)
-            .filter_map(|c| Month::parse(&c.value))
-            .collect();
-        Ok(set.into_iter().collect())
+        self.store.months()
     }
 
     /// The codebook of `question`: the workspace's, else the built-in default. Only questions of

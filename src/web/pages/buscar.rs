@@ -14,9 +14,9 @@ use crate::codebook::Codebook;
 
 use super::super::finder::{self, Found, PAGE_SIZE, SearchForm};
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::Session;
 use super::super::state::App;
 use super::{Pairs, blocking, code_chips, code_label, entity_link, question_label, respond};
+use crate::web::security::Session;
 
 /// GET /buscar
 pub async fn buscar(

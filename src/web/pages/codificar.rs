@@ -16,12 +16,13 @@ use crate::codebook::{Codebook, Polarity};
 use crate::month::Month;
 
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::{Session, see_other};
 use super::super::state::{App, SaveOutcome};
+use super::see_other;
 use super::{
     Pairs, blocking, code_chips, code_label, confidence, entity_link, param, params,
     question_label, respond, status_page,
 };
+use crate::web::security::Session;
 
 /// Queue items listed after the one being coded.
 const NEXT_SHOWN: usize = 15;

@@ -16,9 +16,9 @@ use crate::trends::EntitySeries;
 use crate::trends::spanish::{es_num, es_opt_num, es_signed};
 
 use super::super::html::{self, Tab, esc, query_string};
-use super::super::server::Session;
 use super::super::state::{App, EntityView};
 use super::{Pairs, blocking, code_chips, param, question_label, respond, status_page};
+use crate::web::security::Session;
 
 /// GET /entidad?codigo=…
 pub async fn entidad(

@@ -107,9 +107,19 @@ where
     }
 }
 
+/// A 303 redirect to `to` (after a save, and the server's token-stripping redirect).
+pub fn see_other(to: &str) -> Response {
+    let mut resp = Response::new(axum::body::Body::empty());
+    *resp.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) = HeaderValue::from_str(to) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
 /// `/` → Buscar.
 pub async fn inicio() -> Response {
-    super::server::see_other("/buscar")
+    see_other("/buscar")
 }
 
 /// Any other path.

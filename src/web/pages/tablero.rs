@@ -16,9 +16,9 @@ use crate::report::{RenderOptions, ReportData};
 use crate::trends::spanish::{agree, es_num, es_opt_num, es_opt_pct};
 
 use super::super::html::{self, Tab, esc, options, query_string};
-use super::super::server::Session;
 use super::super::state::App;
 use super::{Pairs, blocking, param, respond};
+use crate::web::security::Session;
 
 /// Flagged entities listed on the dashboard (the report lists them all).
 const SHOWN_FLAGS: usize = 10;

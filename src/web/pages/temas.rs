@@ -15,9 +15,10 @@ use crate::month::Month;
 use crate::themes::{ThemeOptions, ThemeReport, adopt_theme, themes_from_store};
 
 use super::super::html::{self, Tab, esc, query_string};
-use super::super::server::{Session, see_other};
 use super::super::state::App;
+use super::see_other;
 use super::{Pairs, blocking, param, respond, status_page};
+use crate::web::security::Session;
 
 /// The month and question asked for (month: the latest with answers when absent).
 fn chosen(app: &App, pairs: &Pairs) -> crate::Result<Option<(Month, String)>> {
