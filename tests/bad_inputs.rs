@@ -1323,6 +1323,7 @@ fn short_options_are_the_same_everywhere() {
     assert_eq!(lines.len(), 2, "one hit and the summary: {lines:?}");
     assert_eq!(lines[0]["entity_code"], "76001");
     assert_eq!(lines[1]["total"], 1);
+}
 
 // ----------------------------------------------------------------------------------------------
 // Exit codes: 1 for what the user can fix, 3 for internal failures (README, `cli::main`).
