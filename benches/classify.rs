@@ -331,6 +331,10 @@ fn label(s: &TrainSettings) -> String {
         .tfidf
         .char_ngrams
         .map_or("nochar".to_string(), |(a, b)| format!("char{a}-{b}"));
+    let ch = match s.tfidf.word_chars {
+        Some((a, b)) => format!("{ch} words{a}-{b}"),
+        None => ch,
+    };
     let off = if s.tune_offsets && s.cv_folds >= 2 {
         " +off"
     } else {
