@@ -10,7 +10,7 @@ Run once from the repository root; the output is committed:
   each ring simplified with Douglas-Peucker (tolerance 0.01 degrees, about 1 km: under a
   third of a pixel on the report's 520-unit-wide map), coordinates rounded to 3 decimals,
   rings that simplify to fewer than 4 points dropped (unless it is a department's only ring).
-- municipios.csv: one row per municipality with the columns the map and `sample --population`
+- gazetteer.csv: one row per municipality with the columns the map and `sample --population`
   read (code, name, department, type, seat and centroid lat/lon rounded to 4 decimals, PND
   region without the "Región " prefix).
 """
@@ -111,7 +111,7 @@ def main():
     with open(os.path.join(out, "departamentos.geojson"), "w", encoding="utf-8") as f:
         json.dump(departments(src), f, ensure_ascii=False, separators=(",", ":"))
         f.write("\n")
-    gazetteer(src, os.path.join(out, "municipios.csv"))
+    gazetteer(src, os.path.join(out, "gazetteer.csv"))
     for name in sorted(os.listdir(out)):
         print(f"{out}/{name}: {os.path.getsize(os.path.join(out, name)):,} bytes")
 

@@ -153,7 +153,7 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
 
 /// A gazetteer read as a population (its own columns: `divipola_mpio`, `municipio`,
 /// `divipola_dpto`, `departamento`, `tipo` and `region` or `region_pnd` — the built-in
-/// `assets/colombia/municipios.csv` or DANE's DIVIPOLA file): one alcaldía per municipality
+/// `assets/colombia/gazetteer.csv` or DANE's DIVIPOLA file): one alcaldía per municipality
 /// (áreas no municipalizadas have none) and one gobernación per department (Bogotá, a district,
 /// has none), named as the survey names them, in the department's region.
 fn gazetteer_population(
@@ -245,12 +245,12 @@ fn title_case(name: &str) -> String {
         .join(" ")
 }
 
-/// The built-in gazetteer (`assets/colombia/municipios.csv`) as the population: every alcaldía
+/// The built-in gazetteer (`assets/colombia/gazetteer.csv`) as the population: every alcaldía
 /// and gobernación of Colombia, by PND region.
 pub fn builtin_population() -> Result<Vec<PopulationEntity>> {
     parse_population(
         crate::report::map::BUILTIN_GAZETTEER.as_bytes(),
-        Path::new("(built-in) municipios.csv"),
+        Path::new("(built-in) gazetteer.csv"),
     )
 }
 

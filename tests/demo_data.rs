@@ -561,7 +561,7 @@ fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
-/// Against the DANE gazetteer built into codifica (`assets/colombia/municipios.csv`).
+/// Against the DANE gazetteer built into codifica (`assets/colombia/gazetteer.csv`).
 #[test]
 fn entities_match_the_dane_gazetteer() {
     let mut rd = csv::Reader::from_reader(codifica::report::map::BUILTIN_GAZETTEER.as_bytes());

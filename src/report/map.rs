@@ -130,7 +130,7 @@ pub struct MapData {
 /// The department boundaries built into the binary (simplified DANE MGN 2018).
 pub const BUILTIN_BOUNDARIES: &str = include_str!("../../assets/colombia/departamentos.geojson");
 /// The municipality gazetteer built into the binary (DANE DIVIPOLA).
-pub const BUILTIN_GAZETTEER: &str = include_str!("../../assets/colombia/municipios.csv");
+pub const BUILTIN_GAZETTEER: &str = include_str!("../../assets/colombia/gazetteer.csv");
 
 impl MapInput {
     /// Reads the files given; a file not given is the built-in one.
@@ -300,7 +300,7 @@ pub fn builtin_boundaries() -> Result<Vec<Department>> {
 pub fn builtin_gazetteer() -> Result<Gazetteer> {
     parse_gazetteer(
         BUILTIN_GAZETTEER.as_bytes(),
-        Path::new("(built-in) municipios.csv"),
+        Path::new("(built-in) gazetteer.csv"),
     )
 }
 
