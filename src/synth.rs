@@ -573,7 +573,9 @@ const OPEN: [OpenBank; 3] = [
 ];
 
 /// An open answer: 1 or 2 codes' phrases (positive ones more likely when the entity is
-/// satisfied), an opener, maybe a closer; 3 % are non-answers, never coded.
+/// satisfied), an opener, maybe a closer; 3 % are non-answers, never coded. The open questions'
+/// codebooks are single-label, so an answer that touches two codes is coded with the first, as
+/// an analyst codes its main point.
 fn open_answer(bank: &OpenBank, level: f64, rng: &mut ChaCha8Rng) -> (String, String) {
     if rng.gen_bool(0.03) {
         return (
@@ -616,8 +618,7 @@ fn open_answer(bank: &OpenBank, level: f64, rng: &mut ChaCha8Rng) -> (String, St
     }
     text.push('.');
     text.push_str(CLOSERS[rng.gen_range(0..CLOSERS.len())]);
-    let codes: Vec<&str> = chosen.iter().map(|&c| bank.codes[c].0).collect();
-    (text, codes.join(";"))
+    (text, bank.codes[chosen[0]].0.to_string())
 }
 
 const HEDGES: [&str; 8] = [

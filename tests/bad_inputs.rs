@@ -382,6 +382,18 @@ fn duplicated_rows() {
     refused(&corpus("duplicated_rows.csv"), Some(4), None, "duplicate");
 }
 
+/// Issue 15, item 6: one rule for the codes an answer may carry, refused at import as the web
+/// refuses to save them.
+#[test]
+fn several_codes_on_a_single_label_question() {
+    refused(
+        &corpus("several_codes_single_label.csv"),
+        Some(3),
+        Some("codes"),
+        "allows one code per answer",
+    );
+}
+
 #[test]
 fn unknown_code() {
     refused(

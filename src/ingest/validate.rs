@@ -405,10 +405,11 @@ impl<'a> Validator<'a> {
                     .join(", "),
                 if unknown.len() == 1 { "it" } else { "them" },
             ),
-            // Not refused yet: the synthetic data (src/synth.rs) puts two codes on
-            // single-label questions in a fifth of its open answers, and every test and
-            // benchmark built on it would fail; see docs/import.md.
-            Err(CodesProblem::SeveralOnSingleLabel(_)) => return Ok(()),
+            Err(CodesProblem::SeveralOnSingleLabel(n)) => format!(
+                "{n} codes on '{question}', whose codebook allows one code per answer \
+                 (codebooks/{question}.toml, multi_label = false): keep one, or make the \
+                 codebook multi-label"
+            ),
         };
         self.err(row, cell, &msg);
         Ok(())

@@ -223,19 +223,17 @@ impl App {
                 "la pregunta «{question}» no tiene libro de códigos"
             )));
         };
-        for c in codes {
-            if cb.code(c).is_none() {
-                return Err(Error::invalid(format!(
-                    "el código «{c}» no está en el libro de códigos de «{question}»"
-                )));
-            }
+        // The one rule, shared with `import` (`Codebook::check_codes`), worded in Spanish.
+        match cb.check_codes(codes) {
+            Ok(()) => Ok(()),
+            Err(crate::codebook::CodesProblem::Unknown(unknown)) => Err(Error::invalid(format!(
+                "el código «{}» no está en el libro de códigos de «{question}»",
+                unknown.join("», «")
+            ))),
+            Err(crate::codebook::CodesProblem::SeveralOnSingleLabel(_)) => Err(Error::invalid(
+                format!("la pregunta «{question}» admite un solo código por respuesta"),
+            )),
         }
-        if !cb.multi_label && codes.len() > 1 {
-            return Err(Error::invalid(format!(
-                "la pregunta «{question}» admite un solo código por respuesta"
-            )));
-        }
-        Ok(())
     }
 }
 
