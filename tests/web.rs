@@ -401,6 +401,13 @@ fn review_queue_puts_the_least_sure_first() {
     assert!(r.body.contains("conectividad"), "top terms shown");
     assert!(r.body.contains("<kbd>1</kbd>"), "keyboard shortcuts");
     assert!(r.body.contains("4 respuestas por revisar"), "{}", r.body);
+    // The same counts as `codifica review` and `status`: coded by an analyst, accepted, waiting.
+    assert!(
+        r.body
+            .contains("Aceptadas automáticamente: 0. Por revisar: 4."),
+        "{}",
+        r.body
+    );
 }
 
 #[test]

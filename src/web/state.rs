@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use crate::answer::Answer;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
-use crate::model::review::{least_sure_first, needs_review, sureness};
+use crate::model::review::{CodingCounts, least_sure_first, needs_review, sureness};
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
 use crate::store::{AnswerFilter, Store};
@@ -166,28 +166,31 @@ impl App {
     /// Non-answers ("no sabe", ".") are left out. Returns one page and the queue's length.
     ///
     /// The order and the non-answer test are those of `codifica review` (`model::review`:
-    /// margin, then confidence, then key). The store is read one month at a time, keeping only
-    /// the answers to review.
+    /// confidence, then margin, then key). The store is read one month at a time, keeping only
+    /// the answers to review; the same pass counts what analysts coded, what was accepted
+    /// automatically and what waits (`model::review::CodingCounts`, as the CLI counts them).
     pub fn review_queue(
         &self,
         month: Option<Month>,
         question: Option<&str>,
         offset: usize,
         limit: usize,
-    ) -> Result<(Vec<Answer>, usize)> {
+    ) -> Result<(Vec<Answer>, usize, CodingCounts)> {
         let filter = AnswerFilter {
             month,
             question: question.map(str::to_string),
             entity: None,
         };
         let config = self.ws.config();
-        let mut queue = self
-            .store
-            .answers_where(&filter, |a| needs_review(a, config))?;
+        let mut counts = CodingCounts::default();
+        let mut queue = self.store.answers_where(&filter, |a| {
+            counts.add(a, config);
+            needs_review(a, config)
+        })?;
         queue.sort_by(|a, b| least_sure_first(sureness(a), &a.key(), sureness(b), &b.key()));
         let total = queue.len();
         let page = queue.into_iter().skip(offset).take(limit).collect();
-        Ok((page, total))
+        Ok((page, total, counts))
     }
 
     /// Saves human codes for one answer. `seen` are the human codes the analyst's form showed:
@@ -279,6 +282,10 @@ mod tests {
         let (_dir, app) = app();
         assert!(app.months().unwrap().is_empty());
         assert_eq!(app.review_queue(None, None, 0, 10).unwrap().1, 0);
+        assert_eq!(
+            app.review_queue(None, None, 0, 10).unwrap().2,
+            CodingCounts::default()
+        );
         let err = app.save_codes("x|2020-11|q|", &[], &[]).unwrap_err();
         assert!(err.to_string().contains("clave"), "{err}");
     }

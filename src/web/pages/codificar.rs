@@ -83,7 +83,7 @@ pub async fn codificar(
             })?)
         };
         let question = (!filter.pregunta.is_empty()).then_some(filter.pregunta.as_str());
-        let (queue, total) = app.review_queue(month, question, 0, NEXT_SHOWN + 1)?;
+        let (queue, total, counts) = app.review_queue(month, question, 0, NEXT_SHOWN + 1)?;
         let mut body = String::from("<h1>Codificar</h1>");
         body.push_str(&queue_form(app, &filter)?);
         if !saved.is_empty() {
@@ -103,8 +103,10 @@ pub async fn codificar(
         let _ = write!(
             body,
             "<p class=\"meta\" id=\"pendientes\">{total} respuestas por revisar: primero las que el \
-             modelo clasificó con menos seguridad (menor margen), luego las que aún no tienen \
-             sugerencia.</p>"
+             modelo clasificó con menos seguridad (menor confianza), luego las que aún no tienen \
+             sugerencia.</p><p class=\"meta\" id=\"estado\">Codificadas por un analista: {}. \
+             Aceptadas automáticamente: {}. Por revisar: {}.</p>",
+            counts.human, counts.accepted, counts.waiting
         );
         match queue.first() {
             None => body.push_str(
