@@ -767,7 +767,11 @@ fn cli_import_then_search() {
     for q in ["articulacion_instrumentos", "necesidades_debilidades"] {
         let path = dir.path().join(format!("codebooks/{q}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("multi_label = false", "multi_label = true")).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("multi_label = false", "multi_label = true"),
+        )
+        .unwrap();
     }
     let import = cmd(&["import", fixture().to_str().unwrap()]);
     assert!(
