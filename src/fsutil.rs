@@ -99,6 +99,21 @@ fn make_readable(_file: &std::fs::File, _path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Test hook: when `CODIFICA_ABORT_AT` names this point, the process kills itself here (SIGKILL:
+/// no destructor, no cleanup, no core file), so that crash tests can interrupt a write at an
+/// exact step (after a journal, after an index commit…) instead of at a random time. One hook
+/// for every writer: codebook edits, reindex.
+pub fn fault_point(name: &str) {
+    if std::env::var_os("CODIFICA_ABORT_AT").is_some_and(|v| v == name) {
+        #[cfg(unix)]
+        // SAFETY: kill(2) on our own pid takes no pointers; SIGKILL ends the process at once.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,14 +163,6 @@ fn announce(message: &str) {
     eprintln!("{message}");
 }
 
-/// Test hook: `CODIFICA_FAULT=<name>` aborts the process at the named point, so crash tests can
-/// kill a command exactly between two of its writes instead of at a random time.
-fn fault_point(name: &str) {
-    if std::env::var("CODIFICA_FAULT").is_ok_and(|v| v == name) {
-        std::process::abort();
-    }
-}
-
 impl Store {
     /// Opens (creating on first use) the workspace's index, with the workspace's analyzer.
     ///
@@ -261,10 +253,10 @@ impl Store {
                 answers += 1;
             }
         }
-        fault_point("reindex-before-commit");
+        crate::fsutil::fault_point("reindex-before-commit");
         writer.commit()?;
         writer.wait_merging_threads()?;
-        fault_point("reindex-after-commit");
+        crate::fsutil::fault_point("reindex-after-commit");
         self.record_analyzer()?;
         Ok(ReindexReport {
             answers,

@@ -798,7 +798,7 @@ fn a_killed_reindex_leaves_a_usable_index_and_loses_nothing() {
         let a = stale_workspace(dir.path());
         codifica(dir.path())
             .args(["-w", ".", "reindex"])
-            .env("CODIFICA_FAULT", fault)
+            .env("CODIFICA_ABORT_AT", fault)
             .assert()
             .failure();
         assert_eq!(stored(dir.path(), &a.key()), a, "{fault}");

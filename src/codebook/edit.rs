@@ -281,7 +281,7 @@ pub fn commit(
     let bytes = serde_json::to_vec_pretty(&journal)
         .map_err(|e| Error::invalid(format!("cannot write the edit journal: {e}")))?;
     crate::fsutil::atomic_write(&jpath, &bytes)?;
-    fault_point("codebook-after-journal");
+    crate::fsutil::fault_point("codebook-after-journal");
     let answers_changed = replay(ws, store, &journal)?;
     finish(&jpath)?;
     Ok(EditOutcome { answers_changed })
@@ -320,10 +320,10 @@ fn replay(ws: &Workspace, store: &Store, journal: &Journal) -> Result<usize> {
     } else {
         store.update_where(&filter, |a| recode.apply_answer(a))?
     };
-    fault_point("codebook-after-index-commit");
+    crate::fsutil::fault_point("codebook-after-index-commit");
     let path = codebook::path_for(ws, &journal.question);
     crate::fsutil::atomic_write(&path, journal.codebook.to_toml().as_bytes())?;
-    fault_point("codebook-after-codebook-write");
+    crate::fsutil::fault_point("codebook-after-codebook-write");
     Ok(changed)
 }
 
@@ -373,20 +373,6 @@ pub fn recover(ws: &Workspace) -> Result<Option<Recovered>> {
         question: journal.question,
         answers_changed,
     }))
-}
-
-/// Test hook: when `CODIFICA_ABORT_AT` names this point, the process kills itself here (SIGKILL:
-/// no destructor, no cleanup, no core file), so that tests can interrupt an edit at an exact step
-/// instead of at a random time.
-fn fault_point(name: &str) {
-    if std::env::var_os("CODIFICA_ABORT_AT").is_some_and(|v| v == name) {
-        #[cfg(unix)]
-        // SAFETY: kill(2) on our own pid takes no pointers; SIGKILL ends the process at once.
-        unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
-        }
-        std::process::abort();
-    }
 }
 
 /// Refuses a rename to an id that answers of the question already carry without it being in
