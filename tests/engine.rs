@@ -439,18 +439,25 @@ fn agreement_matches_hand_computation() {
         .stderr(predicate::str::contains("nadie"));
 }
 
+/// The real cabildos answers from ../shared, or `None` (skip printed) when they are absent.
+fn cabildos() -> Option<csv::Reader<std::fs::File>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cabildos-2016/cabildos_provincial.csv");
+    if !path.exists() {
+        skipped!("{} not found (shared data absent)", path.display());
+        return None;
+    }
+    Some(csv::Reader::from_path(&path).unwrap())
+}
+
 #[test]
 fn cabildos_theme_beats_majority_baseline() {
     use codifica::analyze::Analyzer;
     use codifica::model::classifier::evaluate_holdout;
     use codifica::model::{Example, QuestionModel, TrainSettings};
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/cabildos-2016/cabildos_provincial.csv");
-    if !path.exists() {
-        skipped!("{} not found (shared data absent)", path.display());
+    let Some(mut r) = cabildos() else {
         return;
-    }
-    let mut r = csv::Reader::from_path(&path).unwrap();
+    };
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let (ct, cl, cth, cp, cs) = (
@@ -597,13 +604,9 @@ fn cabildos_search_finds_both_spellings_of_accented_words() {
     use codifica::store::Store;
     use codifica::workspace::Workspace;
     use std::collections::BTreeSet;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/cabildos-2016/cabildos_provincial.csv");
-    if !path.exists() {
-        skipped!("{} not found (shared data absent)", path.display());
+    let Some(mut r) = cabildos() else {
         return;
-    }
-    let mut r = csv::Reader::from_path(&path).unwrap();
+    };
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let (cid, ct) = (col("id"), col("text"));

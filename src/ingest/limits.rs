@@ -37,19 +37,7 @@ pub const MAX_SHARED_STRINGS: u64 = 4_000_000;
 
 /// Checks a zip workbook (XLSX/XLSM/XLSB/ODS) against the budgets above.
 pub fn check_zip_workbook(path: &Path) -> Result<()> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    if len > MAX_WORKBOOK_BYTES {
-        return Err(too_big(
-            path,
-            format!(
-                "is a workbook of {} MB; the limit is {} MB",
-                len >> 20,
-                MAX_WORKBOOK_BYTES >> 20
-            ),
-        ));
-    }
+    check_ole_workbook(path)?;
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     // A damaged archive is left to calamine, whose message says "damaged or truncated".
     let Ok(mut zip) = zip::ZipArchive::new(file) else {
@@ -91,7 +79,8 @@ pub fn check_zip_workbook(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Checks an XLS (OLE) workbook: its size only (its records are not scanned).
+/// Checks a workbook's file size: all an XLS (OLE) workbook gets (its records are not
+/// scanned), and the first check of a zip workbook.
 pub fn check_ole_workbook(path: &Path) -> Result<()> {
     let len = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
