@@ -81,4 +81,6 @@ if os.path.exists(f"{out}/throughput.json"):
     rows = load(f"{out}/throughput.json")
     print("\nBatch classification after load, one thread (full predictions: code, confidence, top-3, terms):")
     for r in rows:
-        print(f"- {r['theme']}: {r['docs_per_s']:,.0f} answers/s")
+        per_cpu = r.get("docs_per_cpu_s")
+        extra = f", {per_cpu:,.0f} per CPU-second (per core)" if per_cpu else ""
+        print(f"- {r['theme']}: {r['docs_per_s']:,.0f} answers/s wall{extra}")

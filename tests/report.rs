@@ -550,3 +550,60 @@ fn source_date_epoch_sets_the_footer_date() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("SOURCE_DATE_EPOCH"));
 }
+
+/// The report says, per month, how many machine codes were accepted without review and how
+/// many are suggestions still waiting for an analyst (`classify --accept-at`).
+#[test]
+fn code_sources_split_accepted_machine_codes_from_waiting_suggestions() {
+    let month = Month::parse("2020-11").unwrap();
+    let mut answers = helpers::demo_answers();
+    let mut accepted = 0;
+    let mut waiting = 0;
+    for a in answers
+        .iter_mut()
+        .filter(|a| a.month == month && a.question == "articulacion_instrumentos")
+    {
+        if a.text.trim().is_empty() {
+            continue;
+        }
+        // Uncode it and give it a machine code, every third one accepted.
+        a.codes.clear();
+        let take = (accepted + waiting) % 3 == 0;
+        a.machine = Some(codifica::answer::MachineCoding {
+            codes: vec!["integralidad".into()],
+            accepted: take,
+            ..Default::default()
+        });
+        if take {
+            accepted += 1;
+        } else {
+            waiting += 1;
+        }
+    }
+    assert!(
+        accepted > 0 && waiting > 0,
+        "the demo month has answers to this question"
+    );
+    let d = ReportData::build(
+        &answers,
+        &Config::monitoreo360(),
+        &helpers::codebooks(),
+        month,
+        &MapInput::default(),
+    );
+    let f = d
+        .code_frequencies
+        .iter()
+        .find(|f| f.question == "articulacion_instrumentos")
+        .unwrap();
+    let col = f.months.len() - 1;
+    assert_eq!(f.machine[col], accepted + waiting);
+    assert_eq!(f.accepted[col], accepted);
+    assert_eq!(f.human[col], 0);
+    let html = codifica::report::html::render(&d, &Default::default());
+    let note = format!(
+        "{} aceptados automáticamente, {} sugeridos sin revisar",
+        accepted, waiting
+    );
+    assert!(html.contains(&note), "no «{note}» in the report");
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::Analyzer;
 use crate::features::{SparseRecords, TfidfParams, TfidfSettings, TfidfVectorizer, WORDS_MARK};
 use crate::model::calibrate::{Calibration, fit_sigmoid, fit_softmax};
-use crate::model::confidence::{ConfidenceModel, Evidence};
+use crate::model::confidence::{ConfidenceModel, Evidence, code_precision};
 use crate::model::cv::{group_folds, n_groups, stratified_folds, stratified_sample};
 use crate::model::error::{EngineError, Result};
 use crate::model::linear::{
@@ -28,6 +28,7 @@ use crate::model::linear::{
 use crate::model::metrics::{self, Report};
 use crate::model::nonanswer::is_non_answer;
 use crate::model::offsets::tune_offsets;
+use crate::model::parallel;
 
 /// Fewer training examples than this for a code draws a warning.
 pub const MIN_EXAMPLES_PER_CODE: usize = 5;
@@ -442,19 +443,12 @@ pub fn cross_validate_folds(
     let fold_settings = cv_settings(settings);
     let mut oof = vec![Vec::new(); terms.len()];
     let mut scored = vec![Scored::default(); terms.len()];
-    for f in 0..k {
-        let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
-        if tr.is_empty() || te.is_empty() {
-            continue;
-        }
-        let tr_terms: Vec<&[String]> = tr.iter().map(|&i| terms[i].as_slice()).collect();
-        let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
-        let (vec, lin, nb) = fit_once(&fold_settings, &tr_terms, &tr_labels, codes.len())?;
-        let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
-        for (i, sc) in te
-            .into_iter()
-            .zip(decisions(&vec, &lin, nb.as_ref(), &te_terms))
-        {
+    // The folds are independent fits: they share the cores (see `parallel`).
+    let per_fold = parallel::map(k, |f| {
+        score_fold(&fold_settings, codes.len(), terms, labels, folds, f)
+    });
+    for fold in per_fold {
+        for (i, sc) in fold? {
             oof[i] = sc.d.clone();
             scored[i] = sc;
         }
@@ -495,6 +489,30 @@ pub fn cross_validate_folds(
     })
 }
 
+/// The rows of fold `f` scored by a model fitted on the other folds (none when either side is
+/// empty).
+fn score_fold(
+    settings: &TrainSettings,
+    k: usize,
+    terms: &[Vec<String>],
+    labels: &[Vec<usize>],
+    folds: &[usize],
+    f: usize,
+) -> Result<Vec<(usize, Scored)>> {
+    let (tr, te): (Vec<usize>, Vec<usize>) = (0..terms.len()).partition(|&i| folds[i] != f);
+    if tr.is_empty() || te.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tr_terms: Vec<&[String]> = tr.iter().map(|&i| terms[i].as_slice()).collect();
+    let tr_labels: Vec<&[usize]> = tr.iter().map(|&i| labels[i].as_slice()).collect();
+    let (vec, lin, nb) = fit_once(settings, &tr_terms, &tr_labels, k)?;
+    let te_terms: Vec<&[String]> = te.iter().map(|&i| terms[i].as_slice()).collect();
+    Ok(te
+        .into_iter()
+        .zip(decisions(&vec, &lin, nb.as_ref(), &te_terms))
+        .collect())
+}
+
 /// What a single-label model adds on top of its linear weights, fitted on out-of-fold
 /// decisions: per-code offsets, the softmax calibration, the confidence model.
 struct Heads {
@@ -505,7 +523,7 @@ struct Heads {
 
 /// Evidence of the confidence model for one row of (shifted) decision values, their
 /// probabilities, and the naive Bayes' probabilities (empty: none).
-fn evidence(d: &[f32], p: &[f32], nb: &[f32], stats: (u32, u32)) -> Evidence {
+fn evidence(d: &[f32], p: &[f32], nb: &[f32], stats: (u32, u32), precision: &[f32]) -> Evidence {
     let (top, second) = top_two(p);
     let p2 = second.map_or(0.0, |c| p[c]);
     let d2 = second.map_or(d[top], |c| d[c]);
@@ -528,6 +546,7 @@ fn evidence(d: &[f32], p: &[f32], nb: &[f32], stats: (u32, u32)) -> Evidence {
         nb_top,
         nb_max,
         agree,
+        code_precision: precision.get(top).copied().unwrap_or(0.5),
     }
 }
 
@@ -545,18 +564,19 @@ fn fit_heads(oof: &[&[f32]], scored: &[&Scored], truth: &[usize], k: usize, tune
     let offsets = tune.then(|| tune_offsets(&owned, truth, k));
     let shifted_rows: Vec<Vec<f32>> = oof.iter().map(|d| shifted(d, offsets.as_deref())).collect();
     let calibration = fit_softmax(&shifted_rows, truth);
+    let pred: Vec<usize> = shifted_rows.iter().map(|d| argmax(d)).collect();
+    let precision = code_precision(&pred, truth, k);
     let mut p = vec![0f32; k];
     let mut ev = Vec::with_capacity(oof.len());
-    let mut right = Vec::with_capacity(oof.len());
-    for ((d, sc), &t) in shifted_rows.iter().zip(scored).zip(truth) {
+    for (d, sc) in shifted_rows.iter().zip(scored) {
         calibration.probabilities(d, &mut p);
-        right.push(argmax(d) == t);
-        ev.push(evidence(d, &p, &sc.nb, sc.stats));
+        ev.push(evidence(d, &p, &sc.nb, sc.stats, &precision));
     }
+    let right: Vec<bool> = pred.iter().zip(truth).map(|(p, t)| p == t).collect();
     Heads {
         offsets,
         calibration,
-        confidence: ConfidenceModel::fit(&ev, &right),
+        confidence: ConfidenceModel::fit(&ev, &right, precision),
     }
 }
 
@@ -599,7 +619,13 @@ fn cross_fit(
             let d = shifted(&oof[i], heads.offsets.as_deref());
             heads.calibration.probabilities(&d, &mut p);
             out.pred[i] = argmax(&d);
-            let ev = evidence(&d, &p, &scored[i].nb, scored[i].stats);
+            let ev = evidence(
+                &d,
+                &p,
+                &scored[i].nb,
+                scored[i].stats,
+                &heads.confidence.code_precision,
+            );
             out.confidence[i] = heads.confidence.confidence(&ev);
             out.top3[i] = top_k(&p, 3).contains(&truth[i]);
         }
@@ -990,7 +1016,13 @@ impl Scorer<'_> {
             if let Some(nb) = &m.nb {
                 nb_probabilities(nb, &self.row, &mut self.q);
             }
-            let ev = evidence(&self.d, &self.p, &self.q, self.enc.last_stats());
+            let ev = evidence(
+                &self.d,
+                &self.p,
+                &self.q,
+                self.enc.last_stats(),
+                &m.confidence.code_precision,
+            );
             m.confidence.confidence(&ev)
         };
         let (codes, margin) = if m.settings.multi_label {

@@ -9,7 +9,9 @@
 //! top probability, the gaps to the second code, how long the answer is and how much of it the
 //! model knows, and a second opinion — a naive Bayes on the same features, whose probabilities
 //! rank answers differently from the SVM's margins (an answer both code alike is more often
-//! right). It is fitted on out-of-fold predictions — grouped folds when the rows have
+//! right) — and how often the predicted code itself was right out of fold ([`code_precision`]):
+//! some codes are predicted reliably and others are where the model dumps what it cannot place,
+//! which no score of the answer alone shows. It is fitted on out-of-fold predictions — grouped folds when the rows have
 //! groups, so that it learns how the model fares on people it never saw.
 //!
 //! In: per row the decision values (offsets applied), the calibrated probabilities, the answer's
@@ -21,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::metrics::coverage;
 
 /// Number of signals per prediction (see [`signals`]).
-pub const N_SIGNALS: usize = 9;
+pub const N_SIGNALS: usize = 10;
 
 /// What a prediction looks like to the confidence model, before scaling.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,6 +42,35 @@ pub struct Evidence {
     pub nb_top: f32,
     pub nb_max: f32,
     pub agree: bool,
+    /// The out-of-fold precision of the top code ([`code_precision`]).
+    pub code_precision: f32,
+}
+
+/// Strength of the prior in [`code_precision`], in predictions: a code predicted a handful of
+/// times out of fold keeps close to the overall accuracy.
+const PRECISION_PRIOR: f64 = 10.0;
+
+/// Per code, the share of its out-of-fold predictions that were right, shrunk towards the
+/// overall accuracy (`(right + m·acc) / (predicted + m)`, m = [`PRECISION_PRIOR`]).
+pub fn code_precision(pred: &[usize], truth: &[usize], k: usize) -> Vec<f32> {
+    let mut right = vec![0f64; k];
+    let mut made = vec![0f64; k];
+    for (&p, &t) in pred.iter().zip(truth) {
+        made[p] += 1.0;
+        right[p] += f64::from(u8::from(p == t));
+    }
+    let acc = right.iter().sum::<f64>() / made.iter().sum::<f64>().max(1.0);
+    right
+        .iter()
+        .zip(&made)
+        .map(|(r, m)| ((r + PRECISION_PRIOR * acc) / (m + PRECISION_PRIOR)) as f32)
+        .collect()
+}
+
+/// The log-odds of a share, kept finite.
+fn logit(p: f32) -> f64 {
+    let p = f64::from(p).clamp(1e-3, 1.0 - 1e-3);
+    (p / (1.0 - p)).ln()
 }
 
 /// The signals the logistic model reads.
@@ -59,6 +90,7 @@ pub fn signals(e: &Evidence) -> [f64; N_SIGNALS] {
         f64::from(e.nb_top),
         f64::from(e.nb_max),
         f64::from(u8::from(e.agree)),
+        logit(e.code_precision),
     ]
 }
 
@@ -74,6 +106,9 @@ pub struct ConfidenceModel {
     /// For accuracy targets 0.50, 0.51 … 0.99: the confidence at or above which the accepted
     /// out-of-fold answers kept that accuracy (`None`: no share could be accepted).
     pub accept: Vec<Option<f64>>,
+    /// Per code, its out-of-fold precision ([`code_precision`]): the evidence of a new answer
+    /// reads its top code's entry.
+    pub code_precision: Vec<f32>,
 }
 
 /// L2 penalty of the logistic fit (on standardised signals; a handful of weights and thousands
@@ -97,12 +132,19 @@ impl ConfidenceModel {
             weights: Vec::new(),
             bias: 0.0,
             accept: Vec::new(),
+            code_precision: Vec::new(),
         }
     }
 
+    /// The out-of-fold precision of code `c` (0.5 when the model has no table).
+    pub fn precision_of(&self, c: usize) -> f32 {
+        self.code_precision.get(c).copied().unwrap_or(0.5)
+    }
+
     /// Fits the model on out-of-fold evidence and whether each top code was right (Newton's
-    /// method on the penalised log-likelihood: deterministic, a few iterations).
-    pub fn fit(evidence: &[Evidence], right: &[bool]) -> ConfidenceModel {
+    /// method on the penalised log-likelihood: deterministic, a few iterations); `precision` is
+    /// the per-code table the evidence was built with, kept for new answers.
+    pub fn fit(evidence: &[Evidence], right: &[bool], precision: Vec<f32>) -> ConfidenceModel {
         let n_right = right.iter().filter(|&&r| r).count();
         if evidence.len() < 20 || n_right == 0 || n_right == right.len() {
             return ConfidenceModel::identity();
@@ -126,6 +168,7 @@ impl ConfidenceModel {
             weights: beta[..N_SIGNALS].to_vec(),
             bias: beta[N_SIGNALS],
             accept: Vec::new(),
+            code_precision: precision,
         };
         let conf: Vec<f64> = evidence.iter().map(|e| m.confidence(e)).collect();
         m.accept = (0..50)
@@ -170,6 +213,7 @@ impl ConfidenceModel {
             && finite(&self.weights)
             && self.scale.iter().all(|s| s.is_finite() && *s > 0.0)
             && self.bias.is_finite()
+            && self.code_precision.iter().all(|p| p.is_finite())
     }
 }
 
@@ -273,6 +317,7 @@ mod tests {
             nb_top: p1,
             nb_max: p1,
             agree: true,
+            code_precision: 0.5,
         }
     }
 
@@ -289,7 +334,7 @@ mod tests {
             e.push(ev(p, 4, 0));
             right.push(i % 10 == 0);
         }
-        let m = ConfidenceModel::fit(&e, &right);
+        let m = ConfidenceModel::fit(&e, &right, Vec::new());
         assert!(m.is_valid());
         assert!(m.confidence(&ev(0.8, 4, 4)) > 0.8);
         assert!(m.confidence(&ev(0.8, 4, 0)) < 0.2);
@@ -300,7 +345,7 @@ mod tests {
 
     #[test]
     fn too_few_rows_fall_back_to_the_top_probability() {
-        let m = ConfidenceModel::fit(&[ev(0.7, 3, 3)], &[true]);
+        let m = ConfidenceModel::fit(&[ev(0.7, 3, 3)], &[true], Vec::new());
         assert_eq!(m, ConfidenceModel::identity());
         assert!((m.confidence(&ev(0.7, 3, 3)) - 0.7).abs() < 1e-6);
         assert_eq!(m.threshold_for(0.9), None);
@@ -313,8 +358,53 @@ mod tests {
             .collect();
         let right: Vec<bool> = (0..100).map(|i| i % 3 != 0).collect();
         assert_eq!(
-            ConfidenceModel::fit(&e, &right),
-            ConfidenceModel::fit(&e, &right)
+            ConfidenceModel::fit(&e, &right, Vec::new()),
+            ConfidenceModel::fit(&e, &right, Vec::new())
         );
+    }
+
+    #[test]
+    fn a_code_that_is_often_wrong_out_of_fold_lowers_the_confidence() {
+        // Code 0 is right 9 times in 10 out of fold, code 1 twice in 10.
+        let pred: Vec<usize> = (0..200).map(|i| i % 2).collect();
+        let truth: Vec<usize> = (0..200)
+            .map(|i| match (i % 2, i % 20 < 2, i % 20 < 16) {
+                (0, wrong, _) => usize::from(wrong),
+                (_, _, wrong) => usize::from(!wrong),
+            })
+            .collect();
+        let table = code_precision(&pred, &truth, 2);
+        assert!(table[0] > 0.8 && table[1] < 0.3, "{table:?}");
+        // The same answer-level evidence, right as often as its code's precision says.
+        let e: Vec<Evidence> = pred
+            .iter()
+            .map(|&c| Evidence {
+                code_precision: table[c],
+                ..ev(0.7, 4, 4)
+            })
+            .collect();
+        let right: Vec<bool> = pred.iter().zip(&truth).map(|(p, t)| p == t).collect();
+        let m = ConfidenceModel::fit(&e, &right, table.clone());
+        let of = |c: usize| {
+            m.confidence(&Evidence {
+                code_precision: m.precision_of(c),
+                ..ev(0.7, 4, 4)
+            })
+        };
+        assert!(of(0) > 0.8 && of(1) < 0.3, "{} {}", of(0), of(1));
+    }
+
+    #[test]
+    fn precision_of_a_rarely_predicted_code_stays_near_the_overall_accuracy() {
+        // Code 1 predicted once, wrongly; overall accuracy 0.9.
+        let mut pred = vec![0usize; 100];
+        let mut truth = vec![0usize; 100];
+        for t in truth.iter_mut().take(9) {
+            *t = 2;
+        }
+        pred[99] = 1;
+        truth[99] = 0;
+        let table = code_precision(&pred, &truth, 3);
+        assert!(table[1] > 0.7, "{table:?}");
     }
 }

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::SparseRecords;
 use crate::model::error::{EngineError, Result};
+use crate::model::parallel;
 
 /// The training data of every learner here.
 pub type SparseDataset = DatasetBase<SparseRecords, Array2<bool>>;
@@ -352,10 +353,6 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
         // The one-vs-rest problems are independent: solve them on a few threads, each code with
         // its own seed, so the result does not depend on the number of threads.
         let k = y.ncols();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4)
-            .min(k);
         let solve = |c: usize| {
             let labels: Vec<f64> = y
                 .column(c)
@@ -370,31 +367,10 @@ impl Fit<SparseRecords, Array2<bool>, EngineError> for LinearSvcValidParams {
                 .collect();
             dcd_l2loss(x, &labels, &sq, &cost, s, s.seed.wrapping_add(c as u64))
         };
-        let mut results: Vec<Option<(Vec<f32>, f64)>> = vec![None; k];
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let solve = &solve;
-                    scope.spawn(move || {
-                        (t..k)
-                            .step_by(threads)
-                            .map(|c| (c, solve(c)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                if let Ok(done) = h.join() {
-                    for (c, r) in done {
-                        results[c] = Some(r);
-                    }
-                }
-            }
-        });
+        let results = parallel::map(k, solve);
         let mut ws = Vec::with_capacity(k);
         let mut bs = Vec::with_capacity(k);
-        for r in results {
-            let (w, b) = r.ok_or_else(|| EngineError::Data("a training thread failed".into()))?;
+        for (w, b) in results {
             ws.push(w);
             bs.push(b);
         }

@@ -3,7 +3,7 @@
 //! Learners on sparse TF-IDF rows behind linfa's traits ([`linear`]), calibration
 //! ([`calibrate`]), one question's classifier with training and prediction ([`classifier`]),
 //! quality metrics ([`metrics`]), cross-validation folds ([`cv`]), agreement between coders
-//! ([`agreement`]), non-answer screening ([`nonanswer`]), the model file ([`persist`]) and the
+//! ([`agreement`]), non-answer screening ([`nonanswer`]), training work on a few threads ([`parallel`]), the model file ([`persist`]) and the
 //! review queue ordering ([`review`]).
 
 pub mod agreement;
@@ -17,6 +17,7 @@ pub mod linear;
 pub mod metrics;
 pub mod nonanswer;
 pub mod offsets;
+pub mod parallel;
 pub mod persist;
 pub mod review;
 pub mod validation;

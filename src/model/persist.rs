@@ -19,8 +19,9 @@ use crate::model::error::{EngineError, Result};
 pub const MAGIC: &[u8; 8] = b"CODIFMDL";
 /// Version of the payload layout; bump on any change to the serialized types (2: training
 /// settings gained `cv_max_rows`; 3: surface-word char n-grams, the confidence model, the
-/// validation protocol and ranking in the metrics).
-pub const FORMAT_VERSION: u32 = 3;
+/// validation protocol and ranking in the metrics; 4: the confidence reads its code's
+/// out-of-fold precision).
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 4 + 8;
 /// Largest payload a model file may declare. Models are kilobytes to a few megabytes; a header
 /// claiming more is corrupt, and is refused before anything is allocated for it.

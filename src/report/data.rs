@@ -115,6 +115,9 @@ pub struct CodeFrequencies {
     pub human: Vec<usize>,
     /// Answers counted from machine codes (no human codes), per month.
     pub machine: Vec<usize>,
+    /// Of those, the machine codes accepted without review (`classify --accept-at`); the rest
+    /// are suggestions still waiting for an analyst.
+    pub accepted: Vec<usize>,
     /// Answers with text but no code at all, per month.
     pub uncoded: Vec<usize>,
 }
@@ -353,6 +356,7 @@ struct MonthCodes {
     total: usize,
     human: usize,
     machine: usize,
+    accepted: usize,
     uncoded: usize,
     /// Answers per effective code (each code of an answer counts once).
     by_code: BTreeMap<String, usize>,
@@ -376,6 +380,7 @@ impl AnswerTally {
             m.human += 1;
         } else if !codes.is_empty() {
             m.machine += 1;
+            m.accepted += usize::from(a.machine.as_ref().is_some_and(|mc| mc.accepted));
         } else {
             m.uncoded += 1;
         }
@@ -588,6 +593,7 @@ fn code_frequencies(
                 answers: column(|m| m.total),
                 human: column(|m| m.human),
                 machine: column(|m| m.machine),
+                accepted: column(|m| m.accepted),
                 uncoded: column(|m| m.uncoded),
             }
         })

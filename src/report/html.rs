@@ -520,10 +520,13 @@ fn frequency_table(h: &mut String, f: &CodeFrequencies) {
         .enumerate()
         .map(|(i, m)| {
             format!(
-                "{}: {} con códigos humanos, {} con códigos del modelo, {} sin codificar",
+                "{}: {} con códigos humanos, {} con códigos del modelo ({} aceptados \
+                 automáticamente, {} sugeridos sin revisar), {} sin codificar",
                 m.spanish_short(),
                 f.human.get(i).copied().unwrap_or(0),
                 f.machine.get(i).copied().unwrap_or(0),
+                f.accepted.get(i).copied().unwrap_or(0),
+                f.machine.get(i).copied().unwrap_or(0) - f.accepted.get(i).copied().unwrap_or(0),
                 f.uncoded.get(i).copied().unwrap_or(0)
             )
         })

@@ -280,6 +280,7 @@ fn frequency_tables(d: &ReportData, out: &mut Vec<Table>) {
             ("Respuestas con texto", &f.answers),
             ("Contadas con códigos humanos", &f.human),
             ("Contadas con códigos del modelo", &f.machine),
+            ("  de ellas, aceptadas automáticamente", &f.accepted),
             ("Sin codificar", &f.uncoded),
         ] {
             let mut row: Vec<Cell> = vec![label.into(), Cell::Empty, Cell::Empty];

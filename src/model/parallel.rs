@@ -1,0 +1,97 @@
+//! Stage: model. Independent pieces of training work (the folds of a cross-validation, the
+//! codes of a one-vs-rest SVM) run on a few threads.
+//!
+//! One rule: parallelism is spent at the outermost level that asks for it. A worker thread runs
+//! every nested [`map`] on itself, so the cross-validation's folds share the cores instead of
+//! each fold's SVM starting threads of its own (more threads than cores only add switching and
+//! memory). Results come back in index order and every piece carries its own seed, so a model
+//! does not depend on the number of threads.
+
+use std::cell::Cell;
+
+/// At most this many threads: training is memory-bound beyond a few cores.
+const MAX_THREADS: usize = 4;
+
+thread_local! {
+    /// True inside a [`map`] worker.
+    static IN_WORKER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How many threads a [`map`] over `n` pieces would use here.
+pub fn threads_for(n: usize) -> usize {
+    if IN_WORKER.with(Cell::get) {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .clamp(1, MAX_THREADS)
+        .min(n.max(1))
+}
+
+/// `f(0)`, `f(1)`, … `f(n - 1)`, computed on up to [`threads_for`]`(n)` threads (piece `i` on
+/// thread `i mod threads`), returned in index order.
+pub fn map<T, F>(n: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync,
+{
+    let threads = threads_for(n);
+    if threads <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    IN_WORKER.with(|w| w.set(true));
+                    (t..n)
+                        .step_by(threads)
+                        .map(|i| (i, f(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panicking piece is a bug: let it surface as the panic it is.
+            let done = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (i, v) in done {
+                out[i] = Some(v);
+            }
+        }
+    });
+    out.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_index_order() {
+        let v = map(37, |i| i * i);
+        assert_eq!(v, (0..37).map(|i| i * i).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn nested_maps_run_on_the_worker_thread() {
+        let outer = map(4, |_| {
+            let me = std::thread::current().id();
+            let inner = map(6, |_| std::thread::current().id());
+            (threads_for(6), inner.iter().all(|&id| id == me))
+        });
+        for (t, same) in outer {
+            assert!(same, "a nested map left its worker thread");
+            // Outside a worker, or on a one-core machine, the outer map ran sequentially.
+            if threads_for(4) > 1 {
+                assert_eq!(t, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_input_gives_empty_output() {
+        assert!(map(0, |i| i).is_empty());
+    }
+}
