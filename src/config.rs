@@ -199,7 +199,6 @@ impl Config {
         if !self.satisfaction_threshold.is_finite() {
             return Err("satisfaction_threshold must be a number".into());
         }
-        check_analyzer(&self.analyzer)?;
         check_flags(&self.flags)?;
         match self.question(&self.overall_question) {
             Some(q) if q.kind == QuestionKind::Rating => Ok(()),
@@ -322,21 +321,6 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         OneOrMany::One(s) => vec![s],
         OneOrMany::Many(v) => v,
     })
-}
-
-/// The analyzer languages that have a chain (stop words, stemmer, lexicons). Anything else is
-/// refused when the config is read: the analyzer would otherwise build the Spanish chain anyway.
-pub const ANALYZER_LANGUAGES: &[&str] = &["es"];
-
-fn check_analyzer(a: &AnalyzerSettings) -> std::result::Result<(), String> {
-    if ANALYZER_LANGUAGES.contains(&a.language.as_str()) {
-        return Ok(());
-    }
-    Err(format!(
-        "[analyzer] language = \"{}\" is not supported; the only analyzer language is \"es\" \
-         (Spanish)",
-        a.language
-    ))
 }
 
 /// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents; NaN

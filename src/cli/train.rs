@@ -286,7 +286,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let mut models = Vec::new();
     for (q, w) in &by_q {
         let ex = &w.examples;
-        let s = settings_for(&settings, &args.examples, ex);
+        let s = settings_for(&settings, &args.examples, ex).check()?;
         let m = QuestionModel::train(q, &mut analyzer, ex, &s)
             .with_context(|| format!("question {}", display_q(q)))?;
         models.push(m);

@@ -2,7 +2,7 @@
 //!
 //! Learners on sparse TF-IDF rows behind linfa's traits ([`linear`]), calibration
 //! ([`calibrate`]), one question's classifier with training and prediction ([`classifier`]),
-//! quality metrics ([`metrics`]), cross-validation folds ([`cv`]), agreement between coders
+//! quality metrics ([`metrics`]), the checked training settings ([`params`]), cross-validation folds ([`cv`]), agreement between coders
 //! ([`agreement`]), non-answer screening ([`nonanswer`]), the model file ([`persist`]) and the
 //! review queue ordering ([`review`]).
 
@@ -17,10 +17,12 @@ pub mod linear;
 pub mod metrics;
 pub mod nonanswer;
 pub mod offsets;
+pub mod params;
 pub mod persist;
 pub mod review;
 pub mod validation;
 
 pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
 pub use error::EngineError;
+pub use params::{TrainParams, ValidTrainParams};
 pub use persist::ModelSet;

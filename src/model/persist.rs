@@ -252,7 +252,8 @@ impl ModelSet {
 mod tests {
     use super::*;
     use crate::analyze::Analyzer;
-    use crate::model::classifier::{Example, TrainSettings};
+    use crate::model::classifier::Example;
+    use crate::model::params::ValidTrainParams;
 
     fn set() -> ModelSet {
         let ex: Vec<Example> = (0..12)
@@ -267,7 +268,7 @@ mod tests {
             })
             .collect();
         let mut a = Analyzer::default();
-        let m = QuestionModel::train("p1", &mut a, &ex, &TrainSettings::default()).unwrap();
+        let m = QuestionModel::train("p1", &mut a, &ex, &ValidTrainParams::default()).unwrap();
         ModelSet::new(a.settings(), vec![m])
     }
 
