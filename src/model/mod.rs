@@ -24,5 +24,5 @@ pub mod validation;
 
 pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
 pub use error::EngineError;
-pub use params::{TrainParams, ValidTrainParams};
+pub use params::{LearnerKind, TrainParams, ValidTrainParams};
 pub use persist::ModelSet;

@@ -11,7 +11,7 @@ use linfa::ParamGuard;
 use crate::features::TfidfParams;
 use crate::model::classifier::{Learner, TrainSettings};
 use crate::model::error::{EngineError, Result};
-use crate::model::linear::{ComplementNbParams, LinearSvcParams};
+use crate::model::linear::{ClassWeight, ComplementNbParams, LinearSvcParams};
 
 /// Training settings that passed every check; only [`TrainSettings::check`] (or
 /// [`TrainParams`]' `ParamGuard::check`) makes one. Reads as the settings it holds.
@@ -104,6 +104,33 @@ impl ValidTrainParams {
     }
 }
 
+/// The learner a caller picks (`--learner`): a closed set, so the command line refuses an
+/// unknown name itself and lists the choices in `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LearnerKind {
+    /// Linear SVM.
+    Svc,
+    /// Complement Naive Bayes.
+    Cnb,
+    /// Both, blended (see [`Learner::SvcCnb`]).
+    #[value(name = "svc+cnb")]
+    SvcCnb,
+}
+
+/// `--class-weight balanced|uniform`: the closed set of [`ClassWeight`], parsed by clap.
+impl clap::ValueEnum for ClassWeight {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[ClassWeight::Balanced, ClassWeight::Uniform]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            ClassWeight::Balanced => "balanced",
+            ClassWeight::Uniform => "uniform",
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +141,21 @@ mod tests {
             Err(EngineError::InvalidParams(m)) => m,
             other => panic!("expected InvalidParams, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn closed_sets_parse_their_names_only() {
+        use clap::ValueEnum;
+        assert_eq!(
+            LearnerKind::from_str("svc+cnb", false),
+            Ok(LearnerKind::SvcCnb)
+        );
+        assert!(LearnerKind::from_str("svm", false).is_err());
+        assert_eq!(
+            ClassWeight::from_str("uniform", false),
+            Ok(ClassWeight::Uniform)
+        );
+        assert!(ClassWeight::from_str("heavy", false).is_err());
     }
 
     #[test]
