@@ -112,7 +112,7 @@ impl QueryLimit {
 
 /// What a full disk says, wherever it surfaces: every write is atomic (one index commit, or a
 /// temporary file renamed), so a failed one left the previous state.
-pub const OUT_OF_SPACE: &str = "no space left on device; nothing was written";
+pub(crate) const OUT_OF_SPACE: &str = "no space left on device; nothing was written";
 
 fn io_out_of_space(e: &std::io::Error) -> bool {
     matches!(

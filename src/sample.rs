@@ -31,11 +31,11 @@ use crate::error::{Error, Result, RowError};
 use crate::month::Month;
 
 /// Weight of an entity never interviewed.
-pub const NEVER_WEIGHT: f64 = 24.0;
+pub(crate) const NEVER_WEIGHT: f64 = 24.0;
 /// Months since the last interview are capped here.
-pub const MAX_MONTHS_WEIGHT: f64 = 12.0;
+pub(crate) const MAX_MONTHS_WEIGHT: f64 = 12.0;
 /// An entity last interviewed at least this many months ago counts as "sin entrevista reciente".
-pub const RECENT_MONTHS: i32 = 3;
+pub(crate) const RECENT_MONTHS: i32 = 3;
 
 /// One entity of the population.
 #[derive(Debug, Clone, PartialEq, Serialize)]

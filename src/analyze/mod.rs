@@ -151,7 +151,7 @@ impl AnalyzerSettings {
 }
 
 /// Lines of a lexicon file, without comments and blank lines.
-pub fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -175,7 +175,7 @@ fn stopword_set() -> Arc<FxHashSet<String>> {
 }
 
 /// The domain acronyms kept verbatim (lowercase).
-pub fn acronym_set() -> Arc<FxHashSet<String>> {
+pub(crate) fn acronym_set() -> Arc<FxHashSet<String>> {
     static SET: OnceLock<Arc<FxHashSet<String>>> = OnceLock::new();
     SET.get_or_init(|| Arc::new(lexicon_lines(ACRONYMS).map(str::to_lowercase).collect()))
         .clone()

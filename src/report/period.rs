@@ -124,9 +124,9 @@ pub struct PeriodData {
     pub monthly: Vec<ReportData>,
 }
 
-/// A checked period: `from <= to`, at most [`MAX_MONTHS`] months. Only [`Period::new`] (or
-/// [`check_period`]) makes one, and the period report takes only this, so a reversed or
-/// overlong period is refused before any month is read.
+/// A checked period: `from <= to`, at most [`MAX_MONTHS`] months. Only [`Period::new`] makes
+/// one, and the period report takes only this, so a reversed or overlong period is refused
+/// before any month is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     from: Month,
@@ -161,11 +161,6 @@ impl Period {
     pub fn to(self) -> Month {
         self.to
     }
-}
-
-/// Checks a period: `from <= to`, at most [`MAX_MONTHS`] months (see [`Period`]).
-pub fn check_period(from: Month, to: Month) -> Result<Period> {
-    Period::new(from, to)
 }
 
 fn months_of(from: Month, to: Month) -> Vec<Month> {
@@ -726,7 +721,7 @@ mod tests {
             refused("2018-01", "2021-12"),
             format!("--to: the period 2018-01 to 2021-12 has 48 months; at most {MAX_MONTHS}")
         );
-        let one = check_period(m("2020-08"), m("2020-08")).unwrap();
+        let one = Period::new(m("2020-08"), m("2020-08")).unwrap();
         assert_eq!((one.from(), one.to()), (m("2020-08"), m("2020-08")));
     }
 }
