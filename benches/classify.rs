@@ -241,8 +241,13 @@ fn loro(o: &Opts) -> Result<(), String> {
                 .map(|r| r.example.clone())
                 .collect();
             let t0 = Instant::now();
-            let m = QuestionModel::train(theme, &mut analyzer, &train, &o.settings)
-                .map_err(|e| e.to_string())?;
+            let m = QuestionModel::train(
+                theme,
+                &mut analyzer,
+                &train,
+                &o.settings.clone().check().unwrap(),
+            )
+            .map_err(|e| e.to_string())?;
             train_s += t0.elapsed().as_secs_f64();
             let f = score(&m, &mut analyzer, &test);
             eprintln!(
@@ -496,8 +501,13 @@ fn run() -> Result<(), String> {
         .filter(|(t, _)| o.themes.is_empty() || o.themes.contains(t))
     {
         let t0 = Instant::now();
-        let m = QuestionModel::train(theme, &mut analyzer, train, &o.settings)
-            .map_err(|e| e.to_string())?;
+        let m = QuestionModel::train(
+            theme,
+            &mut analyzer,
+            train,
+            &o.settings.clone().check().unwrap(),
+        )
+        .map_err(|e| e.to_string())?;
         let train_s = t0.elapsed().as_secs_f64();
         // Round-trip through the model file, as the CLI does.
         let bytes = ModelSet::new(analyzer.settings(), vec![m])

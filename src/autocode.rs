@@ -113,7 +113,7 @@ impl Lexicon {
             });
         }
         if entries.iter().all(|e| e.seeds.is_empty()) {
-            return Err(Error::invalid(format!(
+            return Err(Error::conflict(format!(
                 "the codebook of {} has no seed terms: add `seeds = [...]` to its codes",
                 cb.question
             )));

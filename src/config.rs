@@ -103,6 +103,52 @@ impl Default for FlagRules {
     }
 }
 
+/// Flag rules that passed [`FlagRules::check`]: the only kind a [`Config`] holds (it is checked
+/// as `codifica.toml` is read), so the flags stage never sees a NaN threshold, which would turn
+/// a rule off silently. Reads as the rules it holds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "FlagRules", into = "FlagRules")]
+pub struct ValidFlagRules(FlagRules);
+
+impl FlagRules {
+    /// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents).
+    pub fn check(self) -> std::result::Result<ValidFlagRules, String> {
+        for (key, v) in [
+            ("overall_drop", self.overall_drop),
+            ("topic_drop", self.topic_drop),
+        ] {
+            if !v.is_finite() {
+                return Err(format!(
+                    "[flags] {key} must be a number (0 turns the rule off)"
+                ));
+            }
+        }
+        Ok(ValidFlagRules(self))
+    }
+}
+
+impl TryFrom<FlagRules> for ValidFlagRules {
+    type Error = String;
+
+    fn try_from(rules: FlagRules) -> std::result::Result<ValidFlagRules, String> {
+        rules.check()
+    }
+}
+
+impl From<ValidFlagRules> for FlagRules {
+    fn from(v: ValidFlagRules) -> FlagRules {
+        v.0
+    }
+}
+
+impl std::ops::Deref for ValidFlagRules {
+    type Target = FlagRules;
+
+    fn deref(&self) -> &FlagRules {
+        &self.0
+    }
+}
+
 /// The validated contents of `codifica.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +164,7 @@ pub struct Config {
     #[serde(default)]
     pub analyzer: AnalyzerSettings,
     #[serde(default)]
-    pub flags: FlagRules,
+    pub flags: ValidFlagRules,
     /// Default of `classify --accept-at`: accept machine codes without review where the model's
     /// confidence reached the threshold that kept this accuracy on its validation (e.g. 0.9).
     /// Unset: nothing is accepted automatically.
@@ -199,8 +245,6 @@ impl Config {
         if !self.satisfaction_threshold.is_finite() {
             return Err("satisfaction_threshold must be a number".into());
         }
-        check_analyzer(&self.analyzer)?;
-        check_flags(&self.flags)?;
         match self.question(&self.overall_question) {
             Some(q) if q.kind == QuestionKind::Rating => Ok(()),
             Some(_) => Err(format!(
@@ -324,37 +368,6 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     })
 }
 
-/// The analyzer languages that have a chain (stop words, stemmer, lexicons). Anything else is
-/// refused when the config is read: the analyzer would otherwise build the Spanish chain anyway.
-pub const ANALYZER_LANGUAGES: &[&str] = &["es"];
-
-fn check_analyzer(a: &AnalyzerSettings) -> std::result::Result<(), String> {
-    if ANALYZER_LANGUAGES.contains(&a.language.as_str()) {
-        return Ok(());
-    }
-    Err(format!(
-        "[analyzer] language = \"{}\" is not supported; the only analyzer language is \"es\" \
-         (Spanish)",
-        a.language
-    ))
-}
-
-/// Drop thresholds must be numbers (≤ 0 turns a rule off, as `trends::flags` documents; NaN
-/// would turn it off silently).
-fn check_flags(f: &FlagRules) -> std::result::Result<(), String> {
-    for (key, v) in [
-        ("overall_drop", f.overall_drop),
-        ("topic_drop", f.topic_drop),
-    ] {
-        if !v.is_finite() {
-            return Err(format!(
-                "[flags] {key} must be a number (0 turns the rule off)"
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     let line = e
         .span()
@@ -433,6 +446,21 @@ mod tests {
         assert!(err.contains("topic_drop"), "{err}");
         let off = text.replace("nan", "0.0");
         assert!(Config::parse(&off, Path::new("c.toml")).is_ok());
+    }
+
+    #[test]
+    fn flag_rules_are_checked_into_the_valid_type() {
+        let bad = FlagRules {
+            overall_drop: f64::INFINITY,
+            ..FlagRules::default()
+        };
+        assert_eq!(
+            bad.check().unwrap_err(),
+            "[flags] overall_drop must be a number (0 turns the rule off)"
+        );
+        let ok = FlagRules::default().check().unwrap();
+        assert_eq!(*ok, FlagRules::default());
+        assert_eq!(Config::monitoreo360().flags, ok);
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl QueryLimit {
 
 /// What a full disk says, wherever it surfaces: every write is atomic (one index commit, or a
 /// temporary file renamed), so a failed one left the previous state.
-pub const OUT_OF_SPACE: &str = "no space left on device; nothing was written";
+pub(crate) const OUT_OF_SPACE: &str = "no space left on device; nothing was written";
 
 fn io_out_of_space(e: &std::io::Error) -> bool {
     matches!(
@@ -200,9 +200,38 @@ pub enum Error {
         /// Same `[analyzer]` settings: only the analyzer's version or lexicons changed.
         same_settings: bool,
     },
-    /// An argument or a state of the workspace that makes the request impossible.
+    /// A value of the request that cannot be used: a flag, a form field or a setting (`name`),
+    /// refused by a `check()` before any work.
+    #[error("{message}")]
+    Argument {
+        /// The flag, field or setting, as the user typed it (`--size`, `mes`…).
+        name: &'static str,
+        /// What is wrong, in one sentence.
+        message: String,
+    },
+    /// Something the request names does not exist in the workspace (a question, an answer, a
+    /// mapping, a codebook, a theme).
+    #[error("{message}")]
+    NotFound {
+        /// What is missing, in one sentence.
+        message: String,
+    },
+    /// The workspace's current state forbids the request (codes that answers still use, a
+    /// folder that is already a workspace, or is not one).
+    #[error("{message}")]
+    Conflict {
+        /// What stands in the way and how to clear it.
+        message: String,
+    },
+    /// A user error not yet given its own variant. New code should use a specific one
+    /// ([`Error::Argument`], [`Error::NotFound`], [`Error::Conflict`]…).
     #[error("{0}")]
     Invalid(String),
+    /// An internal failure: a bug, or the machine failing (a poisoned lock, corrupt data in the
+    /// index, a web server that cannot start or listen, a writer library's error). Not the
+    /// user's to fix: the CLI exits with 3, the web answers 500 and logs it.
+    #[error("{0}")]
+    Internal(String),
     /// The search index failed.
     #[error("{}", index_message(.0))]
     Index(#[from] tantivy::TantivyError),
@@ -242,18 +271,49 @@ impl Error {
         }
     }
 
-    /// An invalid request.
+    /// A user error without a variant of its own (prefer [`Error::argument`],
+    /// [`Error::not_found`], [`Error::conflict`]).
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::Invalid(message.into())
     }
 
-    /// True for an error the user can act on: a bad input file, query or argument, a busy
-    /// workspace, a stale index, an unusable model, a path that cannot be read or written, a
-    /// full disk. False for internal failures (the search index failing for another reason),
-    /// which the CLI reports with exit code 3 instead of 1.
+    /// A value of the request (`name`: the flag, field or setting) that cannot be used.
+    pub fn argument(name: &'static str, message: impl Into<String>) -> Error {
+        Error::Argument {
+            name,
+            message: message.into(),
+        }
+    }
+
+    /// Something the request names does not exist.
+    pub fn not_found(message: impl Into<String>) -> Error {
+        Error::NotFound {
+            message: message.into(),
+        }
+    }
+
+    /// The workspace's state forbids the request.
+    pub fn conflict(message: impl Into<String>) -> Error {
+        Error::Conflict {
+            message: message.into(),
+        }
+    }
+
+    /// An internal failure (see [`Error::Internal`]).
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::Internal(message.into())
+    }
+
+    /// True for an error the user can act on: a bad input file, query or argument, something
+    /// named that does not exist, a busy workspace, a stale index, an unusable model, a path
+    /// that cannot be read or written, a full disk. False for internal failures
+    /// ([`Error::Internal`], the search index failing for another reason than a full disk),
+    /// which the CLI reports with exit code 3 instead of 1 (README, "Exit codes").
     pub fn is_user_error(&self) -> bool {
         match self {
             Error::Index(_) => self.is_out_of_space(),
+            Error::Internal(_) => false,
+            Error::Argument { .. } | Error::NotFound { .. } | Error::Conflict { .. } => true,
             Error::Io { .. }
             | Error::Rows { .. }
             | Error::File { .. }
@@ -300,6 +360,15 @@ pub enum EngineError {
         /// Why it is refused.
         reason: String,
     },
+    /// A model trained under other analyzer settings than the workspace's: its terms would not
+    /// match. The user retrains (or restores the settings).
+    #[error("model file {path}: {reason}")]
+    RetrainNeeded {
+        /// The file.
+        path: PathBuf,
+        /// The two analyzers, and what to do.
+        reason: String,
+    },
     /// No classifier for a question.
     #[error("no model for question {0:?}")]
     NoModel(String),
@@ -320,6 +389,10 @@ pub enum EngineError {
     /// Error bubbled up from linfa.
     #[error("linfa: {0}")]
     Linfa(#[from] linfa::Error),
+    /// An internal failure of the engine (a model that cannot be serialized, a training thread
+    /// that died): a bug, not the user's to fix.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl EngineError {
@@ -328,10 +401,11 @@ impl EngineError {
     pub fn is_user_error(&self) -> bool {
         match self {
             EngineError::Core(e) => e.is_user_error(),
-            EngineError::Linfa(_) | EngineError::Shape(_) => false,
+            EngineError::Linfa(_) | EngineError::Shape(_) | EngineError::Internal(_) => false,
             EngineError::InvalidParams(_)
             | EngineError::EmptyTrainingSet(_)
             | EngineError::ModelFile { .. }
+            | EngineError::RetrainNeeded { .. }
             | EngineError::NoModel(_)
             | EngineError::Data(_)
             | EngineError::Io { .. } => true,
@@ -353,8 +427,25 @@ mod tests {
             Error::file("a.csv", "empty"),
             Error::Busy { path: "ws".into() },
             Error::io("a.csv", std::io::Error::from(std::io::ErrorKind::NotFound)),
+            Error::argument("--size", "the sample size must be at least 1"),
+            Error::not_found("no question 'x' in codifica.toml"),
+            Error::conflict("codes in use"),
         ];
         assert!(user.iter().all(Error::is_user_error));
+        let internal = Error::internal("the writer was poisoned by an earlier failure");
+        assert!(!internal.is_user_error());
+        assert_eq!(
+            internal.to_string(),
+            "the writer was poisoned by an earlier failure"
+        );
+        assert!(!EngineError::Internal("cannot serialize model".into()).is_user_error());
+        assert!(
+            EngineError::RetrainNeeded {
+                path: "m.model".into(),
+                reason: "retrain the model".into()
+            }
+            .is_user_error()
+        );
         let broken = Error::Index(tantivy::TantivyError::InternalError("bug".into()));
         assert!(!broken.is_user_error());
         let full = Error::Index(tantivy::TantivyError::IoError(std::sync::Arc::new(

@@ -31,11 +31,11 @@ use crate::error::{Error, Result, RowError};
 use crate::month::Month;
 
 /// Weight of an entity never interviewed.
-pub const NEVER_WEIGHT: f64 = 24.0;
+pub(crate) const NEVER_WEIGHT: f64 = 24.0;
 /// Months since the last interview are capped here.
-pub const MAX_MONTHS_WEIGHT: f64 = 12.0;
+pub(crate) const MAX_MONTHS_WEIGHT: f64 = 12.0;
 /// An entity last interviewed at least this many months ago counts as "sin entrevista reciente".
-pub const RECENT_MONTHS: i32 = 3;
+pub(crate) const RECENT_MONTHS: i32 = 3;
 
 /// One entity of the population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -341,18 +341,45 @@ pub fn weight(last: Option<Month>, month: Month) -> f64 {
     }
 }
 
+/// A [`SampleRequest`] whose size fits its population: only [`SampleRequest::check`] makes
+/// one, and [`draw`] takes only this, so a size of 0 or one beyond the population is refused
+/// before anything is read or drawn.
+#[derive(Debug, Clone)]
+pub struct ValidSampleRequest<'a>(SampleRequest<'a>);
+
+impl<'a> SampleRequest<'a> {
+    /// Checks the size against the population (at least 1, at most every entity).
+    pub fn check(self) -> Result<ValidSampleRequest<'a>> {
+        let n = self.population.len();
+        if self.size == 0 {
+            return Err(Error::argument(
+                "--size",
+                "the sample size must be at least 1",
+            ));
+        }
+        if self.size > n {
+            return Err(Error::argument(
+                "--size",
+                format!(
+                    "the sample size {} is larger than the population ({n} entities)",
+                    self.size
+                ),
+            ));
+        }
+        Ok(ValidSampleRequest(self))
+    }
+}
+
+impl<'a> std::ops::Deref for ValidSampleRequest<'a> {
+    type Target = SampleRequest<'a>;
+
+    fn deref(&self) -> &SampleRequest<'a> {
+        &self.0
+    }
+}
+
 /// Draws the sample.
-pub fn draw(req: &SampleRequest<'_>) -> Result<Sample> {
-    let n = req.population.len();
-    if req.size == 0 {
-        return Err(Error::invalid("the sample size must be at least 1"));
-    }
-    if req.size > n {
-        return Err(Error::invalid(format!(
-            "the sample size {} is larger than the population ({n} entities)",
-            req.size
-        )));
-    }
+pub fn draw(req: &ValidSampleRequest<'_>) -> Result<Sample> {
     let mut by_region: BTreeMap<String, Vec<&PopulationEntity>> = BTreeMap::new();
     for e in req.population {
         by_region.entry(e.region.clone()).or_default().push(e);
@@ -590,8 +617,8 @@ mod tests {
             last_interview: &last,
             flagged: &flagged,
         };
-        let a = draw(&req).unwrap();
-        let b = draw(&req).unwrap();
+        let a = draw(&req.clone().check().unwrap()).unwrap();
+        let b = draw(&req.clone().check().unwrap()).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.rows.len(), 10);
         for c in &flagged {
@@ -605,10 +632,14 @@ mod tests {
         assert_eq!(a.quotas["C"], 3);
         assert_eq!(a.quotas["A"], 4);
         assert!(!a.notes.is_empty());
-        let other = draw(&SampleRequest {
-            seed: 8,
-            ..req.clone()
-        })
+        let other = draw(
+            &SampleRequest {
+                seed: 8,
+                ..req.clone()
+            }
+            .check()
+            .unwrap(),
+        )
         .unwrap();
         assert_ne!(a.rows, other.rows);
     }
@@ -619,14 +650,18 @@ mod tests {
         let last = BTreeMap::new();
         let flagged: BTreeSet<String> = p.iter().take(4).map(|e| e.entity_code.clone()).collect();
         let m = Month::parse("2020-12").unwrap();
-        let s = draw(&SampleRequest {
-            month: m,
-            size: 3,
-            seed: 1,
-            population: &p,
-            last_interview: &last,
-            flagged: &flagged,
-        })
+        let s = draw(
+            &SampleRequest {
+                month: m,
+                size: 3,
+                seed: 1,
+                population: &p,
+                last_interview: &last,
+                flagged: &flagged,
+            }
+            .check()
+            .unwrap(),
+        )
         .unwrap();
         assert_eq!(s.rows.len(), 4);
         assert!(s.rows.iter().all(|r| r.reason == Reason::Priorizada));
@@ -652,14 +687,18 @@ mod tests {
         let flagged = BTreeSet::new();
         let mut never = 0;
         for seed in 0..20 {
-            let s = draw(&SampleRequest {
-                month: m,
-                size: 10,
-                seed,
-                population: &p,
-                last_interview: &last,
-                flagged: &flagged,
-            })
+            let s = draw(
+                &SampleRequest {
+                    month: m,
+                    size: 10,
+                    seed,
+                    population: &p,
+                    last_interview: &last,
+                    flagged: &flagged,
+                }
+                .check()
+                .unwrap(),
+            )
             .unwrap();
             never += s
                 .rows
@@ -668,6 +707,36 @@ mod tests {
                 .count();
         }
         assert!(never > 150, "never-interviewed drawn {never} of 200");
+    }
+
+    /// The size is checked before anything is drawn, naming the flag.
+    #[test]
+    fn a_size_outside_the_population_is_refused() {
+        let p = pop(3, 2, 0);
+        let (last, flagged) = (BTreeMap::new(), BTreeSet::new());
+        let req = |size| SampleRequest {
+            month: Month::parse("2020-12").unwrap(),
+            size,
+            seed: 1,
+            population: &p,
+            last_interview: &last,
+            flagged: &flagged,
+        };
+        for (size, message) in [
+            (0, "the sample size must be at least 1".to_string()),
+            (
+                6,
+                "the sample size 6 is larger than the population (5 entities)".to_string(),
+            ),
+        ] {
+            match req(size).check() {
+                Err(Error::Argument { name, message: m }) => {
+                    assert_eq!((name, m), ("--size", message));
+                }
+                other => panic!("size {size}: {other:?}"),
+            }
+        }
+        assert!(req(5).check().is_ok());
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl Store {
             .and_then(|v| v.as_str())
             .unwrap_or("");
         serde_json::from_str(json)
-            .map_err(|e| Error::invalid(format!("corrupt answer in the index: {e}")))
+            .map_err(|e| Error::internal(format!("corrupt answer in the index: {e}")))
     }
 
     /// Counts what [`Store::upsert`] would do, without writing.
@@ -490,7 +490,7 @@ impl Store {
         let mut changed = 0;
         for key in keys {
             let Some(mut a) = self.get_in(&searcher, key)? else {
-                return Err(Error::invalid(format!(
+                return Err(Error::not_found(format!(
                     "no answer with key '{key}' in the workspace"
                 )));
             };
@@ -600,7 +600,7 @@ impl Store {
         let Some((lo, hi)) = range else {
             return Ok(Vec::new());
         };
-        let bad = |v: u64| Error::invalid(format!("corrupt month {v} in the index"));
+        let bad = |v: u64| Error::internal(format!("corrupt month {v} in the index"));
         let first = u32::try_from(lo)
             .ok()
             .and_then(Month::from_u32)
@@ -628,7 +628,7 @@ impl Store {
                 .map_err(tantivy::TantivyError::from)?;
             while terms.advance() {
                 let code = std::str::from_utf8(terms.key()).map_err(|e| {
-                    Error::invalid(format!("corrupt entity code in the index: {e}"))
+                    Error::internal(format!("corrupt entity code in the index: {e}"))
                 })?;
                 if !codes.contains(code) {
                     codes.insert(code.to_string());

@@ -33,7 +33,7 @@ impl Workspace {
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
         let path = root.join(CONFIG_FILE);
         if path.exists() && !force {
-            return Err(Error::invalid(format!(
+            return Err(Error::conflict(format!(
                 "{} already exists: this folder is a workspace (use --force to overwrite its config)",
                 path.display()
             )));
@@ -51,7 +51,7 @@ impl Workspace {
     pub fn open(root: &Path) -> Result<Workspace> {
         let path = root.join(CONFIG_FILE);
         if !path.exists() {
-            return Err(Error::invalid(format!(
+            return Err(Error::not_found(format!(
                 "{} is not a codifica workspace (no {CONFIG_FILE}); run `codifica init` there first, \
                  or pass --workspace DIR",
                 root.display()

@@ -330,7 +330,7 @@ fn bad_models_and_inputs_are_refused_clearly() {
 #[test]
 fn model_from_other_analyzer_settings_is_refused() {
     use codifica::analyze::{Analyzer, AnalyzerSettings};
-    use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
+    use codifica::model::{Example, ModelSet, QuestionModel, ValidTrainParams};
     let dir = tempfile::tempdir().unwrap();
     let other = AnalyzerSettings {
         stem: false,
@@ -347,7 +347,7 @@ fn model_from_other_analyzer_settings_is_refused() {
             group: None,
         })
         .collect();
-    let m = QuestionModel::train("", &mut a, &ex, &TrainSettings::default()).unwrap();
+    let m = QuestionModel::train("", &mut a, &ex, &ValidTrainParams::default()).unwrap();
     let path = dir.path().join("other.model");
     ModelSet::new(&other, vec![m]).save(&path).unwrap();
     let input = dir.path().join("in.csv");
@@ -488,7 +488,9 @@ fn cabildos_theme_beats_majority_baseline() {
     let settings = TrainSettings {
         cv_folds: 0,
         ..Default::default()
-    };
+    }
+    .check()
+    .unwrap();
     let m = QuestionModel::train("deberes", &mut a, &train, &settings).unwrap();
     let report = evaluate_holdout(&m, &mut a, &test).unwrap();
     // Majority baseline: always the most frequent training code.

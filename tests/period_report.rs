@@ -62,8 +62,7 @@ fn period_report_files_match_the_typed_data_and_are_safe_and_deterministic() {
         &answers(),
         &config,
         &helpers::codebooks(),
-        m("2020-08"),
-        m("2020-12"),
+        codifica::report::period::Period::new(m("2020-08"), m("2020-12")).unwrap(),
     )
     .unwrap();
     let html = std::fs::read_to_string(a.join(format!("consolidado-{stem}.html"))).unwrap();

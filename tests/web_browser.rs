@@ -60,7 +60,9 @@ fn demo_workspace(dir: &Path) -> Workspace {
         cv_folds: 0,
         tune_offsets: false,
         ..TrainSettings::default()
-    };
+    }
+    .check()
+    .unwrap();
     let mut codings = Vec::new();
     for q in OPEN_QUESTIONS {
         let filter = AnswerFilter {

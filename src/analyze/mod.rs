@@ -41,12 +41,83 @@ pub const ANALYZER_VERSION: u32 = 2;
 const STOPWORDS: &str = include_str!("../../lexicons/es/stopwords.txt");
 const ACRONYMS: &str = include_str!("../../lexicons/es/acronyms.txt");
 
+/// The analyzer's language: a closed set, so a settings value always names a chain that exists
+/// (`language = "fr"` used to build the Spanish chain silently). Read and written as its code
+/// (`"es"`), in `codifica.toml` and in model files alike, so files written before this type
+/// existed read the same.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Language {
+    /// Spanish: Snowball Spanish stemmer, `lexicons/es/`.
+    #[default]
+    Es,
+}
+
+impl Language {
+    /// Every language that has a chain (stop words, stemmer, lexicons).
+    pub const ALL: &'static [Language] = &[Language::Es];
+
+    /// The code written in settings files (`"es"`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Es => "es",
+        }
+    }
+}
+
+/// Formats as the old `String` field did (`"es"`, quoted): [`AnalyzerSettings::fingerprint`]
+/// hashes the settings' debug form, and a changed form would make every index and model stale.
+impl std::fmt::Debug for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.code())
+    }
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    /// The message names the key and the value, as the config check did before this type.
+    fn from_str(s: &str) -> std::result::Result<Language, String> {
+        Language::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == s)
+            .ok_or_else(|| {
+                let known: Vec<String> = Language::ALL.iter().map(|l| format!("{:?}", l)).collect();
+                format!(
+                    "[analyzer] language = {s:?} is not supported; the only analyzer language is \
+                     {} (Spanish)",
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+impl Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Language, D::Error> {
+        let code = String::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The analyzer's settings: written into `codifica.toml` and into every trained model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnalyzerSettings {
-    /// Language of the chain; only `"es"` exists today.
-    pub language: String,
+    /// Language of the chain ([`Language`]: only Spanish exists today).
+    pub language: Language,
     /// Remove the stop words of `lexicons/es/stopwords.txt`.
     pub stopwords: bool,
     /// Apply Snowball Spanish stemming.
@@ -58,7 +129,7 @@ pub struct AnalyzerSettings {
 impl Default for AnalyzerSettings {
     fn default() -> Self {
         AnalyzerSettings {
-            language: "es".into(),
+            language: Language::Es,
             stopwords: true,
             stem: true,
             fold_accents: true,
@@ -80,7 +151,7 @@ impl AnalyzerSettings {
 }
 
 /// Lines of a lexicon file, without comments and blank lines.
-pub fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -104,7 +175,7 @@ fn stopword_set() -> Arc<FxHashSet<String>> {
 }
 
 /// The domain acronyms kept verbatim (lowercase).
-pub fn acronym_set() -> Arc<FxHashSet<String>> {
+pub(crate) fn acronym_set() -> Arc<FxHashSet<String>> {
     static SET: OnceLock<Arc<FxHashSet<String>>> = OnceLock::new();
     SET.get_or_init(|| Arc::new(lexicon_lines(ACRONYMS).map(str::to_lowercase).collect()))
         .clone()

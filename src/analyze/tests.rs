@@ -298,3 +298,42 @@ mod accent_property {
         }
     }
 }
+
+/// The language is a closed set read from its code; anything else is refused with a message
+/// naming the key and the value, so `language = "fr"` can no longer build the Spanish chain.
+#[test]
+fn unknown_language_is_refused_when_read() {
+    assert_eq!("es".parse::<Language>(), Ok(Language::Es));
+    let err = "fr".parse::<Language>().unwrap_err();
+    assert_eq!(
+        err,
+        "[analyzer] language = \"fr\" is not supported; the only analyzer language is \"es\" \
+         (Spanish)"
+    );
+    let bad: Result<AnalyzerSettings, _> = toml::from_str("language = \"fr\"");
+    assert!(
+        bad.unwrap_err()
+            .to_string()
+            .contains("\"fr\" is not supported")
+    );
+}
+
+/// The typed language reads and writes exactly as the old string field: the fingerprint (which
+/// hashes the debug form) and the model files (postcard) are unchanged, so no index or model
+/// becomes stale.
+#[test]
+fn typed_language_keeps_the_fingerprint_and_the_file_format() {
+    let s = AnalyzerSettings::default();
+    assert_eq!(
+        format!("{s:?}"),
+        "AnalyzerSettings { language: \"es\", stopwords: true, stem: true, fold_accents: true }"
+    );
+    let as_string = postcard::to_allocvec(&("es".to_string(), true, true, true)).unwrap();
+    assert_eq!(postcard::to_allocvec(&s).unwrap(), as_string);
+    let back: AnalyzerSettings = postcard::from_bytes(&as_string).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(
+        toml::to_string(&s).unwrap().lines().next(),
+        Some("language = \"es\"")
+    );
+}

@@ -147,6 +147,7 @@ fn validate(
 ) -> anyhow::Result<Outcome> {
     let mut settings = settings_for(&args.learner.settings()?, &args.examples, &w.examples);
     settings.cv_folds = args.folds;
+    let settings = settings.check()?;
     let mut warnings = Vec::new();
     let workspace = args.examples.examples.is_none();
     if workspace && !args.kfold {

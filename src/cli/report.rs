@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use codifica::month::Month;
-use codifica::report::period::PeriodData;
+use codifica::report::period::{Period, PeriodData};
 use codifica::report::period_xlsx::write_period_report;
 use codifica::report::{MapInput, RenderOptions, ReportData, write_report};
 use codifica::store::Store;
@@ -76,7 +76,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let month = match (args.month, args.from, args.to) {
         (Some(m), _, _) => m,
         (None, Some(from), Some(to)) => {
-            let p = PeriodData::from_store(&store, ws.config(), &codebooks, from, to, &map)?;
+            let p = PeriodData::from_store(
+                &store,
+                ws.config(),
+                &codebooks,
+                Period::new(from, to)?,
+                &map,
+            )?;
             let files = write_period_report(
                 &p,
                 &args.out,

@@ -76,14 +76,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         }
         None => BTreeSet::new(),
     };
-    let sample = draw(&SampleRequest {
-        month: args.month,
-        size: args.size,
-        seed: args.seed,
-        population: &population,
-        last_interview: &last,
-        flagged: &flagged,
-    })?;
+    let sample = draw(
+        &SampleRequest {
+            month: args.month,
+            size: args.size,
+            seed: args.seed,
+            population: &population,
+            last_interview: &last,
+            flagged: &flagged,
+        }
+        .check()?,
+    )?;
     let bytes = to_csv(&sample).map_err(|e| anyhow::anyhow!("writing the sample CSV: {e}"))?;
     if args.json {
         let doc = serde_json::json!({

@@ -18,7 +18,7 @@ use codifica::model::examples::{
     ExampleSpec, RowFilter, WorkspaceExamples, model_file_name, read_examples, workspace_examples,
 };
 use codifica::model::linear::{ClassWeight, ComplementNbSettings, LinearSvcSettings};
-use codifica::model::{Example, ModelSet, QuestionModel, TrainSettings};
+use codifica::model::{Example, LearnerKind, ModelSet, QuestionModel, TrainSettings};
 use codifica::store::Store;
 use codifica::workspace::Workspace;
 
@@ -61,14 +61,14 @@ pub struct LearnerArgs {
     pub multi_label: bool,
     /// Learner: `svc` (linear SVM), `cnb` (Complement Naive Bayes) or `svc+cnb` (blend)
     /// [default: the library's].
-    #[arg(long, value_parser = ["svc", "cnb", "svc+cnb"])]
-    pub learner: Option<String>,
+    #[arg(long)]
+    pub learner: Option<LearnerKind>,
     /// SVM regularisation C (larger = fits the training codes more closely).
     #[arg(long)]
     pub c: Option<f64>,
     /// SVM class weights: `balanced` (rare codes count more) or `uniform`.
-    #[arg(long, value_parser = ["balanced", "uniform"])]
-    pub class_weight: Option<String>,
+    #[arg(long)]
+    pub class_weight: Option<ClassWeight>,
     /// Complement NB smoothing.
     #[arg(long, default_value_t = 0.3)]
     pub cnb_alpha: f64,
@@ -147,25 +147,21 @@ impl LearnerArgs {
         if let Some(c) = self.c {
             svc.c = c;
         }
-        if let Some(w) = &self.class_weight {
-            svc.class_weight = if w == "uniform" {
-                ClassWeight::Uniform
-            } else {
-                ClassWeight::Balanced
-            };
+        if let Some(w) = self.class_weight {
+            svc.class_weight = w;
         }
         svc.seed = self.seed;
         let cnb = ComplementNbSettings {
             alpha: self.cnb_alpha,
         };
-        s.learner = match self.learner.as_deref() {
-            Some("cnb") => Learner::ComplementNb(cnb),
-            Some("svc+cnb") => Learner::SvcCnb {
+        s.learner = match self.learner {
+            Some(LearnerKind::Cnb) => Learner::ComplementNb(cnb),
+            Some(LearnerKind::SvcCnb) => Learner::SvcCnb {
                 svc,
                 cnb,
                 cnb_weight: self.cnb_weight,
             },
-            Some(_) => Learner::LinearSvc(svc),
+            Some(LearnerKind::Svc) => Learner::LinearSvc(svc),
             None => match s.learner {
                 Learner::LinearSvc(_) => Learner::LinearSvc(svc),
                 Learner::SvcCnb { cnb_weight, .. } => Learner::SvcCnb {
@@ -286,7 +282,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let mut models = Vec::new();
     for (q, w) in &by_q {
         let ex = &w.examples;
-        let s = settings_for(&settings, &args.examples, ex);
+        let s = settings_for(&settings, &args.examples, ex).check()?;
         let m = QuestionModel::train(q, &mut analyzer, ex, &s)
             .with_context(|| format!("question {}", display_q(q)))?;
         models.push(m);

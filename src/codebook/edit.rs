@@ -189,7 +189,7 @@ pub struct EditOutcome {
 /// Loads a question's codebook, or explains that it has none.
 pub fn load_required(ws: &Workspace, question: &str) -> Result<Codebook> {
     codebook::load(ws, question)?.ok_or_else(|| {
-        Error::invalid(format!(
+        Error::not_found(format!(
             "question '{question}' has no codebook in {} (add a code to create one, or import a .qdc)",
             ws.codebooks_dir().display()
         ))
@@ -201,7 +201,7 @@ pub fn new_codebook(ws: &Workspace, question: &str) -> Result<Codebook> {
     let q = ws
         .config()
         .question(question)
-        .ok_or_else(|| Error::invalid(format!("no question '{question}' in codifica.toml")))?;
+        .ok_or_else(|| Error::not_found(format!("no question '{question}' in codifica.toml")))?;
     Ok(Codebook {
         question: q.id.clone(),
         title: q.text.clone(),
@@ -236,7 +236,7 @@ pub fn codes_in_use(store: &Store, question: &str) -> Result<BTreeMap<String, us
 /// no answer would be left coded with an id the old codebook had and the new one lacks (codes
 /// are never silently dropped). Reads only.
 pub fn check(store: &Store, old: Option<&Codebook>, cb: &Codebook, recode: &Recode) -> Result<()> {
-    cb.validate().map_err(Error::invalid)?;
+    cb.validate().map_err(|m| Error::argument("codebook", m))?;
     let used = codes_in_use(store, &cb.question)?;
     let orphaned: Vec<String> = used
         .keys()
@@ -250,7 +250,7 @@ pub fn check(store: &Store, old: Option<&Codebook>, cb: &Codebook, recode: &Reco
         })
         .collect();
     if !orphaned.is_empty() {
-        return Err(Error::invalid(format!(
+        return Err(Error::conflict(format!(
             "the new codebook of {} drops codes that answers use: {}; nothing was changed \
              (merge them into another code first)",
             cb.question,
@@ -279,7 +279,7 @@ pub fn commit(
     };
     let jpath = journal_path(ws);
     let bytes = serde_json::to_vec_pretty(&journal)
-        .map_err(|e| Error::invalid(format!("cannot write the edit journal: {e}")))?;
+        .map_err(|e| Error::internal(format!("cannot write the edit journal: {e}")))?;
     crate::fsutil::atomic_write(&jpath, &bytes)?;
     crate::fsutil::fault_point("codebook-after-journal");
     let answers_changed = replay(ws, store, &journal)?;
@@ -383,7 +383,7 @@ pub fn check_rename_target(store: &Store, cb: &Codebook, new_id: &str) -> Result
     }
     let used = codes_in_use(store, &cb.question)?;
     match used.get(new_id) {
-        Some(n) => Err(Error::invalid(format!(
+        Some(n) => Err(Error::conflict(format!(
             "{n} answers of {} already carry code '{new_id}' (not in the codebook): renaming to it \
              would merge them; pick another id",
             cb.question

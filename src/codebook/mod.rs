@@ -341,7 +341,7 @@ pub fn load_or_default(ws: &Workspace, question: &str) -> Result<Option<Codebook
 
 /// Writes a codebook to the workspace atomically.
 pub fn save(ws: &Workspace, cb: &Codebook) -> Result<()> {
-    cb.validate().map_err(Error::invalid)?;
+    cb.validate().map_err(|m| Error::argument("codebook", m))?;
     atomic_write(&path_for(ws, &cb.question), cb.to_toml().as_bytes())
 }
 

@@ -153,7 +153,7 @@ fn find_mapping<'w>(ws: &'w Workspace, name: &str) -> Result<&'w wide::WideMappi
             .iter()
             .map(|m| m.name.as_str())
             .collect();
-        Error::invalid(format!(
+        Error::not_found(format!(
             "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
             ws.config_path().display(),
             if known.is_empty() {

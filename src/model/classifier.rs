@@ -29,6 +29,7 @@ use crate::model::metrics::{self, Report};
 use crate::model::nonanswer::is_non_answer;
 use crate::model::offsets::tune_offsets;
 use crate::model::parallel;
+use crate::model::params::ValidTrainParams;
 
 /// Fewer training examples than this for a code draws a warning.
 pub const MIN_EXAMPLES_PER_CODE: usize = 5;
@@ -801,8 +802,9 @@ impl QuestionModel {
         question: &str,
         analyzer: &mut Analyzer,
         examples: &[Example],
-        settings: &TrainSettings,
+        settings: &ValidTrainParams,
     ) -> Result<QuestionModel> {
+        let settings: &TrainSettings = settings;
         let p = prepare(analyzer, examples, settings)?;
         let mut warnings = p.warnings.clone();
         let mut counts = vec![0usize; p.codes.len()];
@@ -1192,7 +1194,8 @@ mod tests {
             cv_max_rows: 20,
             ..TrainSettings::default()
         };
-        let m = QuestionModel::train("q", &mut a, &examples(), &capped).unwrap();
+        let m = QuestionModel::train("q", &mut a, &examples(), &capped.clone().check().unwrap())
+            .unwrap();
         let cv = m.meta.cv.as_ref().unwrap();
         assert_eq!(cv.n, 20);
         assert_eq!(cv.per_code.iter().map(|c| c.support).sum::<usize>(), 20);
@@ -1209,14 +1212,16 @@ mod tests {
             cv_max_rows: 0,
             ..TrainSettings::default()
         };
-        let m = QuestionModel::train("q", &mut a, &examples(), &all).unwrap();
+        let m =
+            QuestionModel::train("q", &mut a, &examples(), &all.clone().check().unwrap()).unwrap();
         assert_eq!(m.meta.cv.as_ref().unwrap().n, 40);
     }
 
     #[test]
     fn trains_predicts_and_explains() {
         let mut a = Analyzer::default();
-        let m = QuestionModel::train("q", &mut a, &examples(), &TrainSettings::default()).unwrap();
+        let m =
+            QuestionModel::train("q", &mut a, &examples(), &ValidTrainParams::default()).unwrap();
         assert_eq!(m.codes, vec!["educacion", "salud"]);
         assert_eq!(m.meta.non_answers, 1);
         assert_eq!(m.meta.rows, 40);
@@ -1240,7 +1245,7 @@ mod tests {
             codes: vec!["x".into()],
             group: None,
         }];
-        let r = QuestionModel::train("q", &mut a, &ex, &TrainSettings::default());
+        let r = QuestionModel::train("q", &mut a, &ex, &ValidTrainParams::default());
         assert!(matches!(r, Err(EngineError::EmptyTrainingSet(_))));
     }
 
@@ -1259,7 +1264,7 @@ mod tests {
             multi_label: true,
             ..Default::default()
         };
-        let m = QuestionModel::train("q", &mut a, &ex, &settings).unwrap();
+        let m = QuestionModel::train("q", &mut a, &ex, &settings.clone().check().unwrap()).unwrap();
         let mut s = m.scorer();
         let p = s.predict(&mut a, "hospitales", 3);
         assert!(p.codes.contains(&"salud".to_string()), "{p:?}");

@@ -2,9 +2,10 @@
 //!
 //! Learners on sparse TF-IDF rows behind linfa's traits ([`linear`]), calibration
 //! ([`calibrate`]), one question's classifier with training and prediction ([`classifier`]),
-//! quality metrics ([`metrics`]), cross-validation folds ([`cv`]), agreement between coders
-//! ([`agreement`]), non-answer screening ([`nonanswer`]), training work on a few threads ([`parallel`]), the model file ([`persist`]) and the
-//! review queue ordering ([`review`]).
+//! quality metrics ([`metrics`]), the checked training settings ([`params`]), cross-validation
+//! folds ([`cv`]), agreement between coders ([`agreement`]), non-answer screening
+//! ([`nonanswer`]), training work on a few threads ([`parallel`]), the model file ([`persist`])
+//! and the review queue ordering ([`review`]).
 
 pub mod agreement;
 pub mod calibrate;
@@ -18,10 +19,12 @@ pub mod metrics;
 pub mod nonanswer;
 pub mod offsets;
 pub mod parallel;
+pub mod params;
 pub mod persist;
 pub mod review;
 pub mod validation;
 
 pub use classifier::{Example, Prediction, QuestionModel, TrainSettings};
 pub use error::EngineError;
+pub use params::{LearnerKind, TrainParams, ValidTrainParams};
 pub use persist::ModelSet;

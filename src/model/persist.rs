@@ -81,12 +81,12 @@ fn header(path: &Path, bytes: &[u8]) -> Result<(u32, u64)> {
     let word = |a: usize| u32::from_le_bytes([bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3]]);
     let version = word(8);
     if version != FORMAT_VERSION {
-        return Err(refuse(
-            path,
-            format!(
+        return Err(EngineError::RetrainNeeded {
+            path: path.to_path_buf(),
+            reason: format!(
                 "model format version {version}, this codifica reads version {FORMAT_VERSION}: retrain the model"
             ),
-        ));
+        });
     }
     let mut len8 = [0u8; 8];
     len8.copy_from_slice(&bytes[16..24]);
@@ -166,7 +166,7 @@ impl ModelSet {
     /// The file's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let payload = postcard::to_allocvec(self)
-            .map_err(|e| EngineError::Data(format!("cannot serialize model: {e}")))?;
+            .map_err(|e| EngineError::Internal(format!("cannot serialize model: {e}")))?;
         let mut out = Vec::with_capacity(HEADER + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -213,16 +213,16 @@ impl ModelSet {
     /// Refuses a model trained under other analyzer settings than `current`.
     pub fn check_analyzer(&self, path: &Path, current: &AnalyzerSettings) -> Result<()> {
         if &self.analyzer != current || self.analyzer_fingerprint != current.fingerprint() {
-            return Err(refuse(
-                path,
-                format!(
+            return Err(EngineError::RetrainNeeded {
+                path: path.to_path_buf(),
+                reason: format!(
                     "trained with analyzer {} ({:?}), the current analyzer is {} ({:?}): retrain the model",
                     self.analyzer_fingerprint,
                     self.analyzer,
                     current.fingerprint(),
                     current
                 ),
-            ));
+            });
         }
         Ok(())
     }
@@ -253,7 +253,8 @@ impl ModelSet {
 mod tests {
     use super::*;
     use crate::analyze::Analyzer;
-    use crate::model::classifier::{Example, TrainSettings};
+    use crate::model::classifier::Example;
+    use crate::model::params::ValidTrainParams;
 
     fn set() -> ModelSet {
         let ex: Vec<Example> = (0..12)
@@ -268,7 +269,7 @@ mod tests {
             })
             .collect();
         let mut a = Analyzer::default();
-        let m = QuestionModel::train("p1", &mut a, &ex, &TrainSettings::default()).unwrap();
+        let m = QuestionModel::train("p1", &mut a, &ex, &ValidTrainParams::default()).unwrap();
         ModelSet::new(a.settings(), vec![m])
     }
 
@@ -311,8 +312,14 @@ mod tests {
             stem: false,
             ..Default::default()
         };
-        let e = s.check_analyzer(p, &other).unwrap_err().to_string();
-        assert!(e.contains("analyzer"), "{e}");
+        let e = s.check_analyzer(p, &other).unwrap_err();
+        assert!(matches!(e, EngineError::RetrainNeeded { .. }), "{e:?}");
+        assert!(e.is_user_error());
+        let e = e.to_string();
+        assert!(
+            e.contains("analyzer") && e.contains("retrain the model"),
+            "{e}"
+        );
     }
 
     #[test]

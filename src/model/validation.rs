@@ -9,9 +9,10 @@
 //! when they name a group column, and by stratified folds only on request.
 
 use crate::analyze::Analyzer;
-use crate::model::classifier::{Example, QuestionModel, TrainSettings};
+use crate::model::classifier::{Example, QuestionModel};
 use crate::model::error::{EngineError, Result};
 use crate::model::metrics::{self, Report};
+use crate::model::params::ValidTrainParams;
 use crate::month::Month;
 
 /// Fewest human-coded answers a month needs to be a test month.
@@ -85,7 +86,7 @@ fn test_months(months: &[Month], examples: &[Example], last: usize) -> Vec<Month
 /// month of `examples[i]`). Each step trains the full model (its own grouped cross-validation
 /// for offsets, calibration and confidence included) on earlier months only.
 pub fn forward_validate(
-    settings: &TrainSettings,
+    settings: &ValidTrainParams,
     analyzer: &mut Analyzer,
     question: &str,
     examples: &[Example],
@@ -221,6 +222,7 @@ impl Pooled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::classifier::TrainSettings;
 
     fn data() -> (Vec<Example>, Vec<Month>) {
         let mut ex = Vec::new();
@@ -255,7 +257,9 @@ mod tests {
         let settings = TrainSettings {
             cv_folds: 2,
             ..TrainSettings::default()
-        };
+        }
+        .check()
+        .unwrap();
         let f = forward_validate(&settings, &mut a, "q", &ex, &months, 2).unwrap();
         let tested: Vec<String> = f.months.iter().map(|r| r.month.to_string()).collect();
         assert_eq!(tested, ["2020-10", "2020-11"]);
@@ -275,7 +279,7 @@ mod tests {
         let why = forward_obstacle(&months, &ex, 3).unwrap();
         assert!(why.contains("1 month"), "{why}");
         let mut a = Analyzer::default();
-        let err = forward_validate(&TrainSettings::default(), &mut a, "q", &ex, &months, 3);
+        let err = forward_validate(&ValidTrainParams::default(), &mut a, "q", &ex, &months, 3);
         assert!(err.is_err());
     }
 }

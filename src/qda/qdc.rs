@@ -30,9 +30,9 @@ const POLARITY_SETS: [(Polarity, &str); 3] = [
 /// least one code; tools merge codes with equal names).
 pub fn to_qdc(cb: &Codebook) -> Result<String> {
     cb.validate()
-        .map_err(|m| Error::invalid(format!("codebook of {}: {m}", cb.question)))?;
+        .map_err(|m| Error::argument("codebook", format!("codebook of {}: {m}", cb.question)))?;
     if cb.codes.is_empty() {
-        return Err(Error::invalid(format!(
+        return Err(Error::conflict(format!(
             "the codebook of {} has no codes: a .qdc needs at least one",
             cb.question
         )));

@@ -317,7 +317,7 @@ impl ReportData {
             region_changes: region_changes(series, month),
             overall,
             flag_counts: flag_counts(&flags),
-            rules: config.flags.clone(),
+            rules: FlagRules::clone(&config.flags),
             flags,
             map,
             locations,

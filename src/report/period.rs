@@ -124,18 +124,43 @@ pub struct PeriodData {
     pub monthly: Vec<ReportData>,
 }
 
-/// Checks a period: `from <= to`, at most [`MAX_MONTHS`] months.
-pub fn check_period(from: Month, to: Month) -> Result<()> {
-    if to < from {
-        return Err(Error::invalid(format!("--from {from} is after --to {to}")));
+/// A checked period: `from <= to`, at most [`MAX_MONTHS`] months. Only [`Period::new`] makes
+/// one, and the period report takes only this, so a reversed or overlong period is refused
+/// before any month is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    from: Month,
+    to: Month,
+}
+
+impl Period {
+    /// Checks `from` and `to` (the `--from`/`--to` flags).
+    pub fn new(from: Month, to: Month) -> Result<Period> {
+        if to < from {
+            return Err(Error::argument(
+                "--from",
+                format!("--from {from} is after --to {to}"),
+            ));
+        }
+        let n = from.months_until(to) + 1;
+        if n > MAX_MONTHS {
+            return Err(Error::argument(
+                "--to",
+                format!("the period {from} to {to} has {n} months; at most {MAX_MONTHS}"),
+            ));
+        }
+        Ok(Period { from, to })
     }
-    let n = from.months_until(to) + 1;
-    if n > MAX_MONTHS {
-        return Err(Error::invalid(format!(
-            "the period {from} to {to} has {n} months; at most {MAX_MONTHS}"
-        )));
+
+    /// The first month.
+    pub fn from(self) -> Month {
+        self.from
     }
-    Ok(())
+
+    /// The last month.
+    pub fn to(self) -> Month {
+        self.to
+    }
 }
 
 fn months_of(from: Month, to: Month) -> Vec<Month> {
@@ -152,10 +177,9 @@ impl PeriodData {
         answers: &[Answer],
         config: &Config,
         codebooks: &Codebooks,
-        from: Month,
-        to: Month,
+        period: Period,
     ) -> Result<PeriodData> {
-        check_period(from, to)?;
+        let (from, to) = (period.from, period.to);
         let none = MapInput::default();
         let monthly = months_of(from, to)
             .into_iter()
@@ -170,11 +194,10 @@ impl PeriodData {
         store: &Store,
         config: &Config,
         codebooks: &Codebooks,
-        from: Month,
-        to: Month,
+        period: Period,
         map: &MapInput,
     ) -> Result<PeriodData> {
-        check_period(from, to)?;
+        let (from, to) = (period.from, period.to);
         let mut monthly = Vec::new();
         for m in months_of(from, to) {
             monthly.push(ReportData::from_store(store, config, codebooks, m, map)?);
@@ -582,7 +605,8 @@ mod tests {
             cbs.insert(q.into(), Codebook::default_for(q).unwrap());
         }
         let m = |s| Month::parse(s).unwrap();
-        PeriodData::build(&answers(), &config, &cbs, m("2020-08"), m("2020-10")).unwrap()
+        let period = Period::new(m("2020-08"), m("2020-10")).unwrap();
+        PeriodData::build(&answers(), &config, &cbs, period).unwrap()
     }
 
     /// The raw rows of `month`.
@@ -685,8 +709,19 @@ mod tests {
     #[test]
     fn reversed_or_too_long_periods_are_refused() {
         let m = |s| Month::parse(s).unwrap();
-        assert!(check_period(m("2020-10"), m("2020-08")).is_err());
-        assert!(check_period(m("2018-01"), m("2021-12")).is_err());
-        assert!(check_period(m("2020-08"), m("2020-08")).is_ok());
+        let refused = |from, to| match Period::new(m(from), m(to)) {
+            Err(Error::Argument { name, message }) => format!("{name}: {message}"),
+            other => panic!("{from}..{to}: {other:?}"),
+        };
+        assert_eq!(
+            refused("2020-10", "2020-08"),
+            "--from: --from 2020-10 is after --to 2020-08"
+        );
+        assert_eq!(
+            refused("2018-01", "2021-12"),
+            format!("--to: the period 2018-01 to 2021-12 has 48 months; at most {MAX_MONTHS}")
+        );
+        let one = Period::new(m("2020-08"), m("2020-08")).unwrap();
+        assert_eq!((one.from(), one.to()), (m("2020-08"), m("2020-08")));
     }
 }

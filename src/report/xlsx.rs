@@ -341,7 +341,7 @@ pub fn workbook_bytes(d: &ReportData, created: i64) -> Result<Vec<u8>> {
 /// Any tables as a workbook, one sheet each, with the same formula-safety and fixed date (the
 /// consolidated period report writes its own tables through it).
 pub fn tables_bytes(tables: Vec<Table>, created: i64) -> Result<Vec<u8>> {
-    let err = |e: rust_xlsxwriter::XlsxError| Error::invalid(format!("writing the workbook: {e}"));
+    let err = |e: rust_xlsxwriter::XlsxError| Error::internal(format!("writing the workbook: {e}"));
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_timestamp(created).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));

@@ -93,22 +93,27 @@ impl Filters {
             ("max rating", self.max_rating),
         ] {
             if v.is_some_and(|v| !v.is_finite()) {
-                return Err(Error::invalid(format!("the {name} must be a number")));
+                return Err(Error::argument(
+                    name,
+                    format!("the {name} must be a number"),
+                ));
             }
         }
         if let (Some(lo), Some(hi)) = (self.min_rating, self.max_rating)
             && lo > hi
         {
-            return Err(Error::invalid(format!(
-                "the min rating {lo} is above the max rating {hi}"
-            )));
+            return Err(Error::argument(
+                "min rating",
+                format!("the min rating {lo} is above the max rating {hi}"),
+            ));
         }
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
-            return Err(Error::invalid(format!(
-                "the month range is reversed: {from} comes after {to}"
-            )));
+            return Err(Error::argument(
+                "month range",
+                format!("the month range is reversed: {from} comes after {to}"),
+            ));
         }
         Ok(())
     }

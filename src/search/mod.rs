@@ -185,10 +185,10 @@ pub fn browse(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
 
 fn check_limit(req: &SearchRequest) -> Result<()> {
     if req.limit > MAX_LIMIT {
-        return Err(Error::invalid(format!(
-            "--limit {} is too large (at most {MAX_LIMIT})",
-            req.limit
-        )));
+        return Err(Error::argument(
+            "--limit",
+            format!("--limit {} is too large (at most {MAX_LIMIT})", req.limit),
+        ));
     }
     Ok(())
 }

@@ -175,18 +175,18 @@ pub struct Vectors {
 pub fn vectorize(terms: &[Vec<String>]) -> Result<Vectors> {
     let params = theme_tfidf()
         .check()
-        .map_err(|e| Error::invalid(e.to_string()))?;
+        .map_err(|e| Error::internal(e.to_string()))?;
     let vectorizer =
-        TfidfVectorizer::fit(&params, terms).map_err(|e| Error::invalid(e.to_string()))?;
+        TfidfVectorizer::fit(&params, terms).map_err(|e| Error::internal(e.to_string()))?;
     let all = vectorizer
         .transform(terms)
-        .map_err(|e| Error::invalid(e.to_string()))?;
+        .map_err(|e| Error::internal(e.to_string()))?;
     let kept: Vec<usize> = (0..terms.len())
         .filter(|&i| !all.row(i).0.is_empty())
         .collect();
     let rows = all
         .select(&kept)
-        .map_err(|e| Error::invalid(e.to_string()))?;
+        .map_err(|e| Error::internal(e.to_string()))?;
     Ok(Vectors {
         vectorizer,
         rows,
@@ -391,15 +391,15 @@ pub fn themes_from_store(
     opts: &ThemeOptions,
 ) -> Result<ThemeReport> {
     if opts.to < opts.from {
-        return Err(Error::invalid(format!(
-            "--from {} is after --to {}",
-            opts.from, opts.to
-        )));
+        return Err(Error::argument(
+            "--from",
+            format!("--from {} is after --to {}", opts.from, opts.to),
+        ));
     }
     if let Some(q) = &opts.question
         && !config.question(q).is_some_and(|q| q.is_coded())
     {
-        return Err(Error::invalid(format!(
+        return Err(Error::not_found(format!(
             "'{q}' is not a coded question of this workspace"
         )));
     }
@@ -510,7 +510,7 @@ pub fn adopt_theme(
         description: format!("Tema emergente: {}.", theme.label),
         ..Default::default()
     })
-    .map_err(Error::invalid)?;
+    .map_err(|m| Error::argument("codebook", m))?;
     commit(ws, store, old.as_ref(), &cb, &Recode::default())?;
     let mut suggestions = Vec::new();
     let mut human_coded = 0;

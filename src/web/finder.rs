@@ -100,10 +100,10 @@ impl SearchForm {
         let mut filters = Filters::default();
         if !self.mes.is_empty() {
             let m = Month::parse_lenient(&self.mes).ok_or_else(|| {
-                Error::invalid(format!(
-                    "«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)",
-                    self.mes
-                ))
+                Error::argument(
+                    "mes",
+                    format!("«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)", self.mes),
+                )
             })?;
             filters.months.push(m);
         }
@@ -146,7 +146,12 @@ fn bound(text: &str, name: &str) -> Result<Option<f64>> {
         .ok()
         .filter(|v| v.is_finite())
         .map(Some)
-        .ok_or_else(|| Error::invalid(format!("la calificación {name} «{text}» no es un número")))
+        .ok_or_else(|| {
+            Error::argument(
+                "calificación",
+                format!("la calificación {name} «{text}» no es un número"),
+            )
+        })
 }
 
 /// One hit.

@@ -120,13 +120,13 @@ impl Server {
         let app = Arc::new(App::new(ws, require_token, map)?);
         let wanted = SocketAddr::new(opts.host, opts.port);
         let listener = TcpListener::bind(wanted)
-            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot listen on {wanted}: {e}")))?;
         listener
             .set_nonblocking(true)
-            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot listen on {wanted}: {e}")))?;
         let addr = listener
             .local_addr()
-            .map_err(|e| Error::invalid(format!("cannot listen on {wanted}: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot listen on {wanted}: {e}")))?;
         Ok(Server {
             app,
             listener,
@@ -176,13 +176,13 @@ impl Server {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| Error::invalid(format!("cannot start the web server: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot start the web server: {e}")))?;
         rt.block_on(self.serve(ctrl_c))
     }
 
     async fn serve(self, ctrl_c: bool) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(self.listener)
-            .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", self.addr)))?;
+            .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", self.addr)))?;
         let router = router(self.app.clone(), self.addr, self.body_timeout);
         let graceful = GracefulShutdown::new();
         let stop = wait_for_stop(self.stop.clone(), ctrl_c);

@@ -203,10 +203,10 @@ impl App {
         let _turn = self
             .writer
             .lock()
-            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+            .map_err(|_| Error::internal("the writer was poisoned by an earlier failure"))?;
         let _lock = self.ws.lock()?;
         let current = self.store.get(key)?.ok_or_else(|| {
-            Error::invalid(format!("no hay ninguna respuesta con la clave «{key}»"))
+            Error::not_found(format!("no hay ninguna respuesta con la clave «{key}»"))
         })?;
         let stored = normalize(&current.codes);
         if stored != seen && stored != codes {
@@ -222,18 +222,22 @@ impl App {
 
     fn check_codes(&self, question: &str, codes: &[String]) -> Result<()> {
         let Some(cb) = self.codebook(question)? else {
-            return Err(Error::invalid(format!(
+            return Err(Error::not_found(format!(
                 "la pregunta «{question}» no tiene libro de códigos"
             )));
         };
         // The one rule, shared with `import` (`Codebook::check_codes`), worded in Spanish.
         match cb.check_codes(codes) {
             Ok(()) => Ok(()),
-            Err(crate::codebook::CodesProblem::Unknown(unknown)) => Err(Error::invalid(format!(
-                "el código «{}» no está en el libro de códigos de «{question}»",
-                unknown.join("», «")
-            ))),
-            Err(crate::codebook::CodesProblem::SeveralOnSingleLabel(_)) => Err(Error::invalid(
+            Err(crate::codebook::CodesProblem::Unknown(unknown)) => Err(Error::argument(
+                "codigos",
+                format!(
+                    "el código «{}» no está en el libro de códigos de «{question}»",
+                    unknown.join("», «")
+                ),
+            )),
+            Err(crate::codebook::CodesProblem::SeveralOnSingleLabel(_)) => Err(Error::argument(
+                "codigos",
                 format!("la pregunta «{question}» admite un solo código por respuesta"),
             )),
         }

@@ -64,11 +64,7 @@ pub async fn buscar(
 }
 
 fn is_request_error(e: &crate::error::Error) -> bool {
-    use crate::error::Error;
-    matches!(
-        e,
-        Error::Query { .. } | Error::QueryLimit { .. } | Error::Invalid(_)
-    )
+    super::request_status(e).is_some()
 }
 
 /// The search error as the page shows it, in Spanish: a malformed query names the character

@@ -79,7 +79,7 @@ pub async fn codificar(
             None
         } else {
             Some(Month::parse_lenient(&filter.mes).ok_or_else(|| {
-                crate::Error::invalid(format!("«{}» no es un mes (use AAAA-MM)", filter.mes))
+                crate::Error::argument("mes", format!("«{}» no es un mes (use AAAA-MM)", filter.mes))
             })?)
         };
         let question = (!filter.pregunta.is_empty()).then_some(filter.pregunta.as_str());

@@ -64,30 +64,55 @@ pub fn status_page(status: StatusCode, title: &str, message: &str) -> Response {
     respond(status, html::page(title, Tab::Ninguna, &body))
 }
 
-/// The page for a library error: busy → 503 (try again), bad request → 400, the rest → 500.
+/// The page for a library error. An error the request caused says what is wrong, with its 4xx
+/// ([`request_status`]); a busy workspace is a 503 (try again). Everything else — the server's
+/// own files, its index, a bug — is a 500 (507 for a full disk) that shows no detail: the
+/// detail goes to the console log of `codifica serve` ([`super::state::internal_failure`]).
 pub fn error_page(err: &Error) -> Response {
-    match err {
-        Error::Busy { .. } => {
-            let mut r = status_page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Espacio de trabajo ocupado",
-                "Otro proceso de codifica está escribiendo en este espacio de trabajo (una \
-                 importación, un entrenamiento o una clasificación). No se guardó nada: espere a \
-                 que termine y vuelva a intentarlo.",
-            );
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            r
+    if let Error::Busy { .. } = err {
+        let mut r = status_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Espacio de trabajo ocupado",
+            "Otro proceso de codifica está escribiendo en este espacio de trabajo (una \
+             importación, un entrenamiento o una clasificación). No se guardó nada: espere a \
+             que termine y vuelva a intentarlo.",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return r;
+    }
+    match request_status(err) {
+        Some(status) => {
+            let title = match status {
+                StatusCode::NOT_FOUND => "No encontrado",
+                StatusCode::CONFLICT => "No se puede hacer ahora",
+                _ => "Solicitud no válida",
+            };
+            status_page(status, title, &err.to_string())
         }
-        Error::Query { .. } | Error::QueryLimit { .. } | Error::Invalid(_) => status_page(
-            StatusCode::BAD_REQUEST,
-            "Solicitud no válida",
-            &err.to_string(),
-        ),
-        other => {
-            let (status, title, message) = super::state::internal_failure(other);
+        None => {
+            let (status, title, message) = super::state::internal_failure(err);
             status_page(status, title, message)
         }
+    }
+}
+
+/// The 4xx of an error the request caused: a bad value or query → 400, something it names that
+/// does not exist → 404, the workspace's state in the way → 409. `None` for the rest: internal
+/// failures ([`Error::is_user_error`] false) and the user errors of the server's own files (an
+/// unreadable config or codebook, a model, a stale index), which the web user cannot fix.
+pub fn request_status(err: &Error) -> Option<StatusCode> {
+    if !err.is_user_error() {
+        return None;
+    }
+    match err {
+        Error::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+        Error::Conflict { .. } => Some(StatusCode::CONFLICT),
+        Error::Argument { .. }
+        | Error::Invalid(_)
+        | Error::Query { .. }
+        | Error::QueryLimit { .. } => Some(StatusCode::BAD_REQUEST),
+        _ => None,
     }
 }
 
@@ -178,4 +203,37 @@ pub fn code_chips(a: &Answer, cb: Option<&Codebook>) -> String {
 /// A confidence in [0, 1] as a percentage.
 pub fn confidence(v: f64) -> String {
     format!("{}\u{a0}%", html::num(100.0 * v.clamp(0.0, 1.0), 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The request's mistakes get their 4xx and message; internal failures and the server's own
+    /// files a 500 without details (a poisoned lock used to be a 400 showing its text).
+    #[test]
+    fn user_errors_are_4xx_and_internal_ones_500() {
+        let cases = [
+            (Error::argument("mes", "«x» no es un mes"), 400),
+            (Error::invalid("bad"), 400),
+            (
+                Error::Query {
+                    position: 3,
+                    message: "unclosed quote".into(),
+                },
+                400,
+            ),
+            (Error::not_found("no hay un tema 9"), 404),
+            (Error::conflict("codes in use"), 409),
+            (Error::Busy { path: "ws".into() }, 503),
+            (Error::internal("the writer was poisoned"), 500),
+            (Error::internal("cannot listen on 127.0.0.1:8080"), 500),
+            (Error::file("ws/codebooks/q.toml", "line 3: bad"), 500),
+        ];
+        for (err, status) in cases {
+            let page = error_page(&err);
+            assert_eq!(page.status().as_u16(), status, "{err:?}");
+        }
+        assert_eq!(request_status(&Error::internal("x")), None);
+    }
 }

@@ -29,8 +29,9 @@ fn chosen_month(app: &App, asked: &str) -> crate::Result<(Option<Month>, Vec<Mon
     if asked.is_empty() {
         return Ok((months.last().copied(), months));
     }
-    let m = Month::parse_lenient(asked)
-        .ok_or_else(|| crate::Error::invalid(format!("«{asked}» no es un mes (use AAAA-MM)")))?;
+    let m = Month::parse_lenient(asked).ok_or_else(|| {
+        crate::Error::argument("mes", format!("«{asked}» no es un mes (use AAAA-MM)"))
+    })?;
     Ok((Some(m), months))
 }
 

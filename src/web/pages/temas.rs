@@ -27,7 +27,7 @@ fn chosen(app: &App, pairs: &Pairs) -> crate::Result<Option<(Month, String)>> {
         app.months()?.last().copied()
     } else {
         Some(Month::parse_lenient(asked).ok_or_else(|| {
-            crate::Error::invalid(format!("«{asked}» no es un mes (use AAAA-MM)"))
+            crate::Error::argument("mes", format!("«{asked}» no es un mes (use AAAA-MM)"))
         })?)
     };
     let question = param(pairs, "pregunta");
@@ -111,14 +111,14 @@ pub async fn adoptar(
     }
     blocking(app, move |app| {
         let Some((month, question)) = chosen(app, &pairs)? else {
-            return Err(crate::Error::invalid("no hay respuestas"));
+            return Err(crate::Error::not_found("no hay respuestas"));
         };
         let r = report(app, month, &question)?;
         let n: usize = param(&pairs, "tema").parse().unwrap_or(0);
         let theme = n
             .checked_sub(1)
             .and_then(|i| r.themes.get(i))
-            .ok_or_else(|| crate::Error::invalid(format!("no hay un tema {n}")))?;
+            .ok_or_else(|| crate::Error::not_found(format!("no hay un tema {n}")))?;
         let _lock = app.ws.lock()?;
         adopt_theme(
             &app.ws,
