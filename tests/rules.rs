@@ -1,0 +1,68 @@
+//! Issue 12, "no rule exists twice": every input read, parsed or dated by one rule, so two
+//! faces (CLI, web) or two files (a month import, a population) never disagree.
+
+use std::path::PathBuf;
+
+/// Writes `bytes` as `name` in a fresh temporary folder (kept alive by the returned guard).
+fn file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+/// Windows-1252 bytes of `text` (what Excel writes for "CSV" on Spanish Windows).
+fn cp1252(text: &str) -> Vec<u8> {
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!bad);
+    bytes.into_owned()
+}
+
+/// A population saved by Excel on Spanish Windows (`;`, Windows-1252) reads like a month import:
+/// the sampler used to refuse it ("not UTF-8 text").
+#[test]
+fn population_in_windows_1252_with_semicolons_reads_like_an_import() {
+    let text = "entity_code;entity_name;department;region\r\n\
+                05001;Alcaldía de Medellín;Antioquia;Eje Cafetero\r\n\
+                52835;Alcaldía de Tumaco;Nariño;Pacífico\r\n";
+    let (_d, path) = file("poblacion.csv", &cp1252(text));
+    let p = codifica::sample::read_population(&path).unwrap();
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[0].entity_name, "Alcaldía de Medellín");
+    assert_eq!(
+        (p[1].department.as_str(), p[1].region.as_str()),
+        ("Nariño", "Pacífico")
+    );
+}
+
+/// A gazetteer with `;` used to be read as one column and refused ("required column is
+/// missing"); a Windows-1252 one used to be refused by the CSV parser.
+#[test]
+fn gazetteer_with_semicolons_in_windows_1252_is_read() {
+    let text = "divipola_mpio;municipio;lat_cabecera;lon_cabecera\r\n\
+                19318;Guapí;2.58;-77.89\r\n\
+                05001;Medellín;6.25;-75.56\r\n";
+    let (_d, path) = file("gaz.csv", &cp1252(text));
+    let g = codifica::report::map::read_gazetteer(&path).unwrap();
+    assert!(g.locate("05001").is_some());
+}
+
+/// Gazetteer headers match as every table's do (trimmed, any case): `DIVIPOLA_MPIO` used to be
+/// refused while the population reader accepted it.
+#[test]
+fn gazetteer_headers_match_in_any_case() {
+    let text = "DIVIPOLA_MPIO,Lat_Cabecera,Lon_Cabecera\n5001,6.25,-75.56\n";
+    let (_d, path) = file("gaz.csv", text.as_bytes());
+    let g = codifica::report::map::read_gazetteer(&path).unwrap();
+    assert!(g.locate("05001").is_some());
+}
+
+/// A missing column still names the file and the column.
+#[test]
+fn a_population_without_region_is_refused_by_name() {
+    let (_d, path) = file("p.csv", b"entity_code,entity_name,department\n1,a,b\n");
+    let err = codifica::sample::read_population(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("p.csv") && err.contains("region"), "{err}");
+}
