@@ -22,6 +22,7 @@
 pub mod analyze;
 pub mod answer;
 pub mod autocode;
+pub mod clock;
 pub mod codebook;
 pub mod config;
 pub mod demo;

@@ -66,3 +66,19 @@ fn a_population_without_region_is_refused_by_name() {
         .to_string();
     assert!(err.contains("p.csv") && err.contains("region"), "{err}");
 }
+
+/// One `SOURCE_DATE_EPOCH` rule: a malformed value is refused by every writer. The workbook
+/// writer (`export --out x.xlsx`, `sample`…) used to fall back to 1980 silently while the report
+/// refused the same value. (The only test in this binary that sets the variable.)
+#[test]
+fn a_malformed_source_date_epoch_is_refused_by_the_workbook_writer_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xlsx");
+    // SAFETY: no other test in this binary reads or writes the environment.
+    unsafe { std::env::set_var("SOURCE_DATE_EPOCH", "ayer") };
+    let err = codifica::tabular::write_table(&path, &["a"], &[vec!["1".into()]]);
+    unsafe { std::env::remove_var("SOURCE_DATE_EPOCH") };
+    let err = err.unwrap_err().to_string();
+    assert!(err.contains("SOURCE_DATE_EPOCH='ayer'"), "{err}");
+    assert!(!path.exists(), "nothing written");
+}

@@ -54,7 +54,7 @@ impl Columns {
         let mut errors = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, h) in headers.iter().enumerate() {
-            let name = h.trim().to_lowercase();
+            let name = crate::ingest::table::header_key(h);
             if name.is_empty() {
                 continue;
             }
