@@ -115,6 +115,10 @@ pub struct Config {
     /// The question holding the overall rating.
     #[serde(default = "default_overall")]
     pub overall_question: String,
+    /// The question whose answers name the topics an entity asks support on (the report's
+    /// demand table): not an explanation of a rating, so it is never quoted as one.
+    #[serde(default = "default_demand")]
+    pub demand_question: String,
     #[serde(default)]
     pub analyzer: AnalyzerSettings,
     #[serde(default)]
@@ -136,6 +140,10 @@ fn default_threshold() -> f64 {
 
 fn default_overall() -> String {
     "calificacion_general".into()
+}
+
+fn default_demand() -> String {
+    "demanda_temas".into()
 }
 
 const DEFAULT_CONFIG: &str = include_str!("../lexicons/monitoreo360.toml");

@@ -82,3 +82,57 @@ fn a_malformed_source_date_epoch_is_refused_by_the_workbook_writer_too() {
     assert!(err.contains("SOURCE_DATE_EPOCH='ayer'"), "{err}");
     assert!(!path.exists(), "nothing written");
 }
+
+fn answer(
+    question: &str,
+    rating: Option<f64>,
+    text: &str,
+    codes: &[&str],
+) -> codifica::answer::Answer {
+    codifica::answer::Answer {
+        entity_code: "05001".into(),
+        entity_name: "Alcaldía de Medellín".into(),
+        department: "Antioquia".into(),
+        region: "Eje Cafetero".into(),
+        entity_kind: None,
+        month: codifica::month::Month::parse("2020-11").unwrap(),
+        question: question.into(),
+        answer_id: None,
+        text: text.into(),
+        rating,
+        codes: codes.iter().map(|c| c.to_string()).collect(),
+        machine: None,
+        interview_date: None,
+        respondent_role: None,
+        attributes: Default::default(),
+    }
+}
+
+/// The demand question is the config's `demand_question`, not the id `demanda_temas`: a survey
+/// that names it otherwise used to get an empty demand table.
+#[test]
+fn the_demand_question_comes_from_the_config() {
+    // The question and the config's `demand_question` renamed alike.
+    let text = codifica::config::Config::monitoreo360_text()
+        .replace("\"demanda_temas\"", "\"temas_pedidos\"");
+    assert!(text.contains("demand_question = \"temas_pedidos\""));
+    let config = codifica::config::Config::parse(&text, std::path::Path::new("c.toml")).unwrap();
+    assert!(
+        config.question("temas_pedidos").is_some(),
+        "renamed in the config"
+    );
+    let answers = [
+        answer("calificacion_general", Some(4.0), "", &[]),
+        answer("temas_pedidos", None, "catastro y vías", &["catastro"]),
+    ];
+    let month = codifica::month::Month::parse("2020-11").unwrap();
+    let d = codifica::report::ReportData::build(
+        &answers,
+        &config,
+        &Default::default(),
+        month,
+        &Default::default(),
+    );
+    let codes: Vec<&str> = d.demand.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["catastro"]);
+}
