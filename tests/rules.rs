@@ -136,3 +136,67 @@ fn the_demand_question_comes_from_the_config() {
     let codes: Vec<&str> = d.demand.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["catastro"]);
 }
+
+/// Zips a fixture folder (its files, at their relative paths) into `to`.
+fn zip_dir(from: &std::path::Path, to: &std::path::Path) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut stack = vec![from.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    files.sort();
+    for p in files {
+        let name = p
+            .strip_prefix(from)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn codifica(ws: &std::path::Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("codifica").unwrap();
+    c.arg("--workspace").arg(ws);
+    c
+}
+
+/// One month parser: a QDA project's month ("mayo 2024" in a mapping's `fixed_month`) reads as
+/// the month column of an import does; the QDA import used to accept only `YYYY-MM`.
+#[test]
+fn a_qda_month_is_read_by_the_lenient_month_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    codifica(ws).arg("init").assert().success();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qda");
+    let qdpx = ws.join("entrevistas.qdpx");
+    zip_dir(&fixtures.join("qualcoder_style"), &qdpx);
+    let mapping = std::fs::read_to_string(fixtures.join("qualcoder_mapping.toml"))
+        .unwrap()
+        .replace("fixed_month = \"2024-05\"", "fixed_month = \"mayo 2024\"");
+    assert!(mapping.contains("mayo 2024"));
+    let mapping_file = ws.join("mapping.toml");
+    std::fs::write(&mapping_file, mapping).unwrap();
+    let out = codifica(ws)
+        .args(["import", "--mapping"])
+        .arg(&mapping_file)
+        .arg(&qdpx)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("added 4"), "{stdout}");
+}

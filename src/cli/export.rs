@@ -61,7 +61,7 @@ pub struct Args {
     #[arg(long, short = 'o')]
     output: PathBuf,
     /// Only this month (YYYY-MM).
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Option<Month>,
     /// Only this question.
     #[arg(long, short = 'Q')]
@@ -103,10 +103,6 @@ fn write_csv(
             Err(e) => vec![Err(e)],
         });
     Ok(tabular::write_csv_stream(out, &columns.headers(), rows)?)
-}
-
-fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse_arg(s)
 }
 
 /// Runs `codifica export`.

@@ -23,13 +23,13 @@ pub struct Args {
     #[arg(required = true, value_name = "QUERY")]
     query: Vec<String>,
     /// Only answers of this month (YYYY-MM, or e.g. "julio 2020"); repeat for several months.
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Vec<Month>,
     /// Only answers from this month on (YYYY-MM, inclusive).
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     from: Option<Month>,
     /// Only answers up to this month (YYYY-MM, inclusive).
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     to: Option<Month>,
     /// Only answers to this question id; repeat for several.
     #[arg(long, short = 'Q')]
@@ -95,10 +95,6 @@ enum Source {
     Human,
     Machine,
     Any,
-}
-
-fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse_arg(s)
 }
 
 impl Args {
