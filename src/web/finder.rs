@@ -98,15 +98,7 @@ impl SearchForm {
     /// The request `codifica search` would run for this form.
     pub fn request(&self) -> Result<SearchRequest> {
         let mut filters = Filters::default();
-        if !self.mes.is_empty() {
-            let m = Month::parse_lenient(&self.mes).ok_or_else(|| {
-                Error::invalid(format!(
-                    "«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)",
-                    self.mes
-                ))
-            })?;
-            filters.months.push(m);
-        }
+        filters.months.extend(html::month_param(&self.mes)?);
         let push = |v: &str, to: &mut Vec<String>| {
             if !v.is_empty() {
                 to.push(v.to_string());
