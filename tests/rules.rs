@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+#[macro_use]
+mod common;
+
 /// Writes `bytes` as `name` in a fresh temporary folder (kept alive by the returned guard).
 fn file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -137,36 +140,6 @@ fn the_demand_question_comes_from_the_config() {
     assert_eq!(codes, ["catastro"]);
 }
 
-/// Zips a fixture folder (its files, at their relative paths) into `to`.
-fn zip_dir(from: &std::path::Path, to: &std::path::Path) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    let mut stack = vec![from.to_path_buf()];
-    let mut files = Vec::new();
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                files.push(p)
-            }
-        }
-    }
-    files.sort();
-    for p in files {
-        let name = p
-            .strip_prefix(from)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 fn codifica(ws: &std::path::Path) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("codifica").unwrap();
     c.arg("--workspace").arg(ws);
@@ -182,7 +155,7 @@ fn a_qda_month_is_read_by_the_lenient_month_rule() {
     codifica(ws).arg("init").assert().success();
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qda");
     let qdpx = ws.join("entrevistas.qdpx");
-    zip_dir(&fixtures.join("qualcoder_style"), &qdpx);
+    common::zip_dir(&fixtures.join("qualcoder_style"), &qdpx);
     let mapping = std::fs::read_to_string(fixtures.join("qualcoder_mapping.toml"))
         .unwrap()
         .replace("fixed_month = \"2024-05\"", "fixed_month = \"mayo 2024\"");
@@ -199,4 +172,13 @@ fn a_qda_month_is_read_by_the_lenient_month_rule() {
     assert!(out.status.success(), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("added 4"), "{stdout}");
+}
+
+/// Tantivy stays behind `store` and `search`: a query is checked without touching the schema.
+#[test]
+fn a_query_is_checked_through_search_alone() {
+    let settings = codifica::analyze::AnalyzerSettings::default();
+    assert!(codifica::search::check_query("planeación AND territorial", &settings).is_ok());
+    let err = codifica::search::check_query("(planeación", &settings).unwrap_err();
+    assert!(err.to_string().contains("invalid query"), "{err}");
 }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use crate::answer::Answer;
 use crate::error::{Error, Result};
-use crate::month::Month;
 use crate::search::{self, CodeSource, CountBy, Filters, SearchRequest, Snippet};
 use crate::store::Store;
 use crate::workspace::Workspace;
@@ -255,7 +254,10 @@ mod tests {
         ]);
         let r = f.request().unwrap();
         assert_eq!(r.query, "planeación");
-        assert_eq!(r.filters.months, vec![Month::new(2020, 11).unwrap()]);
+        assert_eq!(
+            r.filters.months,
+            vec![crate::month::Month::new(2020, 11).unwrap()]
+        );
         assert_eq!(r.filters.regions, vec!["Pacífico".to_string()]);
         assert_eq!(r.filters.code_source, CodeSource::Human);
         assert_eq!(r.filters.min_rating, Some(3.5));
