@@ -182,3 +182,34 @@ fn a_query_is_checked_through_search_alone() {
     let err = codifica::search::check_query("(planeación", &settings).unwrap_err();
     assert!(err.to_string().contains("invalid query"), "{err}");
 }
+
+/// One codebook rule: export labels codes from the codebooks the report shows (the workspace's
+/// file, else the built-in default). Export used to leave the defaults out and print no label.
+#[test]
+fn export_labels_codes_from_the_built_in_codebook_too() {
+    use codifica::workspace::Workspace;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    codifica(root).arg("init").assert().success();
+    let ws = Workspace::open(root).unwrap();
+    std::fs::remove_file(codifica::codebook::path_for(&ws, "demanda_temas")).unwrap();
+    {
+        let _lock = ws.lock().unwrap();
+        let store = codifica::store::Store::open(&ws).unwrap();
+        let a = answer(
+            "demanda_temas",
+            None,
+            "seguimiento al plan",
+            &["seguimiento_pdt"],
+        );
+        store.upsert(vec![a], |_| {}).unwrap();
+    }
+    let out = root.join("x.csv");
+    codifica(root)
+        .args(["export", "--format", "csv", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("Seguimiento al plan de desarrollo"), "{csv}");
+}

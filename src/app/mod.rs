@@ -1,0 +1,3 @@
+//! Use cases: one typed request in, one typed report out, shared by the CLI and the web app.
+
+pub mod export;
