@@ -228,6 +228,18 @@ impl Config {
         self.questions.iter().find(|q| q.id == id)
     }
 
+    /// The question with this id, or the one error every command gives for an id the config does
+    /// not have (naming the ids it has), so `search -Q`, `export -Q` and `review -Q` agree.
+    pub fn require_question(&self, id: &str) -> Result<&Question> {
+        self.question(id).ok_or_else(|| {
+            let known: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
+            Error::invalid(format!(
+                "unknown question '{id}': codifica.toml has {}",
+                known.join(", ")
+            ))
+        })
+    }
+
     /// The rating questions other than the overall one (the topics).
     pub fn topic_questions(&self) -> impl Iterator<Item = &Question> {
         self.questions

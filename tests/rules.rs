@@ -213,3 +213,33 @@ fn export_labels_codes_from_the_built_in_codebook_too() {
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.contains("Seguimiento al plan de desarrollo"), "{csv}");
 }
+
+/// One unknown-question rule (`Config::require_question`): `export -Q` names the ids the config
+/// has, as `search -Q` and `review -Q` do; it used to say only "no question 'x'".
+#[test]
+fn export_and_search_refuse_an_unknown_question_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    codifica(root).arg("init").assert().success();
+    let out_file = root.join("x.csv");
+    let runs: [&[&str]; 2] = [
+        &["export", "--format", "csv", "-Q", "nope", "--output"],
+        &["search", "-Q", "nope", "agua"],
+    ];
+    for args in runs {
+        let mut c = codifica(root);
+        c.args(args);
+        if args[0] == "export" {
+            c.arg(&out_file);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains("unknown question 'nope': codifica.toml has"),
+            "{e}"
+        );
+        assert!(e.contains("demanda_temas"), "{e}");
+    }
+    assert!(!out_file.exists());
+}

@@ -139,12 +139,8 @@ pub fn export(ws: &Workspace, req: &ExportRequest) -> Result<ExportReport> {
 /// Refuses what cannot be exported before anything is read: an unknown question, a `--by` the
 /// format has no use for.
 fn checked(ws: &Workspace, req: &ExportRequest) -> Result<(AnswerFilter, CodeSource)> {
-    if let Some(q) = &req.question
-        && ws.config().question(q).is_none()
-    {
-        return Err(Error::invalid(format!(
-            "no question '{q}' in codifica.toml"
-        )));
+    if let Some(q) = &req.question {
+        ws.config().require_question(q)?;
     }
     match (req.format, req.by) {
         (ExportFormat::Matrix, Some(b @ (ExportBy::Region | ExportBy::Month))) => {

@@ -5,8 +5,6 @@ use std::io::Write;
 
 use anyhow::Context;
 use codifica::month::Month;
-use codifica::store::Store;
-use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
 
@@ -14,7 +12,7 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Month,
     /// Print JSON: {month, interviewed, flagged: [...], improved: [...]}.
     #[arg(long)]
@@ -23,10 +21,7 @@ pub struct Args {
 
 /// Runs `codifica flags`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let ws = open_workspace(g)?;
-    let store = Store::open(&ws)?;
-    let codebooks = load_codebooks(&ws)?;
-    let report = flags_from_store(&store, ws.config(), &codebooks, args.month)?;
+    let report = codifica::app::flags::flags(&open_workspace(g)?, args.month)?;
     if report.interviewed == 0 && !g.quiet {
         eprintln!("note: no interviews in {} in this workspace", args.month);
     }

@@ -11,7 +11,6 @@ use codifica::month::Month;
 use codifica::search::{
     self, CodeSource, CountBy, Facet, Filters, Hit, SearchRequest, SearchResults,
 };
-use codifica::store::Store;
 
 use super::{Global, open_workspace};
 
@@ -133,23 +132,8 @@ impl Args {
 /// Runs `codifica search`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
-    for q in &args.question {
-        if ws.config().question(q).is_none() {
-            let known: Vec<&str> = ws
-                .config()
-                .questions
-                .iter()
-                .map(|q| q.id.as_str())
-                .collect();
-            anyhow::bail!(
-                "unknown question '{q}': the workspace has {}",
-                known.join(", ")
-            );
-        }
-    }
     let req = args.request();
-    let store = Store::open(&ws)?;
-    let results = match search::search(&store, &ws.config().analyzer, &req) {
+    let results = match codifica::app::search::search(&ws, &req) {
         Ok(r) => r,
         Err(Error::Query { position, message }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &message))
@@ -157,7 +141,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Err(Error::QueryLimit { position, limit }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &limit.english()))
         }
-        Err(e) => return Err(e).context("search failed"),
+        // A failing index is named as the search's; the workspace's own errors speak for
+        // themselves.
+        Err(e @ Error::Index(_)) => return Err(e).context("search failed"),
+        Err(e) => return Err(e.into()),
     };
     let out = std::io::stdout();
     let mut out = out.lock();
