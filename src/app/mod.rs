@@ -3,3 +3,4 @@
 pub mod export;
 pub mod flags;
 pub mod search;
+pub mod trends;

@@ -4,9 +4,9 @@
 use std::io::Write;
 
 use codifica::month::Month;
-use codifica::store::{AnswerFilter, Store};
+use codifica::store::Store;
+use codifica::trends::EntitySeries;
 use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
-use codifica::trends::{EntitySeries, stream_series};
 
 use super::{Global, open_workspace};
 
@@ -25,19 +25,7 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let store = Store::open(&ws)?;
-    let filter = AnswerFilter {
-        entity: args.entity.clone(),
-        ..AnswerFilter::default()
-    };
-    let series = stream_series(&store, &filter, None, ws.config())?.map(|e| e.map(|e| e.series));
-    if let Some(e) = &args.entity {
-        // One entity: read it whole, so a missing one fails before anything is printed.
-        let one: Vec<SeriesItem> = series.collect();
-        if one.is_empty() {
-            anyhow::bail!("no interviews of entity '{e}' in the workspace");
-        }
-        return write(one.into_iter(), &args, ws.config());
-    }
+    let series = codifica::app::trends::series(&store, ws.config(), args.entity.as_deref())?;
     write(series, &args, ws.config())
 }
 
