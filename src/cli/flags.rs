@@ -42,9 +42,18 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
         out,
         "{}: {} interviewed, {} priority attention (most severe first).",
         month,
-        count(report.interviewed, "entity", "entities"),
-        count(report.flagged.len(), "needs", "need")
+        super::plural(report.interviewed, "entity", "entities"),
+        super::plural(report.flagged.len(), "needs", "need")
     )?;
+    print_flagged(&mut out, report)?;
+    print_improved(&mut out, report)
+}
+
+/// The flagged entities, most severe first, each with its reasons.
+fn print_flagged(
+    out: &mut impl Write,
+    report: &codifica::trends::FlagReport,
+) -> std::io::Result<()> {
     for (i, f) in report.flagged.iter().enumerate() {
         writeln!(
             out,
@@ -60,6 +69,14 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
             writeln!(out, "   {line}")?;
         }
     }
+    Ok(())
+}
+
+/// The entities that improved most, if any.
+fn print_improved(
+    out: &mut impl Write,
+    report: &codifica::trends::FlagReport,
+) -> std::io::Result<()> {
     if !report.improved.is_empty() {
         writeln!(out, "\nImproved most:")?;
         for m in &report.improved {
@@ -71,9 +88,4 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
         }
     }
     Ok(())
-}
-
-/// "1 entity" / "9 entities".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

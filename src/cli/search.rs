@@ -133,7 +133,16 @@ impl Args {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let req = args.request();
-    let results = match codifica::app::search::search(&ws, &req) {
+    let results = run_search(&ws, &req)?;
+    print_results(&req, &results, args.json, g.quiet)
+}
+
+/// The search, its query errors shown with a caret under the offending character.
+fn run_search(
+    ws: &codifica::workspace::Workspace,
+    req: &SearchRequest,
+) -> anyhow::Result<SearchResults> {
+    Ok(match codifica::app::search::search(ws, req) {
         Ok(r) => r,
         Err(Error::Query { position, message }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &message))
@@ -145,12 +154,21 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         // themselves.
         Err(e @ Error::Index(_)) => return Err(e).context("search failed"),
         Err(e) => return Err(e.into()),
-    };
+    })
+}
+
+/// JSON Lines, or text with the matched words in bold (on a terminal) or «quoted».
+fn print_results(
+    req: &SearchRequest,
+    results: &SearchResults,
+    json: bool,
+    quiet: bool,
+) -> anyhow::Result<()> {
     let out = std::io::stdout();
     let mut out = out.lock();
-    if args.json {
-        print_json(&mut out, &results)?;
-        if !g.quiet {
+    if json {
+        print_json(&mut out, results)?;
+        if !quiet {
             eprintln!("{} matching answers", results.total);
         }
     } else {
@@ -159,7 +177,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         } else {
             ("«", "»")
         };
-        print_text(&mut out, &req, &results, open, close)?;
+        print_text(&mut out, req, results, open, close)?;
     }
     Ok(())
 }
@@ -205,6 +223,20 @@ fn print_text(
     open: &str,
     close: &str,
 ) -> anyhow::Result<()> {
+    writeln!(out, "{}", summary_line(req, r))?;
+    for (i, hit) in r.hits.iter().enumerate() {
+        writeln!(out)?;
+        print_hit(out, req.offset + i + 1, hit, open, close)?;
+    }
+    for facet in &r.facets {
+        writeln!(out)?;
+        print_facet(out, facet)?;
+    }
+    Ok(())
+}
+
+/// "3 answers match agua (showing 1–3)".
+fn summary_line(req: &SearchRequest, r: &SearchResults) -> String {
     let shown = if r.hits.is_empty() {
         String::new()
     } else {
@@ -219,16 +251,7 @@ fn print_text(
     } else {
         "answers match"
     };
-    writeln!(out, "{} {noun} {}{shown}", r.total, terminal(&req.query))?;
-    for (i, hit) in r.hits.iter().enumerate() {
-        writeln!(out)?;
-        print_hit(out, req.offset + i + 1, hit, open, close)?;
-    }
-    for facet in &r.facets {
-        writeln!(out)?;
-        print_facet(out, facet)?;
-    }
-    Ok(())
+    format!("{} {noun} {}{shown}", r.total, terminal(&req.query))
 }
 
 fn print_hit(

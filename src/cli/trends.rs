@@ -5,8 +5,8 @@ use std::io::Write;
 
 use codifica::month::Month;
 use codifica::store::Store;
-use codifica::trends::EntitySeries;
 use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
+use codifica::trends::{EntitySeries, Interview};
 
 use super::{Global, open_workspace};
 
@@ -110,47 +110,62 @@ fn print_series(
         )?;
     }
     for iv in &s.interviews {
-        let overall = es_opt_num(iv.overall, 1);
-        let delta = iv
-            .change
-            .as_ref()
-            .map(|c| match c.overall {
-                Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
-                None => format!("no comparison vs {}", c.previous_month),
-            })
-            .unwrap_or_else(|| "first interview".into());
-        let sat = match iv.satisfied {
-            Some(true) => "satisfied",
-            Some(false) => "NOT satisfied",
-            None => "no rating",
-        };
-        writeln!(
-            out,
-            "  {}  general {overall:>4}  ({delta})  {sat}",
-            iv.month
-        )?;
-        let t: Vec<String> = topics
-            .iter()
-            .filter_map(|(id, label)| {
-                let r = iv.topics.get(id)?;
-                let d = iv
-                    .change
-                    .as_ref()
-                    .and_then(|c| c.topics.get(id))
-                    .map(|d| format!(" ({})", es_signed(d.delta, 1)))
-                    .unwrap_or_default();
-                Some(format!("{label} {}{d}", es_num(*r, 1)))
-            })
-            .collect();
-        if !t.is_empty() {
-            writeln!(out, "      topics: {}", t.join("; "))?;
-        }
-        for (q, codes) in &iv.codes {
-            let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
-            writeln!(out, "      {q}: {}", c.join(", "))?;
-        }
+        print_interview(out, iv, topics)?;
     }
     Ok(())
+}
+
+/// One interview: the overall rating and its change, the topics, the codes.
+fn print_interview(
+    out: &mut impl Write,
+    iv: &Interview,
+    topics: &[(String, String)],
+) -> std::io::Result<()> {
+    let overall = es_opt_num(iv.overall, 1);
+    let delta = iv
+        .change
+        .as_ref()
+        .map(|c| match c.overall {
+            Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
+            None => format!("no comparison vs {}", c.previous_month),
+        })
+        .unwrap_or_else(|| "first interview".into());
+    let sat = match iv.satisfied {
+        Some(true) => "satisfied",
+        Some(false) => "NOT satisfied",
+        None => "no rating",
+    };
+    writeln!(
+        out,
+        "  {}  general {overall:>4}  ({delta})  {sat}",
+        iv.month
+    )?;
+    let t = topic_changes(iv, topics);
+    if !t.is_empty() {
+        writeln!(out, "      topics: {}", t.join("; "))?;
+    }
+    for (q, codes) in &iv.codes {
+        let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        writeln!(out, "      {q}: {}", c.join(", "))?;
+    }
+    Ok(())
+}
+
+/// "Plan indicativo 4,0 (+0,5)" for each topic the interview rated.
+fn topic_changes(iv: &Interview, topics: &[(String, String)]) -> Vec<String> {
+    topics
+        .iter()
+        .filter_map(|(id, label)| {
+            let r = iv.topics.get(id)?;
+            let d = iv
+                .change
+                .as_ref()
+                .and_then(|c| c.topics.get(id))
+                .map(|d| format!(" ({})", es_signed(d.delta, 1)))
+                .unwrap_or_default();
+            Some(format!("{label} {}{d}", es_num(*r, 1)))
+        })
+        .collect()
 }
 
 /// Parses a month argument (the one lenient parser, [`Month::parse_arg`]).
