@@ -122,14 +122,7 @@ fn print_interview(
     topics: &[(String, String)],
 ) -> std::io::Result<()> {
     let overall = es_opt_num(iv.overall, 1);
-    let delta = iv
-        .change
-        .as_ref()
-        .map(|c| match c.overall {
-            Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
-            None => format!("no comparison vs {}", c.previous_month),
-        })
-        .unwrap_or_else(|| "first interview".into());
+    let delta = overall_change(iv);
     let sat = match iv.satisfied {
         Some(true) => "satisfied",
         Some(false) => "NOT satisfied",
@@ -149,6 +142,17 @@ fn print_interview(
         writeln!(out, "      {q}: {}", c.join(", "))?;
     }
     Ok(())
+}
+
+/// "+0,5 vs 2020-07", "no comparison vs 2020-07" or "first interview".
+fn overall_change(iv: &Interview) -> String {
+    iv.change
+        .as_ref()
+        .map(|c| match c.overall {
+            Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
+            None => format!("no comparison vs {}", c.previous_month),
+        })
+        .unwrap_or_else(|| "first interview".into())
 }
 
 /// "Plan indicativo 4,0 (+0,5)" for each topic the interview rated.
