@@ -158,7 +158,7 @@ fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = o.workspace.clone().unwrap_or_else(|| tmp.path().join("ws"));
     let (ws, store) = build(o.n, &dir);
-    let segments = store.searcher().expect("searcher").segment_readers().len();
+    let segments = store.segment_count().expect("segments");
     println!("{segments} segments");
     let mid = SynthSpec::new(o.n, 42).plan().first_month;
     let mut to = mid;

@@ -161,6 +161,10 @@ pub struct Config {
     /// The question holding the overall rating.
     #[serde(default = "default_overall")]
     pub overall_question: String,
+    /// The question whose answers name the topics an entity asks support on (the report's
+    /// demand table): not an explanation of a rating, so it is never quoted as one.
+    #[serde(default = "default_demand")]
+    pub demand_question: String,
     #[serde(default)]
     pub analyzer: AnalyzerSettings,
     #[serde(default)]
@@ -182,6 +186,10 @@ fn default_threshold() -> f64 {
 
 fn default_overall() -> String {
     "calificacion_general".into()
+}
+
+fn default_demand() -> String {
+    "demanda_temas".into()
 }
 
 const DEFAULT_CONFIG: &str = include_str!("../lexicons/monitoreo360.toml");
@@ -262,6 +270,18 @@ impl Config {
     /// The question with this id.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The question with this id, or the one error every command gives for an id the config does
+    /// not have (naming the ids it has), so `search -Q`, `export -Q` and `review -Q` agree.
+    pub fn require_question(&self, id: &str) -> Result<&Question> {
+        self.question(id).ok_or_else(|| {
+            let known: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
+            Error::invalid(format!(
+                "unknown question '{id}': codifica.toml has {}",
+                known.join(", ")
+            ))
+        })
     }
 
     /// The rating questions other than the overall one (the topics).

@@ -109,13 +109,14 @@
 
 pub mod analyze;
 pub mod answer;
+pub mod app;
 pub mod autocode;
+pub mod clock;
 pub mod codebook;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod escape;
-pub mod export;
 pub mod features;
 pub mod fsutil;
 pub mod ingest;

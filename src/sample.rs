@@ -28,6 +28,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::error::{Error, Result, RowError};
+use crate::ingest::reader::read_csv_text;
+use crate::ingest::table::{Record, Table, read_table};
 use crate::month::Month;
 
 /// Weight of an entity never interviewed.
@@ -47,108 +49,81 @@ pub struct PopulationEntity {
     pub entity_kind: Option<String>,
 }
 
-/// Reads and validates a population CSV; every problem names its row and column.
+/// Reads and validates a population table (CSV in any encoding and delimiter the month import
+/// accepts, or a workbook); every problem names its row and column.
 pub fn read_population(path: &Path) -> Result<Vec<PopulationEntity>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_population(&bytes, path)
+    population_from_table(&read_table(path)?)
 }
 
-/// Parses population CSV bytes (`path` only names the file in errors).
-pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntity>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Error::file(path, format!("not UTF-8 text (byte {})", e.valid_up_to())))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::file(path, e.to_string()))?
-        .clone();
-    let col = |n: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(n))
-    };
-    if col("entity_code").is_none() && col("divipola_mpio").is_some() {
-        return gazetteer_population(rdr, &headers, path);
+/// Parses population CSV text (`path` only names it in errors).
+pub fn parse_population(text: &str, path: &Path) -> Result<Vec<PopulationEntity>> {
+    population_from_table(&read_csv_text(text, path)?)
+}
+
+const POPULATION_COLUMNS: [&str; 4] = ["entity_code", "entity_name", "department", "region"];
+
+/// A population from a table read by the one tabular reader: its own columns, or a gazetteer's.
+fn population_from_table(t: &Table) -> Result<Vec<PopulationEntity>> {
+    if t.find_column("entity_code").is_none() && t.find_column("divipola_mpio").is_some() {
+        return gazetteer_population(t);
     }
-    let required = ["entity_code", "entity_name", "department", "region"];
-    let mut cols = Vec::new();
-    for r in required {
-        match col(r) {
-            Some(c) => cols.push(c),
-            None => {
-                return Err(Error::at(
-                    path,
-                    Some(1),
-                    Some(r),
-                    "required column is missing",
-                ));
-            }
-        }
-    }
-    let kind_col = col("entity_kind");
+    let cols = POPULATION_COLUMNS
+        .iter()
+        .map(|c| t.column(c))
+        .collect::<Result<Vec<_>>>()?;
+    let kind_col = t.find_column("entity_kind");
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(RowError {
-                    row: Some(row),
-                    column: None,
-                    message: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let mut vals = Vec::new();
-        for (name, &c) in required.iter().zip(&cols) {
-            let v = rec.get(c).unwrap_or("").trim().to_string();
-            if v.is_empty() {
-                errors.push(RowError {
-                    row: Some(row),
-                    column: Some(name.to_string()),
-                    message: "empty value".into(),
-                });
-            }
-            vals.push(v);
-        }
+    for rec in &t.rows {
+        let vals = required_cells(rec, &cols, &mut errors);
         if let Some(first) = seen.get(&vals[0]) {
             errors.push(RowError {
-                row: Some(row),
+                row: Some(rec.line),
                 column: Some("entity_code".into()),
                 message: format!("entity '{}' already listed in row {first}", vals[0]),
             });
         } else if !vals[0].is_empty() {
-            seen.insert(vals[0].clone(), row);
+            seen.insert(vals[0].clone(), rec.line);
         }
         let kind = kind_col
-            .and_then(|c| rec.get(c))
-            .map(|s| s.trim().to_string())
+            .map(|c| rec.get(c).trim().to_string())
             .filter(|s| !s.is_empty());
-        let mut it = vals.into_iter();
+        let [code, name, department, region] = vals;
         out.push(PopulationEntity {
-            entity_code: it.next().unwrap_or_default(),
-            entity_name: it.next().unwrap_or_default(),
-            department: it.next().unwrap_or_default(),
-            region: it.next().unwrap_or_default(),
+            entity_code: code,
+            entity_name: name,
+            department,
+            region,
             entity_kind: kind,
         });
     }
     if !errors.is_empty() {
         return Err(Error::Rows {
-            file: path.to_path_buf(),
+            file: t.path.clone(),
             errors,
         });
     }
     if out.is_empty() {
-        return Err(Error::file(path, "the population lists no entity"));
+        return Err(Error::file(&t.path, "the population lists no entity"));
     }
     Ok(out)
+}
+
+/// The four required cells of a row, trimmed; an empty one is an error naming its column.
+fn required_cells(rec: &Record, cols: &[usize], errors: &mut Vec<RowError>) -> [String; 4] {
+    let mut vals: [String; 4] = Default::default();
+    for ((name, &c), v) in POPULATION_COLUMNS.iter().zip(cols).zip(&mut vals) {
+        *v = rec.get(c).trim().to_string();
+        if v.is_empty() {
+            errors.push(RowError {
+                row: Some(rec.line),
+                column: Some(name.to_string()),
+                message: "empty value".into(),
+            });
+        }
+    }
+    vals
 }
 
 /// A gazetteer read as a population (its own columns: `divipola_mpio`, `municipio`,
@@ -156,16 +131,7 @@ pub fn parse_population(bytes: &[u8], path: &Path) -> Result<Vec<PopulationEntit
 /// `assets/colombia/gazetteer.csv` or DANE's DIVIPOLA file): one alcaldía per municipality
 /// (áreas no municipalizadas have none) and one gobernación per department (Bogotá, a district,
 /// has none), named as the survey names them, in the department's region.
-fn gazetteer_population(
-    mut rdr: csv::Reader<&[u8]>,
-    headers: &csv::StringRecord,
-    path: &Path,
-) -> Result<Vec<PopulationEntity>> {
-    let col = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-    };
+fn gazetteer_population(t: &Table) -> Result<Vec<PopulationEntity>> {
     let mut cols = Vec::new();
     for names in [
         &["divipola_mpio"][..],
@@ -174,24 +140,15 @@ fn gazetteer_population(
         &["departamento"],
         &["region", "region_pnd"],
     ] {
-        cols.push(col(names).ok_or_else(|| {
-            Error::at(path, Some(1), Some(names[0]), "required column is missing")
-        })?);
+        let found = names.iter().find_map(|n| t.find_column(n));
+        cols.push(found.map_or_else(|| t.column(names[0]), Ok)?);
     }
-    let tipo = col(&["tipo"]);
+    let tipo = t.find_column("tipo");
     let mut out = Vec::new();
     let mut departments: BTreeMap<String, PopulationEntity> = BTreeMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| Error::at(path, Some(i + 2), None, e.to_string()))?;
-        let v: Vec<&str> = cols
-            .iter()
-            .map(|&c| rec.get(c).unwrap_or("").trim())
-            .collect();
-        if v[0].is_empty()
-            || tipo
-                .and_then(|c| rec.get(c))
-                .is_some_and(|t| t.contains("no municipalizada"))
-        {
+    for rec in &t.rows {
+        let v: Vec<&str> = cols.iter().map(|&c| rec.get(c).trim()).collect();
+        if v[0].is_empty() || tipo.is_some_and(|c| rec.get(c).contains("no municipalizada")) {
             continue;
         }
         let region = v[4].trim_start_matches("Región ").to_string();
@@ -217,7 +174,7 @@ fn gazetteer_population(
     }
     out.extend(departments.into_values());
     if out.is_empty() {
-        return Err(Error::file(path, "the population lists no entity"));
+        return Err(Error::file(&t.path, "the population lists no entity"));
     }
     out.sort_by(|a, b| a.entity_code.cmp(&b.entity_code));
     Ok(out)
@@ -249,7 +206,7 @@ fn title_case(name: &str) -> String {
 /// and gobernación of Colombia, by PND region.
 pub fn builtin_population() -> Result<Vec<PopulationEntity>> {
     parse_population(
-        crate::report::map::BUILTIN_GAZETTEER.as_bytes(),
+        crate::report::map::BUILTIN_GAZETTEER,
         Path::new("(built-in) gazetteer.csv"),
     )
 }
@@ -765,14 +722,14 @@ mod tests {
     #[test]
     fn bad_population_is_located() {
         let err = parse_population(
-            b"entity_code,entity_name,department\n1,a,b\n",
+            "entity_code,entity_name,department\n1,a,b\n",
             Path::new("p.csv"),
         )
         .unwrap_err()
         .to_string();
         assert!(err.contains("p.csv") && err.contains("region"), "{err}");
         let err = parse_population(
-            b"entity_code,entity_name,department,region\n1,a,b,R\n1,c,d,\n",
+            "entity_code,entity_name,department,region\n1,a,b,R\n1,c,d,\n",
             Path::new("p.csv"),
         )
         .unwrap_err()

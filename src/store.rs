@@ -32,23 +32,23 @@ const ANALYZER_FILE: &str = "codifica-analyzer.json";
 /// The index fields. Filters use the raw STRING/FAST fields; search uses `text` (stemmed) and
 /// `text_plain` (folded words, for prefix and fuzzy queries).
 #[derive(Debug, Clone, Copy)]
-pub struct Fields {
-    pub key: Field,
-    pub entity: Field,
-    pub entity_name: Field,
-    pub department: Field,
-    pub department_key: Field,
-    pub region: Field,
-    pub region_key: Field,
-    pub question: Field,
-    pub month: Field,
-    pub rating: Field,
-    pub codes: Field,
-    pub machine_codes: Field,
-    pub coded: Field,
-    pub text: Field,
-    pub text_plain: Field,
-    pub doc: Field,
+pub(crate) struct Fields {
+    pub(crate) key: Field,
+    pub(crate) entity: Field,
+    pub(crate) entity_name: Field,
+    pub(crate) department: Field,
+    pub(crate) department_key: Field,
+    pub(crate) region: Field,
+    pub(crate) region_key: Field,
+    pub(crate) question: Field,
+    pub(crate) month: Field,
+    pub(crate) rating: Field,
+    pub(crate) codes: Field,
+    pub(crate) machine_codes: Field,
+    pub(crate) coded: Field,
+    pub(crate) text: Field,
+    pub(crate) text_plain: Field,
+    pub(crate) doc: Field,
 }
 
 fn text_options(tokenizer: &str) -> TextOptions {
@@ -60,7 +60,7 @@ fn text_options(tokenizer: &str) -> TextOptions {
 }
 
 /// The index schema.
-pub fn schema() -> (Schema, Fields) {
+pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
@@ -279,10 +279,16 @@ impl Store {
         &self.fields
     }
 
-    /// A searcher over the latest commit.
-    pub fn searcher(&self) -> Result<Searcher> {
+    /// A searcher over the latest commit (crate-private: tantivy stays behind `store` and
+    /// `search`).
+    pub(crate) fn searcher(&self) -> Result<Searcher> {
         self.reader.reload()?;
         Ok(self.reader.searcher())
+    }
+
+    /// How many index segments the latest commit has (for benchmarks of merging).
+    pub fn segment_count(&self) -> Result<usize> {
+        Ok(self.searcher()?.segment_readers().len())
     }
 
     fn writer(&self) -> Result<IndexWriter> {

@@ -128,7 +128,7 @@ pub fn write_workbook(path: &Path, sheets: &[Sheet<'_>]) -> Result<()> {
     let err = |e: rust_xlsxwriter::XlsxError| Error::file(path, e.to_string());
     let mut wb = Workbook::new();
     // A fixed creation date (SOURCE_DATE_EPOCH, else 1980-01-01): same rows, same bytes.
-    let date = ExcelDateTime::from_timestamp(source_date_epoch()).map_err(err)?;
+    let date = ExcelDateTime::from_timestamp(crate::clock::document_epoch()?).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
     let bold = Format::new().set_bold();
     for sheet in sheets {
@@ -151,15 +151,6 @@ pub fn write_workbook(path: &Path, sheets: &[Sheet<'_>]) -> Result<()> {
     }
     let bytes = wb.save_to_buffer().map_err(err)?;
     atomic_write(path, &bytes)
-}
-
-/// Seconds since the epoch for document dates: `SOURCE_DATE_EPOCH` when set (the
-/// reproducible-builds convention), else 1980-01-01, so outputs never carry the clock.
-pub fn source_date_epoch() -> i64 {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(315_532_800)
 }
 
 /// A cell that is a plain number; codes with leading zeros ("05001") stay text.

@@ -788,11 +788,8 @@ fn replay(target: &str, data: &[u8], ws: &Workspace, scratch: &Path) {
         }
         "search_query" => {
             if let Ok(text) = std::str::from_utf8(data) {
-                let (_, fields) = codifica::store::schema();
                 let settings = codifica::analyze::AnalyzerSettings::default();
-                if let Ok(node) = codifica::search::query::parse(text) {
-                    let _ = codifica::search::compile::compile(&node, &fields, &settings);
-                }
+                let _ = codifica::search::check_query(text, &settings);
             }
         }
         "model_load" => {

@@ -1076,36 +1076,6 @@ fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Zips a fixture folder (its files, at their relative paths) into `to`.
-fn zip_dir(from: &Path, to: &Path) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    let mut stack = vec![from.to_path_buf()];
-    let mut files = Vec::new();
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for p in files {
-        let name = p
-            .strip_prefix(from)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 fn csv_export(ws: &Path, args: &[&str], file: &str) -> Vec<u8> {
     let mut a = vec!["--format", "csv"];
     a.extend_from_slice(args);
@@ -1202,7 +1172,7 @@ fn qualcoder_style_project_imports_spans_coders_and_codebook_identity() {
     let dir = init();
     let ws = dir.path();
     let qdpx = ws.join("entrevistas.qdpx");
-    zip_dir(&fixture("qualcoder_style"), &qdpx);
+    common::zip_dir(&fixture("qualcoder_style"), &qdpx);
     let guid_before = codebook_json(ws, Q)["codes"][0]["guid"].clone();
     let out = stdout_of(
         codifica(ws)
@@ -1319,7 +1289,7 @@ fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
     )
     .unwrap();
     let qdpx = ws.join("malo.qdpx");
-    zip_dir(src.path(), &qdpx);
+    common::zip_dir(src.path(), &qdpx);
     let cb_before = std::fs::read(codebook_file(ws, Q)).unwrap();
     for dry in [true, false] {
         let mut c = codifica(ws);
@@ -1339,7 +1309,7 @@ fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
     assert_eq!(std::fs::read(codebook_file(ws, Q)).unwrap(), cb_before);
     // Without a month (no variable, no mapping) the message says how to state one.
     let good = ws.join("bueno.qdpx");
-    zip_dir(&fixture("qualcoder_style"), &good);
+    common::zip_dir(&fixture("qualcoder_style"), &good);
     let e = stderr_of(codifica(ws).arg("import").arg(&good));
     assert!(e.contains("fixed_month"), "{e}");
     assert!(stored(ws, Q).is_empty());

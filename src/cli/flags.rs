@@ -5,8 +5,6 @@ use std::io::Write;
 
 use anyhow::Context;
 use codifica::month::Month;
-use codifica::store::Store;
-use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
 
@@ -14,7 +12,7 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Month,
     /// Print JSON: {month, interviewed, flagged: [...], improved: [...]}.
     #[arg(long)]
@@ -23,10 +21,7 @@ pub struct Args {
 
 /// Runs `codifica flags`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let ws = open_workspace(g)?;
-    let store = Store::open(&ws)?;
-    let codebooks = load_codebooks(&ws)?;
-    let report = flags_from_store(&store, ws.config(), &codebooks, args.month)?;
+    let report = codifica::app::flags::flags(&open_workspace(g)?, args.month)?;
     if report.interviewed == 0 && !g.quiet {
         eprintln!("note: no interviews in {} in this workspace", args.month);
     }
@@ -47,9 +42,18 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
         out,
         "{}: {} interviewed, {} priority attention (most severe first).",
         month,
-        count(report.interviewed, "entity", "entities"),
-        count(report.flagged.len(), "needs", "need")
+        super::plural(report.interviewed, "entity", "entities"),
+        super::plural(report.flagged.len(), "needs", "need")
     )?;
+    print_flagged(&mut out, report)?;
+    print_improved(&mut out, report)
+}
+
+/// The flagged entities, most severe first, each with its reasons.
+fn print_flagged(
+    out: &mut impl Write,
+    report: &codifica::trends::FlagReport,
+) -> std::io::Result<()> {
     for (i, f) in report.flagged.iter().enumerate() {
         writeln!(
             out,
@@ -65,6 +69,14 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
             writeln!(out, "   {line}")?;
         }
     }
+    Ok(())
+}
+
+/// The entities that improved most, if any.
+fn print_improved(
+    out: &mut impl Write,
+    report: &codifica::trends::FlagReport,
+) -> std::io::Result<()> {
     if !report.improved.is_empty() {
         writeln!(out, "\nImproved most:")?;
         for m in &report.improved {
@@ -76,9 +88,4 @@ fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::R
         }
     }
     Ok(())
-}
-
-/// "1 entity" / "9 entities".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -232,13 +232,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(a, g),
         Command::Themes(a) => themes::run(a, g),
         Command::Serve(a) => serve::run(a, g),
-        Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
-            Ok(())
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Manpage { command } => manpage(command.as_deref()),
     }
+}
+
+/// `codifica completions SHELL`: the shell's completion script on stdout.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
+    Ok(())
 }
 
 /// `n` and the noun in the number it takes: "1 non-answer", "0 non-answers", "2 non-answers".

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use codifica::month::Month;
 use codifica::report::period::{Period, PeriodData};
 use codifica::report::period_xlsx::write_period_report;
@@ -49,21 +48,12 @@ pub struct Args {
     json: bool,
 }
 
-/// Reads `SOURCE_DATE_EPOCH` (reproducible builds): a date for the footer and the workbook.
+/// The footer date and the workbook time: the library's one `SOURCE_DATE_EPOCH` rule.
 fn source_date() -> anyhow::Result<(Option<String>, i64)> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => {
-            let secs: i64 = v
-                .trim()
-                .parse()
-                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is not a number of seconds"))?;
-            let date = chrono::DateTime::from_timestamp(secs, 0)
-                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is out of range"))?;
-            Ok((Some(date.format("%Y-%m-%d").to_string()), secs))
-        }
-        // 1980-01-01: the zip epoch, a fixed date so reruns are byte-identical.
-        Err(_) => Ok((None, 315_532_800)),
-    }
+    Ok((
+        codifica::clock::source_date()?,
+        codifica::clock::document_epoch()?,
+    ))
 }
 
 /// Runs `codifica report`.

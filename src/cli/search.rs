@@ -11,7 +11,6 @@ use codifica::month::Month;
 use codifica::search::{
     self, CodeSource, CountBy, Facet, Filters, Hit, SearchRequest, SearchResults,
 };
-use codifica::store::Store;
 
 use super::{Global, open_workspace};
 
@@ -23,13 +22,13 @@ pub struct Args {
     #[arg(required = true, value_name = "QUERY")]
     query: Vec<String>,
     /// Only answers of this month (YYYY-MM, or e.g. "julio 2020"); repeat for several months.
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Vec<Month>,
     /// Only answers from this month on (YYYY-MM, inclusive).
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     from: Option<Month>,
     /// Only answers up to this month (YYYY-MM, inclusive).
-    #[arg(long, value_parser = parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     to: Option<Month>,
     /// Only answers to this question id; repeat for several.
     #[arg(long, short = 'Q')]
@@ -97,10 +96,6 @@ enum Source {
     Any,
 }
 
-fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse_arg(s)
-}
-
 impl Args {
     fn request(&self) -> SearchRequest {
         SearchRequest {
@@ -137,23 +132,17 @@ impl Args {
 /// Runs `codifica search`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
-    for q in &args.question {
-        if ws.config().question(q).is_none() {
-            let known: Vec<&str> = ws
-                .config()
-                .questions
-                .iter()
-                .map(|q| q.id.as_str())
-                .collect();
-            anyhow::bail!(
-                "unknown question '{q}': the workspace has {}",
-                known.join(", ")
-            );
-        }
-    }
     let req = args.request();
-    let store = Store::open(&ws)?;
-    let results = match search::search(&store, &ws.config().analyzer, &req) {
+    let results = run_search(&ws, &req)?;
+    print_results(&req, &results, args.json, g.quiet)
+}
+
+/// The search, its query errors shown with a caret under the offending character.
+fn run_search(
+    ws: &codifica::workspace::Workspace,
+    req: &SearchRequest,
+) -> anyhow::Result<SearchResults> {
+    Ok(match codifica::app::search::search(ws, req) {
         Ok(r) => r,
         Err(Error::Query { position, message }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &message))
@@ -161,13 +150,25 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Err(Error::QueryLimit { position, limit }) => {
             anyhow::bail!("{}", query_error(&req.query, position, &limit.english()))
         }
-        Err(e) => return Err(e).context("search failed"),
-    };
+        // A failing index is named as the search's; the workspace's own errors speak for
+        // themselves.
+        Err(e @ Error::Index(_)) => return Err(e).context("search failed"),
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// JSON Lines, or text with the matched words in bold (on a terminal) or «quoted».
+fn print_results(
+    req: &SearchRequest,
+    results: &SearchResults,
+    json: bool,
+    quiet: bool,
+) -> anyhow::Result<()> {
     let out = std::io::stdout();
     let mut out = out.lock();
-    if args.json {
-        print_json(&mut out, &results)?;
-        if !g.quiet {
+    if json {
+        print_json(&mut out, results)?;
+        if !quiet {
             eprintln!("{} matching answers", results.total);
         }
     } else {
@@ -176,7 +177,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         } else {
             ("«", "»")
         };
-        print_text(&mut out, &req, &results, open, close)?;
+        print_text(&mut out, req, results, open, close)?;
     }
     Ok(())
 }
@@ -222,6 +223,20 @@ fn print_text(
     open: &str,
     close: &str,
 ) -> anyhow::Result<()> {
+    writeln!(out, "{}", summary_line(req, r))?;
+    for (i, hit) in r.hits.iter().enumerate() {
+        writeln!(out)?;
+        print_hit(out, req.offset + i + 1, hit, open, close)?;
+    }
+    for facet in &r.facets {
+        writeln!(out)?;
+        print_facet(out, facet)?;
+    }
+    Ok(())
+}
+
+/// "3 answers match agua (showing 1–3)".
+fn summary_line(req: &SearchRequest, r: &SearchResults) -> String {
     let shown = if r.hits.is_empty() {
         String::new()
     } else {
@@ -236,16 +251,7 @@ fn print_text(
     } else {
         "answers match"
     };
-    writeln!(out, "{} {noun} {}{shown}", r.total, terminal(&req.query))?;
-    for (i, hit) in r.hits.iter().enumerate() {
-        writeln!(out)?;
-        print_hit(out, req.offset + i + 1, hit, open, close)?;
-    }
-    for facet in &r.facets {
-        writeln!(out)?;
-        print_facet(out, facet)?;
-    }
-    Ok(())
+    format!("{} {noun} {}{shown}", r.total, terminal(&req.query))
 }
 
 fn print_hit(

@@ -4,9 +4,9 @@
 use std::io::Write;
 
 use codifica::month::Month;
-use codifica::store::{AnswerFilter, Store};
+use codifica::store::Store;
 use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
-use codifica::trends::{EntitySeries, stream_series};
+use codifica::trends::{EntitySeries, Interview};
 
 use super::{Global, open_workspace};
 
@@ -25,19 +25,7 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let store = Store::open(&ws)?;
-    let filter = AnswerFilter {
-        entity: args.entity.clone(),
-        ..AnswerFilter::default()
-    };
-    let series = stream_series(&store, &filter, None, ws.config())?.map(|e| e.map(|e| e.series));
-    if let Some(e) = &args.entity {
-        // One entity: read it whole, so a missing one fails before anything is printed.
-        let one: Vec<SeriesItem> = series.collect();
-        if one.is_empty() {
-            anyhow::bail!("no interviews of entity '{e}' in the workspace");
-        }
-        return write(one.into_iter(), &args, ws.config());
-    }
+    let series = codifica::app::trends::series(&store, ws.config(), args.entity.as_deref())?;
     write(series, &args, ws.config())
 }
 
@@ -122,47 +110,66 @@ fn print_series(
         )?;
     }
     for iv in &s.interviews {
-        let overall = es_opt_num(iv.overall, 1);
-        let delta = iv
-            .change
-            .as_ref()
-            .map(|c| match c.overall {
-                Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
-                None => format!("no comparison vs {}", c.previous_month),
-            })
-            .unwrap_or_else(|| "first interview".into());
-        let sat = match iv.satisfied {
-            Some(true) => "satisfied",
-            Some(false) => "NOT satisfied",
-            None => "no rating",
-        };
-        writeln!(
-            out,
-            "  {}  general {overall:>4}  ({delta})  {sat}",
-            iv.month
-        )?;
-        let t: Vec<String> = topics
-            .iter()
-            .filter_map(|(id, label)| {
-                let r = iv.topics.get(id)?;
-                let d = iv
-                    .change
-                    .as_ref()
-                    .and_then(|c| c.topics.get(id))
-                    .map(|d| format!(" ({})", es_signed(d.delta, 1)))
-                    .unwrap_or_default();
-                Some(format!("{label} {}{d}", es_num(*r, 1)))
-            })
-            .collect();
-        if !t.is_empty() {
-            writeln!(out, "      topics: {}", t.join("; "))?;
-        }
-        for (q, codes) in &iv.codes {
-            let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
-            writeln!(out, "      {q}: {}", c.join(", "))?;
-        }
+        print_interview(out, iv, topics)?;
     }
     Ok(())
+}
+
+/// One interview: the overall rating and its change, the topics, the codes.
+fn print_interview(
+    out: &mut impl Write,
+    iv: &Interview,
+    topics: &[(String, String)],
+) -> std::io::Result<()> {
+    let overall = es_opt_num(iv.overall, 1);
+    let delta = overall_change(iv);
+    let sat = match iv.satisfied {
+        Some(true) => "satisfied",
+        Some(false) => "NOT satisfied",
+        None => "no rating",
+    };
+    writeln!(
+        out,
+        "  {}  general {overall:>4}  ({delta})  {sat}",
+        iv.month
+    )?;
+    let t = topic_changes(iv, topics);
+    if !t.is_empty() {
+        writeln!(out, "      topics: {}", t.join("; "))?;
+    }
+    for (q, codes) in &iv.codes {
+        let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        writeln!(out, "      {q}: {}", c.join(", "))?;
+    }
+    Ok(())
+}
+
+/// "+0,5 vs 2020-07", "no comparison vs 2020-07" or "first interview".
+fn overall_change(iv: &Interview) -> String {
+    iv.change
+        .as_ref()
+        .map(|c| match c.overall {
+            Some(d) => format!("{} vs {}", es_signed(d.delta, 1), c.previous_month),
+            None => format!("no comparison vs {}", c.previous_month),
+        })
+        .unwrap_or_else(|| "first interview".into())
+}
+
+/// "Plan indicativo 4,0 (+0,5)" for each topic the interview rated.
+fn topic_changes(iv: &Interview, topics: &[(String, String)]) -> Vec<String> {
+    topics
+        .iter()
+        .filter_map(|(id, label)| {
+            let r = iv.topics.get(id)?;
+            let d = iv
+                .change
+                .as_ref()
+                .and_then(|c| c.topics.get(id))
+                .map(|d| format!(" ({})", es_signed(d.delta, 1)))
+                .unwrap_or_default();
+            Some(format!("{label} {}{d}", es_num(*r, 1)))
+        })
+        .collect()
 }
 
 /// Parses a month argument (the one lenient parser, [`Month::parse_arg`]).

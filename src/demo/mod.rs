@@ -16,6 +16,8 @@ mod generate;
 
 use std::collections::BTreeSet;
 
+use crate::ingest::canonical::col;
+
 pub use entities::{ENTITIES, Entity, EntityKind, REGIONS};
 
 /// Seed used by `codifica demo` unless told otherwise.
@@ -47,18 +49,18 @@ pub const DEMAND_QUESTION: &str = "demanda_temas";
 
 /// Header of the canonical long CSV the demo writes.
 pub const CSV_HEADER: [&str; 12] = [
-    "entity_code",
-    "entity_name",
-    "department",
-    "region",
-    "entity_kind",
-    "month",
-    "interview_date",
-    "respondent_role",
-    "question",
-    "answer",
-    "rating",
-    "codes",
+    col::ENTITY_CODE,
+    col::ENTITY_NAME,
+    col::DEPARTMENT,
+    col::REGION,
+    col::ENTITY_KIND,
+    col::MONTH,
+    col::INTERVIEW_DATE,
+    col::RESPONDENT_ROLE,
+    col::QUESTION,
+    col::ANSWER,
+    col::RATING,
+    col::CODES,
 ];
 
 /// One row of the canonical long CSV: one answer (or rating) of one interview.

@@ -12,25 +12,43 @@ use crate::error::RowError;
 use crate::ingest::reader::{Row, column_label};
 use crate::ingest::validate::{Cell, Draft};
 
+/// The canonical long format's column names, defined once: the importer, the demo's CSV and
+/// the review export all name their columns from here, so a file one writes the other reads.
+pub mod col {
+    pub const ENTITY_CODE: &str = "entity_code";
+    pub const ENTITY_NAME: &str = "entity_name";
+    pub const DEPARTMENT: &str = "department";
+    pub const REGION: &str = "region";
+    pub const MONTH: &str = "month";
+    pub const QUESTION: &str = "question";
+    pub const ANSWER: &str = "answer";
+    pub const RATING: &str = "rating";
+    pub const CODES: &str = "codes";
+    pub const ENTITY_KIND: &str = "entity_kind";
+    pub const INTERVIEW_DATE: &str = "interview_date";
+    pub const RESPONDENT_ROLE: &str = "respondent_role";
+    pub const ANSWER_ID: &str = "answer_id";
+}
+
 /// Columns every canonical file must have.
 pub const REQUIRED: [&str; 7] = [
-    "entity_code",
-    "entity_name",
-    "department",
-    "region",
-    "month",
-    "question",
-    "answer",
+    col::ENTITY_CODE,
+    col::ENTITY_NAME,
+    col::DEPARTMENT,
+    col::REGION,
+    col::MONTH,
+    col::QUESTION,
+    col::ANSWER,
 ];
 
 /// Columns used when present.
 pub const OPTIONAL: [&str; 6] = [
-    "rating",
-    "codes",
-    "entity_kind",
-    "interview_date",
-    "respondent_role",
-    "answer_id",
+    col::RATING,
+    col::CODES,
+    col::ENTITY_KIND,
+    col::INTERVIEW_DATE,
+    col::RESPONDENT_ROLE,
+    col::ANSWER_ID,
 ];
 
 /// Columns of a review export that an import ignores (the model's suggestion, not data).
@@ -54,7 +72,7 @@ impl Columns {
         let mut errors = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, h) in headers.iter().enumerate() {
-            let name = h.trim().to_lowercase();
+            let name = crate::ingest::table::header_key(h);
             if name.is_empty() {
                 continue;
             }

@@ -287,7 +287,19 @@ pub fn is_workbook(path: &Path) -> Result<bool> {
 
 /// Reads a whole table into memory; any reading problem is an [`Error::Rows`].
 pub fn read_table(path: &Path) -> Result<Table> {
-    let mut source = open(path, None)?;
+    collect_table(open(path, None)?)
+}
+
+/// Reads CSV text already in memory (a built-in asset) with the same parser, delimiter
+/// sniffing and row checks as a file; `name` only names it in errors.
+pub fn read_csv_text(text: &str, name: &Path) -> Result<Table> {
+    let bytes = std::io::Cursor::new(text.as_bytes().to_vec());
+    collect_table(csv_source(name, Box::new(bytes), TextEncoding::Utf8)?)
+}
+
+fn collect_table(mut source: Source) -> Result<Table> {
+    let path = source.path.clone();
+    let path = path.as_path();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for row in source.by_ref() {
@@ -605,7 +617,12 @@ fn oversize(line: usize, headers: &[String], col: usize, size: usize) -> RowErro
 fn open_csv(path: &Path) -> Result<Source> {
     let encoding = detect_encoding(path)?;
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let decoded = Decoded::new(file, encoding);
+    csv_source(path, Box::new(file), encoding)
+}
+
+/// A CSV source over bytes in `encoding` (a file, or a built-in asset's text).
+fn csv_source(path: &Path, input: Box<dyn Read + Send>, encoding: TextEncoding) -> Result<Source> {
+    let decoded = Decoded::new(input, encoding);
     let mut rows = CsvRows {
         rdr: BufReader::with_capacity(BUF_SIZE, decoded),
         delimiter: b',',
@@ -783,7 +800,7 @@ fn scan_utf8(path: &Path) -> Result<Utf8Scan> {
 
 /// A reader yielding UTF-8 bytes from a file in any [`TextEncoding`].
 struct Decoded {
-    inner: File,
+    inner: Box<dyn Read + Send>,
     decoder: Option<encoding_rs::Decoder>,
     raw: Vec<u8>,
     out: Vec<u8>,
@@ -792,7 +809,7 @@ struct Decoded {
 }
 
 impl Decoded {
-    fn new(inner: File, encoding: TextEncoding) -> Decoded {
+    fn new(inner: Box<dyn Read + Send>, encoding: TextEncoding) -> Decoded {
         let decoder = match encoding {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => None,
             TextEncoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_with_bom_removal()),

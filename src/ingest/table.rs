@@ -44,13 +44,23 @@ impl Table {
         })
     }
 
-    /// Index of the column named `name`, if present.
+    /// Index of the column named `name`, if present ([`header_key`]).
     pub fn find_column(&self, name: &str) -> Option<usize> {
-        let want = name.trim().to_lowercase();
-        self.headers
-            .iter()
-            .position(|h| h.trim().to_lowercase() == want)
+        find_header(&self.headers, name)
     }
+}
+
+/// The one header matcher of every table codifica reads (month imports, wide mappings,
+/// populations, gazetteers, `--examples`): a header names a column when the two agree trimmed
+/// and lowercased, so `Entity_Code ` is `entity_code`. (The reader already dropped any U+FEFF.)
+pub fn header_key(header: &str) -> String {
+    header.trim().to_lowercase()
+}
+
+/// Index of the first header that matches `name` by [`header_key`].
+pub fn find_header(headers: &[String], name: &str) -> Option<usize> {
+    let want = header_key(name);
+    headers.iter().position(|h| header_key(h) == want)
 }
 
 /// Reads a whole table into memory (for small files; imports stream through

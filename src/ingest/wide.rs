@@ -17,6 +17,7 @@ pub use crate::config::WideMapping;
 use crate::config::{Config, QuestionKind};
 use crate::error::RowError;
 use crate::ingest::reader::{Row, column_label};
+use crate::ingest::table::header_key;
 use crate::ingest::validate::{Cell, Draft};
 use crate::month::Month;
 
@@ -197,7 +198,7 @@ impl<'h> HeaderLookup<'h> {
     fn new(headers: &'h [String], mapping: &'h str) -> HeaderLookup<'h> {
         HeaderLookup {
             headers,
-            normalized: headers.iter().map(|h| h.trim().to_lowercase()).collect(),
+            normalized: headers.iter().map(|h| header_key(h)).collect(),
             mapping,
             errors: Vec::new(),
         }
@@ -213,7 +214,7 @@ impl<'h> HeaderLookup<'h> {
 
     /// The index of column `name`; a missing one is a problem (and 0, never used then).
     fn need(&mut self, name: &str) -> usize {
-        let want = name.trim().to_lowercase();
+        let want = header_key(name);
         if let Some(i) = self.normalized.iter().position(|h| *h == want) {
             return i;
         }

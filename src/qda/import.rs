@@ -966,8 +966,10 @@ impl SourceCtx<'_> {
                 m.month
             )
         })?;
-        let month = Month::parse(month_text.trim())
-            .ok_or_else(|| format!("month '{month_text}' is not YYYY-MM"))?;
+        // The one month rule of every import (a month column, a wide mapping): the lenient one.
+        let month = Month::parse_lenient(&month_text).ok_or_else(|| {
+            format!("month '{month_text}' is not a month: write YYYY-MM, e.g. 2020-11")
+        })?;
         let question = match opt(&m.question).or(m.fixed_question.clone()) {
             Some(q) => self.question_id(q.trim())?,
             None => self.question_of_codes(spans)?,

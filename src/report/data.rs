@@ -33,8 +33,6 @@ use crate::trends::{
     flags_for_month, stream_series,
 };
 
-/// The question whose codes rank the requested assistance topics.
-pub const DEMAND_QUESTION: &str = "demanda_temas";
 /// How many months of code frequencies the report shows (the report month and the ones before).
 pub const FREQUENCY_MONTHS: usize = 6;
 
@@ -312,7 +310,13 @@ impl ReportData {
             topics: topics(&current, config),
             code_frequencies: code_frequencies(tally, config, codebooks, &recent),
             history: history(series, config, &recent),
-            demand: demand(series, codebooks, month, previous_month),
+            demand: demand(
+                series,
+                &config.demand_question,
+                codebooks,
+                month,
+                previous_month,
+            ),
             variation: variation(series, config, month, previous_month),
             region_changes: region_changes(series, month),
             overall,
@@ -601,11 +605,15 @@ fn code_frequencies(
 }
 
 /// Per interview, the distinct demand codes named.
-fn demand_counts(series: &[EntitySeries], month: Month) -> (usize, BTreeMap<String, usize>) {
+fn demand_counts(
+    series: &[EntitySeries],
+    question: &str,
+    month: Month,
+) -> (usize, BTreeMap<String, usize>) {
     let ivs = interviews_in(series, month);
     let mut counts = BTreeMap::new();
     for iv in &ivs {
-        if let Some(codes) = iv.codes.get(DEMAND_QUESTION) {
+        if let Some(codes) = iv.codes.get(question) {
             for code in codes.keys() {
                 *counts.entry(code.clone()).or_default() += 1;
             }
@@ -616,13 +624,14 @@ fn demand_counts(series: &[EntitySeries], month: Month) -> (usize, BTreeMap<Stri
 
 fn demand(
     series: &[EntitySeries],
+    question: &str,
     codebooks: &Codebooks,
     month: Month,
     previous: Option<Month>,
 ) -> Vec<DemandRow> {
-    let (n, counts) = demand_counts(series, month);
-    let prev = previous.map(|p| demand_counts(series, p).1);
-    let cb = codebooks.get(DEMAND_QUESTION);
+    let (n, counts) = demand_counts(series, question, month);
+    let prev = previous.map(|p| demand_counts(series, question, p).1);
+    let cb = codebooks.get(question);
     let mut rows: Vec<DemandRow> = counts
         .into_iter()
         .map(|(code, count)| DemandRow {

@@ -21,6 +21,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::ingest::table::Table;
 use crate::trends::FlaggedEntity;
 
 /// Width of the map drawing in SVG units; the height follows the boundaries' aspect.
@@ -298,10 +299,7 @@ pub fn builtin_boundaries() -> Result<Vec<Department>> {
 
 /// The built-in gazetteer.
 pub fn builtin_gazetteer() -> Result<Gazetteer> {
-    parse_gazetteer(
-        BUILTIN_GAZETTEER.as_bytes(),
-        Path::new("(built-in) gazetteer.csv"),
-    )
+    parse_gazetteer(BUILTIN_GAZETTEER, Path::new("(built-in) gazetteer.csv"))
 }
 
 /// Reads department polygons from a GeoJSON FeatureCollection.
@@ -386,59 +384,46 @@ fn ring_points(ring: &serde_json::Value) -> Option<Vec<(f64, f64)>> {
         .collect()
 }
 
-/// Reads the gazetteer CSV (see the module docs for its columns).
+/// Reads the gazetteer (see the module docs for its columns) with the one tabular reader: any
+/// encoding, delimiter or workbook the month import accepts.
 pub fn read_gazetteer(path: &Path) -> Result<Gazetteer> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_gazetteer(&bytes, path)
+    gazetteer_from_table(&crate::ingest::table::read_table(path)?)
 }
 
-/// Parses gazetteer CSV bytes (`path` only names the file in errors).
-pub fn parse_gazetteer(bytes: &[u8], path: &Path) -> Result<Gazetteer> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::file(path, e.to_string()))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-    };
-    let code_col = col("divipola_mpio").ok_or_else(|| {
-        Error::at(
-            path,
-            Some(1),
-            Some("divipola_mpio"),
-            "required column is missing",
-        )
-    })?;
+/// Parses gazetteer CSV text (`path` only names it in errors).
+pub fn parse_gazetteer(text: &str, path: &Path) -> Result<Gazetteer> {
+    gazetteer_from_table(&crate::ingest::reader::read_csv_text(text, path)?)
+}
+
+fn gazetteer_from_table(t: &Table) -> Result<Gazetteer> {
+    let code_col = t.column("divipola_mpio")?;
     let pairs = [
         ("lat_cabecera", "lon_cabecera"),
         ("lat_centroide", "lon_centroide"),
     ];
     let pair_cols: Vec<(usize, usize)> = pairs
         .iter()
-        .filter_map(|(a, b)| Some((col(a)?, col(b)?)))
+        .filter_map(|(a, b)| Some((t.find_column(a)?, t.find_column(b)?)))
         .collect();
     if pair_cols.is_empty() {
         return Err(Error::at(
-            path,
+            &t.path,
             Some(1),
             None,
             "needs lat_cabecera/lon_cabecera or lat_centroide/lon_centroide columns",
         ));
     }
     let mut g = Gazetteer::default();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.map_err(|e| Error::at(path, Some(row), None, e.to_string()))?;
-        let code = rec.get(code_col).unwrap_or("").trim();
+    for rec in &t.rows {
+        let code = rec.get(code_col).trim();
         if code.is_empty() {
             continue;
         }
         let num = |c: usize| {
             rec.get(c)
-                .and_then(|v| v.trim().parse::<f64>().ok())
+                .trim()
+                .parse::<f64>()
+                .ok()
                 .filter(|v| v.is_finite())
         };
         let point = pair_cols.iter().find_map(|&(la, lo)| {

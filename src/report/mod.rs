@@ -8,6 +8,7 @@
 //! Same data → byte-identical files (no clock time unless the caller passes one).
 
 pub mod data;
+pub mod export;
 pub mod geojson;
 pub mod html;
 pub mod map;

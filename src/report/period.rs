@@ -239,7 +239,7 @@ impl PeriodData {
             to,
             threshold: config.satisfaction_threshold,
             variation: variation(&months, config),
-            categories: categories(&monthly),
+            categories: categories(&monthly, &config.demand_question),
             demand: demand(&monthly),
             priority: priority(&monthly),
             regions,
@@ -314,11 +314,11 @@ fn variation(months: &[PeriodMonth], config: &Config) -> Vec<VariationRow> {
 
 /// Each open question's categories: a month's column is the last column of that month's own
 /// "categorías mes a mes" table.
-fn categories(monthly: &[ReportData]) -> Vec<CategorySeries> {
+fn categories(monthly: &[ReportData], demand_question: &str) -> Vec<CategorySeries> {
     let mut out: Vec<CategorySeries> = Vec::new();
     for (i, d) in monthly.iter().enumerate() {
         for cf in &d.code_frequencies {
-            if cf.question == super::data::DEMAND_QUESTION {
+            if cf.question == demand_question {
                 continue;
             }
             let col = cf.months.iter().position(|m| *m == d.month);

@@ -43,13 +43,17 @@ impl Highlight {
 }
 
 /// A compiled query and its highlight plan.
-pub struct Compiled {
-    pub query: Box<dyn Query>,
-    pub highlight: Highlight,
+pub(crate) struct Compiled {
+    pub(crate) query: Box<dyn Query>,
+    pub(crate) highlight: Highlight,
 }
 
 /// Compiles `node` for the store's `fields`, analysing words with `settings`.
-pub fn compile(node: &Node, fields: &Fields, settings: &AnalyzerSettings) -> Result<Compiled> {
+pub(crate) fn compile(
+    node: &Node,
+    fields: &Fields,
+    settings: &AnalyzerSettings,
+) -> Result<Compiled> {
     let mut c = Compiler {
         fields,
         analyzer: Analyzer::new(settings),

@@ -104,7 +104,7 @@ pub struct Facet {
 type Raw = Vec<BTreeMap<String, u64>>;
 
 /// The collector: one count table per requested facet.
-pub struct FacetCollector {
+pub(crate) struct FacetCollector {
     by: Vec<CountBy>,
 }
 
@@ -132,7 +132,7 @@ enum SegmentColumn {
 const BLOCK: usize = 64;
 
 /// Per-segment state of [`FacetCollector`].
-pub struct FacetSegment {
+pub(crate) struct FacetSegment {
     columns: Vec<SegmentColumn>,
     block: Vec<DocId>,
     values: Vec<Option<u64>>,

@@ -119,7 +119,7 @@ impl Filters {
     }
 
     /// The query selecting these filters, or `None` when there are none.
-    pub fn query(&self, f: &Fields) -> Result<Option<Q>> {
+    pub(crate) fn query(&self, f: &Fields) -> Result<Option<Q>> {
         self.validate()?;
         let mut must: Vec<Q> = Vec::new();
         let months = self

@@ -108,6 +108,14 @@ pub struct SearchResults {
     pub facets: Vec<Facet>,
 }
 
+/// Parses and compiles `query` as [`search`] would, without an index: whether it is a valid
+/// query under the query limits. (Tantivy's types stay inside `store` and `search`; a fuzzer or
+/// a form validator needs only the verdict.)
+pub fn check_query(query: &str, analyzer: &AnalyzerSettings) -> Result<()> {
+    let (_, fields) = crate::store::schema();
+    compile::compile(&query::parse(query)?, &fields, analyzer).map(|_| ())
+}
+
 /// Runs `req` against `store`. `analyzer` must be the workspace's analyzer settings (the ones
 /// the index was built with, `ws.config().analyzer`).
 pub fn search(

@@ -86,7 +86,7 @@ pub fn serialize_html<S: Serializer>(s: &Snippet, ser: S) -> std::result::Result
 pub use crate::escape::html as html_escape;
 
 /// Builds snippets for the hits of one query.
-pub struct Highlighter {
+pub(crate) struct Highlighter {
     stemmed: Option<SnippetGenerator>,
     prefixes: Vec<String>,
     fuzzy: Vec<(Vec<char>, u8)>,

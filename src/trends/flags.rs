@@ -37,8 +37,6 @@ const MAX_QUOTES: usize = 3;
 const QUOTE_CHARS: usize = 220;
 /// Shorter answers are not quoted.
 const MIN_QUOTE_WORDS: usize = 3;
-/// The requested-topics question: its answers name topics, they do not explain a rating.
-const DEMAND_QUESTION: &str = "demanda_temas";
 /// How many improved entities are listed.
 const MAX_IMPROVED: usize = 10;
 
@@ -326,7 +324,7 @@ fn reasons_for(
         out.push(negative_reason(&negatives, config, codebooks));
     } else if let Some(first) = out.first_mut() {
         // No negative-coded answer: the entity's own words go, once, with its main reason.
-        first.quotes = other_quotes(iv, codebooks);
+        first.quotes = other_quotes(iv, config, codebooks);
     }
     out
 }
@@ -408,11 +406,11 @@ fn negative_answers<'a>(iv: &'a Interview, codebooks: &Codebooks) -> Vec<Negativ
 /// The quotes of an interview without negative-coded answers: its open answers that are not
 /// coded positive (the requested-topics answers are not explanations and are left out). Answers
 /// shorter than three words ("no", "sí, claro") say nothing on their own and are not quoted.
-fn other_quotes(iv: &Interview, codebooks: &Codebooks) -> Vec<String> {
+fn other_quotes(iv: &Interview, config: &Config, codebooks: &Codebooks) -> Vec<String> {
     pick_quotes(
         iv.open_answers
             .iter()
-            .filter(|a| a.question != DEMAND_QUESTION && !is_positive(a, codebooks))
+            .filter(|a| a.question != config.demand_question && !is_positive(a, codebooks))
             .map(|a| a.text.as_str()),
     )
 }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use crate::answer::Answer;
 use crate::error::{Error, Result};
-use crate::month::Month;
 use crate::search::{self, CodeSource, CountBy, Filters, SearchRequest, Snippet};
 use crate::store::Store;
 use crate::workspace::Workspace;
@@ -98,15 +97,7 @@ impl SearchForm {
     /// The request `codifica search` would run for this form.
     pub fn request(&self) -> Result<SearchRequest> {
         let mut filters = Filters::default();
-        if !self.mes.is_empty() {
-            let m = Month::parse_lenient(&self.mes).ok_or_else(|| {
-                Error::argument(
-                    "mes",
-                    format!("«{}» no es un mes (use AAAA-MM, p. ej. 2020-11)", self.mes),
-                )
-            })?;
-            filters.months.push(m);
-        }
+        filters.months.extend(html::month_param(&self.mes)?);
         let push = |v: &str, to: &mut Vec<String>| {
             if !v.is_empty() {
                 to.push(v.to_string());
@@ -268,7 +259,10 @@ mod tests {
         ]);
         let r = f.request().unwrap();
         assert_eq!(r.query, "planeación");
-        assert_eq!(r.filters.months, vec![Month::new(2020, 11).unwrap()]);
+        assert_eq!(
+            r.filters.months,
+            vec![crate::month::Month::new(2020, 11).unwrap()]
+        );
         assert_eq!(r.filters.regions, vec!["Pacífico".to_string()]);
         assert_eq!(r.filters.code_source, CodeSource::Human);
         assert_eq!(r.filters.min_rating, Some(3.5));

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::month::Month;
+
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '`. The
 /// report's escaping, so the web pages and the report file escape alike.
 pub use crate::report::html::esc;
@@ -161,6 +163,22 @@ pub fn pct(part: usize, whole: usize) -> String {
     crate::trends::spanish::es_pct(100.0 * part as f64 / whole as f64)
 }
 
+/// A month typed in a form field (`mes=`): empty is none; anything else is read by the one
+/// lenient month rule ([`Month::parse_lenient`], as the CLI's `--month`), or refused in Spanish.
+pub fn month_param(asked: &str) -> crate::Result<Option<Month>> {
+    if asked.trim().is_empty() {
+        return Ok(None);
+    }
+    Month::parse_lenient(asked).map(Some).ok_or_else(|| {
+        crate::Error::argument(
+            "mes",
+            format!(
+                "«{asked}» no es un mes (use AAAA-MM, p. ej. 2020-11, o «noviembre 2020»)"
+            ),
+        )
+    })
+}
+
 /// Highlights `ranges` (byte ranges into `text`) with `<mark>`, escaping everything. Ranges that
 /// overlap, are out of bounds or cut a character are ignored.
 pub fn highlight(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
@@ -218,6 +236,15 @@ mod tests {
         let h = highlight(t, &[3..14, 100..200, 5..6]);
         assert_eq!(h, "&lt;b&gt;<mark>planeación</mark>&lt;/b&gt; territorial");
         assert_eq!(highlight("añ", std::slice::from_ref(&(1..2))), "añ");
+    }
+
+    #[test]
+    fn form_months_are_read_by_the_lenient_rule() {
+        assert_eq!(month_param(" ").unwrap(), None);
+        assert_eq!(month_param("julio 2020").unwrap(), Month::parse("2020-07"));
+        assert_eq!(month_param("2020/7").unwrap(), Month::parse("2020-07"));
+        let e = month_param("2020-13").unwrap_err().to_string();
+        assert!(e.contains("no es un mes"), "{e}");
     }
 
     #[test]

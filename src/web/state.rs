@@ -111,15 +111,10 @@ impl App {
         codebook::load_or_default(&self.ws, question)
     }
 
-    /// The codebooks of every coded question of the config, by question id.
+    /// The codebooks of every coded question of the config, by question id: the one loading rule
+    /// of the report and the exports ([`trends::load_codebooks`]).
     pub fn codebooks(&self) -> Result<BTreeMap<String, Codebook>> {
-        let mut out = BTreeMap::new();
-        for q in self.ws.config().coded_questions() {
-            if let Some(cb) = self.codebook(&q.id)? {
-                out.insert(q.id.clone(), cb);
-            }
-        }
-        Ok(out)
+        trends::load_codebooks(&self.ws)
     }
 
     /// The month's report data, computed exactly as `codifica report` computes it.

@@ -40,3 +40,34 @@ pub fn tool_missing(ci: Option<&std::ffi::OsStr>, reason: &str) {
     }
     skipped!("{reason}");
 }
+
+#[allow(dead_code)]
+/// Zips a fixture folder (its files, at their relative paths) into `to`.
+pub fn zip_dir(from: &std::path::Path, to: &std::path::Path) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut stack = vec![from.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for p in files {
+        let name = p
+            .strip_prefix(from)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+}

@@ -26,13 +26,10 @@ const SHOWN_FLAGS: usize = 10;
 /// The month asked for, else the latest with answers; `None` when the store is empty.
 fn chosen_month(app: &App, asked: &str) -> crate::Result<(Option<Month>, Vec<Month>)> {
     let months = app.months()?;
-    if asked.is_empty() {
-        return Ok((months.last().copied(), months));
+    match html::month_param(asked)? {
+        None => Ok((months.last().copied(), months)),
+        Some(m) => Ok((Some(m), months)),
     }
-    let m = Month::parse_lenient(asked).ok_or_else(|| {
-        crate::Error::argument("mes", format!("«{asked}» no es un mes (use AAAA-MM)"))
-    })?;
-    Ok((Some(m), months))
 }
 
 /// GET /tablero?mes=…

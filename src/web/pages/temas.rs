@@ -23,12 +23,9 @@ use crate::web::security::Session;
 /// The month and question asked for (month: the latest with answers when absent).
 fn chosen(app: &App, pairs: &Pairs) -> crate::Result<Option<(Month, String)>> {
     let asked = param(pairs, "mes");
-    let month = if asked.is_empty() {
-        app.months()?.last().copied()
-    } else {
-        Some(Month::parse_lenient(asked).ok_or_else(|| {
-            crate::Error::argument("mes", format!("«{asked}» no es un mes (use AAAA-MM)"))
-        })?)
+    let month = match super::super::html::month_param(asked)? {
+        None => app.months()?.last().copied(),
+        some => some,
     };
     let question = param(pairs, "pregunta");
     let question = if question.is_empty() {
