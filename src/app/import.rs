@@ -1,0 +1,429 @@
+//! Use case: import a month of interviews (canonical long CSV/XLSX, or a wide sheet through a
+//! `[[mapping]]`). The ingest stage validates (pass 1, writes nothing); this job takes the
+//! workspace lock and, only if no problem was found, upserts every answer in one commit (pass 2).
+//! A dry run stops after counting what would be added, replaced or left unchanged.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::answer::{Answer, CodesOutcome, Supplied};
+use crate::config::{Question, WideMapping};
+use crate::error::{Error, Result};
+use crate::ingest::{self, Checks, Spool, Validated, reader};
+use crate::store::{Store, UpsertSummary};
+use crate::workspace::Workspace;
+
+pub use crate::ingest::{ImportOptions, ImportReport, Progress};
+
+/// Imports `path` into the workspace. All or nothing.
+pub fn import(ws: &Workspace, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+    import_with_progress(ws, path, opts, &mut |_| {})
+}
+
+/// [`import`], reporting progress.
+pub fn import_with_progress(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let mapping = match &opts.mapping {
+        None => None,
+        Some(name) => Some(find_mapping(ws, name)?.clone()),
+    };
+    let shape = mapping.map(|m| Shape {
+        mapping: m,
+        save: false,
+    });
+    import_shaped(ws, path, opts, shape.as_ref(), progress)
+}
+
+/// A wide mapping given whole (the web's proposed mapping, corrected by the analyst) rather than
+/// by name; `save` adds it to codifica.toml (replacing one of the same name) in the same job,
+/// so next month the sheet imports by name.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub mapping: WideMapping,
+    pub save: bool,
+}
+
+/// [`import_with_progress`] with the mapping given whole (`None`: the canonical long format);
+/// `opts.mapping` is ignored.
+pub fn import_shaped(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    shape: Option<&Shape>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    // A dry run writes nothing, so it does not need (nor wait for) the lock.
+    let _lock = if opts.dry_run { None } else { Some(ws.lock()?) };
+    let mapping = shape.map(|s| &s.mapping);
+    let pass = validate(ws, path, opts, mapping, progress)?;
+    let save = shape
+        .filter(|s| s.save && !opts.dry_run)
+        .map(|s| &s.mapping);
+    if !opts.dry_run {
+        save_config(ws, &pass.added, save)?;
+    }
+    finish(ws, path, opts, pass, progress)
+}
+
+/// Pass 1 (the ingest stage), refusing a file that changed while it was read.
+fn validate(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    mapping: Option<&WideMapping>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Validated> {
+    // A mapping's sheet applies to workbooks; the same sheet exported as CSV reads as well.
+    let mapping_sheet = match mapping.and_then(|m| m.sheet.as_deref()) {
+        Some(s) if reader::is_workbook(path)? => Some(s),
+        _ => None,
+    };
+    let sheet = opts.sheet.as_deref().or(mapping_sheet);
+    let stamp = reader::FileStamp::of(path)?;
+    let source = reader::open(path, sheet)?;
+    let checks = Checks {
+        config: ws.config(),
+        codebooks: ingest::load_codebooks(ws)?,
+        mapping,
+        new_questions: opts.new_questions,
+        spool_dir: ws.root(),
+    };
+    let pass = ingest::validate(checks, source, progress)?;
+    stamp.check_unchanged(path)?;
+    Ok(pass)
+}
+
+/// New questions (and the mapping to keep) go into codifica.toml BEFORE the commit: a crash
+/// between the two then leaves a question without answers (harmless), never answers of a
+/// question the config lacks.
+fn save_config(ws: &Workspace, added: &[String], mapping: Option<&WideMapping>) -> Result<()> {
+    if added.is_empty() && mapping.is_none() {
+        return Ok(());
+    }
+    let mut config = ws.config().clone();
+    config
+        .questions
+        .extend(added.iter().map(|id| Question::new_open(id)));
+    if let Some(m) = mapping {
+        config.mappings.retain(|old| old.name != m.name);
+        config.mappings.push(m.clone());
+    }
+    ws.clone().save_config(config)
+}
+
+/// Pass 2: counts (dry run) or writes the spooled answers, and the report.
+fn finish(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    mut pass: Validated,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let mut merge = Merge {
+        attribute_columns: std::mem::take(&mut pass.attribute_columns),
+        replace_codes: opts.replace_codes,
+        kept: 0,
+        changed: 0,
+    };
+    let summary = if opts.dry_run {
+        plan(ws, &mut pass.spool, &mut merge)?
+    } else {
+        write(ws, &mut pass.spool, pass.answers, &mut merge, progress)?
+    };
+    Ok(ImportReport {
+        file: path.to_path_buf(),
+        format: pass.format,
+        rows: pass.rows,
+        answers: pass.answers,
+        added: summary.added,
+        replaced: summary.replaced,
+        unchanged: summary.unchanged,
+        codes_kept: merge.kept,
+        codes_changed: merge.changed,
+        months: pass.months.into_iter().collect(),
+        questions: pass.questions.into_iter().collect(),
+        new_questions: pass.added,
+        dry_run: opts.dry_run,
+    })
+}
+
+/// The wide mapping `name` of the workspace's config; unknown, an error listing the known ones.
+pub fn find_mapping<'w>(ws: &'w Workspace, name: &str) -> Result<&'w WideMapping> {
+    ws.config().mapping(name).ok_or_else(|| {
+        let known: Vec<&str> = ws
+            .config()
+            .mappings
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        Error::invalid(format!(
+            "no mapping named '{name}' in {} (it has: {}); see docs/import.md",
+            ws.config_path().display(),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })
+}
+
+/// How a re-imported answer is merged over the stored one, and what that did to human codes.
+struct Merge {
+    attribute_columns: BTreeSet<String>,
+    replace_codes: bool,
+    kept: usize,
+    changed: usize,
+}
+
+impl Merge {
+    fn apply(&mut self, a: Answer, supplied: Supplied, old: &Answer) -> Answer {
+        let (a, outcome) =
+            a.merged_over(old, supplied, &self.attribute_columns, self.replace_codes);
+        match outcome {
+            CodesOutcome::Kept => self.kept += 1,
+            CodesOutcome::Changed => self.changed += 1,
+            CodesOutcome::Same => {}
+        }
+        a
+    }
+}
+
+fn plan(ws: &Workspace, spool: &mut Spool, merge: &mut Merge) -> Result<UpsertSummary> {
+    let store = Store::open(ws)?;
+    let mut answers = spool.read()?;
+    let total = store.plan_upsert_with(answers.by_ref(), |a, supplied, old| {
+        merge.apply(a, supplied, old)
+    })?;
+    answers.error.take().map_or(Ok(total), Err)
+}
+
+fn write(
+    ws: &Workspace,
+    spool: &mut Spool,
+    total: usize,
+    merge: &mut Merge,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<UpsertSummary> {
+    let store = Store::open(ws)?;
+    let mut answers = spool.read()?;
+    // The spool is our own file, written moments ago: failing to read it back means the disk
+    // failed under us. The error reaches the store before its commit, so nothing is written.
+    let items = std::iter::from_fn(|| match answers.next() {
+        Some(a) => Some(Ok(a)),
+        None => answers.error.take().map(Err),
+    });
+    let summary = store.try_upsert_with(
+        items,
+        |a, supplied, old| merge.apply(a, supplied, old),
+        |done| {
+            if done % 1024 == 0 || done == total {
+                progress(Progress::Writing { done, total });
+            }
+        },
+    )?;
+    progress(Progress::Writing { done: total, total });
+    Ok(summary)
+}
+
+/// The import's summary as the command line prints it (English, one line each): the counts,
+/// what happened to human codes, then (unless `quiet`) the file, its format and what it held.
+pub fn summary(r: &ImportReport, quiet: bool) -> Vec<String> {
+    let counts = format!(
+        "added {}, replaced {}, unchanged {}",
+        r.added, r.replaced, r.unchanged
+    );
+    let mut out = vec![if r.dry_run {
+        format!("dry run, nothing written: would have {counts}")
+    } else {
+        counts
+    }];
+    out.extend(codes_lines(r));
+    if quiet {
+        return out;
+    }
+    out.push(format!(
+        "  {} ({}): {} rows, {} answers; months {}; questions {}",
+        r.file.display(),
+        format_label(&r.format),
+        r.rows,
+        r.answers,
+        r.months.join(", "),
+        r.questions.join(", ")
+    ));
+    if !r.new_questions.is_empty() {
+        out.push(format!(
+            "  {} open question{} to codifica.toml: {}",
+            if r.dry_run { "would add" } else { "added" },
+            if r.new_questions.len() == 1 { "" } else { "s" },
+            r.new_questions.join(", ")
+        ));
+    }
+    out
+}
+
+/// How the file was read: "CSV, Utf8, ','", "sheet 'Hoja1'" (and the hidden sheets not read).
+pub fn format_label(format: &reader::SourceFormat) -> String {
+    match format {
+        reader::SourceFormat::Csv {
+            encoding,
+            delimiter,
+        } => {
+            let d = if *delimiter == '\t' {
+                "tab".to_string()
+            } else {
+                format!("'{delimiter}'")
+            };
+            format!("CSV, {encoding:?}, {d}")
+        }
+        reader::SourceFormat::Sheet { sheet, hidden } if hidden.is_empty() => {
+            format!("sheet '{sheet}'")
+        }
+        reader::SourceFormat::Sheet { sheet, hidden } => {
+            format!(
+                "sheet '{sheet}'; hidden sheets not read: {}",
+                hidden.join(", ")
+            )
+        }
+    }
+}
+
+/// What the import did to human codes already stored: kept (empty cells) and changed.
+fn codes_lines(r: &ImportReport) -> Vec<String> {
+    let (kept, changed) = if r.dry_run {
+        ("would keep", "would change")
+    } else {
+        ("kept", "changed")
+    };
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let mut out = Vec::new();
+    if r.codes_kept > 0 {
+        out.push(format!(
+            "{kept} the human codes of {} answer{} whose `codes` cell was empty \
+             (--replace-codes clears them)",
+            r.codes_kept,
+            s(r.codes_kept)
+        ));
+    }
+    if r.codes_changed > 0 {
+        out.push(format!(
+            "{changed} the human codes of {} answer{}",
+            r.codes_changed,
+            s(r.codes_changed)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    use crate::config::Config;
+    use crate::store::AnswerFilter;
+
+    const HEADER: &str =
+        "entity_code,entity_name,department,region,month,question,answer,rating,codes\n";
+
+    fn setup(body: &str) -> (tempfile::TempDir, Workspace, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws =
+            Workspace::init(&dir.path().join("ws"), Config::monitoreo360_text(), false).unwrap();
+        let file = dir.path().join("m.csv");
+        std::fs::write(&file, format!("{HEADER}{body}")).unwrap();
+        (dir, ws, file)
+    }
+
+    #[test]
+    fn import_is_idempotent_and_replaces_changed_rows() {
+        let body = "05001,Medellín,Antioquia,Eje Cafetero,2020-07,calificacion_general,,4,\n\
+                    05001,Medellín,Antioquia,Eje Cafetero,2020-07,articulacion_instrumentos,Sí ayuda,,\n";
+        let (dir, ws, file) = setup(body);
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!(
+            (r.rows, r.answers, r.added, r.replaced, r.unchanged),
+            (2, 2, 2, 0, 0)
+        );
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 0, 2));
+        let changed = body.replace(",4,", ",3,");
+        std::fs::write(&file, format!("{HEADER}{changed}")).unwrap();
+        let dry = ImportOptions {
+            dry_run: true,
+            ..Default::default()
+        };
+        let r = import(&ws, &file, &dry).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
+        let store = Store::open(&ws).unwrap();
+        let all = store.answers(&AnswerFilter::default()).unwrap();
+        assert_eq!(
+            all.iter().filter_map(|a| a.rating).collect::<Vec<_>>(),
+            [4.0]
+        );
+        let r = import(&ws, &file, &ImportOptions::default()).unwrap();
+        assert_eq!((r.added, r.replaced, r.unchanged), (0, 1, 1));
+        assert_eq!(store.len().unwrap(), 2);
+        drop(dir);
+    }
+
+    #[test]
+    fn bad_rows_write_nothing_and_new_questions_are_saved_on_success() {
+        let (_dir, ws, file) = setup(
+            "05001,Medellín,Antioquia,Eje Cafetero,2020-07,calificacion_general,,4,\n\
+             05001,Medellín,Antioquia,Eje Cafetero,2020-07,pregunta_nueva,texto,,\n",
+        );
+        let err = import(&ws, &file, &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row 3") && err.contains("unknown question"),
+            "{err}"
+        );
+        assert_eq!(Store::open(&ws).unwrap().len().unwrap(), 0);
+        let opts = ImportOptions {
+            new_questions: true,
+            ..Default::default()
+        };
+        let r = import(&ws, &file, &opts).unwrap();
+        assert_eq!(r.new_questions, ["pregunta_nueva"]);
+        let again = Workspace::open(ws.root()).unwrap();
+        assert!(
+            again
+                .config()
+                .question("pregunta_nueva")
+                .is_some_and(|q| q.is_coded())
+        );
+    }
+
+    #[test]
+    fn a_file_changed_while_it_is_read_is_refused() {
+        let (_dir, ws, file) = setup("05001,M,A,R,2020-07,calificacion_general,,4,\n");
+        let mut changed = false;
+        let mut rewrite = |p: Progress| {
+            if matches!(p, Progress::Reading { .. }) && !changed {
+                changed = true;
+                let mut text = std::fs::read_to_string(&file).unwrap();
+                text.push_str("08001,B,A,R,2020-07,calificacion_general,,3,\n");
+                std::fs::write(&file, text).unwrap();
+            }
+        };
+        let err = import_with_progress(&ws, &file, &ImportOptions::default(), &mut rewrite)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("changed while it was being imported"), "{err}");
+        assert_eq!(Store::open(&ws).unwrap().len().unwrap(), 0);
+    }
+
+    #[test]
+    fn busy_workspace_is_refused() {
+        let (_dir, ws, file) = setup("05001,M,A,R,2020-07,calificacion_general,,4,\n");
+        let _held = ws.lock().unwrap();
+        let err = import(&ws, &file, &ImportOptions::default()).unwrap_err();
+        assert!(matches!(err, Error::Busy { .. }), "{err}");
+    }
+}

@@ -1,0 +1,9 @@
+//! Use cases: the jobs an analyst runs, each a typed request in and a typed report out. The
+//! command line and the web app both call these (one rule per concept); they only turn flags or
+//! forms into the request and the report into text or HTML.
+
+pub mod import;
+pub mod qda_import;
+pub mod report;
+pub mod sample;
+pub mod themes;
