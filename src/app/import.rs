@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::answer::{Answer, CodesOutcome, Supplied};
-use crate::config::{Question, WideMapping};
+use crate::config::{Config, Question, WideMapping};
 use crate::error::{Error, Result};
 use crate::ingest::{self, Checks, Spool, Validated, reader};
 use crate::store::{Store, UpsertSummary};
@@ -317,6 +317,227 @@ fn codes_lines(r: &ImportReport) -> Vec<String> {
         ));
     }
     out
+}
+
+/// What one column of a wide sheet is, in a mapping proposed to (and corrected by) an analyst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Ignore,
+    EntityCode,
+    EntityName,
+    Department,
+    Region,
+    Month,
+    Date,
+    /// A question of codifica.toml, by id.
+    Question(String),
+}
+
+/// The entity and interview fields a column can hold, with the key a form sends for each.
+pub const FIELDS: [(&str, Target); 6] = [
+    ("entity_code", Target::EntityCode),
+    ("entity_name", Target::EntityName),
+    ("department", Target::Department),
+    ("region", Target::Region),
+    ("month", Target::Month),
+    ("interview_date", Target::Date),
+];
+
+impl Target {
+    /// The key a form sends: "" (ignored), a field of [`FIELDS`], or `q:ID`.
+    pub fn key(&self) -> String {
+        match self {
+            Target::Ignore => String::new(),
+            Target::Question(id) => format!("q:{id}"),
+            field => FIELDS
+                .iter()
+                .find(|(_, t)| t == field)
+                .map_or(String::new(), |(k, _)| k.to_string()),
+        }
+    }
+
+    /// The target a form key names (unknown keys and questions not in `config` are ignored).
+    pub fn from_key(key: &str, config: &Config) -> Target {
+        if let Some(id) = key.strip_prefix("q:") {
+            return match config.question(id) {
+                Some(_) => Target::Question(id.to_string()),
+                None => Target::Ignore,
+            };
+        }
+        FIELDS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(Target::Ignore, |(_, t)| t.clone())
+    }
+}
+
+/// Words of a header or question text, lowercase without accents, for matching.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(crate::analyze::filters::fold)
+        .collect()
+}
+
+/// The field a header names by its usual words (Spanish or codifica's own), if any.
+fn field_of(w: &[String]) -> Option<Target> {
+    let has = |k: &str| w.iter().any(|x| x == k);
+    let joined = w.join("_");
+    if let Some((_, t)) = FIELDS.iter().find(|(k, _)| *k == joined) {
+        return Some(t.clone());
+    }
+    if has("divipola") || has("codigo") || has("cod") {
+        Some(Target::EntityCode)
+    } else if has("departamento") || has("depto") {
+        Some(Target::Department)
+    } else if has("region") {
+        Some(Target::Region)
+    } else if has("mes") || has("periodo") {
+        Some(Target::Month)
+    } else if has("fecha") {
+        Some(Target::Date)
+    } else if has("entidad") || has("municipio") || has("nombre") || has("alcaldia") {
+        Some(Target::EntityName)
+    } else {
+        None
+    }
+}
+
+/// How well header words `h` match a question (its id, label and text): 1 for the same words,
+/// else the share of the shorter side's words found in the other (Jaccard-like overlap).
+fn score(h: &[String], q: &crate::config::Question) -> f64 {
+    [words(&q.id), words(q.label()), words(&q.text)]
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            if t.as_slice() == h {
+                return 1.0;
+            }
+            let shared = h.iter().filter(|w| t.contains(w)).count() as f64;
+            shared / (h.len().max(t.len()) as f64)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// A proposed target for each column of `headers`: a question when the header matches its id,
+/// label or text (best match, at least 60 % of the words), else an entity or interview field
+/// by its usual words, else ignored. Each target is proposed once (the first column wins).
+pub fn propose(config: &Config, headers: &[String]) -> Vec<Target> {
+    let mut taken: Vec<Target> = Vec::new();
+    let mut out = Vec::with_capacity(headers.len());
+    for h in headers {
+        let w = words(h);
+        let question = config
+            .questions
+            .iter()
+            .map(|q| (score(&w, q), q))
+            .filter(|(s, _)| *s >= 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, q)| Target::Question(q.id.clone()));
+        let t = question
+            .or_else(|| field_of(&w))
+            .filter(|t| !w.is_empty() && !taken.contains(t))
+            .unwrap_or(Target::Ignore);
+        if t != Target::Ignore {
+            taken.push(t.clone());
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// Why a column assignment is not a usable mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappingProblem {
+    /// The mapping has no name (it is saved under it).
+    NoName,
+    /// No column holds the entity code.
+    NoEntityCode,
+    /// No month column and no fixed month (or one that is not a month).
+    NoMonth,
+    /// No column holds a question.
+    NoQuestion,
+    /// Two columns hold the same field or question (the target's form key).
+    Twice(String),
+}
+
+/// The `[[mapping]]` named `name` that reads column `headers[i]` as `targets[i]`; `month_value`
+/// is the month of every row when no column holds it. Every problem is listed.
+pub fn mapping_from(
+    name: &str,
+    headers: &[String],
+    targets: &[Target],
+    month_value: Option<&str>,
+) -> std::result::Result<WideMapping, Vec<MappingProblem>> {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for t in targets.iter().filter(|t| **t != Target::Ignore) {
+        if seen.contains(&t) {
+            problems.push(MappingProblem::Twice(t.key()));
+        }
+        seen.push(t);
+    }
+    let column = |want: &Target| {
+        targets
+            .iter()
+            .position(|t| t == want)
+            .and_then(|i| headers.get(i).map(|h| h.trim().to_string()))
+    };
+    let month_value = month_value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| crate::month::Month::parse_lenient(v).map(|m| m.to_string()));
+    let month = column(&Target::Month);
+    let mut questions = std::collections::BTreeMap::new();
+    for (h, t) in headers.iter().zip(targets) {
+        if let Target::Question(id) = t {
+            questions.insert(h.trim().to_string(), id.clone());
+        }
+    }
+    if name.trim().is_empty() {
+        problems.push(MappingProblem::NoName);
+    }
+    let entity_code = column(&Target::EntityCode);
+    if entity_code.is_none() {
+        problems.push(MappingProblem::NoEntityCode);
+    }
+    if month.is_none() && !matches!(month_value, Some(Some(_))) {
+        problems.push(MappingProblem::NoMonth);
+    }
+    if questions.is_empty() {
+        problems.push(MappingProblem::NoQuestion);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(WideMapping {
+        name: name.trim().to_string(),
+        entity_code: entity_code.unwrap_or_default(),
+        entity_name: column(&Target::EntityName),
+        department: column(&Target::Department),
+        region: column(&Target::Region),
+        month_value: if month.is_some() {
+            None
+        } else {
+            month_value.flatten()
+        },
+        month,
+        interview_date: column(&Target::Date),
+        questions,
+        sheet: None,
+        entity_kind: None,
+        respondent_role: None,
+        answer_id: Vec::new(),
+        number_repeats: false,
+        codes: Default::default(),
+        question_column: None,
+        question_values: Default::default(),
+        answer_column: None,
+        rating_column: None,
+        codes_column: None,
+        attributes: Vec::new(),
+    })
 }
 
 #[cfg(test)]
