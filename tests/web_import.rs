@@ -677,3 +677,27 @@ fn the_sample_download_is_the_file_the_cli_writes() {
     assert_eq!(bad.status, 400, "{}", bad.text());
     assert!(bad.text().contains("Población no válida"), "{}", bad.text());
 }
+
+#[test]
+fn the_dry_run_shows_a_misspelt_municipality_with_the_closest_names() {
+    let s = start();
+    let sess = session(s.addr, "/importar");
+    let csv = "entity_code,entity_name,department,region,month,question,answer,rating,codes\n\
+               05001,Medelin,Antioquia,Eje Cafetero,2020-11,calificacion_general,,4,\n";
+    let r = upload(
+        s.addr,
+        "/importar/subir",
+        &sess,
+        &[],
+        Some(("archivo", "m.csv", csv.as_bytes())),
+    );
+    let fields = hidden_fields(&r.text(), "/importar/probar");
+    let dry = post_form(s.addr, "/importar/probar", &sess.cookie, &fields);
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    let text = dry.text();
+    assert!(
+        text.contains("«Medelin» (05001): en DIVIPOLA el código 05001 es"),
+        "{text}"
+    );
+    assert!(text.contains("Más parecidas: 05001 "), "{text}");
+}

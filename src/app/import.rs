@@ -13,7 +13,7 @@ use crate::ingest::{self, Checks, Spool, Validated, reader};
 use crate::store::{Store, UpsertSummary};
 use crate::workspace::Workspace;
 
-pub use crate::ingest::{ImportOptions, ImportReport, Progress};
+pub use crate::ingest::{EntityNote, ImportOptions, ImportReport, Progress};
 
 /// Imports `path` into the workspace. All or nothing.
 pub fn import(ws: &Workspace, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
@@ -148,6 +148,7 @@ fn finish(
         questions: pass.questions.into_iter().collect(),
         new_questions: pass.added,
         dry_run: opts.dry_run,
+        entities: check_entities(&pass.entities),
     })
 }
 
@@ -246,6 +247,11 @@ pub fn summary(r: &ImportReport, quiet: bool) -> Vec<String> {
     if quiet {
         return out;
     }
+    out.extend(
+        r.entities
+            .iter()
+            .map(|n| format!("  note: {}", entity_line(n))),
+    );
     out.push(format!(
         "  {} ({}): {} rows, {} answers; months {}; questions {}",
         r.file.display(),
@@ -380,6 +386,20 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that say nothing about which question a header is (and bare numbers, "1 a 5").
+const HEADER_NOISE: [&str; 22] = [
+    "a", "al", "como", "con", "de", "del", "el", "en", "es", "la", "las", "lo", "los", "o", "para",
+    "por", "que", "se", "su", "un", "una", "y",
+];
+
+/// The words of `text` that can tell questions apart.
+fn telling_words(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .filter(|w| !HEADER_NOISE.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
 /// The field a header names by its usual words (Spanish or codifica's own), if any.
 fn field_of(w: &[String]) -> Option<Target> {
     let has = |k: &str| w.iter().any(|x| x == k);
@@ -404,34 +424,43 @@ fn field_of(w: &[String]) -> Option<Target> {
     }
 }
 
-/// How well header words `h` match a question (its id, label and text): 1 for the same words,
-/// else the share of the shorter side's words found in the other (Jaccard-like overlap).
+/// How well header words `h` match a question (its id, label and text, telling words only):
+/// the share of the shorter side's words found in the other, provided they are at least 30 %
+/// of the longer side (so "asistencia técnica" does not name every question that says it).
 fn score(h: &[String], q: &crate::config::Question) -> f64 {
-    [words(&q.id), words(q.label()), words(&q.text)]
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            if t.as_slice() == h {
-                return 1.0;
-            }
-            let shared = h.iter().filter(|w| t.contains(w)).count() as f64;
-            shared / (h.len().max(t.len()) as f64)
-        })
-        .fold(0.0, f64::max)
+    [
+        telling_words(&q.id),
+        telling_words(q.label()),
+        telling_words(&q.text),
+    ]
+    .iter()
+    .filter(|t| !t.is_empty() && !h.is_empty())
+    .map(|t| {
+        let shared = h.iter().filter(|w| t.contains(w)).count() as f64;
+        let longer = h.len().max(t.len()) as f64;
+        let shorter = h.len().min(t.len()) as f64;
+        if shared / longer >= 0.3 {
+            shared / shorter
+        } else {
+            0.0
+        }
+    })
+    .fold(0.0, f64::max)
 }
 
 /// A proposed target for each column of `headers`: a question when the header matches its id,
-/// label or text (best match, at least 60 % of the words), else an entity or interview field
+/// label or text (best match, at least 60 % of the shorter side's words), else an entity or interview field
 /// by its usual words, else ignored. Each target is proposed once (the first column wins).
 pub fn propose(config: &Config, headers: &[String]) -> Vec<Target> {
     let mut taken: Vec<Target> = Vec::new();
     let mut out = Vec::with_capacity(headers.len());
     for h in headers {
         let w = words(h);
+        let telling = telling_words(h);
         let question = config
             .questions
             .iter()
-            .map(|q| (score(&w, q), q))
+            .map(|q| (score(&telling, q), q))
             .filter(|(s, _)| *s >= 0.6)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, q)| Target::Question(q.id.clone()));
@@ -538,6 +567,131 @@ pub fn mapping_from(
         codes_column: None,
         attributes: Vec::new(),
     })
+}
+
+/// Words of an entity name that do not tell entities apart ("Alcaldía de …", "D.C.").
+const NAME_NOISE: [&str; 16] = [
+    "alcaldia",
+    "municipal",
+    "municipio",
+    "gobernacion",
+    "departamento",
+    "distrito",
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+    "y",
+    "d",
+    "c",
+    "dc",
+];
+
+/// An entity name as compared with the gazetteer: folded words without the noise, joined.
+fn name_key(name: &str) -> String {
+    words(name)
+        .into_iter()
+        .filter(|w| !NAME_NOISE.contains(&w.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True when two name keys name the same entity ("bogota" and "bogota capital" do).
+fn same_name(a: &str, b: &str) -> bool {
+    !a.is_empty() && !b.is_empty() && (a == b || a.contains(b) || b.contains(a))
+}
+
+/// Edit distance between two strings, by characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Up to three gazetteer entities whose names are nearest to `key`, within a third of its
+/// length (at least two edits).
+fn closest(key: &str, population: &[crate::sample::PopulationEntity]) -> Vec<(String, String)> {
+    let limit = (key.chars().count() / 3).max(2);
+    let mut near: Vec<(usize, &crate::sample::PopulationEntity)> = population
+        .iter()
+        .map(|p| (distance(key, &name_key(&p.entity_name)), p))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    near.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.entity_code.cmp(&b.1.entity_code)));
+    near.iter()
+        .take(3)
+        .map(|(_, p)| (p.entity_code.clone(), p.entity_name.clone()))
+        .collect()
+}
+
+/// Checks the file's entities against the built-in DIVIPOLA gazetteer. Only Colombian codes are
+/// checked: all digits, of a department the gazetteer has (other countries' data, synthetic
+/// codes and free-form ids are left alone).
+pub fn check_entities(entities: &std::collections::BTreeMap<String, String>) -> Vec<EntityNote> {
+    let Ok(population) = crate::sample::builtin_population() else {
+        return Vec::new();
+    };
+    let by_code: std::collections::HashMap<&str, &str> = population
+        .iter()
+        .map(|p| (p.entity_code.as_str(), p.entity_name.as_str()))
+        .collect();
+    let departments: BTreeSet<&str> = population
+        .iter()
+        .filter_map(|p| p.entity_code.get(..2))
+        .collect();
+    let mut notes = Vec::new();
+    for (code, name) in entities {
+        let c = code.trim();
+        let c = if c.len() == 4 {
+            format!("0{c}")
+        } else {
+            c.to_string()
+        };
+        let colombian = c.chars().all(|ch| ch.is_ascii_digit())
+            && matches!(c.len(), 2 | 5)
+            && departments.contains(&c[..2]);
+        if !colombian {
+            continue;
+        }
+        let key = name_key(name);
+        let known = by_code.get(c.as_str()).copied();
+        if known.is_some_and(|k| same_name(&key, &name_key(k))) {
+            continue;
+        }
+        notes.push(EntityNote {
+            code: code.clone(),
+            name: name.clone(),
+            divipola_name: known.map(str::to_string),
+            closest: closest(&key, &population),
+        });
+    }
+    notes
+}
+
+/// An entity note as the command line prints it (English).
+pub fn entity_line(n: &EntityNote) -> String {
+    let what = match &n.divipola_name {
+        Some(d) => format!("DIVIPOLA names {} '{d}'", n.code),
+        None => format!("{} is not a DIVIPOLA code", n.code),
+    };
+    let near: Vec<String> = n.closest.iter().map(|(c, m)| format!("{c} {m}")).collect();
+    let near = if near.is_empty() {
+        String::new()
+    } else {
+        format!("; closest: {}", near.join(", "))
+    };
+    format!("entity {} '{}': {what}{near}", n.code, n.name)
 }
 
 #[cfg(test)]

@@ -66,6 +66,22 @@ pub struct ImportReport {
     /// Questions added to codifica.toml (`--new-questions`).
     pub new_questions: Vec<String>,
     pub dry_run: bool,
+    /// Entities whose code or name disagrees with the DIVIPOLA gazetteer (notes, not errors).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<EntityNote>,
+}
+
+/// An entity of the file that the DIVIPOLA gazetteer does not confirm: a code it lacks, or a
+/// name other than the gazetteer's for that code (a misspelt municipality), with the closest
+/// gazetteer entities by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityNote {
+    pub code: String,
+    pub name: String,
+    /// The gazetteer's name for `code` (`None`: the gazetteer has no such code).
+    pub divipola_name: Option<String>,
+    /// Closest gazetteer entities by name: (code, name), nearest first.
+    pub closest: Vec<(String, String)>,
 }
 
 /// Progress of a running import, for a progress bar.
@@ -89,6 +105,8 @@ pub struct Validated {
     pub added: Vec<String>,
     /// The file's attribute columns (stored attributes of other names are kept).
     pub attribute_columns: BTreeSet<String>,
+    /// Entity code → the first name the file gives it.
+    pub entities: BTreeMap<String, String>,
     pub spool: Spool,
 }
 
@@ -145,6 +163,7 @@ pub fn validate(
     let (mut rows, mut answers) = (0usize, 0usize);
     let mut months = BTreeSet::new();
     let mut questions = BTreeSet::new();
+    let mut entities = BTreeMap::new();
     for row in source.by_ref() {
         let row = row?;
         rows += 1;
@@ -171,6 +190,9 @@ pub fn validate(
                 if !v.has_errors() {
                     months.insert(a.month.to_string());
                     questions.insert(a.question.clone());
+                    if !entities.contains_key(&a.entity_code) {
+                        entities.insert(a.entity_code.clone(), a.entity_name.clone());
+                    }
                     spool.push(&a, supplied)?;
                 }
             }
@@ -204,6 +226,7 @@ pub fn validate(
         questions,
         added: v.added_questions(),
         attribute_columns,
+        entities,
         spool,
     })
 }

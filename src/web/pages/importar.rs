@@ -645,6 +645,39 @@ fn counts(r: &ImportReport) -> String {
         r.answers,
         esc(&r.months.join(", ")),
         esc(&r.questions.join(", "))
+    ) + &entity_notes(r)
+}
+
+/// The entities the DIVIPOLA gazetteer does not confirm, with the closest names (notes: the
+/// import goes ahead; a misspelt name is stored as written).
+fn entity_notes(r: &ImportReport) -> String {
+    if r.entities.is_empty() {
+        return String::new();
+    }
+    let mut items = String::new();
+    for n in &r.entities {
+        let what = match &n.divipola_name {
+            Some(d) => format!("en DIVIPOLA el código {} es «{d}»", n.code),
+            None => format!("{} no es un código DIVIPOLA", n.code),
+        };
+        let near: Vec<String> = n.closest.iter().map(|(c, m)| format!("{c} {m}")).collect();
+        let near = if near.is_empty() {
+            String::new()
+        } else {
+            format!(". Más parecidas: {}", near.join(", "))
+        };
+        let _ = write!(
+            items,
+            "<li>«{}» ({}): {}{}</li>",
+            esc(&n.name),
+            esc(&n.code),
+            esc(&what),
+            esc(&near)
+        );
+    }
+    format!(
+        "<div class=\"aviso\"><p>Entidades que no coinciden con el nomenclátor DIVIPOLA \
+         (revise el nombre o el código; no impiden importar):</p><ul>{items}</ul></div>"
     )
 }
 
