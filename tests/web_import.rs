@@ -8,7 +8,6 @@
 mod common;
 
 #[path = "fixtures/trends/helpers.rs"]
-#[allow(dead_code)]
 mod helpers;
 
 use std::io::{Read, Write};
@@ -572,7 +571,8 @@ fn report_downloads_are_the_files_the_cli_writes() {
         s.root(),
         &["report", "--from", "2020-07", "--to", "2020-10", "--out", o],
     );
-    let cases: [(&[(&str, &str)], &str, &str); 4] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 4] = [
         (
             &[("tipo", "mes"), ("mes", "2020-10")],
             "html",

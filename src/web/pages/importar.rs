@@ -145,6 +145,19 @@ pub fn expired_form() -> Response {
     )
 }
 
+/// Why a form is refused (a 400 page once shown).
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn page(&self) -> Response {
+        refuse(self.title, &self.message)
+    }
+}
+
 /// A 400 page with a title and a message; nothing was written.
 pub fn refuse(title: &str, message: &str) -> Response {
     status_page(StatusCode::BAD_REQUEST, title, message)
@@ -284,8 +297,11 @@ pub async fn subir(
     .await
 }
 
+/// A sheet's header and first rows.
+type Head = (Vec<String>, Vec<Vec<String>>);
+
 /// The header and first rows of an upload (`Err` page text: not a readable spreadsheet).
-fn head_rows(path: &Path) -> Result<std::result::Result<(Vec<String>, Vec<Vec<String>>), String>> {
+fn head_rows(path: &Path) -> Result<std::result::Result<Head, String>> {
     let mut source = match reader::open(path, None) {
         Ok(s) => s,
         Err(e) => return file_problem(&e).map(Err).ok_or(e),

@@ -23,7 +23,7 @@ use crate::workspace::Workspace;
 
 use super::super::html::{self, Tab, esc};
 use super::super::state::App;
-use super::importar::{UploadLimit, expired_form, field, multipart, refuse};
+use super::importar::{Refusal, UploadLimit, expired_form, field, multipart, refuse};
 use super::{Pairs, blocking, param, respond};
 
 /// GET /informe — the three forms.
@@ -134,13 +134,11 @@ fn download(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response 
 }
 
 /// A month of the form, or the refusal page.
-fn month_field(pairs: &Pairs, name: &str) -> std::result::Result<Month, Response> {
+fn month_field(pairs: &Pairs, name: &str) -> std::result::Result<Month, Refusal> {
     let v = param(pairs, name);
-    Month::parse_lenient(v).ok_or_else(|| {
-        refuse(
-            "Mes no válido",
-            &format!("«{v}» no es un mes (use AAAA-MM, por ejemplo 2020-07)."),
-        )
+    Month::parse_lenient(v).ok_or_else(|| Refusal {
+        title: "Mes no válido",
+        message: format!("«{v}» no es un mes (use AAAA-MM, por ejemplo 2020-07)."),
     })
 }
 
@@ -156,7 +154,7 @@ fn asked_period(app: &App, pairs: &Pairs) -> Result<std::result::Result<Period, 
                     "El mes «Desde» es posterior al mes «Hasta».",
                 )));
             }
-            (Err(page), _) | (_, Err(page)) => return Ok(Err(page)),
+            (Err(r), _) | (_, Err(r)) => return Ok(Err(r.page())),
         }
     } else {
         match month_field(pairs, "mes") {
@@ -168,7 +166,7 @@ fn asked_period(app: &App, pairs: &Pairs) -> Result<std::result::Result<Period, 
                 );
                 return Ok(Err(refuse("Mes sin entrevistas", &why)));
             }
-            Err(page) => return Ok(Err(page)),
+            Err(r) => return Ok(Err(r.page())),
         }
     };
     Ok(Ok(period))
@@ -230,14 +228,12 @@ pub async fn descargar(
     .await
 }
 
-/// The sample's parameters from the multipart form, or the refusal page.
-fn sample_params(parts: &[super::importar::Part]) -> std::result::Result<SampleParams, Response> {
+/// The sample's parameters from the multipart form, or why they are refused.
+fn sample_params(parts: &[super::importar::Part]) -> std::result::Result<SampleParams, Refusal> {
     let mes = field(parts, "mes");
-    let month = Month::parse_lenient(mes.trim()).ok_or_else(|| {
-        refuse(
-            "Mes no válido",
-            &format!("«{mes}» no es un mes (use AAAA-MM)."),
-        )
+    let month = Month::parse_lenient(mes.trim()).ok_or_else(|| Refusal {
+        title: "Mes no válido",
+        message: format!("«{mes}» no es un mes (use AAAA-MM)."),
     })?;
     let number = |name: &str, default: u64| {
         let v = field(parts, name);
@@ -245,19 +241,17 @@ fn sample_params(parts: &[super::importar::Part]) -> std::result::Result<SampleP
         if v.is_empty() {
             return Ok(default);
         }
-        v.parse::<u64>().map_err(|_| {
-            refuse(
-                "Número no válido",
-                &format!("«{v}» no es un número entero."),
-            )
+        v.parse::<u64>().map_err(|_| Refusal {
+            title: "Número no válido",
+            message: format!("«{v}» no es un número entero."),
         })
     };
     let size = number("tamano", 52)?;
     if size == 0 {
-        return Err(refuse(
-            "Número no válido",
-            "La muestra necesita al menos una entidad.",
-        ));
+        return Err(Refusal {
+            title: "Número no válido",
+            message: "La muestra necesita al menos una entidad.".into(),
+        });
     }
     Ok(SampleParams {
         month,
@@ -285,7 +279,7 @@ pub async fn muestra(
     }
     let params = match sample_params(&parts) {
         Ok(p) => p,
-        Err(page) => return page,
+        Err(r) => return r.page(),
     };
     let upload = parts
         .into_iter()
