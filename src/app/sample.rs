@@ -111,9 +111,9 @@ fn flagged_in(
 }
 
 impl Drawn {
-    /// What the command line says on standard error: the flagged entities forced in, then the
-    /// sample's notes.
-    pub fn messages(&self, seed: u64) -> Vec<String> {
+    /// What the command line says on standard error: the flagged entities forced in, the
+    /// sample's notes, and the file written (`output`).
+    pub fn messages(&self, seed: u64, output: Option<&Path>) -> Vec<String> {
         let n = self.sample.rows.len();
         let flagged = self.latest.map(|m| {
             format!(
@@ -122,7 +122,8 @@ impl Drawn {
             )
         });
         let notes = self.sample.notes.iter().map(|n| format!("note: {n}"));
-        flagged.into_iter().chain(notes).collect()
+        let wrote = output.map(|p| format!("wrote {} ({n} entities)", p.display()));
+        flagged.into_iter().chain(notes).chain(wrote).collect()
     }
 
     /// The JSON document `codifica sample --json` prints.

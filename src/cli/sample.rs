@@ -63,16 +63,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         print!("{}", String::from_utf8_lossy(&drawn.csv));
     }
     if !g.quiet && !args.json {
-        let n = drawn.sample.rows.len();
-        let wrote = args
-            .output
-            .iter()
-            .map(|p| format!("wrote {} ({n} entities)", p.display()));
-        drawn
-            .messages(args.seed)
-            .into_iter()
-            .chain(wrote)
-            .for_each(|m| eprintln!("{m}"));
+        let messages = drawn.messages(args.seed, args.output.as_deref());
+        messages.iter().for_each(|m| eprintln!("{m}"));
     }
     Ok(())
 }
