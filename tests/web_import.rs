@@ -701,3 +701,43 @@ fn the_dry_run_shows_a_misspelt_municipality_with_the_closest_names() {
     );
     assert!(text.contains("Más parecidas: 05001 "), "{text}");
 }
+
+#[test]
+fn a_wide_workbook_is_read_from_memory_bytes_and_mapped() {
+    let s = start();
+    let sess = session(s.addr, "/importar");
+    let text = String::from_utf8(fixture("wide.csv")).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Respuestas").unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = upload(
+        s.addr,
+        "/importar/subir",
+        &sess,
+        &[],
+        Some(("archivo", "encuesta.xlsx", &bytes)),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("<td>Barranquilla</td>"), "{page}");
+    assert!(
+        page.contains("<option value=\"entity_code\" selected>"),
+        "{page}"
+    );
+    let files: Vec<String> = std::fs::read_dir(s.root().join("tmp"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("subida-") && !f.contains("encuesta")),
+        "kept under a name the server chose: {files:?}"
+    );
+}
