@@ -491,14 +491,22 @@ pub enum MappingProblem {
     Twice(String),
 }
 
-/// The `[[mapping]]` named `name` that reads column `headers[i]` as `targets[i]`; `month_value`
-/// is the month of every row when no column holds it. Every problem is listed.
-pub fn mapping_from(
+/// The name of the first column read as `want`.
+fn column_of(headers: &[String], targets: &[Target], want: &Target) -> Option<String> {
+    targets
+        .iter()
+        .position(|t| t == want)
+        .and_then(|i| headers.get(i).map(|h| h.trim().to_string()))
+}
+
+/// Every reason the assignment is not a usable mapping (`fixed`: the month of every row, when
+/// given and a month).
+fn mapping_problems(
     name: &str,
     headers: &[String],
     targets: &[Target],
-    month_value: Option<&str>,
-) -> std::result::Result<WideMapping, Vec<MappingProblem>> {
+    fixed: Option<&str>,
+) -> Vec<MappingProblem> {
     let mut problems = Vec::new();
     let mut seen = Vec::new();
     for t in targets.iter().filter(|t| **t != Target::Ignore) {
@@ -507,58 +515,77 @@ pub fn mapping_from(
         }
         seen.push(t);
     }
-    let column = |want: &Target| {
-        targets
-            .iter()
-            .position(|t| t == want)
-            .and_then(|i| headers.get(i).map(|h| h.trim().to_string()))
-    };
-    let month_value = month_value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| crate::month::Month::parse_lenient(v).map(|m| m.to_string()));
-    let month = column(&Target::Month);
-    let mut questions = std::collections::BTreeMap::new();
-    for (h, t) in headers.iter().zip(targets) {
-        if let Target::Question(id) = t {
-            questions.insert(h.trim().to_string(), id.clone());
-        }
-    }
     if name.trim().is_empty() {
         problems.push(MappingProblem::NoName);
     }
-    let entity_code = column(&Target::EntityCode);
-    if entity_code.is_none() {
+    if column_of(headers, targets, &Target::EntityCode).is_none() {
         problems.push(MappingProblem::NoEntityCode);
     }
-    if month.is_none() && !matches!(month_value, Some(Some(_))) {
+    if column_of(headers, targets, &Target::Month).is_none() && fixed.is_none() {
         problems.push(MappingProblem::NoMonth);
     }
-    if questions.is_empty() {
+    if !targets.iter().any(|t| matches!(t, Target::Question(_))) {
         problems.push(MappingProblem::NoQuestion);
     }
+    problems
+}
+
+/// The `[[mapping]]` named `name` that reads column `headers[i]` as `targets[i]`; `month_value`
+/// is the month of every row when no column holds it. Every problem is listed.
+pub fn mapping_from(
+    name: &str,
+    headers: &[String],
+    targets: &[Target],
+    month_value: Option<&str>,
+) -> std::result::Result<WideMapping, Vec<MappingProblem>> {
+    let fixed = month_value
+        .and_then(crate::month::Month::parse_lenient)
+        .map(|m| m.to_string());
+    let problems = mapping_problems(name, headers, targets, fixed.as_deref());
     if !problems.is_empty() {
         return Err(problems);
     }
+    let column = |want: Target| column_of(headers, targets, &want);
+    let month = column(Target::Month);
+    let questions = headers
+        .iter()
+        .zip(targets)
+        .filter_map(|(h, t)| match t {
+            Target::Question(id) => Some((h.trim().to_string(), id.clone())),
+            _ => None,
+        })
+        .collect();
     Ok(WideMapping {
         name: name.trim().to_string(),
-        entity_code: entity_code.unwrap_or_default(),
-        entity_name: column(&Target::EntityName),
-        department: column(&Target::Department),
-        region: column(&Target::Region),
-        month_value: if month.is_some() {
-            None
-        } else {
-            month_value.flatten()
-        },
+        entity_code: column(Target::EntityCode).unwrap_or_default(),
+        entity_name: column(Target::EntityName),
+        department: column(Target::Department),
+        region: column(Target::Region),
+        month_value: if month.is_some() { None } else { fixed },
         month,
-        interview_date: column(&Target::Date),
+        interview_date: column(Target::Date),
         questions,
+        ..empty_mapping()
+    })
+}
+
+/// A mapping with nothing set (the fields [`mapping_from`] does not fill).
+fn empty_mapping() -> WideMapping {
+    WideMapping {
+        name: String::new(),
         sheet: None,
+        entity_code: String::new(),
+        entity_name: None,
+        department: None,
+        region: None,
         entity_kind: None,
+        month: None,
+        month_value: None,
+        interview_date: None,
         respondent_role: None,
         answer_id: Vec::new(),
         number_repeats: false,
+        questions: Default::default(),
         codes: Default::default(),
         question_column: None,
         question_values: Default::default(),
@@ -566,7 +593,7 @@ pub fn mapping_from(
         rating_column: None,
         codes_column: None,
         attributes: Vec::new(),
-    })
+    }
 }
 
 /// Words of an entity name that do not tell entities apart ("Alcaldía de …", "D.C.").

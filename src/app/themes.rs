@@ -128,26 +128,30 @@ pub fn listing(r: &ThemeReport, min_conf: f64) -> Vec<String> {
         ));
     }
     for (i, t) in r.themes.iter().enumerate() {
-        let growth: Vec<String> = t
-            .growth
-            .iter()
-            .map(|g| format!("{} {}", g.month, g.count))
-            .collect();
-        out.push(format!(
-            "\n{}. {} — {} answers (by month: {})",
-            i + 1,
-            t.label,
-            t.size,
-            growth.join(", ")
-        ));
-        out.extend(
-            t.quotes
-                .iter()
-                .map(|q| format!("   «{}» — {}, {}", q.text, q.entity_name, q.month)),
-        );
+        out.extend(theme_lines(i + 1, t));
     }
     out.extend(rising(r));
     out
+}
+
+/// Theme `n` of the listing: its label, size and growth by month, then its quotes.
+fn theme_lines(n: usize, t: &crate::themes::Theme) -> Vec<String> {
+    let growth: Vec<String> = t
+        .growth
+        .iter()
+        .map(|g| format!("{} {}", g.month, g.count))
+        .collect();
+    let head = format!(
+        "\n{n}. {} — {} answers (by month: {})",
+        t.label,
+        t.size,
+        growth.join(", ")
+    );
+    let quotes = t
+        .quotes
+        .iter()
+        .map(|q| format!("   «{}» — {}, {}", q.text, q.entity_name, q.month));
+    std::iter::once(head).chain(quotes).collect()
 }
 
 fn rising(r: &ThemeReport) -> Vec<String> {

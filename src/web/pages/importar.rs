@@ -330,32 +330,7 @@ fn preview(app: &App, session: &Session, id: &str, shown: &str) -> Result<Respon
     };
     let mut body = format!("<h1>Importar «{}»</h1>", esc(shown));
     body.push_str(&sample_table(&headers, &rows));
-    if canonical::Columns::resolve(&headers).is_ok() {
-        body.push_str(&choice_form(
-            session,
-            id,
-            "larga",
-            "",
-            "El archivo tiene el formato largo \
-            de codifica (una fila por respuesta).",
-            "Probar la importación (sin escribir)",
-        ));
-    }
-    for m in ws
-        .config()
-        .mappings
-        .iter()
-        .filter(|m| m.resolve(&headers).is_ok())
-    {
-        let text = format!(
-            "La hoja tiene las columnas del mapeo guardado «{}».",
-            m.name
-        );
-        let button = format!("Probar con el mapeo «{}» (sin escribir)", m.name);
-        body.push_str(&choice_form(
-            session, id, "guardada", &m.name, &text, &button,
-        ));
-    }
+    body.push_str(&recognised(session, id, ws.config(), &headers));
     let proposed = propose(ws.config(), &headers);
     body.push_str(&mapping_form(
         session,
@@ -370,6 +345,32 @@ fn preview(app: &App, session: &Session, id: &str, shown: &str) -> Result<Respon
         StatusCode::OK,
         html::page("Importar", Tab::Importar, &body),
     ))
+}
+
+/// One-click forms for the shapes the header is recognised as: the canonical long format, and
+/// each saved mapping whose columns it has.
+fn recognised(session: &Session, id: &str, config: &Config, headers: &[String]) -> String {
+    let mut out = String::new();
+    if canonical::Columns::resolve(headers).is_ok() {
+        let text = "El archivo tiene el formato largo de codifica (una fila por respuesta).";
+        let button = "Probar la importación (sin escribir)";
+        out.push_str(&choice_form(session, id, "larga", "", text, button));
+    }
+    for m in config
+        .mappings
+        .iter()
+        .filter(|m| m.resolve(headers).is_ok())
+    {
+        let text = format!(
+            "La hoja tiene las columnas del mapeo guardado «{}».",
+            m.name
+        );
+        let button = format!("Probar con el mapeo «{}» (sin escribir)", m.name);
+        out.push_str(&choice_form(
+            session, id, "guardada", &m.name, &text, &button,
+        ));
+    }
+    out
 }
 
 fn not_a_sheet(shown: &str, why: &str) -> Response {
