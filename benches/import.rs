@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use codifica::app::import::{ImportOptions, import};
 use codifica::config::Config;
-use codifica::ingest::{ImportOptions, import};
 use codifica::workspace::Workspace;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use codifica::analyze::Analyzer;
 use codifica::answer::MachineCoding;
+use codifica::app::import::{ImportOptions, import};
 use codifica::config::Config;
 use codifica::demo::{DEFAULT_SEED, DemoData, OPEN_QUESTIONS};
-use codifica::ingest::{ImportOptions, import};
 use codifica::model::{Example, QuestionModel, TrainSettings};
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};

@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use codifica::app::import::{ImportOptions, import};
 use codifica::config::Config;
 use codifica::demo::{DEFAULT_SEED, DemoData, SYNTHETIC_NOTICE};
-use codifica::ingest::{ImportOptions, import};
 use codifica::search::{SearchRequest, search};
 use codifica::store::Store;
 use codifica::workspace::Workspace;

@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
+mod bar;
 mod classify;
 mod codebook;
 mod demo;

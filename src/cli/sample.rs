@@ -1,16 +1,14 @@
 //! `codifica sample`: draws the interview sample of a month from a population of entities,
 //! stratified by region in proportion, seeded, preferring entities not interviewed recently and
-//! always including those flagged in the latest month with data before it.
+//! always including those flagged in the latest month with data before it. The job is
+//! `codifica::app::sample`.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use codifica::app::sample::{SampleParams, draw_sample, population};
 use codifica::fsutil::atomic_write;
 use codifica::month::Month;
-use codifica::sample::{SampleRequest, builtin_population, draw, read_population, to_csv};
-use codifica::store::{AnswerFilter, Store};
-use codifica::trends::{flags_from_store, load_codebooks};
 
 use super::{Global, open_workspace};
 
@@ -48,80 +46,25 @@ pub struct Args {
 /// Runs `codifica sample`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
-    let population = match &args.population {
-        Some(p) => read_population(p)?,
-        None => builtin_population()?,
+    let population = population(args.population.as_deref())?;
+    let params = SampleParams {
+        month: args.month,
+        size: args.size,
+        seed: args.seed,
+        only_rating_flags: args.only_rating_flags,
     };
-    let store = Store::open(&ws)?;
-    // Two passes over the store, one entity at a time (memory bounded by one entity's answers):
-    // the last interview of each entity before the month, then the flags of the latest month.
-    let mut last: BTreeMap<String, Month> = BTreeMap::new();
-    for entity in store.answers_by_entity(&AnswerFilter::default())? {
-        let answers = entity?;
-        let before = answers.iter().map(|a| a.month).filter(|m| *m < args.month);
-        if let (Some(m), Some(a)) = (before.max(), answers.first()) {
-            last.insert(a.entity_code.clone(), m);
-        }
+    let drawn = draw_sample(&ws, &params, &population)?;
+    if let Some(path) = &args.output {
+        atomic_write(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
     }
-    let latest = last.values().copied().max();
-    let flagged: BTreeSet<String> = match latest {
-        Some(m) => {
-            let codebooks = load_codebooks(&ws)?;
-            flags_from_store(&store, ws.config(), &codebooks, m)?
-                .flagged
-                .into_iter()
-                .filter(|f| !args.only_rating_flags || f.has_overall_reason())
-                .map(|f| f.entity_code)
-                .collect()
-        }
-        None => BTreeSet::new(),
-    };
-    let sample = draw(
-        &SampleRequest {
-            month: args.month,
-            size: args.size,
-            seed: args.seed,
-            population: &population,
-            last_interview: &last,
-            flagged: &flagged,
-        }
-        .check()?,
-    )?;
-    let bytes = to_csv(&sample).map_err(|e| anyhow::anyhow!("writing the sample CSV: {e}"))?;
     if args.json {
-        let doc = serde_json::json!({
-            "month": args.month.to_string(),
-            "seed": args.seed,
-            "total": sample.rows.len(),
-            "flagged_included": flagged.len(),
-            "rows": sample.rows,
-            "quotas": sample.quotas,
-            "notes": sample.notes,
-        });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        println!("{}", serde_json::to_string_pretty(&drawn.json(&params))?);
+    } else if args.output.is_none() {
+        print!("{}", String::from_utf8_lossy(&drawn.csv));
     }
     if !g.quiet && !args.json {
-        if let Some(m) = latest {
-            eprintln!(
-                "{} entities flagged in {m} are always included; {} drawn in total (seed {})",
-                flagged.len(),
-                sample.rows.len(),
-                args.seed
-            );
-        }
-        for n in &sample.notes {
-            eprintln!("note: {n}");
-        }
-    }
-    match &args.output {
-        Some(path) => {
-            atomic_write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            if !g.quiet && !args.json {
-                eprintln!("wrote {} ({} entities)", path.display(), sample.rows.len());
-            }
-        }
-        None if args.json => {}
-        None => print!("{}", String::from_utf8_lossy(&bytes)),
+        let messages = drawn.messages(args.seed, args.output.as_deref());
+        messages.iter().for_each(|m| eprintln!("{m}"));
     }
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! `codifica themes`: the answers no code captures well, grouped into candidate themes, and the
-//! terms whose share rose most (the library does the work: `codifica::themes`).
+//! terms whose share rose most (the job is `codifica::app::themes`).
 
 use std::io::Write;
 
-use anyhow::Context;
+use codifica::app::report::Period;
+use codifica::app::themes::{ThemeParams, adopt, listing, themes};
 use codifica::month::Month;
-use codifica::store::Store;
-use codifica::themes::{ThemeOptions, ThemeReport, themes_from_store};
-use codifica::trends::load_codebooks;
 
 use super::{Global, open_workspace};
 
@@ -52,123 +50,27 @@ pub struct Args {
 
 /// Runs `codifica themes`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let (from, to) = match (args.month, args.from, args.to) {
-        (Some(m), _, _) => (m, m),
-        (None, Some(f), Some(t)) => (f, t),
-        _ => anyhow::bail!("give --month YYYY-MM, or --from YYYY-MM and --to YYYY-MM"),
-    };
-    if !(0.0..=1.0).contains(&args.min_confidence) {
-        anyhow::bail!(
-            "--min-confidence must be between 0 and 1, got {}",
-            args.min_confidence
-        );
-    }
-    let ws = open_workspace(g)?;
-    let store = Store::open(&ws)?;
-    let codebooks = load_codebooks(&ws)?;
-    let opts = ThemeOptions {
+    let (from, to) = Period::from_flags(args.month, args.from, args.to)?.bounds();
+    let params = ThemeParams {
         from,
         to,
         question: args.question,
         max_themes: usize::from(args.max_themes),
         min_confidence: args.min_confidence,
         seed: args.seed,
-        ..ThemeOptions::month(to)
     };
-    let report = themes_from_store(&store, ws.config(), &codebooks, &opts)?;
-    if let (Some(n), Some(q), Some(id), Some(label)) = (
-        args.adopt,
-        opts.question.as_deref(),
-        args.code_id.as_deref(),
-        args.code_label.as_deref(),
-    ) {
-        let theme = n
-            .checked_sub(1)
-            .and_then(|i| report.themes.get(i))
-            .with_context(|| format!("--adopt {n}: there are {} themes", report.themes.len()))?;
-        let _lock = ws.lock()?;
-        let done = codifica::themes::adopt_theme(&ws, &store, q, theme, id, label)?;
-        println!(
-            "code '{id}' added to {q}; {} answers suggested for review, {} already coded by a human left as they are",
-            done.suggested, done.human_coded
-        );
+    let ws = open_workspace(g)?;
+    if let (Some(n), Some(id), Some(label)) = (args.adopt, &args.code_id, &args.code_label) {
+        println!("{}", adopt(&ws, &params, n, id, label)?);
         return Ok(());
     }
-    if args.json {
-        let text = serde_json::to_string_pretty(&report).context("serialising the themes")?;
-        writeln!(std::io::stdout().lock(), "{text}")?;
-        return Ok(());
-    }
-    print_text(&report, args.min_confidence).or_else(super::trends::quiet_broken_pipe)
-}
-
-fn period(r: &ThemeReport) -> String {
-    if r.from == r.to {
-        r.from.to_string()
-    } else {
-        format!("{} to {}", r.from, r.to)
-    }
-}
-
-fn print_text(r: &ThemeReport, min_conf: f64) -> std::io::Result<()> {
+    let report = themes(&ws, &params)?;
+    let text = match args.json {
+        true => vec![serde_json::to_string_pretty(&report)?],
+        false => listing(&report, args.min_confidence),
+    };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{}: {} of {} answers have a weak code (human \"otro\", or uncoded with machine \
-         confidence < {min_conf} or none).",
-        period(r),
-        r.weak,
-        r.answers
-    )?;
-    if r.themes.is_empty() {
-        writeln!(out, "No candidate themes (too few weak answers).")?;
-    } else {
-        let scores: Vec<String> = r
-            .k_scores
-            .iter()
-            .map(|(k, s)| format!("{k}:{s:.3}"))
-            .collect();
-        writeln!(
-            out,
-            "{} candidate themes (k = {} by silhouette; {}); {} answers in no theme.",
-            r.themes.len(),
-            r.chosen_k,
-            scores.join(" "),
-            r.unthemed
-        )?;
-    }
-    for (i, t) in r.themes.iter().enumerate() {
-        let growth: Vec<String> = t
-            .growth
-            .iter()
-            .map(|g| format!("{} {}", g.month, g.count))
-            .collect();
-        writeln!(
-            out,
-            "\n{}. {} — {} answers (by month: {})",
-            i + 1,
-            t.label,
-            t.size,
-            growth.join(", ")
-        )?;
-        for q in &t.quotes {
-            writeln!(out, "   «{}» — {}, {}", q.text, q.entity_name, q.month)?;
-        }
-    }
-    if !r.rising.is_empty() {
-        writeln!(out, "\nTerms whose share rose most:")?;
-        for t in &r.rising {
-            let before = t.share_before.map_or("no earlier answers".into(), |b| {
-                format!("{:.1} %", 100.0 * b)
-            });
-            writeln!(
-                out,
-                "  {}: {:.1} % of answers ({}), before {before}",
-                t.term,
-                100.0 * t.share,
-                t.count
-            )?;
-        }
-    }
-    Ok(())
+    text.iter()
+        .try_for_each(|l| writeln!(out, "{l}"))
+        .or_else(super::trends::quiet_broken_pipe)
 }

@@ -1062,25 +1062,6 @@ fn unqualify_attribute(name: &str, mapped: &[&str]) -> String {
     }
 }
 
-/// Reads `path` (a `.qdpx`, or a `.qde`) as a project and imports it, all or nothing. Takes the
-/// write lock unless `dry_run`.
-pub fn import_project(
-    ws: &Workspace,
-    path: &Path,
-    mapping: &QdaMapping,
-    dry_run: bool,
-) -> Result<ProjectReport> {
-    let _lock = if dry_run { None } else { Some(ws.lock()?) };
-    let store = Store::open(ws)?;
-    let plan = plan(ws, &store, path, mapping)?;
-    if dry_run {
-        let mut r = plan.report;
-        r.dry_run = true;
-        return Ok(r);
-    }
-    apply(ws, &store, plan)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,8 @@ pub enum Tab {
     Codificar,
     Tablero,
     Entidad,
+    Importar,
+    Informe,
     Ninguna,
 }
 
@@ -123,7 +125,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
          <title>{title} · codifica</title><style>{CSS}</style></head><body>\
-         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}</nav></header>\
+         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{i}{r}</nav></header>\
          <main>{body}</main>\
          <footer>codifica · Monitoreo 360 · servidor local</footer></body></html>",
         title = esc(title),
@@ -131,6 +133,8 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
         c = link(Tab::Codificar, "/codificar", "Codificar"),
         t = link(Tab::Tablero, "/tablero", "Tablero"),
         e = link(Tab::Entidad, "/entidad", "Entidad"),
+        i = link(Tab::Importar, "/importar", "Importar"),
+        r = link(Tab::Informe, "/informe", "Informe y muestra"),
     )
 }
 

@@ -50,6 +50,10 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// Largest request body read (the app's forms are a few hundred bytes).
 const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// Default [`ServeOptions::max_upload_bytes`]: largest spreadsheet or population file the
+/// Importar and Informe pages accept (a month of Monitoreo 360 is well under 1 MB).
+pub const MAX_UPLOAD_BYTES: usize = 20 << 20;
+
 /// Default port of `codifica serve`.
 pub const DEFAULT_PORT: u16 = 8360;
 
@@ -69,6 +73,8 @@ pub struct ServeOptions {
     pub body_timeout: Duration,
     /// Connections served at once; more wait until one closes.
     pub max_connections: usize,
+    /// Largest uploaded file (the request carrying it); a larger one gets a 413 that says so.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for ServeOptions {
@@ -81,6 +87,7 @@ impl Default for ServeOptions {
             header_timeout: HEADER_READ_TIMEOUT,
             body_timeout: BODY_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_upload_bytes: MAX_UPLOAD_BYTES,
         }
     }
 }
@@ -109,6 +116,7 @@ pub struct Server {
     header_timeout: Duration,
     body_timeout: Duration,
     max_connections: usize,
+    max_upload_bytes: usize,
 }
 
 impl Server {
@@ -135,6 +143,7 @@ impl Server {
             header_timeout: opts.header_timeout,
             body_timeout: opts.body_timeout,
             max_connections: opts.max_connections.max(1),
+            max_upload_bytes: opts.max_upload_bytes,
         })
     }
 
@@ -183,7 +192,11 @@ impl Server {
     async fn serve(self, ctrl_c: bool) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(self.listener)
             .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", self.addr)))?;
-        let router = router(self.app.clone(), self.addr, self.body_timeout);
+        let limits = BodyLimits {
+            timeout: self.body_timeout,
+            upload: self.max_upload_bytes,
+        };
+        let router = router(self.app.clone(), self.addr, limits);
         let graceful = GracefulShutdown::new();
         let stop = wait_for_stop(self.stop.clone(), ctrl_c);
         tokio::pin!(stop);
@@ -278,7 +291,7 @@ async fn wait_for_stop(stop: StopHandle, ctrl_c: bool) {
     }
 }
 
-fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
+fn router(app: Arc<App>, bound: SocketAddr, limits: BodyLimits) -> Router {
     Router::new()
         .route("/", get(pages::inicio))
         .route("/buscar", get(pages::buscar))
@@ -290,9 +303,18 @@ fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
         .route("/entidad", get(pages::entidad))
         .route("/temas", get(pages::temas))
         .route("/temas/adoptar", post(pages::adoptar))
+        // Importar, Informe y muestra (webimport): uploads, dry run, import, downloads.
+        .route("/importar", get(pages::importar))
+        .route("/importar/subir", post(pages::subir))
+        .route("/importar/probar", post(pages::probar))
+        .route("/importar/escribir", post(pages::escribir))
+        .route("/informe", get(pages::informe))
+        .route("/informe/descargar", post(pages::descargar))
+        .route("/informe/muestra", post(pages::muestra))
         .fallback(pages::no_encontrada)
+        .layer(axum::Extension(pages::UploadLimit(limits.upload)))
         .layer(middleware::from_fn_with_state((app.clone(), bound), guard))
-        .layer(middleware::from_fn_with_state(body_timeout, read_body))
+        .layer(middleware::from_fn_with_state(limits, read_body))
         .with_state(app)
 }
 
@@ -400,10 +422,53 @@ fn without_token(req: &Request) -> String {
     }
 }
 
-/// Reads the whole request body within `timeout` before anything else runs: a body that stalls
-/// gets a 408 and its connection is closed, one too large a 413. The pages then read the
-/// buffered copy.
-async fn read_body(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
+/// How much of a request body is read, and for how long.
+#[derive(Debug, Clone, Copy)]
+struct BodyLimits {
+    timeout: Duration,
+    /// Limit of the upload routes ([`pages::is_upload`]); other routes get `MAX_BODY_BYTES`.
+    upload: usize,
+}
+
+/// Why a body was not read whole.
+enum BodyFailure {
+    TooLarge,
+    Broken,
+}
+
+/// Reads `body` up to `limit` bytes. Past the limit the rest is read and dropped (up to four
+/// times the limit), so that the refusal reaches a browser still sending instead of a reset
+/// connection.
+async fn collect(
+    mut body: Body,
+    limit: usize,
+) -> std::result::Result<axum::body::Bytes, BodyFailure> {
+    use axum::body::HttpBody;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let Some(frame) = frame else { break };
+        let Ok(data) = frame.map_err(|_| BodyFailure::Broken)?.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else if seen > limit.saturating_mul(4) {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(BodyFailure::TooLarge);
+    }
+    Ok(kept.into())
+}
+
+/// Reads the whole request body within the timeout before anything else runs: a body that
+/// stalls gets a 408 and its connection is closed, one too large a 413 (an upload's says the
+/// limit). The pages then read the buffered copy.
+async fn read_body(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let refused = |status: StatusCode, title: &str, message: &str| {
         let mut resp = pages::status_page(status, title, message);
@@ -412,11 +477,22 @@ async fn read_body(State(timeout): State<Duration>, req: Request, next: Next) ->
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         resp
     };
-    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+    let upload = pages::is_upload(parts.uri.path());
+    let limit = if upload {
+        limits.upload
+    } else {
+        MAX_BODY_BYTES
+    };
+    match tokio::time::timeout(limits.timeout, collect(body, limit)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
+        Ok(Err(BodyFailure::TooLarge)) if upload => refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Archivo demasiado grande",
+            &pages::too_large_message(limit),
+        ),
         Ok(Err(_)) => refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Solicitud demasiado grande",

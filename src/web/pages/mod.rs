@@ -7,6 +7,8 @@
 mod buscar;
 mod codificar;
 mod entidad;
+mod importar;
+mod informe;
 mod tablero;
 mod temas;
 
@@ -26,6 +28,8 @@ use super::state::App;
 pub use buscar::buscar;
 pub use codificar::{codificar, guardar, respuesta};
 pub use entidad::entidad;
+pub use importar::{UploadLimit, escribir, importar, is_upload, probar, subir, too_large_message};
+pub use informe::{descargar, informe, muestra};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 
