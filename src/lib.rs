@@ -20,6 +20,7 @@
 //! ```
 
 pub mod analyze;
+pub mod app;
 pub mod answer;
 pub mod autocode;
 pub mod codebook;
