@@ -20,8 +20,8 @@
 //! ```
 
 pub mod analyze;
-pub mod app;
 pub mod answer;
+pub mod app;
 pub mod autocode;
 pub mod codebook;
 pub mod config;

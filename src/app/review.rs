@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 
 use crate::analyze::Analyzer;
-use crate::answer::Answer;
+use crate::answer::{Answer, MachineCoding};
 use crate::codebook::{self, Codebook, CodesProblem};
 use crate::config::Config;
 use crate::error::{EngineError, Error, Result};
@@ -133,6 +133,18 @@ pub struct Suggestion {
     pub alternatives: Vec<(String, f64)>,
 }
 
+impl From<&MachineCoding> for Suggestion {
+    fn from(m: &MachineCoding) -> Suggestion {
+        Suggestion {
+            codes: m.codes.clone(),
+            confidence: m.confidence,
+            margin: m.margin,
+            top_terms: m.top_terms.clone(),
+            alternatives: m.alternatives.clone(),
+        }
+    }
+}
+
 impl Suggestion {
     /// Up to three codes to offer as one-key choices: the alternatives, else the codes.
     pub fn top_codes(&self) -> Vec<String> {
@@ -246,13 +258,7 @@ fn core_error(e: EngineError) -> Error {
 /// The answer with its stored suggestion, else the model's prediction, else none.
 fn suggest(a: Answer, models: Option<&ModelSet>, analyzer: &mut Analyzer) -> QueueItem {
     let suggestion = match (&a.machine, models.map(|s| s.get(&a.question))) {
-        (Some(m), _) => Some(Suggestion {
-            codes: m.codes.clone(),
-            confidence: m.confidence,
-            margin: m.margin,
-            top_terms: m.top_terms.clone(),
-            alternatives: m.alternatives.clone(),
-        }),
+        (Some(m), _) => Some(Suggestion::from(m)),
         (None, Some(Ok(model))) => {
             let p = model.scorer().predict(analyzer, &a.text, TOP_TERMS);
             Some(Suggestion {
@@ -378,7 +384,10 @@ pub fn accept_plan(
             continue;
         }
         if let Err(r) = check_codes(ws, &a.question, codes)? {
-            return Err(Error::invalid(format!("{key}: {}", refusal_es(&a.question, &r))));
+            return Err(Error::invalid(format!(
+                "{key}: {}",
+                refusal_es(&a.question, &r)
+            )));
         }
         out.push((key.clone(), codes.clone()));
     }

@@ -80,11 +80,16 @@ fn print_table(q: &Queue, output: Option<&std::path::Path>) {
         println!("{conf} {margin}   {codes:20}  {who} / {question}: {text}");
     }
     if q.unsuggested > 0 {
-        eprintln!("note: {} uncoded answers have no model suggestion (listed last)", q.unsuggested);
+        eprintln!(
+            "note: {} uncoded answers have no model suggestion (listed last)",
+            q.unsuggested
+        );
     }
     if let Some(out) = output {
         let (n, out) = (q.items.len(), out.display());
-        println!("wrote {n} answers to {out}: fill the `codes` column and run `codifica import` on it");
+        println!(
+            "wrote {n} answers to {out}: fill the `codes` column and run `codifica import` on it"
+        );
     }
 }
 

@@ -180,13 +180,21 @@ impl Codebook {
     }
 
     /// Sets a code's description (what it means, for the coders). No answer changes.
-    pub fn describe_code(&mut self, id: &str, description: &str) -> std::result::Result<(), String> {
+    pub fn describe_code(
+        &mut self,
+        id: &str,
+        description: &str,
+    ) -> std::result::Result<(), String> {
         self.edit_one(id, |c| c.description = description.trim().to_string())
     }
 
     /// Moves a code under `parent` (`None`: to the top level). Refuses an unknown parent and a
     /// parent cycle. No answer changes.
-    pub fn reparent_code(&mut self, id: &str, parent: Option<&str>) -> std::result::Result<(), String> {
+    pub fn reparent_code(
+        &mut self,
+        id: &str,
+        parent: Option<&str>,
+    ) -> std::result::Result<(), String> {
         if let Some(p) = parent
             && self.code(p).is_none()
         {
@@ -196,7 +204,11 @@ impl Codebook {
     }
 
     /// Sets a code's polarity (negative codes raise flags). No answer changes.
-    pub fn set_polarity(&mut self, id: &str, polarity: Polarity) -> std::result::Result<(), String> {
+    pub fn set_polarity(
+        &mut self,
+        id: &str,
+        polarity: Polarity,
+    ) -> std::result::Result<(), String> {
         self.edit_one(id, |c| c.polarity = polarity)
     }
 

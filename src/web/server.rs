@@ -290,6 +290,8 @@ fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
         .route("/entidad", get(pages::entidad))
         .route("/temas", get(pages::temas))
         .route("/temas/adoptar", post(pages::adoptar))
+        // webteam: Revisar (the queue's page of suggestions accepted at once).
+        .route("/aceptar", post(pages::aceptar))
         .fallback(pages::no_encontrada)
         .layer(middleware::from_fn_with_state((app.clone(), bound), guard))
         .layer(middleware::from_fn_with_state(body_timeout, read_body))

@@ -70,10 +70,15 @@ pub fn report(g: &Global, r: &EditReport, what: &str) {
     }
     match r.recoded {
         false => println!("{what}"),
-        true => println!("{what}; {} answers re-coded (human and machine codes)", r.answers_changed),
+        true => println!(
+            "{what}; {} answers re-coded (human and machine codes)",
+            r.answers_changed
+        ),
     }
     println!("  codebook: {}", r.path.display());
     if r.recoded && r.models_exist {
-        println!("  note: trained models still predict the old code ids; run `codifica train` again");
+        println!(
+            "  note: trained models still predict the old code ids; run `codifica train` again"
+        );
     }
 }

@@ -60,7 +60,15 @@ pub fn rename(ws: &Workspace, g: &Global, a: RenameArgs) -> anyhow::Result<()> {
     let target = a.new_id.clone().unwrap_or_else(|| a.code.clone());
     let what = format!("Renamed '{}' → '{target}'", a.code);
     let (code, new_id, new_label) = (a.code, a.new_id, a.new_label);
-    let r = apply(ws, &a.question, Edit::Rename { code, new_id, new_label })?;
+    let r = apply(
+        ws,
+        &a.question,
+        Edit::Rename {
+            code,
+            new_id,
+            new_label,
+        },
+    )?;
     report(g, &r, &what);
     Ok(())
 }
@@ -68,7 +76,14 @@ pub fn rename(ws: &Workspace, g: &Global, a: RenameArgs) -> anyhow::Result<()> {
 /// Runs `codebook merge`.
 pub fn merge(ws: &Workspace, g: &Global, a: MergeArgs) -> anyhow::Result<()> {
     let what = format!("Merged '{}' into '{}'", a.from, a.into);
-    let r = apply(ws, &a.question, Edit::Merge { from: a.from, into: a.into })?;
+    let r = apply(
+        ws,
+        &a.question,
+        Edit::Merge {
+            from: a.from,
+            into: a.into,
+        },
+    )?;
     report(g, &r, &what);
     Ok(())
 }
@@ -76,7 +91,11 @@ pub fn merge(ws: &Workspace, g: &Global, a: MergeArgs) -> anyhow::Result<()> {
 /// Runs `codebook set`.
 pub fn set(ws: &Workspace, g: &Global, a: SetArgs) -> anyhow::Result<()> {
     let parent = a.parent.map(|p| Some(p).filter(|p| !p.trim().is_empty()));
-    let set = SetCode { description: a.description, parent, polarity: a.polarity };
+    let set = SetCode {
+        description: a.description,
+        parent,
+        polarity: a.polarity,
+    };
     if set == SetCode::default() {
         anyhow::bail!("nothing to set: give --description, --parent and/or --polarity");
     }

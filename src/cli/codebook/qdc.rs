@@ -57,8 +57,15 @@ pub fn export(ws: &Workspace, g: &Global, a: ExportArgs) -> anyhow::Result<()> {
 
 /// Runs `codebook import`.
 pub fn import(ws: &Workspace, g: &Global, a: ImportArgs) -> anyhow::Result<()> {
-    let (file, questions, map, mapping, dry_run) = (a.file, a.question, a.map, a.mapping, a.dry_run);
-    let req = ImportRequest { file, questions, map, mapping, dry_run };
+    let (file, questions, map, mapping, dry_run) =
+        (a.file, a.question, a.map, a.mapping, a.dry_run);
+    let req = ImportRequest {
+        file,
+        questions,
+        map,
+        mapping,
+        dry_run,
+    };
     let store = codifica::store::Store::open(ws)?;
     for p in import_qdc(ws, &store, &req)? {
         if !g.quiet {
@@ -74,7 +81,9 @@ pub fn import(ws: &Workspace, g: &Global, a: ImportArgs) -> anyhow::Result<()> {
 }
 
 fn edit_path(ws: &Workspace, p: &ImportedPart) -> String {
-    codifica::codebook::path_for(ws, &p.part.codebook.question).display().to_string()
+    codifica::codebook::path_for(ws, &p.part.codebook.question)
+        .display()
+        .to_string()
 }
 
 fn summary(p: &ImportedPart) -> String {
@@ -86,7 +95,13 @@ fn summary(p: &ImportedPart) -> String {
     format!(
         "Imported {} codes into {}: matched {} (by GUID {}, by mapping {}, by label {}), \
          new {}, existing codes not in the file {}{removed}",
-        cb.codes.len(), cb.question, p.part.matched, m.by_guid, m.by_mapping, m.by_label,
-        m.new.len(), m.unmatched_existing.len(),
+        cb.codes.len(),
+        cb.question,
+        p.part.matched,
+        m.by_guid,
+        m.by_mapping,
+        m.by_label,
+        m.new.len(),
+        m.unmatched_existing.len(),
     )
 }

@@ -13,7 +13,10 @@ pub fn list(ws: &Workspace, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }
-    println!("{:<32} {:>5} {:>6} {:<6} codebook", "question", "codes", "seeds", "multi");
+    println!(
+        "{:<32} {:>5} {:>6} {:<6} codebook",
+        "question", "codes", "seeds", "multi"
+    );
     for l in rows {
         let q = &l.question;
         match &l.codebook {
@@ -21,7 +24,11 @@ pub fn list(ws: &Workspace, json: bool) -> anyhow::Result<()> {
                 let seeds: usize = cb.codes.iter().map(|c| c.seeds.len()).sum();
                 let multi = if cb.multi_label { "yes" } else { "no" };
                 let path = codebook::path_for(ws, q);
-                println!("{q:<32} {:>5} {seeds:>6} {multi:<6} {}", cb.codes.len(), path.display());
+                println!(
+                    "{q:<32} {:>5} {seeds:>6} {multi:<6} {}",
+                    cb.codes.len(),
+                    path.display()
+                );
             }
             Ok(None) => println!("{q:<32} {:>5} {:>6} {:<6} (none)", "-", "-", "-"),
             Err(e) => println!("{q:<32} {:>5} {:>6} {:<6} INVALID: {e}", "-", "-", "-"),
@@ -53,8 +60,16 @@ pub fn show(ws: &Workspace, question: &str, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&cb)?);
         return Ok(());
     }
-    let kind = if cb.multi_label { "multi-label" } else { "single-label" };
-    let title = if cb.title.is_empty() { String::new() } else { format!(": {}", cb.title) };
+    let kind = if cb.multi_label {
+        "multi-label"
+    } else {
+        "single-label"
+    };
+    let title = if cb.title.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", cb.title)
+    };
     println!("{} ({kind}){title}", cb.question);
     let (id, pol, parent, seeds, guid) = ("id", "polarity", "parent", "seeds", "guid");
     println!("{id:<28} {pol:<9} {parent:<20} {seeds:>5} {guid:<36} label");

@@ -24,7 +24,7 @@ use super::html::{self, Tab, esc};
 use super::state::App;
 
 pub use buscar::buscar;
-pub use codificar::{codificar, guardar, respuesta};
+pub use codificar::{aceptar, codificar, guardar, respuesta};
 pub use entidad::entidad;
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
