@@ -5,3 +5,4 @@
 pub mod agreement;
 pub mod codebook;
 pub mod review;
+pub mod team;

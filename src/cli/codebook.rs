@@ -4,7 +4,11 @@
 
 mod add;
 mod edit;
+mod export;
+mod list;
 mod qdc;
+mod report;
+mod set;
 mod show;
 
 use clap::Subcommand;
@@ -42,9 +46,9 @@ enum Cmd {
     /// Merge code FROM into code INTO: answers coded FROM become coded INTO, FROM is removed.
     Merge(edit::MergeArgs),
     /// Set a code's description, parent and/or polarity (one edit).
-    Set(edit::SetArgs),
+    Set(set::SetArgs),
     /// Write a question's codebook as a REFI-QDA codebook (.qdc).
-    Export(qdc::ExportArgs),
+    Export(export::ExportArgs),
     /// Read a REFI-QDA codebook (.qdc, or a project's codebook) as a question's codebook. Codes
     /// the workspace knows (by GUID, then by a stated match, then by label, accent- and
     /// case-insensitive) keep their id, GUID, polarity and seeds. A codebook with one top-level
@@ -56,13 +60,13 @@ enum Cmd {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = super::open_workspace(g)?;
     match args.command {
-        Cmd::List { json } => show::list(&ws, json),
+        Cmd::List { json } => list::list(&ws, json),
         Cmd::Show { question, json } => show::show(&ws, &question, json),
         Cmd::Add(a) => add::run(&ws, g, a),
         Cmd::Rename(a) => edit::rename(&ws, g, a),
         Cmd::Merge(a) => edit::merge(&ws, g, a),
-        Cmd::Set(a) => edit::set(&ws, g, a),
-        Cmd::Export(a) => qdc::export(&ws, g, a),
+        Cmd::Set(a) => set::set(&ws, g, a),
+        Cmd::Export(a) => export::export(&ws, g, a),
         Cmd::Import(a) => qdc::import(&ws, g, a),
     }
 }

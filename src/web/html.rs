@@ -45,6 +45,8 @@ pub enum Tab {
     Codificar,
     Tablero,
     Entidad,
+    Libro,
+    Equipo,
     Ninguna,
 }
 
@@ -121,7 +123,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
          <title>{title} · codifica</title><style>{CSS}</style></head><body>\
-         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}</nav></header>\
+         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{l}{q}</nav></header>\
          <main>{body}</main>\
          <footer>codifica · Monitoreo 360 · servidor local</footer></body></html>",
         title = esc(title),
@@ -129,6 +131,8 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
         c = link(Tab::Codificar, "/codificar", "Codificar"),
         t = link(Tab::Tablero, "/tablero", "Tablero"),
         e = link(Tab::Entidad, "/entidad", "Entidad"),
+        l = link(Tab::Libro, "/libro", "Libro de códigos"),
+        q = link(Tab::Equipo, "/equipo", "Equipo"),
     )
 }
 

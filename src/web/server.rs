@@ -290,8 +290,15 @@ fn router(app: Arc<App>, bound: SocketAddr, body_timeout: Duration) -> Router {
         .route("/entidad", get(pages::entidad))
         .route("/temas", get(pages::temas))
         .route("/temas/adoptar", post(pages::adoptar))
-        // webteam: Revisar (the queue's page of suggestions accepted at once).
+        // webteam: Revisar (the queue's page of suggestions accepted at once), Libro de códigos,
+        // Codificar en equipo.
         .route("/aceptar", post(pages::aceptar))
+        .route("/libro", get(pages::libro))
+        .route("/libro/editar", post(pages::editar))
+        .route("/equipo", get(pages::equipo))
+        .route("/equipo/nombre", post(pages::nombre))
+        .route("/equipo/muestra", post(pages::muestra))
+        .route("/equipo/codificar", post(pages::codificar_muestra))
         .fallback(pages::no_encontrada)
         .layer(middleware::from_fn_with_state((app.clone(), bound), guard))
         .layer(middleware::from_fn_with_state(body_timeout, read_body))

@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use crate::answer::Answer;
+use crate::app::codebook as codebook_app;
 use crate::app::review::{self, Queue, QueueRequest};
+use crate::app::team;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
 use crate::month::Month;
@@ -173,6 +175,17 @@ impl App {
     /// too, nothing is written and the caller shows the conflict. Codes must belong to the
     /// question's codebook. Writes are serialized; the workspace lock is held only while writing.
     pub fn save_codes(&self, key: &str, codes: &[String], seen: &[String]) -> Result<SaveOutcome> {
+        self.save_codes_as(key, codes, seen, None)
+    }
+
+    /// [`App::save_codes`], stamping the change with the analyst's name (`app::team`).
+    pub fn save_codes_as(
+        &self,
+        key: &str,
+        codes: &[String],
+        seen: &[String],
+        coder: Option<&str>,
+    ) -> Result<SaveOutcome> {
         let codes = normalize(codes);
         let seen = normalize(seen);
         let _turn = self
@@ -189,8 +202,9 @@ impl App {
         }
         self.check_codes(&current.question, &codes)?;
         if stored != codes {
-            self.store
-                .set_human_codes(&[(key.to_string(), codes.clone())])?;
+            let update = [(key.to_string(), codes.clone())];
+            self.store.set_human_codes(&update)?;
+            team::record(&self.ws, &update, coder)?;
         }
         Ok(SaveOutcome::Saved(codes))
     }
@@ -198,7 +212,11 @@ impl App {
     /// Accepts the suggestions an analyst saw on one page of the queue (answer key, codes): each
     /// becomes the answer's human codes unless an analyst coded it meanwhile (never
     /// overwritten). All checked first, then written in one commit. Returns how many were saved.
-    pub fn accept_suggestions(&self, proposed: &[(String, Vec<String>)]) -> Result<usize> {
+    pub fn accept_suggestions(
+        &self,
+        proposed: &[(String, Vec<String>)],
+        coder: Option<&str>,
+    ) -> Result<usize> {
         let _turn = self
             .writer
             .lock()
@@ -208,7 +226,47 @@ impl App {
         if updates.is_empty() {
             return Ok(0);
         }
-        self.store.set_human_codes(&updates)
+        let n = self.store.set_human_codes(&updates)?;
+        team::record(&self.ws, &updates, coder)?;
+        Ok(n)
+    }
+
+    /// Applies one codebook edit as one transaction (`app::codebook::apply`, as `codifica
+    /// codebook` does), serialized with the code saves of this process.
+    pub fn edit_codebook(
+        &self,
+        question: &str,
+        edit: codebook_app::Edit,
+    ) -> Result<codebook_app::EditReport> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        codebook_app::apply(&self.ws, &self.store, question, edit)
+    }
+
+    /// Draws a month's double-coding sample (`app::team::draw`), serialized with the saves.
+    pub fn draw_round(&self, month: Month, size: usize, seed: u64) -> Result<team::Round> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        team::draw(&self.ws, &self.store, month, size, seed)
+    }
+
+    /// Stores one analyst's codes for one answer of a double-coding round.
+    pub fn code_in_round(
+        &self,
+        month: Month,
+        coder: &str,
+        key: &str,
+        codes: &[String],
+    ) -> Result<()> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        team::code_in_round(&self.ws, &self.store, month, coder, key, codes)
     }
 
     /// The one code-validity check (`app::review::check_codes`, as `import` applies it), worded

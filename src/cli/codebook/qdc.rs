@@ -1,27 +1,11 @@
-//! `codifica codebook export | import`: REFI-QDA codebooks (.qdc).
+//! `codifica codebook import`: a REFI-QDA codebook (.qdc) into the questions' codebooks.
 
 use std::path::PathBuf;
 
 use codifica::app::codebook::{ImportRequest, ImportedPart, import_qdc};
-use codifica::codebook::edit;
-use codifica::qda::qdc::to_qdc;
 use codifica::workspace::Workspace;
 
 use super::super::Global;
-
-/// Options of `codebook export`.
-#[derive(Debug, clap::Args)]
-pub struct ExportArgs {
-    /// The question whose codebook this is (a coded question id of codifica.toml).
-    #[arg(long, short = 'Q')]
-    question: String,
-    /// Output format (only `qdc`).
-    #[arg(long, default_value = "qdc", value_parser = ["qdc"])]
-    format: String,
-    /// The .qdc file to write.
-    #[arg(long, short = 'o')]
-    output: PathBuf,
-}
 
 /// Options of `codebook import`.
 #[derive(Debug, clap::Args)]
@@ -42,17 +26,6 @@ pub struct ImportArgs {
     /// Check and report, write nothing (the same checks as the real run).
     #[arg(long)]
     dry_run: bool,
-}
-
-/// Runs `codebook export`.
-pub fn export(ws: &Workspace, g: &Global, a: ExportArgs) -> anyhow::Result<()> {
-    let cb = edit::load_required(ws, &a.question)?;
-    codifica::fsutil::atomic_write(&a.output, to_qdc(&cb)?.as_bytes())?;
-    if !g.quiet {
-        let (n, out) = (cb.codes.len(), a.output.display());
-        println!("Wrote {n} codes of {} to {out}", a.question);
-    }
-    Ok(())
 }
 
 /// Runs `codebook import`.

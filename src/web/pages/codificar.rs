@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::Extension;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::answer::Answer;
@@ -341,12 +341,14 @@ fn page_items(
 }
 
 /// POST /aceptar — checks the CSRF token, then stores the page's suggestions as human codes
-/// (those an analyst coded meanwhile are left as they are).
+/// (those an analyst coded meanwhile are left as they are), stamped with the analyst's name.
 pub async fn aceptar(
     State(app): State<Arc<App>>,
     Extension(session): Extension<Session>,
+    headers: HeaderMap,
     Form(pairs): Form<Pairs>,
 ) -> Response {
+    let me = super::equipo::coder(&headers);
     if !app.secrets.csrf_ok(&session.sid, param(&pairs, "csrf")) {
         return expired();
     }
@@ -359,7 +361,9 @@ pub async fn aceptar(
         .map(|(k, c)| (k, crate::model::examples::split_codes(&c)))
         .collect();
     blocking(app, move |app| {
-        let n = app.accept_suggestions(&proposed)?.to_string();
+        let n = app
+            .accept_suggestions(&proposed, me.as_deref())?
+            .to_string();
         let mut pairs: Vec<(&str, &str)> = filter.pairs().to_vec();
         pairs.push(("aceptadas", &n));
         Ok(see_other(&format!("/codificar{}", query_string(&pairs))))
@@ -412,6 +416,7 @@ pub async fn respuesta(
             back,
             &filter,
         ));
+        body.push_str(&history(app, &key, cb.as_ref())?);
         Ok(respond(
             StatusCode::OK,
             html::page("Codificar", Tab::Codificar, &body),
@@ -420,12 +425,15 @@ pub async fn respuesta(
     .await
 }
 
-/// POST /guardar — checks the CSRF token, then saves the human codes.
+/// POST /guardar — checks the CSRF token, then saves the human codes, stamped with the
+/// analyst's name (`app::team`).
 pub async fn guardar(
     State(app): State<Arc<App>>,
     Extension(session): Extension<Session>,
+    headers: HeaderMap,
     Form(pairs): Form<Pairs>,
 ) -> Response {
+    let me = super::equipo::coder(&headers);
     if !app.secrets.csrf_ok(&session.sid, param(&pairs, "csrf")) {
         return expired();
     }
@@ -434,7 +442,7 @@ pub async fn guardar(
     let seen = params(&pairs, "visto");
     let back = Back::parse(param(&pairs, "volver"));
     let filter = QueueFilter::from_pairs(&pairs);
-    blocking(app, move |app| match app.save_codes(&key, &codes, &seen)? {
+    blocking(app, move |app| match app.save_codes_as(&key, &codes, &seen, me.as_deref())? {
         SaveOutcome::Saved(_) => Ok(match back {
             Back::Queue => {
                 let mut pairs: Vec<(&str, &str)> = filter.pairs().to_vec();
@@ -650,6 +658,34 @@ fn coding_form(
         filters = filter.hidden(),
         nonce = esc(&session.nonce),
     )
+}
+
+/// Who set the answer's human codes and when (`app::team`'s log; none before it existed).
+fn history(app: &App, key: &str, cb: Option<&Codebook>) -> crate::Result<String> {
+    let stamps = crate::app::team::history(&app.ws, key)?;
+    if stamps.is_empty() {
+        return Ok(
+            "<p class=\"meta\" id=\"historial\">Sin historial de códigos de analista \
+                   (los guardados antes de registrarlo no dicen quién los puso).</p>"
+                .to_string(),
+        );
+    }
+    let mut rows = String::new();
+    for s in stamps.iter().rev() {
+        let labels: Vec<String> = s.codes.iter().map(|c| code_label(cb, c)).collect();
+        let _ = write!(
+            rows,
+            "<tr><td class=\"nw\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.at.replace('T', " ").replace('Z', " UTC")),
+            esc(s.coder.as_deref().unwrap_or("desconocido")),
+            esc(&labels.join("; "))
+        );
+    }
+    Ok(format!(
+        "<section class=\"tarjeta\" id=\"historial\"><h2>Historial de códigos</h2><table><thead>\
+         <tr><th>Fecha</th><th>Analista</th><th>Códigos</th></tr></thead><tbody>{rows}</tbody>\
+         </table></section>"
+    ))
 }
 
 /// The codebook's codes in the order the form lists them: the model's top codes first (keys

@@ -7,6 +7,8 @@
 mod buscar;
 mod codificar;
 mod entidad;
+mod equipo;
+mod libro;
 mod tablero;
 mod temas;
 
@@ -26,6 +28,8 @@ use super::state::App;
 pub use buscar::buscar;
 pub use codificar::{aceptar, codificar, guardar, respuesta};
 pub use entidad::entidad;
+pub use equipo::{codificar_muestra, equipo, muestra, nombre};
+pub use libro::{editar, libro};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 
