@@ -427,3 +427,137 @@ fn libro_edits_the_codebook_in_one_transaction_and_asks_to_retrain() {
     assert!(r.body.contains("No se cambió nada"), "{}", r.body);
     assert_eq!(codifica::codebook::load(&s.ws, Q).unwrap().unwrap(), cb);
 }
+
+/// The `codifica_codificador=…` pair of a response's Set-Cookie.
+fn coder_cookie(r: &Resp) -> String {
+    r.head
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .find_map(|l| {
+            let pair = l.split_once(':')?.1.split(';').next()?.trim().to_string();
+            pair.starts_with("codifica_codificador=").then_some(pair)
+        })
+        .expect("a coder cookie")
+}
+
+/// A browser session named `name`: its cookies (session and coder) and CSRF token.
+fn analyst(s: &Running, name: &str) -> (String, String) {
+    let page = get(s.addr, "/equipo", "");
+    let (cookie, csrf) = session(&page);
+    let r = post(
+        s.addr,
+        "/equipo/nombre",
+        &cookie,
+        &format!("csrf={csrf}&nombre={}", enc(name)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    (format!("{cookie}; {}", coder_cookie(&r)), csrf)
+}
+
+#[test]
+fn every_human_code_records_who_set_it_and_old_answers_say_unknown() {
+    let s = start();
+    let k = key("19002");
+    let page = get(s.addr, &format!("/respuesta?clave={}", enc(&k)), "");
+    assert!(
+        page.body.contains("Sin historial de códigos"),
+        "an old answer is readable"
+    );
+    let (cookie, csrf) = analyst(&s, "Ana María");
+    let body = format!(
+        "csrf={csrf}&clave={}&volver=respuesta&codigo=integralidad",
+        enc(&k)
+    );
+    assert_eq!(post(s.addr, "/guardar", &cookie, &body).status, 303);
+    let page = get(s.addr, &format!("/respuesta?clave={}", enc(&k)), &cookie);
+    let hist = page
+        .body
+        .split("id=\"historial\"")
+        .nth(1)
+        .expect("a history");
+    assert!(
+        hist.contains("Ana María") && hist.contains(" UTC"),
+        "{hist}"
+    );
+    let stamps = codifica::app::team::history(&s.ws, &k).unwrap();
+    assert_eq!(stamps.len(), 1);
+    assert_eq!(stamps[0].coder.as_deref(), Some("Ana María"));
+    assert_eq!(stamps[0].codes, ["integralidad"]);
+    // The answer itself is unchanged apart from its human codes (round trips stay identical).
+    let mut expected = synthetic()[1].clone();
+    expected.codes = vec!["integralidad".into()];
+    assert_eq!(stored(&s, &k), expected);
+    // A name that is not one is refused.
+    let r = post(
+        s.addr,
+        "/equipo/nombre",
+        &cookie,
+        &format!("csrf={csrf}&nombre=%3Cscript%3E"),
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn double_coding_is_blind_seeded_and_reports_agreement_with_the_model_as_third_coder() {
+    let s = start();
+    let (ana, csrf_a) = analyst(&s, "Ana");
+    let (luis, csrf_l) = analyst(&s, "Luis");
+    let draw = format!("csrf={csrf_a}&mes=2020-11&tamano=3&semilla=7");
+    assert_eq!(post(s.addr, "/equipo/muestra", &ana, &draw).status, 303);
+    let month = Month::parse("2020-11").unwrap();
+    let round = codifica::app::team::round(&s.ws, month).unwrap().unwrap();
+    assert_eq!(round.sample.len(), 3);
+    // Same seed, same sample (a round nobody coded yet may be drawn again).
+    assert_eq!(post(s.addr, "/equipo/muestra", &ana, &draw).status, 303);
+    assert_eq!(
+        codifica::app::team::round(&s.ws, month)
+            .unwrap()
+            .unwrap()
+            .sample,
+        round.sample
+    );
+    for (cookie, csrf, flip) in [(&ana, &csrf_a, false), (&luis, &csrf_l, true)] {
+        for (i, k) in round.sample.iter().enumerate() {
+            let page = get(s.addr, "/equipo?mes=2020-11", cookie);
+            let blind = page
+                .body
+                .split("id=\"ciega\"")
+                .nth(1)
+                .expect("a blind form");
+            let blind = blind.split("</form>").next().unwrap();
+            assert!(
+                blind.contains(&format!("value=\"{}\"", k.replace('|', "|"))),
+                "{blind}"
+            );
+            assert!(
+                !blind.contains("checked") && !blind.contains("sugerido"),
+                "blind: {blind}"
+            );
+            assert!(!page.body.contains("Sugerencia del modelo"));
+            let code = if flip && i == 0 {
+                "sin_contribucion"
+            } else {
+                "integralidad"
+            };
+            let body = format!("csrf={csrf}&mes=2020-11&clave={}&codigo={code}", enc(k));
+            let r = post(s.addr, "/equipo/codificar", cookie, &body);
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+    }
+    let page = get(s.addr, "/equipo?mes=2020-11", &ana);
+    assert!(page.body.contains("id=\"terminada\""));
+    let acuerdo = page.body.split("id=\"acuerdo\"").nth(1).expect("agreement");
+    assert!(
+        acuerdo.contains("Ana y Luis") && acuerdo.contains("Ana y modelo"),
+        "{acuerdo}"
+    );
+    assert!(acuerdo.contains("Kappa de Cohen") && acuerdo.contains("Alfa de Krippendorff"));
+    // Three answers, one disagreement: 66,7 % agreement between the analysts.
+    assert!(acuerdo.contains("66,7"), "{acuerdo}");
+    let dis = page.body.split("id=\"desacuerdos\"").nth(1).unwrap();
+    assert!(dis.contains("Desacuerdos por resolver (1)"), "{dis}");
+    // The round's codes are not human codes of the answers.
+    assert!(round.sample.iter().all(|k| stored(&s, k).codes.is_empty()));
+    // A round that coders started is not drawn again.
+    assert_eq!(post(s.addr, "/equipo/muestra", &ana, &draw).status, 400);
+}
