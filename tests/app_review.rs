@@ -354,3 +354,34 @@ fn agreement_of_a_table_refuses_one_with_nothing_to_compare() {
         .to_string();
     assert!(err.contains("no row has codes in both a and b"), "{err}");
 }
+
+/// `codebook add` on a question without a codebook file used to start an empty codebook, hiding
+/// the built-in codes every page shows (and that answers carry); it now starts from them.
+#[test]
+fn codebook_add_starts_from_the_codebook_in_force() {
+    let (_dir, ws) = workspace(four());
+    let out = cli(
+        ws.root(),
+        &[
+            "codebook",
+            "add",
+            "-Q",
+            Q,
+            "nuevo_tema",
+            "--label",
+            "Nuevo tema",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cb = codifica::codebook::load(&ws, Q).unwrap().unwrap();
+    assert!(cb.code("nuevo_tema").is_some());
+    assert!(
+        cb.code("integralidad").is_some(),
+        "the built-in codes are kept"
+    );
+    assert_eq!(cb.codes.len(), 6);
+}

@@ -525,10 +525,7 @@ fn double_coding_is_blind_seeded_and_reports_agreement_with_the_model_as_third_c
                 .nth(1)
                 .expect("a blind form");
             let blind = blind.split("</form>").next().unwrap();
-            assert!(
-                blind.contains(&format!("value=\"{}\"", k)),
-                "{blind}"
-            );
+            assert!(blind.contains(&format!("value=\"{}\"", k)), "{blind}");
             assert!(
                 !blind.contains("checked") && !blind.contains("sugerido"),
                 "blind: {blind}"
