@@ -274,18 +274,14 @@ pub struct RoundAgreement {
     pub disagreements: Vec<Disagreement>,
 }
 
-/// Computes [`RoundAgreement`] from the round and the store's machine codes.
-pub fn round_agreement(store: &Store, r: &Round) -> Result<RoundAgreement> {
-    let coders: Vec<String> = r.codes.keys().take(2).cloned().collect();
-    let mut out = RoundAgreement {
-        coders: coders.clone(),
-        ..Default::default()
-    };
-    let [a, b] = coders.as_slice() else {
-        return Ok(out);
-    };
+/// Each question's rows of codes `[first analyst, second analyst, model]`, over the answers
+/// both analysts coded, and the answers where the analysts differ.
+type Rows = BTreeMap<String, Vec<[Vec<String>; 3]>>;
+
+fn rows_of(store: &Store, r: &Round, a: &str, b: &str) -> Result<(Rows, Vec<Disagreement>)> {
     let (ca, cb) = (&r.codes[a], &r.codes[b]);
-    let mut by_question: BTreeMap<String, Vec<[Vec<String>; 3]>> = BTreeMap::new();
+    let mut rows = Rows::new();
+    let mut disagreements = Vec::new();
     for key in &r.sample {
         let (Some(x), Some(y)) = (ca.get(key), cb.get(key)) else {
             continue;
@@ -293,23 +289,37 @@ pub fn round_agreement(store: &Store, r: &Round) -> Result<RoundAgreement> {
         let Some(ans) = store.get(key)? else { continue };
         let m = ans.machine.map(|m| m.codes).unwrap_or_default();
         if sorted(x) != sorted(y) {
-            out.disagreements.push(Disagreement {
+            disagreements.push(Disagreement {
                 key: key.clone(),
                 first: x.clone(),
                 second: y.clone(),
                 model: m.clone(),
             });
         }
-        by_question
-            .entry(ans.question)
+        rows.entry(ans.question)
             .or_default()
             .push([x.clone(), y.clone(), m]);
     }
-    for (q, rows) in by_question {
+    Ok((rows, disagreements))
+}
+
+/// Computes [`RoundAgreement`] from the round and the store's machine codes: the first two
+/// coders by name are the two analysts; the model is the third coder ("modelo").
+pub fn round_agreement(store: &Store, r: &Round) -> Result<RoundAgreement> {
+    let coders: Vec<String> = r.codes.keys().take(2).cloned().collect();
+    let [a, b] = coders.as_slice() else {
+        return Ok(RoundAgreement {
+            coders,
+            ..Default::default()
+        });
+    };
+    let (rows, disagreements) = rows_of(store, r, a, b)?;
+    let model = "modelo".to_string();
+    let mut pairs = Vec::new();
+    for (q, rows) in rows {
         let col = |i: usize| rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
-        let model = "modelo".to_string();
         for (i, j, first, second) in [(0, 1, a, b), (0, 2, a, &model), (1, 2, b, &model)] {
-            out.pairs.push(PairAgreement {
+            pairs.push(PairAgreement {
                 question: q.clone(),
                 first: first.clone(),
                 second: second.clone(),
@@ -317,7 +327,11 @@ pub fn round_agreement(store: &Store, r: &Round) -> Result<RoundAgreement> {
             });
         }
     }
-    Ok(out)
+    Ok(RoundAgreement {
+        coders: coders.clone(),
+        pairs,
+        disagreements,
+    })
 }
 
 fn sorted(v: &[String]) -> Vec<String> {

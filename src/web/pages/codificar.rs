@@ -129,51 +129,89 @@ pub async fn codificar(
     let accepted = param(&pairs, "aceptadas").to_string();
     let from: usize = param(&pairs, "desde").parse().unwrap_or(0);
     blocking(app, move |app| {
-        let req = filter.request()?;
-        let config = app.ws.config();
-        // A question that is not a coded one (a hand-made URL) has nothing to review.
-        let unknown = req.question.as_deref().is_some_and(|q| check_question(config, q).is_err());
-        let queue = if unknown { Queue::default() } else { app.review_queue(&req)? };
-        let total = queue.items.len();
-        let from = from.min(total.saturating_sub(1) / PAGE * PAGE);
-        let page = &queue.items[from.min(total)..(from + PAGE).min(total)];
-        let mut body = String::from("<h1>Codificar</h1>");
-        body.push_str(&queue_form(app, &filter)?);
-        body.push_str(&saved_notice(app, &saved)?);
-        if let Ok(n) = accepted.parse::<usize>() {
-            let _ = write!(
-                body,
-                "<div class=\"ok\" role=\"status\" id=\"aceptadas\">Se aceptaron {n} \
-                 sugerencias como códigos de analista.</div>"
-            );
-        }
-        let c = queue.counts;
-        let _ = write!(
-            body,
-            "<p class=\"meta\" id=\"pendientes\">{total} respuestas por revisar: primero las que el \
-             modelo clasificó con menos seguridad (menor confianza), luego las que aún no tienen \
-             sugerencia ({}).</p><p class=\"meta\" id=\"estado\">Codificadas por un analista: {}. \
-             Aceptadas automáticamente: {}. Por revisar: {}.</p>",
-            queue.unsuggested, c.human, c.accepted, c.waiting
-        );
-        match page.first() {
-            None => body.push_str(
-                "<div class=\"tarjeta\"><p>No quedan respuestas por codificar con estos filtros.</p>\
-                 <p>Puede <a href=\"/buscar?origen=sin\">buscar respuestas sin código</a> o \
-                 revisar cualquier respuesta desde Buscar.</p></div>",
-            ),
-            Some(first) => {
-                let cb = app.codebook(&first.answer.question)?;
-                let s = first.suggestion.as_ref();
-                let card = answer_card(app, &first.answer, s, cb.as_ref(), &session, Back::Queue, &filter);
-                body.push_str(&card);
-                body.push_str(&page_items(app, page, &session, &filter)?);
-                body.push_str(&pager(&filter, from, total));
-            }
-        }
-        Ok(respond(StatusCode::OK, html::page("Codificar", Tab::Codificar, &body)))
+        let body = queue_page(app, &session, &filter, &saved, &accepted, from)?;
+        Ok(respond(
+            StatusCode::OK,
+            html::page("Codificar", Tab::Codificar, &body),
+        ))
     })
     .await
+}
+
+/// The queue with these filters; a question that is not a coded one (a hand-made URL) has
+/// nothing to review.
+fn filtered_queue(app: &App, filter: &QueueFilter) -> crate::Result<Queue> {
+    let req = filter.request()?;
+    let config = app.ws.config();
+    let unknown = req
+        .question
+        .as_deref()
+        .is_some_and(|q| check_question(config, q).is_err());
+    if unknown {
+        return Ok(Queue::default());
+    }
+    app.review_queue(&req)
+}
+
+/// The Codificar page's body: filters, notices, counts, the first answer's form, the page.
+fn queue_page(
+    app: &App,
+    session: &Session,
+    filter: &QueueFilter,
+    saved: &str,
+    accepted: &str,
+    from: usize,
+) -> crate::Result<String> {
+    let queue = filtered_queue(app, filter)?;
+    let total = queue.items.len();
+    let from = from.min(total.saturating_sub(1) / PAGE * PAGE);
+    let page = &queue.items[from.min(total)..(from + PAGE).min(total)];
+    let mut body = String::from("<h1>Codificar</h1>");
+    body.push_str(&queue_form(app, filter)?);
+    body.push_str(&saved_notice(app, saved)?);
+    if let Ok(n) = accepted.parse::<usize>() {
+        let _ = write!(
+            body,
+            "<div class=\"ok\" role=\"status\" id=\"aceptadas\">Se aceptaron {n} \
+             sugerencias como códigos de analista.</div>"
+        );
+    }
+    body.push_str(&counts(&queue));
+    let Some(first) = page.first() else {
+        body.push_str(
+            "<div class=\"tarjeta\"><p>No quedan respuestas por codificar con estos filtros.</p>\
+             <p>Puede <a href=\"/buscar?origen=sin\">buscar respuestas sin código</a> o \
+             revisar cualquier respuesta desde Buscar.</p></div>",
+        );
+        return Ok(body);
+    };
+    let cb = app.codebook(&first.answer.question)?;
+    let s = first.suggestion.as_ref();
+    let a = &first.answer;
+    body.push_str(&answer_card(
+        app,
+        a,
+        s,
+        cb.as_ref(),
+        session,
+        Back::Queue,
+        filter,
+    ));
+    body.push_str(&page_items(app, page, session, filter)?);
+    body.push_str(&pager(filter, from, total));
+    Ok(body)
+}
+
+/// What is left: the queue's length (with the filters), and the month's coding counts.
+fn counts(queue: &Queue) -> String {
+    let (total, c) = (queue.items.len(), queue.counts);
+    format!(
+        "<p class=\"meta\" id=\"pendientes\">{total} respuestas por revisar: primero las que el \
+         modelo clasificó con menos seguridad (menor confianza), luego las que aún no tienen \
+         sugerencia ({}).</p><p class=\"meta\" id=\"estado\">Codificadas por un analista: {}. \
+         Aceptadas automáticamente: {}. Por revisar: {}.</p>",
+        queue.unsuggested, c.human, c.accepted, c.waiting
+    )
 }
 
 /// "Código guardado" after a save from the queue, with a link to the saved answer.
@@ -469,7 +507,8 @@ pub async fn guardar(
                 esc(&labels.join("; "))
             );
             let sugg = a.machine.as_ref().map(Suggestion::from);
-            body.push_str(&answer_card(app, &a, sugg.as_ref(), cb.as_ref(), &session, back, &filter));
+            let s = sugg.as_ref();
+            body.push_str(&answer_card(app, &a, s, cb.as_ref(), &session, back, &filter));
             Ok(respond(StatusCode::CONFLICT, html::page("Codificar", Tab::Codificar, &body)))
         }
     })
