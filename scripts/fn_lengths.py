@@ -19,5 +19,5 @@ for f in sys.argv[1:]:
     print(f"{f}: {len(open(f).read().splitlines())} lines, {len(ls)} fns, longest {max([n for _,n in ls] or [0])}")
 allv.sort()
 if allv:
-    p90 = allv[int(0.9 * (len(allv) - 1))]
+    p90 = allv[max(0, -(-9 * len(allv) // 10) - 1)]
     print(f"ALL: n={len(allv)} median={statistics.median(allv)} p90={p90} max={allv[-1]} over30={sum(v>30 for v in allv)} over60={sum(v>60 for v in allv)}")
