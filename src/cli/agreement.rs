@@ -1,14 +1,14 @@
 //! `codifica agreement FILE --coder-a COL --coder-b COL`: agreement between two coders (two
 //! humans, or a human and the model's `code` column): percent agreement, Cohen's kappa and
-//! Krippendorff's alpha (nominal), overall and per code. Codes in a cell are `;`-separated;
-//! rows where either coder left the cell empty are skipped (and counted).
+//! Krippendorff's alpha (nominal), overall and per code (`app::agreement`). Codes in a cell are
+//! `;`-separated; rows where either coder left the cell empty are skipped (and counted).
 
 use std::path::PathBuf;
 
 use super::Global;
-use codifica::ingest::table::read_table;
-use codifica::model::agreement::{AgreementStats, agreement};
-use codifica::model::examples::{RowFilter, filtered_rows, split_codes};
+use codifica::app::agreement::{FileRequest, from_file};
+use codifica::model::agreement::AgreementStats;
+use codifica::model::examples::RowFilter;
 
 /// Options of `codifica agreement`.
 #[derive(Debug, clap::Args)]
@@ -30,49 +30,24 @@ pub struct Args {
 }
 
 fn line(name: &str, s: &AgreementStats, w: usize) -> String {
-    format!(
-        "{name:w$}  {:>5}  {:>7.1}%  {:>6.3}  {:>6.3}",
-        s.units,
-        100.0 * s.percent,
-        s.kappa,
-        s.alpha
-    )
+    let (n, pct, k, a) = (s.units, 100.0 * s.percent, s.kappa, s.alpha);
+    format!("{name:w$}  {n:>5}  {pct:>7.1}%  {k:>6.3}  {a:>6.3}")
 }
 
 /// Runs `codifica agreement`.
 pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
-    let ca = table.column(&args.coder_a)?;
-    let cb = table.column(&args.coder_b)?;
-    let rows = filtered_rows(&table, &args.filters)?;
-    let a: Vec<Vec<String>> = rows
-        .iter()
-        .map(|&i| split_codes(table.rows[i].get(ca)))
-        .collect();
-    let b: Vec<Vec<String>> = rows
-        .iter()
-        .map(|&i| split_codes(table.rows[i].get(cb)))
-        .collect();
-    let r = agreement(&a, &b);
-    if r.overall.units == 0 {
-        anyhow::bail!(
-            "{}: no row has codes in both {} and {}",
-            args.file.display(),
-            args.coder_a,
-            args.coder_b
-        );
-    }
+    let r = from_file(&FileRequest {
+        file: args.file,
+        coder_a: args.coder_a,
+        coder_b: args.coder_b,
+        filters: args.filters,
+    })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());
     }
-    let w = r
-        .per_code
-        .iter()
-        .map(|(c, _)| c.chars().count())
-        .max()
-        .unwrap_or(7)
-        .clamp(7, 40);
+    let widest = r.per_code.iter().map(|(c, _)| c.chars().count()).max();
+    let w = widest.unwrap_or(7).clamp(7, 40);
     println!("{:w$}  units  agreement   kappa   alpha", "code");
     println!("{}", line("(overall)", &r.overall, w));
     for (c, s) in &r.per_code {

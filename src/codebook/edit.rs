@@ -30,6 +30,16 @@ pub struct NewCode {
     pub category: bool,
 }
 
+/// Attributes of a code to set in one edit; `None` leaves one as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetCode {
+    /// What the code means, for the coders.
+    pub description: Option<String>,
+    /// `Some(None)`: move to the top level.
+    pub parent: Option<Option<String>>,
+    pub polarity: Option<Polarity>,
+}
+
 /// How the answers' code ids change after an edit (old id → new id). Codes not in the map stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recode {
@@ -167,6 +177,68 @@ impl Codebook {
         Ok(Recode {
             map: BTreeMap::from([(from.to_string(), into.to_string())]),
         })
+    }
+
+    /// Sets a code's description (what it means, for the coders). No answer changes.
+    pub fn describe_code(
+        &mut self,
+        id: &str,
+        description: &str,
+    ) -> std::result::Result<(), String> {
+        self.edit_one(id, |c| c.description = description.trim().to_string())
+    }
+
+    /// Moves a code under `parent` (`None`: to the top level). Refuses an unknown parent and a
+    /// parent cycle. No answer changes.
+    pub fn reparent_code(
+        &mut self,
+        id: &str,
+        parent: Option<&str>,
+    ) -> std::result::Result<(), String> {
+        if let Some(p) = parent
+            && self.code(p).is_none()
+        {
+            return Err(self.unknown(p));
+        }
+        self.edit_one(id, |c| c.parent = parent.map(str::to_string))
+    }
+
+    /// Sets a code's polarity (negative codes raise flags). No answer changes.
+    pub fn set_polarity(
+        &mut self,
+        id: &str,
+        polarity: Polarity,
+    ) -> std::result::Result<(), String> {
+        self.edit_one(id, |c| c.polarity = polarity)
+    }
+
+    /// Sets several attributes of one code at once (each `None` leaves it), all or nothing.
+    pub fn set_attributes(&mut self, id: &str, set: &SetCode) -> std::result::Result<(), String> {
+        let mut next = self.clone();
+        if let Some(d) = &set.description {
+            next.describe_code(id, d)?;
+        }
+        if let Some(p) = &set.parent {
+            next.reparent_code(id, p.as_deref())?;
+        }
+        if let Some(p) = set.polarity {
+            next.set_polarity(id, p)?;
+        }
+        if next.position(id).is_none() {
+            return Err(self.unknown(id));
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Applies `f` to code `id` on a copy, keeps the copy only when it validates.
+    fn edit_one(&mut self, id: &str, f: impl FnOnce(&mut Code)) -> std::result::Result<(), String> {
+        let i = self.position(id).ok_or_else(|| self.unknown(id))?;
+        let mut next = self.clone();
+        f(&mut next.codes[i]);
+        next.validate()?;
+        *self = next;
+        Ok(())
     }
 
     fn unknown(&self, id: &str) -> String {

@@ -27,6 +27,20 @@ pub enum Polarity {
     Negative,
 }
 
+impl std::str::FromStr for Polarity {
+    type Err = String;
+
+    /// `positive` / `neutral` / `negative`, in English or Spanish, or `+` / `0` / `-`.
+    fn from_str(s: &str) -> std::result::Result<Polarity, String> {
+        match s.trim().to_lowercase().as_str() {
+            "positive" | "positiva" | "positivo" | "+" => Ok(Polarity::Positive),
+            "neutral" | "neutra" | "neutro" | "0" => Ok(Polarity::Neutral),
+            "negative" | "negativa" | "negativo" | "-" => Ok(Polarity::Negative),
+            other => Err(format!("'{other}' is not positive, neutral or negative")),
+        }
+    }
+}
+
 /// One code of a codebook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

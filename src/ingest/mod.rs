@@ -121,12 +121,13 @@ pub struct Checks<'a> {
     pub spool_dir: &'a Path,
 }
 
-/// The workspace codebooks of the config's questions, loaded once for the validator (which
-/// reads no files). A broken codebook file is an error.
+/// The codebooks in force of the config's questions (the workspace's file, else the built-in
+/// default: the codebook the web app codes with), loaded once for the validator (which reads no
+/// files), so that `import` and the web refuse the same codes. A broken codebook file is an error.
 pub fn load_codebooks(ws: &Workspace) -> Result<BTreeMap<String, Codebook>> {
     let mut out = BTreeMap::new();
     for q in &ws.config().questions {
-        if let Some(cb) = crate::codebook::load(ws, &q.id)? {
+        if let Some(cb) = crate::codebook::load_or_default(ws, &q.id)? {
             out.insert(q.id.clone(), cb);
         }
     }

@@ -49,6 +49,8 @@ pub enum Tab {
     Entidad,
     Importar,
     Informe,
+    Libro,
+    Equipo,
     Ninguna,
 }
 
@@ -125,7 +127,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
          <title>{title} · codifica</title><style>{CSS}</style></head><body>\
-         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{i}{r}</nav></header>\
+         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{i}{r}{l}{q}</nav></header>\
          <main>{body}</main>\
          <footer>codifica · Monitoreo 360 · servidor local</footer></body></html>",
         title = esc(title),
@@ -135,6 +137,8 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
         e = link(Tab::Entidad, "/entidad", "Entidad"),
         i = link(Tab::Importar, "/importar", "Importar"),
         r = link(Tab::Informe, "/informe", "Informe y muestra"),
+        l = link(Tab::Libro, "/libro", "Libro de códigos"),
+        q = link(Tab::Equipo, "/equipo", "Equipo"),
     )
 }
 

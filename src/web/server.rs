@@ -311,6 +311,15 @@ fn router(app: Arc<App>, bound: SocketAddr, limits: BodyLimits) -> Router {
         .route("/informe", get(pages::informe))
         .route("/informe/descargar", post(pages::descargar))
         .route("/informe/muestra", post(pages::muestra))
+        // webteam: Revisar (the queue's page of suggestions accepted at once), Libro de códigos,
+        // Codificar en equipo.
+        .route("/aceptar", post(pages::aceptar))
+        .route("/libro", get(pages::libro))
+        .route("/libro/editar", post(pages::editar))
+        .route("/equipo", get(pages::equipo))
+        .route("/equipo/nombre", post(pages::nombre))
+        .route("/equipo/muestra", post(pages::equipo_muestra))
+        .route("/equipo/codificar", post(pages::codificar_muestra))
         .fallback(pages::no_encontrada)
         .layer(axum::Extension(pages::UploadLimit(limits.upload)))
         .layer(middleware::from_fn_with_state((app.clone(), bound), guard))

@@ -8,9 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use crate::answer::Answer;
+use crate::app::codebook as codebook_app;
+use crate::app::review::{self, Queue, QueueRequest};
+use crate::app::team;
 use crate::codebook::{self, Codebook};
 use crate::error::{Error, Result};
-use crate::model::review::{CodingCounts, least_sure_first, needs_review, sureness};
 use crate::month::Month;
 use crate::report::{MapInput, ReportData};
 use crate::store::{AnswerFilter, Store};
@@ -156,36 +158,11 @@ impl App {
         }))
     }
 
-    /// The review queue: answers to coded questions that no person has coded yet — first those
-    /// the model classified, least sure (lowest margin) first, then those without a suggestion.
-    /// Non-answers ("no sabe", ".") are left out. Returns one page and the queue's length.
-    ///
-    /// The order and the non-answer test are those of `codifica review` (`model::review`:
-    /// confidence, then margin, then key). The store is read one month at a time, keeping only
-    /// the answers to review; the same pass counts what analysts coded, what was accepted
-    /// automatically and what waits (`model::review::CodingCounts`, as the CLI counts them).
-    pub fn review_queue(
-        &self,
-        month: Option<Month>,
-        question: Option<&str>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(Vec<Answer>, usize, CodingCounts)> {
-        let filter = AnswerFilter {
-            month,
-            question: question.map(str::to_string),
-            entity: None,
-        };
-        let config = self.ws.config();
-        let mut counts = CodingCounts::default();
-        let mut queue = self.store.answers_where(&filter, |a| {
-            counts.add(a, config);
-            needs_review(a, config)
-        })?;
-        queue.sort_by(|a, b| least_sure_first(sureness(a), &a.key(), sureness(b), &b.key()));
-        let total = queue.len();
-        let page = queue.into_iter().skip(offset).take(limit).collect();
-        Ok((page, total, counts))
+    /// The review queue of `app::review` — the one `codifica review` prints: answers to coded
+    /// questions that no person has coded yet, least sure first, those without any suggestion
+    /// last (never dropped), with the coding counts.
+    pub fn review_queue(&self, req: &QueueRequest) -> Result<Queue> {
+        review::queue(&self.ws, &self.store, req)
     }
 
     /// Saves human codes for one answer. `seen` are the human codes the analyst's form showed:
@@ -193,6 +170,17 @@ impl App {
     /// too, nothing is written and the caller shows the conflict. Codes must belong to the
     /// question's codebook. Writes are serialized; the workspace lock is held only while writing.
     pub fn save_codes(&self, key: &str, codes: &[String], seen: &[String]) -> Result<SaveOutcome> {
+        self.save_codes_as(key, codes, seen, None)
+    }
+
+    /// [`App::save_codes`], stamping the change with the analyst's name (`app::team`).
+    pub fn save_codes_as(
+        &self,
+        key: &str,
+        codes: &[String],
+        seen: &[String],
+        coder: Option<&str>,
+    ) -> Result<SaveOutcome> {
         let codes = normalize(codes);
         let seen = normalize(seen);
         let _turn = self
@@ -209,32 +197,79 @@ impl App {
         }
         self.check_codes(&current.question, &codes)?;
         if stored != codes {
-            self.store
-                .set_human_codes(&[(key.to_string(), codes.clone())])?;
+            let update = [(key.to_string(), codes.clone())];
+            self.store.set_human_codes(&update)?;
+            team::record(&self.ws, &update, coder)?;
         }
         Ok(SaveOutcome::Saved(codes))
     }
 
+    /// Accepts the suggestions an analyst saw on one page of the queue (answer key, codes): each
+    /// becomes the answer's human codes unless an analyst coded it meanwhile (never
+    /// overwritten). All checked first, then written in one commit. Returns how many were saved.
+    pub fn accept_suggestions(
+        &self,
+        proposed: &[(String, Vec<String>)],
+        coder: Option<&str>,
+    ) -> Result<usize> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        let _lock = self.ws.lock()?;
+        let updates = review::accept_plan(&self.ws, &self.store, proposed)?;
+        if updates.is_empty() {
+            return Ok(0);
+        }
+        let n = self.store.set_human_codes(&updates)?;
+        team::record(&self.ws, &updates, coder)?;
+        Ok(n)
+    }
+
+    /// Applies one codebook edit as one transaction (`app::codebook::apply`, as `codifica
+    /// codebook` does), serialized with the code saves of this process.
+    pub fn edit_codebook(
+        &self,
+        question: &str,
+        edit: codebook_app::Edit,
+    ) -> Result<codebook_app::EditReport> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        codebook_app::apply(&self.ws, &self.store, question, edit)
+    }
+
+    /// Draws a month's double-coding sample (`app::team::draw`), serialized with the saves.
+    pub fn draw_round(&self, month: Month, size: usize, seed: u64) -> Result<team::Round> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        team::draw(&self.ws, &self.store, month, size, seed)
+    }
+
+    /// Stores one analyst's codes for one answer of a double-coding round.
+    pub fn code_in_round(
+        &self,
+        month: Month,
+        coder: &str,
+        key: &str,
+        codes: &[String],
+    ) -> Result<()> {
+        let _turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::invalid("the writer was poisoned by an earlier failure"))?;
+        team::code_in_round(&self.ws, &self.store, month, coder, key, codes)
+    }
+
+    /// The one code-validity check (`app::review::check_codes`, as `import` applies it), worded
+    /// in Spanish.
     fn check_codes(&self, question: &str, codes: &[String]) -> Result<()> {
-        let Some(cb) = self.codebook(question)? else {
-            return Err(Error::not_found(format!(
-                "la pregunta «{question}» no tiene libro de códigos"
-            )));
-        };
-        // The one rule, shared with `import` (`Codebook::check_codes`), worded in Spanish.
-        match cb.check_codes(codes) {
+        match review::check_codes(&self.ws, question, codes)? {
             Ok(()) => Ok(()),
-            Err(crate::codebook::CodesProblem::Unknown(unknown)) => Err(Error::argument(
-                "codigos",
-                format!(
-                    "el código «{}» no está en el libro de códigos de «{question}»",
-                    unknown.join("», «")
-                ),
-            )),
-            Err(crate::codebook::CodesProblem::SeveralOnSingleLabel(_)) => Err(Error::argument(
-                "codigos",
-                format!("la pregunta «{question}» admite un solo código por respuesta"),
-            )),
+            Err(r) => Err(Error::argument("codigos", review::refusal_es(question, &r))),
         }
     }
 }
@@ -280,11 +315,9 @@ mod tests {
     fn empty_store_has_no_months_and_an_empty_queue() {
         let (_dir, app) = app();
         assert!(app.months().unwrap().is_empty());
-        assert_eq!(app.review_queue(None, None, 0, 10).unwrap().1, 0);
-        assert_eq!(
-            app.review_queue(None, None, 0, 10).unwrap().2,
-            CodingCounts::default()
-        );
+        let q = app.review_queue(&QueueRequest::default()).unwrap();
+        assert!(q.items.is_empty());
+        assert_eq!(q.counts, crate::model::review::CodingCounts::default());
         let err = app.save_codes("x|2020-11|q|", &[], &[]).unwrap_err();
         assert!(err.to_string().contains("clave"), "{err}");
     }

@@ -9,6 +9,8 @@ mod codificar;
 mod entidad;
 mod importar;
 mod informe;
+mod equipo;
+mod libro;
 mod tablero;
 mod temas;
 
@@ -26,10 +28,12 @@ use super::html::{self, Tab, esc};
 use super::state::App;
 
 pub use buscar::buscar;
-pub use codificar::{codificar, guardar, respuesta};
+pub use codificar::{aceptar, codificar, guardar, respuesta};
 pub use entidad::entidad;
 pub use importar::{UploadLimit, escribir, importar, is_upload, probar, subir, too_large_message};
 pub use informe::{descargar, informe, muestra};
+pub use equipo::{codificar_muestra, equipo, muestra as equipo_muestra, nombre};
+pub use libro::{editar, libro};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 

@@ -1,0 +1,34 @@
+//! `codifica codebook export`: a question's codebook as a REFI-QDA codebook (.qdc).
+
+use std::path::PathBuf;
+
+use codifica::codebook::edit;
+use codifica::qda::qdc::to_qdc;
+use codifica::workspace::Workspace;
+
+use super::super::Global;
+
+/// Options of `codebook export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The question whose codebook this is (a coded question id of codifica.toml).
+    #[arg(long, short = 'Q')]
+    question: String,
+    /// Output format (only `qdc`).
+    #[arg(long, default_value = "qdc", value_parser = ["qdc"])]
+    format: String,
+    /// The .qdc file to write.
+    #[arg(long, short = 'o')]
+    output: PathBuf,
+}
+
+/// Runs `codebook export`.
+pub fn export(ws: &Workspace, g: &Global, a: ExportArgs) -> anyhow::Result<()> {
+    let cb = edit::load_required(ws, &a.question)?;
+    codifica::fsutil::atomic_write(&a.output, to_qdc(&cb)?.as_bytes())?;
+    if !g.quiet {
+        let (n, out) = (cb.codes.len(), a.output.display());
+        println!("Wrote {n} codes of {} to {out}", a.question);
+    }
+    Ok(())
+}
