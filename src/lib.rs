@@ -21,6 +21,7 @@
 
 pub mod analyze;
 pub mod answer;
+pub mod app;
 pub mod autocode;
 pub mod codebook;
 pub mod config;

@@ -9,15 +9,21 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
+mod autocode_print;
 mod classify;
+mod classify_file;
+mod classify_month;
+mod classify_print;
 mod codebook;
 mod demo;
 mod demo_steps;
 mod evaluate;
+mod evaluate_print;
 mod export;
 mod flags;
 mod import;
 mod init;
+mod learn;
 mod qda_import;
 mod reindex;
 mod report;
@@ -28,6 +34,7 @@ mod serve;
 mod status;
 mod themes;
 mod train;
+mod train_print;
 mod trends;
 
 /// Options shared by every subcommand.

@@ -1,0 +1,78 @@
+//! Use cases: the jobs an analyst runs, one function each, shared by the command line and the
+//! web app so that no rule exists twice.
+//!
+//! A use case takes a typed, checked request (and the opened workspace or store it works on) and
+//! returns a typed report. It never prints, never reads flags or forms, and returns the library's
+//! [`crate::Error`] (no `anyhow`): the CLI turns flags into the request and prints the report in
+//! English, the web turns a form into the same request and shows the report in Spanish. A long
+//! use case reports its progress and can be stopped through a [`Monitor`].
+
+pub mod autocode;
+pub mod classify;
+pub mod evaluate;
+pub mod status;
+pub mod train;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::error::{Error, Result};
+
+/// How a long use case reports progress and learns that it should stop. It checks
+/// [`Monitor::cancelled`] between questions (and between batches), before anything is written:
+/// a stopped job leaves the workspace as it was.
+pub trait Monitor: Sync {
+    /// `done` of `total` steps are finished; `what` names the next one.
+    fn progress(&self, _done: usize, _total: usize, _what: &str) {}
+    /// True when the job should stop.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// A monitor that shows nothing and never stops (the command line's).
+pub struct Unmonitored;
+
+impl Monitor for Unmonitored {}
+
+/// A monitor whose state other threads read and whose stop flag they set (the web's jobs).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+    pub step: std::sync::Mutex<String>,
+    pub stop: AtomicBool,
+}
+
+impl Monitor for Progress {
+    fn progress(&self, done: usize, total: usize, what: &str) {
+        self.done.store(done, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        if let Ok(mut s) = self.step.lock() {
+            *s = what.to_string();
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// What a stopped job returns; nothing was written.
+pub const CANCELLED: &str = "the job was cancelled; nothing was written";
+
+/// `Err` when the monitor says stop.
+pub fn check(monitor: &dyn Monitor) -> Result<()> {
+    if monitor.cancelled() {
+        return Err(Error::invalid(CANCELLED));
+    }
+    Ok(())
+}
+
+/// A question id for messages (`""`: a model for every answer).
+pub fn display_q(q: &str) -> String {
+    if q.is_empty() {
+        "(all answers)".into()
+    } else {
+        q.to_string()
+    }
+}

@@ -1,0 +1,77 @@
+//! What `codifica train` prints: one line per question (with its cross-validation), or the
+//! `--json` summary.
+
+use codifica::app::display_q;
+use codifica::app::train::TrainReport;
+use codifica::model::QuestionModel;
+
+/// The summary `--json` prints.
+pub fn json(r: &TrainReport) -> serde_json::Value {
+    let summary: Vec<_> = r
+        .models
+        .iter()
+        .map(|m| {
+            let cv = m.meta.cv.as_ref().map(|r| {
+                serde_json::json!({
+            "rows": r.n, "accuracy": r.accuracy, "macro_f1": r.macro_f1, "micro_f1": r.micro_f1,
+            "weighted_f1": r.weighted_f1, "kappa": r.kappa })
+            });
+            serde_json::json!({
+                "question": m.question, "rows": m.meta.rows, "non_answers": m.meta.non_answers,
+                "codes": m.codes.len(), "rows_per_code": m.meta.rows_per_code,
+                "cv": cv, "warnings": m.meta.warnings,
+            })
+        })
+        .collect();
+    serde_json::json!({ "models": summary, "files": r.files })
+}
+
+/// One line per trained question, its warnings, and the files written.
+pub fn print_text(r: &TrainReport, quiet: bool) {
+    for m in &r.models {
+        let multi = if m.settings.multi_label {
+            " (multi-label)"
+        } else {
+            ""
+        };
+        let (q, rows, codes, non) = (
+            display_q(&m.question),
+            m.meta.rows,
+            m.codes.len(),
+            m.meta.non_answers,
+        );
+        println!(
+            "{q}: {rows} answers, {codes} codes{multi}, {non} non-answers skipped; {}",
+            cv_line(m)
+        );
+        for w in &m.meta.warnings {
+            eprintln!("warning: {q}: {w}");
+        }
+    }
+    for f in r.files.iter().filter(|_| !quiet) {
+        println!("wrote {}", f.display());
+    }
+}
+
+/// The cross-validation in one phrase.
+fn cv_line(m: &QuestionModel) -> String {
+    let Some(r) = &m.meta.cv else {
+        return "no cross-validation".to_string();
+    };
+    let sample = if r.n < m.meta.rows {
+        format!(" on a sample of {}", r.n)
+    } else {
+        String::new()
+    };
+    let cov = r
+        .ranking
+        .as_ref()
+        .and_then(|k| k.coverage.iter().find(|c| c.target == 0.9));
+    let cov = cov.map_or(String::new(), |c| {
+        format!(", {:.1} % acceptable at 90 % accuracy", c.share * 100.0)
+    });
+    format!(
+        "{}{sample}: accuracy {:.3}, macro-F1 {:.3}{cov}",
+        r.protocol, r.accuracy, r.macro_f1
+    )
+}
