@@ -15,7 +15,7 @@ use crate::model::examples::{RowFilter, filtered_rows, load_models, model_files}
 use crate::model::{ModelSet, Prediction, QuestionModel};
 use crate::month::Month;
 use crate::store::{AnswerFilter, Store};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, WorkspaceLock};
 
 /// Number of explaining terms kept per answer.
 pub const TOP_TERMS: usize = 3;
@@ -117,8 +117,21 @@ pub fn classify_month(
     req: &MonthRequest,
     monitor: &dyn Monitor,
 ) -> Result<MonthReport> {
+    check_accept_at(req.accept_at)?;
+    let lock = ws.lock()?;
+    classify_locked(ws, store, set, req, monitor, &lock)
+}
+
+/// [`classify_month`] for a caller that already holds the workspace's write lock.
+pub fn classify_locked(
+    ws: &Workspace,
+    store: &Store,
+    set: &ModelSet,
+    req: &MonthRequest,
+    monitor: &dyn Monitor,
+    _lock: &WorkspaceLock,
+) -> Result<MonthReport> {
     let at = check_accept_at(req.accept_at)?;
-    let _lock = ws.lock()?;
     let by_q = month_answers(ws, store, set, req)?;
     let mut analyzer = Analyzer::new(&set.analyzer);
     let tag = format!("{} ({})", req.model_tag, set.created);

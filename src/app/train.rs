@@ -13,7 +13,7 @@ use crate::model::examples::{
 };
 use crate::model::{Example, ModelSet, QuestionModel, TrainSettings};
 use crate::store::Store;
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, WorkspaceLock};
 
 /// Coded examples by question id.
 pub type ByQuestion = BTreeMap<String, WorkspaceExamples>;
@@ -53,7 +53,19 @@ pub fn train_workspace(
     req: &TrainRequest,
     monitor: &dyn Monitor,
 ) -> Result<TrainReport> {
-    let _lock = ws.lock()?;
+    let lock = ws.lock()?;
+    train_locked(ws, store, req, monitor, &lock)
+}
+
+/// [`train_workspace`] for a caller that already holds the workspace's write lock (a web job
+/// holds it for the whole job).
+pub fn train_locked(
+    ws: &Workspace,
+    store: &Store,
+    req: &TrainRequest,
+    monitor: &dyn Monitor,
+    _lock: &WorkspaceLock,
+) -> Result<TrainReport> {
     let by_q = workspace_examples_for(ws, store, req.question.as_deref())?;
     let analyzer = &ws.config().analyzer;
     let models = train_all(analyzer, &by_q, &req.settings, true, monitor)?;

@@ -17,9 +17,9 @@ pub enum CodingState {
     Waiting,
 }
 
-/// The coding state of `a`, or `None` when it is not to be coded (a rating question, or a
-/// non-answer). One rule for `review`, `status`, the web app and the report.
-/// A human code always wins, even on a text that reads as a non-answer.
+/// The coding state of `a`, or `None` when it is not to be coded (a rating question, or an
+/// uncoded non-answer). One rule for `review`, `status`, the web app and the report. A human
+/// code always wins, even on a text that reads as a non-answer.
 pub fn coding_state(a: &Answer, config: &Config) -> Option<CodingState> {
     if !config.question(&a.question).is_some_and(|q| q.is_coded()) {
         return None;
@@ -126,7 +126,11 @@ mod tests {
         assert!(!needs_review(&a, &config));
         a.codes = vec!["integralidad".into()];
         assert_eq!(coding_state(&a, &config), Some(CodingState::Human));
+        // A human code wins even on a text that reads as a non-answer (as `status` always
+        // counted it); uncoded, such a text is not to be coded.
         a.text = "no sabe".into();
+        assert_eq!(coding_state(&a, &config), Some(CodingState::Human));
+        a.codes.clear();
         assert_eq!(coding_state(&a, &config), None);
     }
 

@@ -45,6 +45,7 @@ pub enum Tab {
     Codificar,
     Tablero,
     Entidad,
+    Entrenar,
     Ninguna,
 }
 
@@ -121,7 +122,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
          <title>{title} · codifica</title><style>{CSS}</style></head><body>\
-         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}</nav></header>\
+         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{j}</nav></header>\
          <main>{body}</main>\
          <footer>codifica · Monitoreo 360 · servidor local</footer></body></html>",
         title = esc(title),
@@ -129,6 +130,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
         c = link(Tab::Codificar, "/codificar", "Codificar"),
         t = link(Tab::Tablero, "/tablero", "Tablero"),
         e = link(Tab::Entidad, "/entidad", "Entidad"),
+        j = link(Tab::Entrenar, "/entrenar", "Entrenar y clasificar"),
     )
 }
 

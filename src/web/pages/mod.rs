@@ -7,6 +7,7 @@
 mod buscar;
 mod codificar;
 mod entidad;
+mod entrenar;
 mod tablero;
 mod temas;
 
@@ -26,6 +27,7 @@ use super::state::App;
 pub use buscar::buscar;
 pub use codificar::{codificar, guardar, respuesta};
 pub use entidad::entidad;
+pub use entrenar::{cancelar, entrenar, iniciar};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 
