@@ -54,10 +54,20 @@ fn coverage_workspace() -> (tempfile::TempDir, Workspace) {
     let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
     codifica::codebook::install_defaults(&ws).unwrap();
     let answers = vec![
-        answer("05001", "falta conectividad en la zona rural", &["conectividad"], None),
+        answer(
+            "05001",
+            "falta conectividad en la zona rural",
+            &["conectividad"],
+            None,
+        ),
         answer("05002", "no sabe", &["conectividad"], None),
         answer("05004", "la conexión a internet es mala", &[], Some(true)),
-        answer("05021", "sin internet no se puede reportar", &[], Some(false)),
+        answer(
+            "05021",
+            "sin internet no se puede reportar",
+            &[],
+            Some(false),
+        ),
         answer("05030", "rotación del personal de planeación", &[], None),
         answer("05031", "no sabe", &[], None),
     ];
@@ -80,7 +90,10 @@ fn http_get(addr: SocketAddr, path: &str) -> String {
 
 fn cifra(body: &str, id: &str) -> usize {
     let at = format!("id=\"cifra-{id}\"><div class=\"valor\">");
-    let rest = body.split(&at).nth(1).unwrap_or_else(|| panic!("no cifra-{id}"));
+    let rest = body
+        .split(&at)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no cifra-{id}"));
     rest.split('<').next().unwrap().parse().unwrap()
 }
 
@@ -94,7 +107,13 @@ fn status_and_the_tablero_count_coverage_alike() {
     let status = codifica::app::status::status(&ws, &store).unwrap();
     let c = &status.months[MONTH][Q];
     assert_eq!(
-        (c.with_text, c.human_coded, c.accepted, c.machine_coded, c.uncoded),
+        (
+            c.with_text,
+            c.human_coded,
+            c.accepted,
+            c.machine_coded,
+            c.uncoded
+        ),
         (6, 2, 1, 1, 2),
         "{c:?}"
     );
@@ -117,7 +136,10 @@ fn status_and_the_tablero_count_coverage_alike() {
     assert_eq!(cifra(&body, "aceptadas"), c.accepted, "{body}");
     // Waiting for review: the suggestion and the answer without one (not the non-answer).
     assert_eq!(cifra(&body, "por-revisar"), 2, "{body}");
-    assert!(!body.contains("cifra-modelo"), "no count mixing accepted and suggested");
+    assert!(
+        !body.contains("cifra-modelo"),
+        "no count mixing accepted and suggested"
+    );
 }
 
 /// A monitor that asks to stop once `after` steps have been announced.
@@ -154,9 +176,15 @@ fn a_stopped_job_writes_nothing() {
     let req = TrainRequest::default();
     let err = train::train_workspace(&ws, &store, &req, &stop()).unwrap_err();
     assert!(err.to_string().contains("cancelled"), "{err}");
-    assert!(std::fs::read_dir(ws.models_dir()).unwrap().next().is_none(), "no model");
+    assert!(
+        std::fs::read_dir(ws.models_dir()).unwrap().next().is_none(),
+        "no model"
+    );
     let trained = train::train_workspace(&ws, &store, &req, &Unmonitored).unwrap();
-    assert!(trained.models.len() > 1, "several questions, so a stop between them");
+    assert!(
+        trained.models.len() > 1,
+        "several questions, so a stop between them"
+    );
 
     let month = Month::parse(data.months().last().unwrap()).unwrap();
     let set = classify::workspace_models(&ws).unwrap();
@@ -175,7 +203,11 @@ fn a_stopped_job_writes_nothing() {
         all.iter().filter(|a| a.machine.is_some()).count()
     };
     assert!(classify::classify_month(&ws, &store, &set, &req, &stop()).is_err());
-    assert_eq!(machine(&store), 0, "a stopped classification stores nothing");
+    assert_eq!(
+        machine(&store),
+        0,
+        "a stopped classification stores nothing"
+    );
     let r = classify::classify_month(&ws, &store, &set, &req, &Unmonitored).unwrap();
     assert_eq!(machine(&store), r.stored);
     assert!(r.stored > 0);

@@ -91,7 +91,10 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        let h = self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name));
+        let h = self
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name));
         h.map(|(_, v)| v.as_str())
     }
 
@@ -130,11 +133,19 @@ fn request(addr: SocketAddr, head: &str, body: &str) -> Resp {
 }
 
 fn get(addr: SocketAddr, path: &str, cookie: &str) -> Resp {
-    request(addr, &format!("GET {path} HTTP/1.1\r\nCookie: {cookie}"), "")
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nCookie: {cookie}"),
+        "",
+    )
 }
 
 fn post(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> Resp {
-    request(addr, &format!("POST {path} HTTP/1.1\r\nCookie: {cookie}"), body)
+    request(
+        addr,
+        &format!("POST {path} HTTP/1.1\r\nCookie: {cookie}"),
+        body,
+    )
 }
 
 /// A browser session on the page: its cookie and the CSRF token of its forms.
@@ -147,7 +158,8 @@ fn session(addr: SocketAddr) -> (String, String) {
         .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
         .find_map(|(_, v)| {
             let pair = v.split(';').next()?.trim();
-            pair.starts_with("codifica_sesion=").then(|| pair.to_string())
+            pair.starts_with("codifica_sesion=")
+                .then(|| pair.to_string())
         })
         .expect("a session cookie");
     let csrf = r
@@ -202,13 +214,26 @@ fn train_then_classify_with_auto_accept_from_the_page() {
     let (_dir, root, last) = workspace();
     let s = serve(&root, 0);
     let (cookie, csrf) = session(s.addr);
-    let r = post(s.addr, "/entrenar/iniciar", &cookie, &format!("csrf={csrf}&accion=entrenar"));
+    let r = post(
+        s.addr,
+        "/entrenar/iniciar",
+        &cookie,
+        &format!("csrf={csrf}&accion=entrenar"),
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     let r = wait_for_end(s.addr, &cookie);
     assert_eq!(r.state(), Some("terminado"), "{}", r.body);
     assert!(r.body.contains("Modelos entrenados"), "{}", r.body);
-    assert!(r.body.contains("Mes por mes"), "forward validation: {}", r.body);
-    assert!(r.body.contains("Cobertura: cuánto se puede aceptar"), "{}", r.body);
+    assert!(
+        r.body.contains("Mes por mes"),
+        "forward validation: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Cobertura: cuánto se puede aceptar"),
+        "{}",
+        r.body
+    );
     assert!(r.header("refresh").is_none(), "no refresh once done");
     let ws = Workspace::open(&root).unwrap();
     let models = codifica::model::examples::model_files(&ws.models_dir()).unwrap();
@@ -232,7 +257,10 @@ fn train_then_classify_with_auto_accept_from_the_page() {
         .filter(|a| a.machine.as_ref().is_some_and(|m| m.accepted))
         .count();
     assert_eq!(accepted, stored_accepted);
-    assert!(accepted > 0 && queued > 0, "{accepted} accepted, {queued} queued");
+    assert!(
+        accepted > 0 && queued > 0,
+        "{accepted} accepted, {queued} queued"
+    );
     assert!(
         answers
             .iter()
@@ -254,26 +282,44 @@ fn one_job_at_a_time_busy_for_the_cli_and_cancel_keeps_the_old_models() {
     let s = serve(&root, 700);
     let (cookie, csrf) = session(s.addr);
     let start = format!("csrf={csrf}&accion=entrenar");
-    assert_eq!(post(s.addr, "/entrenar/iniciar", &cookie, &start).status, 303);
+    assert_eq!(
+        post(s.addr, "/entrenar/iniciar", &cookie, &start).status,
+        303
+    );
     let r = wait_for_progress(s.addr, &cookie);
     assert!(r.body.contains("<progress"), "{}", r.body);
-    assert!(r.header("refresh").is_some(), "the page polls while the job runs");
+    assert!(
+        r.header("refresh").is_some(),
+        "the page polls while the job runs"
+    );
 
     let again = post(s.addr, "/entrenar/iniciar", &cookie, &start);
     assert_eq!(again.status, 409, "{}", again.body);
-    assert!(again.body.contains("Ya hay un trabajo en curso"), "{}", again.body);
+    assert!(
+        again.body.contains("Ya hay un trabajo en curso"),
+        "{}",
+        again.body
+    );
 
     let t = Instant::now();
     let read = get(s.addr, "/buscar?q=planeacion", &cookie);
     assert_eq!(read.status, 200);
-    assert!(t.elapsed() < Duration::from_secs(30), "reading is not blocked");
+    assert!(
+        t.elapsed() < Duration::from_secs(30),
+        "reading is not blocked"
+    );
 
     let out = cli(&root, &["train"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("busy"), "{err}");
 
-    let cancel = post(s.addr, "/entrenar/cancelar", &cookie, &format!("csrf={csrf}"));
+    let cancel = post(
+        s.addr,
+        "/entrenar/cancelar",
+        &cookie,
+        &format!("csrf={csrf}"),
+    );
     assert_eq!(cancel.status, 303, "{}", cancel.body);
     let r = wait_for_end(s.addr, &cookie);
     assert_eq!(r.state(), Some("cancelado"), "{}", r.body);
@@ -281,7 +327,10 @@ fn one_job_at_a_time_busy_for_the_cli_and_cancel_keeps_the_old_models() {
     assert_eq!(std::fs::read(&old_model).unwrap(), b"the previous model");
     let models = codifica::model::examples::model_files(&ws.models_dir()).unwrap();
     assert_eq!(models, vec![old_model], "no other model written");
-    assert!(cli(&root, &["status"]).status.success(), "the lock was released");
+    assert!(
+        cli(&root, &["status"]).status.success(),
+        "the lock was released"
+    );
 }
 
 /// The job routes take the same CSRF rule as every form, and refuse what cannot start.
@@ -292,14 +341,32 @@ fn job_forms_need_the_csrf_token_and_refuse_in_spanish() {
     let (cookie, csrf) = session(s.addr);
     let r = post(s.addr, "/entrenar/iniciar", &cookie, "accion=entrenar");
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = post(s.addr, "/entrenar/iniciar", "", &format!("csrf={csrf}&accion=entrenar"));
+    let r = post(
+        s.addr,
+        "/entrenar/iniciar",
+        "",
+        &format!("csrf={csrf}&accion=entrenar"),
+    );
     assert_eq!(r.status, 403, "no session, no job");
-    assert_eq!(get(s.addr, "/entrenar", &cookie).state(), None, "nothing started");
+    assert_eq!(
+        get(s.addr, "/entrenar", &cookie).state(),
+        None,
+        "nothing started"
+    );
     let body = format!("csrf={csrf}&accion=clasificar&mes={last}&aceptar=1");
     let r = post(s.addr, "/entrenar/iniciar", &cookie, &body);
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("No hay modelos entrenados"), "{}", r.body);
-    let r = post(s.addr, "/entrenar/cancelar", &cookie, &format!("csrf={csrf}"));
+    let r = post(
+        s.addr,
+        "/entrenar/cancelar",
+        &cookie,
+        &format!("csrf={csrf}"),
+    );
     assert_eq!(r.status, 409);
-    assert!(r.body.contains("No hay ningún trabajo en curso"), "{}", r.body);
+    assert!(
+        r.body.contains("No hay ningún trabajo en curso"),
+        "{}",
+        r.body
+    );
 }

@@ -5,12 +5,12 @@
 
 use std::path::PathBuf;
 
-use codifica::app::autocode::{self as app, AutocodeReport, AutocodeRequest};
+use codifica::app::autocode::{self as app, AutocodeRequest};
 use codifica::month::Month;
 use codifica::store::Store;
 
 use super::Global;
-use super::autocode_print::{print_report, print_summary};
+use super::autocode_print::print_text;
 
 /// Options of `codifica autocode`.
 #[derive(Debug, clap::Args)]
@@ -43,37 +43,25 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     for w in lexicon.1.warnings.iter().filter(|_| !g.quiet) {
         eprintln!("note: {w}");
     }
-    let req = AutocodeRequest {
-        question: args.question.clone(),
-        month: args.month,
-        output: args.output.clone(),
-        store: args.store,
-        evaluate: args.evaluate,
-    };
-    let r = app::autocode(&ws, &Store::open(&ws)?, lexicon, &req)?;
-    if args.json {
-        let v = serde_json::json!({
-            "question": args.question, "autocode": r.evaluation.flatten(), "model_cv": r.model_cv,
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-    } else {
-        print_text(&args, &r, g.quiet);
+    let r = app::autocode(&ws, &Store::open(&ws)?, lexicon, &args.request())?;
+    if !args.json {
+        print_text(args.output.as_deref(), &r, g.quiet);
+        return Ok(());
     }
+    let (question, autocode, model_cv) = (&args.question, &r.evaluation, &r.model_cv);
+    let v = serde_json::json!({ "question": question, "autocode": autocode, "model_cv": model_cv });
+    println!("{}", serde_json::to_string_pretty(&v)?);
     Ok(())
 }
 
-fn print_text(args: &Args, r: &AutocodeReport, quiet: bool) {
-    print_summary(&r.codebook, &r.outcome);
-    if let Some(path) = args.output.as_ref().filter(|_| !quiet) {
-        println!("  wrote {}", path.display());
-    }
-    if let Some(n) = r.stored.filter(|_| !quiet) {
-        let model = codifica::autocode::MODEL_NAME;
-        println!("  stored machine codes (model \"{model}\") on {n} answers");
-    }
-    match &r.evaluation {
-        Some(Some(e)) => print_report(e, r.model_cv.as_ref()),
-        Some(None) => println!("  evaluation: no human-coded answers to compare with"),
-        None => {}
+impl Args {
+    fn request(&self) -> AutocodeRequest {
+        AutocodeRequest {
+            question: self.question.clone(),
+            month: self.month,
+            output: self.output.clone(),
+            store: self.store,
+            evaluate: self.evaluate,
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The tables `codifica autocode` prints: what the dictionary coded, and its evaluation beside
 //! the trained model's.
 
+use codifica::app::autocode::AutocodeReport;
 use codifica::autocode;
 use codifica::model::metrics::Report;
 
@@ -39,15 +40,19 @@ pub fn print_summary(cb: &codifica::codebook::Codebook, out: &autocode::Outcome)
 /// One score of an evaluation report.
 type Metric = fn(&Report) -> f64;
 
+/// The dictionary's scores beside the trained model's, the verdict, and the per-code scores.
 pub fn print_report(r: &Report, model: Option<&Report>) {
     println!("  evaluation against human codes ({} answers):", r.n);
-    let kappa = |r: &Report| r.kappa.map_or("-".to_string(), |k| format!("{k:.3}"));
-    println!(
-        "  {:<18} {:>9} {:>9}",
-        "",
-        "autocode",
-        if model.is_some() { "model(cv)" } else { "" }
-    );
+    let model_head = if model.is_some() { "model(cv)" } else { "" };
+    println!("  {:<18} {:>9} {:>9}", "", "autocode", model_head);
+    print_scores(r, model);
+    if let Some(x) = model {
+        print_verdict(r, x);
+    }
+    print_per_code(r);
+}
+
+fn print_scores(r: &Report, model: Option<&Report>) {
     let m = |f: Metric| model.map_or(String::new(), |x| format!("{:.3}", f(x)));
     let metrics: [(&str, Metric); 4] = [
         ("accuracy", |x| x.accuracy),
@@ -58,28 +63,45 @@ pub fn print_report(r: &Report, model: Option<&Report>) {
     for (name, f) in metrics {
         println!("  {:<18} {:>9.3} {:>9}", name, f(r), m(f));
     }
-    println!(
-        "  {:<18} {:>9} {:>9}",
-        "kappa",
-        kappa(r),
-        model.map_or(String::new(), kappa)
-    );
-    if let Some(x) = model {
-        let verdict = if x.macro_f1 > r.macro_f1 {
-            "the trained model beats the dictionary (macro F1): prefer `codifica classify`"
-        } else {
-            "the dictionary is still as good as the trained model (macro F1): code more examples"
-        };
-        println!("  {verdict}");
-    }
+    let kappa = |r: &Report| r.kappa.map_or("-".to_string(), |k| format!("{k:.3}"));
+    let model_kappa = model.map_or(String::new(), kappa);
+    println!("  {:<18} {:>9} {:>9}", "kappa", kappa(r), model_kappa);
+}
+
+fn print_verdict(r: &Report, model: &Report) {
+    let verdict = if model.macro_f1 > r.macro_f1 {
+        "the trained model beats the dictionary (macro F1): prefer `codifica classify`"
+    } else {
+        "the dictionary is still as good as the trained model (macro F1): code more examples"
+    };
+    println!("  {verdict}");
+}
+
+fn print_per_code(r: &Report) {
+    let head = ("code", "precision", "recall", "F1", "support");
     println!(
         "  {:<30} {:>9} {:>7} {:>7} {:>7}",
-        "code", "precision", "recall", "F1", "support"
+        head.0, head.1, head.2, head.3, head.4
     );
     for c in &r.per_code {
-        println!(
-            "  {:<30} {:>9.3} {:>7.3} {:>7.3} {:>7}",
-            c.code, c.precision, c.recall, c.f1, c.support
-        );
+        let (code, p, rc, f1, n) = (&c.code, c.precision, c.recall, c.f1, c.support);
+        println!("  {code:<30} {p:>9.3} {rc:>7.3} {f1:>7.3} {n:>7}");
+    }
+}
+
+/// What the dictionary coded, the file written, the codes stored, and the evaluation.
+pub fn print_text(output: Option<&std::path::Path>, r: &AutocodeReport, quiet: bool) {
+    print_summary(&r.codebook, &r.outcome);
+    if let Some(path) = output.filter(|_| !quiet) {
+        println!("  wrote {}", path.display());
+    }
+    if let Some(n) = r.stored.filter(|_| !quiet) {
+        let model = codifica::autocode::MODEL_NAME;
+        println!("  stored machine codes (model \"{model}\") on {n} answers");
+    }
+    match &r.evaluation {
+        Some(Some(e)) => print_report(e, r.model_cv.as_ref()),
+        Some(None) => println!("  evaluation: no human-coded answers to compare with"),
+        None => {}
     }
 }

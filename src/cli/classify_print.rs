@@ -1,7 +1,7 @@
 //! What `codifica classify` prints about a month: per question the answers classified, the
 //! accepted and those left to review.
 
-use codifica::app::classify::MonthReport;
+use codifica::app::classify::{MonthReport, Tally};
 
 /// Per question, then what was stored.
 pub fn print_month(r: &MonthReport) {
@@ -11,26 +11,26 @@ pub fn print_month(r: &MonthReport) {
         println!(
             "{q}: {n} answers classified (mean confidence {mean:.2}), {non} non-answer{s} left uncoded"
         );
-        let Some(p) = r.accept_at.map(|p| p * 100.0) else {
-            continue;
-        };
-        match t.threshold {
-            Some(th) => println!(
-                "  accepted automatically at {p:.0} % accuracy (confidence >= {th:.3}): {}; \
-                 coded by an analyst: {}; to review: {}",
-                t.accepted,
-                t.human,
-                t.to_review()
-            ),
-            None => println!(
-                "  nothing accepted: no confidence level kept {p:.0} % accuracy in \
-                 validation (or the question is multi-label); {} to review",
-                t.n - t.human
-            ),
+        if let Some(p) = r.accept_at {
+            print_acceptance(t, p * 100.0);
         }
     }
+    let (stored, month) = (r.stored, r.month);
+    println!("stored {stored} machine codings for {month} (human codes untouched)");
+}
+
+/// What automatic acceptance at `p` % accuracy did to one question.
+fn print_acceptance(t: &Tally, p: f64) {
+    let Some(th) = t.threshold else {
+        let review = t.n - t.human;
+        return println!(
+            "  nothing accepted: no confidence level kept {p:.0} % accuracy in \
+             validation (or the question is multi-label); {review} to review"
+        );
+    };
+    let (accepted, human, review) = (t.accepted, t.human, t.to_review());
     println!(
-        "stored {} machine codings for {} (human codes untouched)",
-        r.stored, r.month
+        "  accepted automatically at {p:.0} % accuracy (confidence >= {th:.3}): {accepted}; \
+         coded by an analyst: {human}; to review: {review}"
     );
 }

@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use super::Global;
 use super::evaluate_print;
 use super::learn::{ExampleArgs, LearnerArgs, analyzer_settings, workspace};
+use codifica::analyze::AnalyzerSettings;
 use codifica::app::Unmonitored;
 use codifica::app::evaluate::{self, EvaluateRequest};
+use codifica::model::ModelSet;
 use codifica::model::examples::{load_models, model_files};
 
 /// Options of `codifica evaluate`.
@@ -45,24 +47,34 @@ pub struct Args {
 
 /// Runs `codifica evaluate`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let req = EvaluateRequest {
-        settings: args.learner.settings()?,
-        from_workspace: args.examples.examples.is_none(),
-        kfold: args.kfold,
-        folds: args.folds,
-        last: args.last,
-    };
+    let req = args.request()?;
     evaluate::check_request(&req)?;
     let analyzer = analyzer_settings(g);
     let by_q = args.examples.gather(g)?;
-    let results = if args.model.is_some() || args.held_out {
-        let paths = match &args.model {
+    let results = match args.model.is_some() || args.held_out {
+        true => evaluate::held_out(&args.models(g, &analyzer)?, &analyzer, &by_q)?,
+        false => evaluate::validate_all(&analyzer, &by_q, &req, &Unmonitored)?,
+    };
+    evaluate_print::print_all(&results, args.json)
+}
+
+impl Args {
+    fn request(&self) -> anyhow::Result<EvaluateRequest> {
+        Ok(EvaluateRequest {
+            settings: self.learner.settings()?,
+            from_workspace: self.examples.examples.is_none(),
+            kfold: self.kfold,
+            folds: self.folds,
+            last: self.last,
+        })
+    }
+
+    /// `--model PATH`, or the workspace's models (`--held-out`).
+    fn models(&self, g: &Global, analyzer: &AnalyzerSettings) -> anyhow::Result<ModelSet> {
+        let paths = match &self.model {
             Some(p) => vec![p.clone()],
             None => model_files(&workspace(g, "")?.models_dir())?,
         };
-        evaluate::held_out(&load_models(&paths, &analyzer)?, &analyzer, &by_q)?
-    } else {
-        evaluate::validate_all(&analyzer, &by_q, &req, &Unmonitored)?
-    };
-    evaluate_print::print_all(&results, args.json)
+        Ok(load_models(&paths, analyzer)?)
+    }
 }

@@ -1,6 +1,8 @@
 //! `codifica status`: what the workspace holds ([`codifica::app::status`]).
 
-use codifica::app::status::{self, Status};
+use std::collections::BTreeMap;
+
+use codifica::app::status::{self, Counts, Status};
 use codifica::escape::terminal;
 use codifica::store::Store;
 
@@ -29,27 +31,27 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
 /// Prints the status for a person. Names come from data (question ids, file names, the
 /// survey's title): they go through [`terminal`] so that none can drive the terminal.
 fn print_table(s: &Status) {
-    println!(
-        "Workspace {} — {}",
-        terminal(&s.workspace),
-        terminal(&s.survey)
-    );
+    let (workspace, survey) = (terminal(&s.workspace), terminal(&s.survey));
+    println!("Workspace {workspace} — {survey}");
     println!("{} answers from {} entities", s.answers, s.entities);
     if s.months.is_empty() {
         println!("No answers yet: run `codifica import FILE`.");
     }
-    let head = "question answers with_text human accepted machine uncoded";
-    for (month, questions) in &s.months {
-        println!("\n{}", terminal(month));
-        print_row(head.split(' ').map(|h| h.replace('_', " ")));
-        for (q, c) in questions {
-            let (a, t) = (c.answers, c.with_text);
-            let n = [a, t, c.human_coded, c.accepted, c.machine_coded, c.uncoded];
-            print_row(std::iter::once(terminal(q).into_owned()).chain(n.map(|x| x.to_string())));
-        }
-    }
+    s.months.iter().for_each(|(month, q)| print_month(month, q));
     println!("\nModels: {}", terminal(&join_or_none(&s.models)));
     println!("Codebooks: {}", terminal(&join_or_none(&s.codebooks)));
+}
+
+/// One month's table: a row per question.
+fn print_month(month: &str, questions: &BTreeMap<String, Counts>) {
+    println!("\n{}", terminal(month));
+    let head = "question answers with_text human accepted machine uncoded";
+    print_row(head.split(' ').map(|h| h.replace('_', " ")));
+    for (q, c) in questions {
+        let (a, t) = (c.answers, c.with_text);
+        let n = [a, t, c.human_coded, c.accepted, c.machine_coded, c.uncoded];
+        print_row(std::iter::once(terminal(q).into_owned()).chain(n.map(|x| x.to_string())));
+    }
 }
 
 fn print_row(cells: impl Iterator<Item = String>) {
@@ -61,8 +63,8 @@ fn print_row(cells: impl Iterator<Item = String>) {
 }
 
 fn join_or_none(items: &[String]) -> String {
-    let none = || "none".to_string();
-    (!items.is_empty())
-        .then(|| items.join(", "))
-        .unwrap_or_else(none)
+    match items {
+        [] => "none".into(),
+        items => items.join(", "),
+    }
 }

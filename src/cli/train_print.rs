@@ -28,28 +28,23 @@ pub fn json(r: &TrainReport) -> serde_json::Value {
 
 /// One line per trained question, its warnings, and the files written.
 pub fn print_text(r: &TrainReport, quiet: bool) {
-    for m in &r.models {
-        let multi = if m.settings.multi_label {
-            " (multi-label)"
-        } else {
-            ""
-        };
-        let (q, rows, codes, non) = (
-            display_q(&m.question),
-            m.meta.rows,
-            m.codes.len(),
-            m.meta.non_answers,
-        );
-        println!(
-            "{q}: {rows} answers, {codes} codes{multi}, {non} non-answers skipped; {}",
-            cv_line(m)
-        );
-        for w in &m.meta.warnings {
-            eprintln!("warning: {q}: {w}");
-        }
-    }
+    r.models.iter().for_each(print_model);
     for f in r.files.iter().filter(|_| !quiet) {
         println!("wrote {}", f.display());
+    }
+}
+
+fn print_model(m: &QuestionModel) {
+    let multi = if m.settings.multi_label {
+        " (multi-label)"
+    } else {
+        ""
+    };
+    let (q, rows, codes) = (display_q(&m.question), m.meta.rows, m.codes.len());
+    let (non, cv) = (m.meta.non_answers, cv_line(m));
+    println!("{q}: {rows} answers, {codes} codes{multi}, {non} non-answers skipped; {cv}");
+    for w in &m.meta.warnings {
+        eprintln!("warning: {q}: {w}");
     }
 }
 
@@ -58,10 +53,9 @@ fn cv_line(m: &QuestionModel) -> String {
     let Some(r) = &m.meta.cv else {
         return "no cross-validation".to_string();
     };
-    let sample = if r.n < m.meta.rows {
-        format!(" on a sample of {}", r.n)
-    } else {
-        String::new()
+    let sample = match r.n < m.meta.rows {
+        true => format!(" on a sample of {}", r.n),
+        false => String::new(),
     };
     let cov = r
         .ranking
@@ -70,8 +64,6 @@ fn cv_line(m: &QuestionModel) -> String {
     let cov = cov.map_or(String::new(), |c| {
         format!(", {:.1} % acceptable at 90 % accuracy", c.share * 100.0)
     });
-    format!(
-        "{}{sample}: accuracy {:.3}, macro-F1 {:.3}{cov}",
-        r.protocol, r.accuracy, r.macro_f1
-    )
+    let (protocol, accuracy, f1) = (&r.protocol, r.accuracy, r.macro_f1);
+    format!("{protocol}{sample}: accuracy {accuracy:.3}, macro-F1 {f1:.3}{cov}")
 }
