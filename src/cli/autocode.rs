@@ -9,8 +9,7 @@ use codifica::app::autocode::{self as app, AutocodeRequest};
 use codifica::month::Month;
 use codifica::store::Store;
 
-use super::Global;
-use super::autocode_print::print_text;
+use super::{Global, autocode_print};
 
 /// Options of `codifica autocode`.
 #[derive(Debug, clap::Args)]
@@ -44,14 +43,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         eprintln!("note: {w}");
     }
     let r = app::autocode(&ws, &Store::open(&ws)?, lexicon, &args.request())?;
-    if !args.json {
-        print_text(args.output.as_deref(), &r, g.quiet);
-        return Ok(());
-    }
-    let (question, autocode, model_cv) = (&args.question, &r.evaluation, &r.model_cv);
-    let v = serde_json::json!({ "question": question, "autocode": autocode, "model_cv": model_cv });
-    println!("{}", serde_json::to_string_pretty(&v)?);
-    Ok(())
+    let output = args.output.as_deref();
+    autocode_print::print(&args.question, output, &r, args.json, g.quiet)
 }
 
 impl Args {

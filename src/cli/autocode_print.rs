@@ -89,8 +89,26 @@ fn print_per_code(r: &Report) {
     }
 }
 
+/// The report as text, or the evaluation as JSON.
+pub fn print(
+    question: &str,
+    output: Option<&std::path::Path>,
+    r: &AutocodeReport,
+    json: bool,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    if !json {
+        print_text(output, r, quiet);
+        return Ok(());
+    }
+    let (autocode, model_cv) = (&r.evaluation, &r.model_cv);
+    let v = serde_json::json!({ "question": question, "autocode": autocode, "model_cv": model_cv });
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}
+
 /// What the dictionary coded, the file written, the codes stored, and the evaluation.
-pub fn print_text(output: Option<&std::path::Path>, r: &AutocodeReport, quiet: bool) {
+fn print_text(output: Option<&std::path::Path>, r: &AutocodeReport, quiet: bool) {
     print_summary(&r.codebook, &r.outcome);
     if let Some(path) = output.filter(|_| !quiet) {
         println!("  wrote {}", path.display());

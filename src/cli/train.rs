@@ -37,15 +37,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         Some(_) => from_file(&args, settings, g)?,
         None => from_workspace(&args, settings, g)?,
     };
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&train_print::json(&report))?
-        );
-    } else {
-        train_print::print_text(&report, g.quiet);
-    }
-    Ok(())
+    train_print::print(&report, args.json, g.quiet)
 }
 
 /// Workspace mode: its human codes, one model file per question.

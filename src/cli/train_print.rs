@@ -5,8 +5,17 @@ use codifica::app::display_q;
 use codifica::app::train::TrainReport;
 use codifica::model::QuestionModel;
 
+/// The report as text, or as JSON.
+pub fn print(r: &TrainReport, json: bool, quiet: bool) -> anyhow::Result<()> {
+    match json {
+        true => println!("{}", serde_json::to_string_pretty(&self::json(r))?),
+        false => print_text(r, quiet),
+    }
+    Ok(())
+}
+
 /// The summary `--json` prints.
-pub fn json(r: &TrainReport) -> serde_json::Value {
+fn json(r: &TrainReport) -> serde_json::Value {
     let summary: Vec<_> = r
         .models
         .iter()
@@ -27,7 +36,7 @@ pub fn json(r: &TrainReport) -> serde_json::Value {
 }
 
 /// One line per trained question, its warnings, and the files written.
-pub fn print_text(r: &TrainReport, quiet: bool) {
+fn print_text(r: &TrainReport, quiet: bool) {
     r.models.iter().for_each(print_model);
     for f in r.files.iter().filter(|_| !quiet) {
         println!("wrote {}", f.display());

@@ -423,7 +423,7 @@ fn ended_card(app: &App, job: &Job) -> String {
             esc(message)
         ),
         Some(Ended::Trained(report, validation)) => trained_card(app, report, validation),
-        Some(Ended::Classified(report)) => classified_card(report),
+        Some(Ended::Classified(report)) => classified_card(app, report),
     }
 }
 
@@ -524,7 +524,7 @@ fn validation_card(label: &str, o: &Outcome) -> String {
     out
 }
 
-fn classified_card(r: &MonthReport) -> String {
+fn classified_card(app: &App, r: &MonthReport) -> String {
     let (mut accepted, mut queued) = (0, 0);
     let mut rows = String::new();
     for (q, t) in &r.questions {
@@ -534,7 +534,7 @@ fn classified_card(r: &MonthReport) -> String {
             rows,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(q),
+            esc(&super::question_label(app.ws.config(), q)),
             t.n,
             t.accepted,
             t.human,
