@@ -179,3 +179,45 @@ pub fn rare_codes(codes: &[String], labels: &[Vec<usize>]) -> Vec<String> {
         .map(|(c, n)| format!("code {c} has only {n} examples: too few to learn"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_codes_are_named_with_their_counts() {
+        let codes = vec!["frecuente".to_string(), "rara".to_string()];
+        let mut labels = vec![vec![0]; MIN_EXAMPLES_PER_CODE];
+        labels.push(vec![0, 1]);
+        let w = rare_codes(&codes, &labels);
+        assert_eq!(
+            w,
+            vec!["code rara has only 1 examples: too few to learn".to_string()]
+        );
+    }
+
+    #[test]
+    fn folds_and_months_are_checked() {
+        let bad = EvaluateRequest {
+            folds: 1,
+            ..Default::default()
+        };
+        assert!(
+            check_request(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("--folds")
+        );
+        let bad = EvaluateRequest {
+            last: 0,
+            ..Default::default()
+        };
+        assert!(
+            check_request(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("--last")
+        );
+        assert!(check_request(&EvaluateRequest::default()).is_ok());
+    }
+}

@@ -76,3 +76,41 @@ pub fn display_q(q: &str) -> String {
         q.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::EngineError;
+
+    /// An engine error keeps its kind (user or internal) and gains what it was working on.
+    #[test]
+    fn engine_errors_keep_their_kind_and_gain_context() {
+        let user = Error::from(EngineError::NoModel("q1".into())).context("question q1");
+        assert!(user.is_user_error());
+        assert_eq!(
+            user.to_string(),
+            "question q1: no model for question \"q1\""
+        );
+        let internal = Error::from(EngineError::Shape("3 rows, 2 targets".into()));
+        assert!(!internal.is_user_error());
+        let wrapped = Error::invalid("only one code").context("q2");
+        assert_eq!(wrapped.to_string(), "q2: only one code");
+        assert!(wrapped.is_user_error());
+    }
+
+    #[test]
+    fn a_stopped_monitor_stops_the_job() {
+        let p = Progress::default();
+        assert!(check(&p).is_ok());
+        p.stop.store(true, Ordering::Relaxed);
+        assert_eq!(check(&p).unwrap_err().to_string(), CANCELLED);
+        p.progress(2, 5, "q1");
+        assert_eq!(
+            (
+                p.done.load(Ordering::Relaxed),
+                p.total.load(Ordering::Relaxed)
+            ),
+            (2, 5)
+        );
+    }
+}

@@ -198,3 +198,27 @@ pub fn file_examples(spec: &ExampleSpec, only: Option<&str>) -> Result<ByQuestio
     }
     Ok(by_q)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(codes: &[&str]) -> Example {
+        Example {
+            text: "texto".into(),
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            group: None,
+        }
+    }
+
+    /// Several human codes on one answer make a workspace question multi-label; a file's
+    /// question only by the request.
+    #[test]
+    fn multi_label_follows_the_workspace_codes() {
+        let base = TrainSettings::default();
+        let ex = [example(&["a"]), example(&["a", "b"])];
+        assert!(settings_for(&base, true, &ex).multi_label);
+        assert!(!settings_for(&base, false, &ex).multi_label);
+        assert!(!settings_for(&base, true, &ex[..1]).multi_label);
+    }
+}
