@@ -47,11 +47,14 @@ fn print_month(month: &str, questions: &BTreeMap<String, Counts>) {
     println!("\n{}", terminal(month));
     let head = "question answers with_text human accepted machine uncoded";
     print_row(head.split(' ').map(|h| h.replace('_', " ")));
-    for (q, c) in questions {
-        let (a, t) = (c.answers, c.with_text);
-        let n = [a, t, c.human_coded, c.accepted, c.machine_coded, c.uncoded];
-        print_row(std::iter::once(terminal(q).into_owned()).chain(n.map(|x| x.to_string())));
-    }
+    questions.iter().for_each(|(q, c)| print_row(cells(q, c)));
+}
+
+/// A question's row: its id (made safe for the terminal) and its counts.
+fn cells(q: &str, c: &Counts) -> impl Iterator<Item = String> {
+    let (a, t, h) = (c.answers, c.with_text, c.human_coded);
+    let n = [a, t, h, c.accepted, c.machine_coded, c.uncoded];
+    std::iter::once(terminal(q).into_owned()).chain(n.map(|x| x.to_string()))
 }
 
 fn print_row(cells: impl Iterator<Item = String>) {
