@@ -370,3 +370,33 @@ fn job_forms_need_the_csrf_token_and_refuse_in_spanish() {
         r.body
     );
 }
+
+/// A training with nothing to learn from ends as failed, with the reason in Spanish, and
+/// releases the workspace.
+#[test]
+fn a_training_without_coded_answers_fails_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(dir.path(), Config::monitoreo360_text(), false).unwrap();
+    codifica::codebook::install_defaults(&ws).unwrap();
+    let s = serve(dir.path(), 0);
+    let (cookie, csrf) = session(s.addr);
+    let r = post(
+        s.addr,
+        "/entrenar/iniciar",
+        &cookie,
+        &format!("csrf={csrf}&accion=entrenar"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = wait_for_end(s.addr, &cookie);
+    assert_eq!(r.state(), Some("fallido"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("no tiene respuestas codificadas por analistas"),
+        "{}",
+        r.body
+    );
+    assert!(
+        cli(dir.path(), &["status"]).status.success(),
+        "the lock was released"
+    );
+}

@@ -170,10 +170,35 @@ fn run(app: &App, job: &Job, lock: WorkspaceLock) {
     let ended = match outcome {
         Ok(Ok(ended)) => ended,
         Ok(Err(_)) if job.progress.cancelled() => Ended::Cancelled,
-        Ok(Err(e)) => Ended::Failed(e.to_string()),
+        Ok(Err(e)) => Ended::Failed(spanish(&e)),
         Err(_) => Ended::Failed("error interno (el detalle quedó en la consola)".to_string()),
     };
     job.finish(ended);
+}
+
+/// A failure in Spanish: the ones an analyst meets in plain words, the rest with the library's
+/// message.
+fn spanish(err: &Error) -> String {
+    let text = err.to_string();
+    let known = [
+        (
+            "no human-coded answers to learn from",
+            "El espacio de trabajo no tiene respuestas codificadas por analistas de las que \
+             aprender: importe meses codificados o codifique respuestas en Codificar primero.",
+        ),
+        (
+            "no answers to coded questions in",
+            "Ese mes no tiene respuestas a preguntas que se codifiquen: importe el mes primero.",
+        ),
+        (
+            "no model for question",
+            "Falta el modelo de alguna pregunta del mes: entrene los modelos primero.",
+        ),
+    ];
+    match known.iter().find(|(english, _)| text.contains(english)) {
+        Some((_, message)) => message.to_string(),
+        None => format!("No se pudo completar el trabajo: {text}"),
+    }
 }
 
 /// Trains every coded question, then validates each as a new month would test it.
