@@ -235,6 +235,26 @@ pub enum Error {
     /// The search index failed.
     #[error("{}", index_message(.0))]
     Index(#[from] tantivy::TantivyError),
+    /// The coding engine refused or failed (training, evaluating, a model file), with what it
+    /// was working on: the use cases of `crate::app` return one error type.
+    #[error("{context}{}{source}", if context.is_empty() { "" } else { ": " })]
+    Engine {
+        /// What it was working on ("question q1"), or empty.
+        context: String,
+        source: Box<EngineError>,
+    },
+}
+
+impl From<EngineError> for Error {
+    fn from(e: EngineError) -> Error {
+        match e {
+            EngineError::Core(e) => e,
+            e => Error::Engine {
+                context: String::new(),
+                source: Box::new(e),
+            },
+        }
+    }
 }
 
 impl Error {
@@ -268,6 +288,20 @@ impl Error {
                 column: column.map(str::to_string),
                 message: message.into(),
             }],
+        }
+    }
+
+    /// `self` with what it was working on in front ("question q1: …"), as anyhow's context.
+    pub fn context(self, context: impl Into<String>) -> Error {
+        match self {
+            Error::Engine { context: c, source } if c.is_empty() => Error::Engine {
+                context: context.into(),
+                source,
+            },
+            e => Error::Engine {
+                context: context.into(),
+                source: Box::new(EngineError::Core(e)),
+            },
         }
     }
 
@@ -314,6 +348,7 @@ impl Error {
             Error::Index(_) => self.is_out_of_space(),
             Error::Internal(_) => false,
             Error::Argument { .. } | Error::NotFound { .. } | Error::Conflict { .. } => true,
+            Error::Engine { source, .. } => source.is_user_error(),
             Error::Io { .. }
             | Error::Rows { .. }
             | Error::File { .. }

@@ -17,15 +17,20 @@ pub enum CodingState {
     Waiting,
 }
 
-/// The coding state of `a`, or `None` when it is not to be coded (a rating question, or a
-/// non-answer). One rule for `review`, `status`, the web app and the report.
+/// The coding state of `a`, or `None` when it is not to be coded (a rating question, or an
+/// uncoded non-answer). One rule for `review`, `status`, the web app and the report. A human
+/// code always wins, even on a text that reads as a non-answer.
 pub fn coding_state(a: &Answer, config: &Config) -> Option<CodingState> {
-    if is_non_answer(&a.text) || !config.question(&a.question).is_some_and(|q| q.is_coded()) {
+    if !config.question(&a.question).is_some_and(|q| q.is_coded()) {
         return None;
     }
-    Some(if a.is_coded() {
-        CodingState::Human
-    } else if a.machine.as_ref().is_some_and(|m| m.accepted) {
+    if a.is_coded() {
+        return Some(CodingState::Human);
+    }
+    if is_non_answer(&a.text) {
+        return None;
+    }
+    Some(if a.machine.as_ref().is_some_and(|m| m.accepted) {
         CodingState::Accepted
     } else {
         CodingState::Waiting
@@ -38,6 +43,8 @@ pub struct CodingCounts {
     pub human: usize,
     pub accepted: usize,
     pub waiting: usize,
+    /// Of the waiting ones, those with a machine suggestion (the rest have no code at all).
+    pub suggested: usize,
 }
 
 impl CodingCounts {
@@ -46,7 +53,10 @@ impl CodingCounts {
         match coding_state(a, config) {
             Some(CodingState::Human) => self.human += 1,
             Some(CodingState::Accepted) => self.accepted += 1,
-            Some(CodingState::Waiting) => self.waiting += 1,
+            Some(CodingState::Waiting) => {
+                self.waiting += 1;
+                self.suggested += usize::from(a.machine.is_some());
+            }
             None => {}
         }
     }
@@ -116,7 +126,11 @@ mod tests {
         assert!(!needs_review(&a, &config));
         a.codes = vec!["integralidad".into()];
         assert_eq!(coding_state(&a, &config), Some(CodingState::Human));
+        // A human code wins even on a text that reads as a non-answer (as `status` always
+        // counted it); uncoded, such a text is not to be coded.
         a.text = "no sabe".into();
+        assert_eq!(coding_state(&a, &config), Some(CodingState::Human));
+        a.codes.clear();
         assert_eq!(coding_state(&a, &config), None);
     }
 

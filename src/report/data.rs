@@ -118,6 +118,10 @@ pub struct CodeFrequencies {
     pub accepted: Vec<usize>,
     /// Answers with text but no code at all, per month.
     pub uncoded: Vec<usize>,
+    /// How far the coding went, per month: the one count of `status`, the review queue and
+    /// the Tablero (an accepted machine code apart from a suggestion waiting for review).
+    #[serde(skip)]
+    pub coverage: Vec<crate::model::review::CodingCounts>,
 }
 
 /// One requested assistance topic.
@@ -244,7 +248,7 @@ impl ReportData {
         let series = build_series(upto(), config);
         let flags = flags_for_month(&series, config, codebooks, month);
         let mut tally = AnswerTally::default();
-        upto().for_each(|a| tally.add(a));
+        upto().for_each(|a| tally.add(a, config));
         ReportData::assemble(&series, &tally, flags, config, codebooks, month, map_input)
     }
 
@@ -264,7 +268,7 @@ impl ReportData {
         let mut series = Vec::new();
         for entity in stream_series(store, &AnswerFilter::default(), Some(month), config)? {
             let entity = entity?;
-            entity.answers.iter().for_each(|a| tally.add(a));
+            entity.answers.iter().for_each(|a| tally.add(a, config));
             flags.add(&entity.series, config, codebooks);
             series.push(recent_part(entity.series));
         }
@@ -362,12 +366,13 @@ struct MonthCodes {
     machine: usize,
     accepted: usize,
     uncoded: usize,
+    coverage: crate::model::review::CodingCounts,
     /// Answers per effective code (each code of an answer counts once).
     by_code: BTreeMap<String, usize>,
 }
 
 impl AnswerTally {
-    fn add(&mut self, a: &Answer) {
+    fn add(&mut self, a: &Answer, config: &Config) {
         self.months.insert(a.month);
         if a.text.trim().is_empty() {
             return;
@@ -379,6 +384,7 @@ impl AnswerTally {
             .entry(a.month)
             .or_default();
         m.total += 1;
+        m.coverage.add(a, config);
         let codes = a.effective_codes();
         if a.is_coded() {
             m.human += 1;
@@ -599,6 +605,10 @@ fn code_frequencies(
                 machine: column(|m| m.machine),
                 accepted: column(|m| m.accepted),
                 uncoded: column(|m| m.uncoded),
+                coverage: per_month
+                    .iter()
+                    .map(|m| m.map_or_else(Default::default, |m| m.coverage))
+                    .collect(),
             }
         })
         .collect()

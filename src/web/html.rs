@@ -51,6 +51,7 @@ pub enum Tab {
     Informe,
     Libro,
     Equipo,
+    Entrenar,
     Ninguna,
 }
 
@@ -127,7 +128,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
          <title>{title} · codifica</title><style>{CSS}</style></head><body>\
-         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{i}{r}{l}{q}</nav></header>\
+         <header><span class=\"marca\">codifica</span><nav>{b}{c}{t}{e}{i}{r}{j}{l}{q}</nav></header>\
          <main>{body}</main>\
          <footer>codifica · Monitoreo 360 · servidor local</footer></body></html>",
         title = esc(title),
@@ -139,6 +140,7 @@ pub fn page(title: &str, tab: Tab, body: &str) -> String {
         r = link(Tab::Informe, "/informe", "Informe y muestra"),
         l = link(Tab::Libro, "/libro", "Libro de códigos"),
         q = link(Tab::Equipo, "/equipo", "Equipo"),
+        j = link(Tab::Entrenar, "/entrenar", "Entrenar y clasificar"),
     )
 }
 

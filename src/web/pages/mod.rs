@@ -11,6 +11,7 @@ mod importar;
 mod informe;
 mod equipo;
 mod libro;
+mod entrenar;
 mod tablero;
 mod temas;
 
@@ -34,6 +35,7 @@ pub use importar::{UploadLimit, escribir, importar, is_upload, probar, subir, to
 pub use informe::{descargar, informe, muestra};
 pub use equipo::{codificar_muestra, equipo, muestra as equipo_muestra, nombre};
 pub use libro::{editar, libro};
+pub use entrenar::{cancelar, entrenar, iniciar};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 

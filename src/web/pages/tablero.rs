@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::model::review::CodingCounts;
 use crate::month::Month;
 use crate::report::svg;
 use crate::report::{RenderOptions, ReportData};
@@ -107,23 +108,26 @@ fn month_col(d: &ReportData) -> Option<usize> {
         .and_then(|f| f.months.iter().position(|m| *m == d.month))
 }
 
+/// The month's coverage summed over the coded questions (`model::review::CodingCounts`, the
+/// count `codifica status` and the review queue use).
+fn month_coverage(d: &ReportData) -> CodingCounts {
+    let mut total = CodingCounts::default();
+    let Some(i) = month_col(d) else {
+        return total;
+    };
+    for c in d.code_frequencies.iter().filter_map(|f| f.coverage.get(i)) {
+        total.human += c.human;
+        total.accepted += c.accepted;
+        total.waiting += c.waiting;
+        total.suggested += c.suggested;
+    }
+    total
+}
+
 fn cards(d: &ReportData) -> String {
     let o = &d.overall;
-    let col = month_col(d);
-    let sum = |pick: fn(&crate::report::data::CodeFrequencies) -> &Vec<usize>| -> usize {
-        col.map_or(0, |i| {
-            d.code_frequencies
-                .iter()
-                .map(|f| pick(f).get(i).copied().unwrap_or(0))
-                .sum()
-        })
-    };
-    let (flagged, human, machine, uncoded) = (
-        d.flags.flagged.len(),
-        sum(|f| &f.human),
-        sum(|f| &f.machine),
-        sum(|f| &f.uncoded),
-    );
+    let c = month_coverage(d);
+    let flagged = d.flags.flagged.len();
     let items = [
         (
             "entrevistadas",
@@ -151,22 +155,26 @@ fn cards(d: &ReportData) -> String {
         ),
         (
             "codificadas",
-            human.to_string(),
+            c.human.to_string(),
             agree(
-                human,
+                c.human,
                 "respuesta codificada por analistas",
                 "respuestas codificadas por analistas",
             ),
         ),
-        ("modelo", machine.to_string(), "solo con código del modelo"),
         (
-            "sin-codigo",
-            uncoded.to_string(),
+            "aceptadas",
+            c.accepted.to_string(),
             agree(
-                uncoded,
-                "respuesta sin ningún código",
-                "respuestas sin ningún código",
+                c.accepted,
+                "código del modelo aceptado automáticamente",
+                "códigos del modelo aceptados automáticamente",
             ),
+        ),
+        (
+            "por-revisar",
+            c.waiting.to_string(),
+            agree(c.waiting, "respuesta por revisar", "respuestas por revisar"),
         ),
     ];
     let mut out = String::from("<section class=\"cifras\">");
@@ -196,16 +204,17 @@ fn coding_progress(d: &ReportData) -> String {
     };
     let mut rows = String::new();
     for f in &d.code_frequencies {
-        let at = |v: &Vec<usize>| v.get(i).copied().unwrap_or(0);
+        let c = f.coverage.get(i).copied().unwrap_or_default();
         let _ = write!(
             rows,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td><a href=\"/codificar{}\">Codificar</a></td></tr>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td><a href=\"/codificar{}\">Codificar</a></td></tr>",
             esc(&f.label),
-            at(&f.answers),
-            at(&f.human),
-            at(&f.machine),
-            at(&f.uncoded),
+            f.answers.get(i).copied().unwrap_or(0),
+            c.human,
+            c.accepted,
+            c.suggested,
+            c.waiting - c.suggested,
             esc(&query_string(&[
                 ("mes", &d.month.to_string()),
                 ("pregunta", &f.question)
@@ -215,7 +224,8 @@ fn coding_progress(d: &ReportData) -> String {
     format!(
         "<section class=\"tarjeta\" id=\"avance\"><h2>Avance de la codificación</h2><table>\
          <thead><tr><th>Pregunta</th><th class=\"num\">Con texto</th><th class=\"num\">Por analistas</th>\
-         <th class=\"num\">Solo modelo</th><th class=\"num\">Sin código</th><th></th></tr></thead>\
+         <th class=\"num\">Aceptadas automáticamente</th><th class=\"num\">Sugeridas, por revisar</th>\
+         <th class=\"num\">Sin sugerencia</th><th></th></tr></thead>\
          <tbody>{rows}</tbody></table></section>"
     )
 }
