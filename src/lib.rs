@@ -32,7 +32,8 @@
 //! use codifica::answer::MachineCoding;
 //! use codifica::config::Config;
 //! use codifica::demo::{DEFAULT_SEED, DemoData, SYNTHETIC_NOTICE};
-//! use codifica::ingest::{ImportOptions, import};
+//! use codifica::app::import::import;
+//! use codifica::ingest::ImportOptions;
 //! use codifica::model::{Example, QuestionModel, TrainSettings};
 //! use codifica::month::Month;
 //! use codifica::store::{AnswerFilter, Store};

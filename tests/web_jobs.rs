@@ -10,7 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codifica::config::Config;
-use codifica::ingest::{ImportOptions, import};
+use codifica::app::import::import;
+use codifica::ingest::ImportOptions;
 use codifica::model::examples::model_file_name;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};

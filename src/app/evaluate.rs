@@ -114,6 +114,7 @@ fn validate(
 ) -> Result<Outcome> {
     let mut settings = settings_for(&req.settings, req.from_workspace, &w.examples);
     settings.cv_folds = req.folds;
+    let settings = settings.check()?;
     let mut warnings = Vec::new();
     if req.from_workspace && !req.kfold {
         match forward_obstacle(&w.months, &w.examples, req.last) {

@@ -169,7 +169,8 @@ pub fn write(ws: &Workspace, req: &ReportRequest<'_>) -> Result<Written> {
         }
         Period::Range { from, to } => (from, to),
     };
-    let p = PeriodData::from_store(&store, ws.config(), &codebooks, from, to, req.map)?;
+    let period = crate::report::period::Period::new(from, to)?;
+    let p = PeriodData::from_store(&store, ws.config(), &codebooks, period, req.map)?;
     let opts = RenderOptions {
         generated_on,
         ..Default::default()

@@ -68,7 +68,8 @@ pub fn draw_sample(
         population,
         last_interview: &last,
         flagged: &flagged,
-    })?;
+    }
+    .check()?)?;
     let csv =
         to_csv(&sample).map_err(|e| Error::invalid(format!("writing the sample CSV: {e}")))?;
     Ok(Drawn {

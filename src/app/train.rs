@@ -110,7 +110,7 @@ fn train_all(
     for (i, (q, w)) in by_q.iter().enumerate() {
         check(monitor)?;
         monitor.progress(i, by_q.len(), q);
-        let s = settings_for(base, from_workspace, &w.examples);
+        let s = settings_for(base, from_workspace, &w.examples).check()?;
         let m = QuestionModel::train(q, &mut analyzer, &w.examples, &s)
             .map_err(|e| Error::from(e).context(format!("question {}", display_q(q))))?;
         models.push(m);

@@ -13,9 +13,6 @@ use anyhow::bail;
 
 use codifica::model::examples::RowFilter;
 
-/// Explaining terms kept per answer (`review` shows as many).
-pub use codifica::app::classify::TOP_TERMS;
-
 /// Options of `codifica classify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 use crate::app::report::{Period, ReportRequest, write};
-use crate::app::sample::{SampleParams, builtin_population, draw_sample, parse_population};
+use crate::app::sample::{SampleParams, builtin_population, draw_sample};
 use crate::error::{Error, Result};
 use crate::month::Month;
 use crate::web::security::Session;
@@ -289,7 +289,7 @@ pub async fn muestra(
         let population = match &upload {
             Some(p) => {
                 let shown = p.filename.clone().unwrap_or_else(|| "población".into());
-                match parse_population(&p.data, Path::new(&shown)) {
+                match population_upload(app.ws.root(), &p.data, &shown) {
                     Ok(pop) => pop,
                     Err(e) => return Ok(population_refused(&e)),
                 }
@@ -309,4 +309,28 @@ fn population_refused(e: &Error) -> Response {
         "Población no válida",
         &format!("No se pudo leer el archivo de población; no se generó la muestra. Detalle: {e}"),
     )
+}
+
+/// Reads an uploaded population file exactly as `codifica sample --population FILE` reads a file
+/// (a workbook or a CSV in any encoding and delimiter): the bytes go to a file of the server's
+/// naming in the workspace's temporary folder, removed when read. `shown` (the browser's file
+/// name) only names the file in messages.
+fn population_upload(
+    root: &Path,
+    data: &[u8],
+    shown: &str,
+) -> crate::Result<Vec<crate::sample::PopulationEntity>> {
+    let dir = root.join("tmp");
+    std::fs::create_dir_all(&dir).map_err(|e| crate::Error::io(&dir, e))?;
+    let mut file = tempfile::Builder::new()
+        .prefix("poblacion-")
+        .tempfile_in(&dir)
+        .map_err(|e| crate::Error::io(&dir, e))?;
+    std::io::Write::write_all(&mut file, data).map_err(|e| crate::Error::io(file.path(), e))?;
+    crate::sample::read_population(file.path()).map_err(|e| {
+        let named = e
+            .to_string()
+            .replace(&file.path().display().to_string(), shown);
+        crate::Error::argument("poblacion", named)
+    })
 }
