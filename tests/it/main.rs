@@ -4,7 +4,8 @@
 //! (tantivy, axum, calamine…), which made `cargo test` spend most of its time linking on a
 //! 2-core machine. Run one area with `cargo test --test it search::` (a module path filter).
 //! A new area is a new file in this folder plus its `mod` line below (DEVELOPERS.md, "Tests");
-//! fixtures stay in `tests/fixtures/`, the bad-input corpus in `tests/bad_inputs/`.
+//! fixtures stay in `tests/fixtures/`, the bad-input corpus in `tests/bad_inputs/`. The one
+//! exception is `tests/crash_safety.rs`, whose kill timings need a binary of their own.
 
 #[macro_use]
 #[path = "../common/mod.rs"]
@@ -13,7 +14,6 @@ mod common;
 mod helpers;
 
 mod bad_inputs;
-mod crash_safety;
 mod demo_data;
 mod engine;
 mod import;
