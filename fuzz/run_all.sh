@@ -2,7 +2,7 @@
 # Builds every fuzz target once, then runs each for SECONDS (default 120) on its seed corpus
 # (fuzz/seed_corpus.sh), at low priority, and prints executions, speed and crashes per target.
 # Crashing inputs land in fuzz/artifacts/<target>/; copy them to tests/bad_inputs/fuzz/<target>/
-# so tests/bad_inputs.rs replays them.
+# so tests/it/bad_inputs.rs replays them.
 #   fuzz/run_all.sh [SECONDS] [TARGET…]
 set -uo pipefail
 cd "$(dirname "$0")"

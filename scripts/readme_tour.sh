@@ -9,7 +9,7 @@
 #
 #   scripts/readme_tour.sh [BINARY]     # default: target/release/codifica, else target/debug/codifica
 #
-# `cargo test --test demo_data readme` runs it with the test build's binary.
+# `cargo test --test it demo_data::readme` runs it with the test build's binary.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${1:-}"

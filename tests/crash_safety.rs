@@ -9,6 +9,9 @@
 //! copies at fractions of that time. A kill that lands after the command finished is allowed
 //! (the state must then equal the finished one), but each test needs at least one kill that
 //! lands while the command is still running.
+//!
+//! Its own test binary, not a module of `tests/it/`: the kill times come from a reference run, so
+//! that run and the killed ones must not share the machine with the rest of the suite's tests.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

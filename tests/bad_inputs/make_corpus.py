@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the small files of the bad-input corpus (synthetic data: real municipality names,
 invented answers). Big or binary cases (10 MB cell, truncated/empty XLSX, NUL bytes) are made by
-tests/bad_inputs.rs at test time. Run from this folder: python3 make_corpus.py"""
+tests/it/bad_inputs.rs at test time. Run from this folder: python3 make_corpus.py"""
 
 HEADER = "entity_code,entity_name,department,region,month,question,answer,rating,codes"
 MED = "05001,Alcaldía de Medellín,Antioquia,Eje Cafetero - Antioquia"

@@ -1,4 +1,5 @@
-//! Shared by the integration tests (each includes it with `#[macro_use] mod common;`).
+//! Shared by the integration tests (`tests/it/main.rs` declares it first, with `#[macro_use]`, so
+//! every module has `skipped!` and `tool_missing!`).
 
 /// Prints a skipped test's reason straight to stderr, past the test harness's output
 /// capture, so a skip shows in `cargo test` output instead of passing silently.

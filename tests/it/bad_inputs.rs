@@ -9,9 +9,6 @@
 //! workspace keeps exactly its previous contents. Never a panic, never a partial import.
 //! docs/hardening.md has the table of outcomes.
 
-#[macro_use]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

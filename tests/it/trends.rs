@@ -1,10 +1,7 @@
 //! End-to-end tests of trends and flags on hand-computed synthetic fixtures
 //! (tests/fixtures/trends/cases.csv: every number below was worked out by hand from that file).
 
-#[macro_use]
-mod common;
-#[path = "fixtures/trends/helpers.rs"]
-mod helpers;
+use crate::helpers;
 
 use assert_cmd::Command;
 use codifica::config::Config;

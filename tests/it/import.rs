@@ -3,9 +3,6 @@
 //! file, row and column, and nothing written), idempotent re-imports, dry runs, new questions,
 //! wide mappings, and the real cabildos workbook (skipped when ../shared is absent).
 
-#[macro_use]
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

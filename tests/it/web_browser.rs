@@ -7,9 +7,6 @@
 //! imported through the library; November gets machine suggestions from a model trained here on
 //! July–October. Skipped with a printed reason when chromium or chromedriver is absent.
 
-#[macro_use]
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

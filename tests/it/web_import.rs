@@ -3,12 +3,8 @@
 //! byte for byte the files the command line writes. Bad input gets a Spanish page and nothing
 //! is written.
 
-#[macro_use]
-#[allow(unused_macros, dead_code)]
-mod common;
 
-#[path = "fixtures/trends/helpers.rs"]
-mod helpers;
+use crate::helpers;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

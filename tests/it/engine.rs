@@ -2,9 +2,6 @@
 //! binary on the SYNTHETIC fixtures in tests/fixtures/engine/ (see its README), plus one test
 //! on the real cabildos data that skips when ../shared is absent.
 
-#[macro_use]
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

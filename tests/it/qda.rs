@@ -2,9 +2,6 @@
 //! `codifica` binary on small synthetic workspaces. Answers are stored through the library
 //! (`Store::upsert`); every text below is synthetic.
 
-#[macro_use]
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
@@ -1433,7 +1430,7 @@ fn codebook_import_keeps_identity_by_label_and_splits_a_project_codebook() {
 fn a_missing_tool_fails_under_ci_and_skips_elsewhere() {
     use std::ffi::OsStr;
     let on_ci = std::panic::catch_unwind(|| {
-        common::tool_missing(
+        crate::common::tool_missing(
             Some(OsStr::new("true")),
             "(rule check) xmllint not installed",
         )
@@ -1443,11 +1440,14 @@ fn a_missing_tool_fails_under_ci_and_skips_elsewhere() {
         "CI=true must turn a missing tool into a failure"
     );
     assert!(
-        std::panic::catch_unwind(|| common::tool_missing(Some(OsStr::new("1")), "(rule check)"))
-            .is_err()
+        std::panic::catch_unwind(|| crate::common::tool_missing(
+            Some(OsStr::new("1")),
+            "(rule check)"
+        ))
+        .is_err()
     );
     for ci in [None, Some(OsStr::new("")), Some(OsStr::new("false"))] {
         // A developer's machine: a printed SKIPPED line, no failure.
-        common::tool_missing(ci, "(rule check, not a real skip) xmllint not installed");
+        crate::common::tool_missing(ci, "(rule check, not a real skip) xmllint not installed");
     }
 }

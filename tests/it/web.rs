@@ -2,9 +2,6 @@
 //! against a temporary workspace filled through the library with **synthetic** answers, and is
 //! driven with plain HTTP/1.1 over `std::net::TcpStream`.
 
-#[macro_use]
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;

@@ -2,8 +2,6 @@
 //! its export), one code-validity check, the codebook edit transaction, agreement of a table.
 //! Each rule where the CLI and the web disagreed has a test here that fails on the losing copy.
 
-#[macro_use]
-mod common;
 
 use std::path::Path;
 

@@ -2,11 +2,7 @@
 //! `codifica themes`: files written, figures equal to the typed data recomputed from the rows,
 //! empty months shown as such, escaping, formula safety, determinism.
 
-#[macro_use]
-mod common;
-
-#[path = "fixtures/trends/helpers.rs"]
-mod helpers;
+use crate::helpers;
 
 use std::path::Path;
 

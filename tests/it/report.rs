@@ -2,11 +2,7 @@
 //! formula safety, determinism, the map with and without the shared Colombia files, and the
 //! headless-Chromium screenshot (synthetic data: fixtures and the built-in demo).
 
-#[macro_use]
-mod common;
-
-#[path = "fixtures/trends/helpers.rs"]
-mod helpers;
+use crate::helpers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

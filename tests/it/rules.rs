@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-#[macro_use]
-mod common;
 
 /// Writes `bytes` as `name` in a fresh temporary folder (kept alive by the returned guard).
 fn file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -155,7 +153,7 @@ fn a_qda_month_is_read_by_the_lenient_month_rule() {
     codifica(ws).arg("init").assert().success();
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qda");
     let qdpx = ws.join("entrevistas.qdpx");
-    common::zip_dir(&fixtures.join("qualcoder_style"), &qdpx);
+    crate::common::zip_dir(&fixtures.join("qualcoder_style"), &qdpx);
     let mapping = std::fs::read_to_string(fixtures.join("qualcoder_mapping.toml"))
         .unwrap()
         .replace("fixed_month = \"2024-05\"", "fixed_month = \"mayo 2024\"");
