@@ -9,17 +9,17 @@
 
 #[macro_use]
 #[path = "../common/mod.rs"]
+mod common;
 #[path = "../fixtures/trends/helpers.rs"]
+mod helpers;
 
 mod app_import;
 mod app_jobs;
 mod app_review;
 mod bad_inputs;
-mod common;
 mod demo_data;
 mod engine;
 mod errors;
-mod helpers;
 mod import;
 mod layers;
 mod period_report;
