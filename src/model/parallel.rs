@@ -1,13 +1,15 @@
-//! Stage: model. Independent pieces of training work (the folds of a cross-validation, the
-//! codes of a one-vs-rest SVM) run on a few threads.
+//! Stage: model. Independent pieces of training work (the codes of a one-vs-rest SVM) run on a
+//! few threads.
 //!
 //! One rule: parallelism is spent at the outermost level that asks for it. A worker thread runs
-//! every nested [`map`] on itself, so the cross-validation's folds share the cores instead of
-//! each fold's SVM starting threads of its own (more threads than cores only add switching and
-//! memory). Results come back in index order and every piece carries its own seed, so a model
-//! does not depend on the number of threads.
+//! every nested [`map`] on itself, so a caller that already spreads its work over the cores
+//! does not get more threads than cores (they only add switching and memory). Pieces are handed
+//! out one at a time to whichever thread is free (codes differ in size), results come back in
+//! index order and every piece carries its own seed, so a model does not depend on the number of
+//! threads.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// At most this many threads: training is memory-bound beyond a few cores.
 const MAX_THREADS: usize = 4;
@@ -28,8 +30,8 @@ pub fn threads_for(n: usize) -> usize {
         .min(n.max(1))
 }
 
-/// `f(0)`, `f(1)`, … `f(n - 1)`, computed on up to [`threads_for`]`(n)` threads (piece `i` on
-/// thread `i mod threads`), returned in index order.
+/// `f(0)`, `f(1)`, … `f(n - 1)`, computed on up to [`threads_for`]`(n)` threads (each free thread
+/// takes the next piece), returned in index order.
 pub fn map<T, F>(n: usize, f: F) -> Vec<T>
 where
     T: Send,
@@ -39,17 +41,22 @@ where
     if threads <= 1 {
         return (0..n).map(f).collect();
     }
+    let next = AtomicUsize::new(0);
     let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let f = &f;
+            .map(|_| {
+                let (f, next) = (&f, &next);
                 scope.spawn(move || {
                     IN_WORKER.with(|w| w.set(true));
-                    (t..n)
-                        .step_by(threads)
-                        .map(|i| (i, f(i)))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            break done;
+                        }
+                        done.push((i, f(i)));
+                    }
                 })
             })
             .collect();

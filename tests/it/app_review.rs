@@ -2,17 +2,16 @@
 //! its export), one code-validity check, the codebook edit transaction, agreement of a table.
 //! Each rule where the CLI and the web disagreed has a test here that fails on the losing copy.
 
-
 use std::path::Path;
 
 use assert_cmd::Command;
 use codifica::answer::{Answer, MachineCoding};
 use codifica::app::codebook::{self as app_codebook, Edit};
+use codifica::app::import::import;
 use codifica::app::review::{self, Band, CodeRefusal, QueueRequest};
 use codifica::codebook::edit::SetCode;
 use codifica::codebook::{CodesProblem, Polarity};
 use codifica::config::Config;
-use codifica::app::import::import;
 use codifica::ingest::ImportOptions;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};

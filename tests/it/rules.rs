@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-
 /// Writes `bytes` as `name` in a fresh temporary folder (kept alive by the returned guard).
 fn file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,6 @@
 //! byte for byte the files the command line writes. Bad input gets a Spanish page and nothing
 //! is written.
 
-
 use crate::helpers;
 
 use std::io::{Read, Write};
