@@ -9,8 +9,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
-mod bar;
 mod autocode_print;
+mod bar;
 mod classify;
 mod classify_file;
 mod classify_month;
