@@ -312,6 +312,15 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     let src = d.source();
     assert!(src.contains("Primeras filas"), "the first rows are shown");
     assert!(src.contains("datos sintéticos"));
+    // Readable at 1280 px: the first rows stay a few lines high despite long headers and answers.
+    let tallest = d
+        .js(
+            "return Math.max(...Array.from(document.querySelectorAll('table.muestra tr'))\
+             .map(r => r.offsetHeight));",
+        )
+        .as_f64()
+        .unwrap();
+    assert!(tallest < 140.0, "a first-rows line {tallest} px high");
     assert_eq!(value(&d, "#col0"), "entity_code");
     assert_eq!(value(&d, "#col1"), "entity_name");
     assert_eq!(value(&d, "#col4"), "month");
@@ -369,6 +378,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     assert_eq!(wait_for_job(&d, &base), "terminado");
     let src = d.source();
     assert!(src.contains("Modelos entrenados") && src.contains("Cobertura"));
+    check_and_shoot(&d, &shots, "entrenar");
     assert_eq!(
         value(&d, "select[name=mes]"),
         MONTH,
@@ -388,7 +398,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
         accepted > 0 && queued > 0,
         "{accepted} accepted, {queued} queued"
     );
-    check_and_shoot(&d, &shots, "entrenar");
+    check_and_shoot(&d, &shots, "clasificar");
 
     // 3. Revisar: code three answers of the queue, each with one key (the model's second most
     // probable code: chosen on a one-code question, added to the marked first on a multi-code
@@ -459,12 +469,14 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     );
     d.click(&format!("{row} input[value=renombrar] ~ button"));
     d.find("#hecho");
-    d.find("#reentrenar");
     let store = Store::open(&ws).unwrap();
     assert_eq!(holding(&store, "renombrado_en_la_web"), held);
     assert_eq!(holding(&store, &old), 0);
     assert!(d.source().contains("id=\"codigo-renombrado_en_la_web\""));
     check_and_shoot(&d, &shots, "libro");
+    // The reminder to retrain leads to the page that does it.
+    d.click("#reentrenar a[href='/entrenar']");
+    assert_eq!(d.text("h1"), "Entrenar y clasificar");
 
     // 5. Equipo: two analysts double-code a sample of five, blind, with the keyboard.
     choose_name(&d, &base, "Ana Sintética");
@@ -484,8 +496,13 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
         "the second analyst codes blind: nothing marked, no suggestion, no earlier codes"
     );
     assert_eq!(code_blind(&d, &["1", "1", "1", "2", "2"]), sample);
+    // Agreement per question (all codes) and per code, codes named by their labels.
     let rows_shown = texts(&d, "#acuerdo tbody tr td:nth-child(3)");
     assert!(rows_shown.iter().any(|c| c == "(todos)"), "{rows_shown:?}");
+    assert!(
+        rows_shown.iter().all(|c| !c.contains('_')),
+        "labels, not ids: {rows_shown:?}"
+    );
     assert!(
         d.text("#desacuerdos h2").contains("(2)"),
         "two answers to settle"

@@ -100,6 +100,7 @@ mark,b.hl{background:#ffe58a;color:inherit;font-weight:600;padding:0 .1em}
 .codigos input{margin-top:.25rem}
 .sugerido{outline:2px solid #8e5bd0}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
+table.muestra th,table.muestra td{min-width:10rem;max-width:18rem}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e7ebf0;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}

@@ -243,6 +243,7 @@ fn agreement_view(app: &App, g: &RoundAgreement) -> crate::Result<String> {
     let mut rows = String::new();
     for p in &g.pairs {
         let q = esc(&question_label(config, &p.question));
+        let cb = app.codebook(&p.question)?;
         let pair = format!("{} y {}", esc(&p.first), esc(&p.second));
         let _ = write!(
             rows,
@@ -253,7 +254,7 @@ fn agreement_view(app: &App, g: &RoundAgreement) -> crate::Result<String> {
             let _ = write!(
                 rows,
                 "<tr><td>{q}</td><td>{pair}</td><td>{}</td>{}</tr>",
-                esc(code),
+                esc(&code_label(cb.as_ref(), code)),
                 stats_cells(s)
             );
         }
