@@ -159,6 +159,23 @@ fn check_and_shoot(d: &Driver, shots: &Path, name: &str) {
     d.screenshot(&shots.join(format!("{name}.png")));
 }
 
+/// Clicks `css` (a submit button or link) and waits until the next page has replaced this one:
+/// a WebDriver click does not always wait for a form's navigation, and loading another URL
+/// meanwhile would cancel the post.
+fn submit(d: &Driver, css: &str) {
+    d.js("document.body.dataset.antes = '1'; return null;");
+    d.click(css);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while d.js(
+        "return document.body && document.body.dataset.antes === undefined && \
+                document.readyState === 'complete';",
+    ) != serde_json::json!(true)
+    {
+        assert!(Instant::now() < deadline, "{css}: no new page");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Reloads /entrenar until its job card says the job ended; returns that state.
 fn wait_for_job(d: &Driver, base: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -239,7 +256,7 @@ fn choose_name(d: &Driver, base: &str, name: &str) {
     d.go(&format!("{base}/equipo?mes={MONTH}"));
     d.clear("#nombre input[name=nombre]");
     d.type_into("#nombre input[name=nombre]", name);
-    d.click("#nombre button[type=submit]");
+    submit(d, "#nombre button[type=submit]");
     assert_eq!(d.text("#codificador"), name);
 }
 
@@ -307,7 +324,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     d.go(&format!("{base}/importar"));
     check_and_shoot(&d, &shots, "importar");
     d.type_into("input[type=file][name=archivo]", &sheet.to_string_lossy());
-    d.click("form[action='/importar/subir'] button[type=submit]");
+    submit(&d, "form[action='/importar/subir'] button[type=submit]");
     d.find("form[action='/importar/probar'] select");
     let src = d.source();
     assert!(src.contains("Primeras filas"), "the first rows are shown");
@@ -352,7 +369,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     check_and_shoot(&d, &shots, "importar-mapeo");
 
     // Dry run: the counts, and nothing written.
-    d.click("form[action='/importar/probar'] button[type=submit]");
+    submit(&d, "form[action='/importar/probar'] button[type=submit]");
     d.find("form[action='/importar/escribir']");
     let expected = rows
         .iter()
@@ -362,7 +379,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     assert_eq!(figures, [expected.to_string(), "0".into(), "0".into()]);
     assert!(in_month(&store).is_empty(), "a dry run writes nothing");
     check_and_shoot(&d, &shots, "importar-prueba");
-    d.click("form[action='/importar/escribir'] button[type=submit]");
+    submit(&d, "form[action='/importar/escribir'] button[type=submit]");
     d.find("h1");
     assert_eq!(d.text("h1"), "Importación terminada");
     assert_eq!(in_month(&store).len(), expected);
@@ -374,7 +391,10 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
 
     // 2. Entrenar y clasificar: train, then classify November with automatic acceptance.
     d.go(&format!("{base}/entrenar"));
-    d.click("form[action='/entrenar/iniciar'] input[value=entrenar] ~ button");
+    submit(
+        &d,
+        "form[action='/entrenar/iniciar'] input[value=entrenar] ~ button",
+    );
     assert_eq!(wait_for_job(&d, &base), "terminado");
     let src = d.source();
     assert!(src.contains("Modelos entrenados") && src.contains("Cobertura"));
@@ -384,7 +404,10 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
         MONTH,
         "the new month is offered first"
     );
-    d.click("form[action='/entrenar/iniciar'] input[value=clasificar] ~ button");
+    submit(
+        &d,
+        "form[action='/entrenar/iniciar'] input[value=clasificar] ~ button",
+    );
     assert_eq!(wait_for_job(&d, &base), "terminado");
     let accepted: usize = d.text("#aceptadas").parse().unwrap();
     let queued: usize = d.text("#en-cola").parse().unwrap();
@@ -467,7 +490,7 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
         &format!("{row} input[name=nuevo_id]"),
         "renombrado_en_la_web",
     );
-    d.click(&format!("{row} input[value=renombrar] ~ button"));
+    submit(&d, &format!("{row} input[value=renombrar] ~ button"));
     d.find("#hecho");
     let store = Store::open(&ws).unwrap();
     assert_eq!(holding(&store, "renombrado_en_la_web"), held);
@@ -475,14 +498,14 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     assert!(d.source().contains("id=\"codigo-renombrado_en_la_web\""));
     check_and_shoot(&d, &shots, "libro");
     // The reminder to retrain leads to the page that does it.
-    d.click("#reentrenar a[href='/entrenar']");
+    submit(&d, "#reentrenar a[href='/entrenar']");
     assert_eq!(d.text("h1"), "Entrenar y clasificar");
 
     // 5. Equipo: two analysts double-code a sample of five, blind, with the keyboard.
     choose_name(&d, &base, "Ana Sintética");
     d.clear("#muestra input[name=tamano]");
     d.type_into("#muestra input[name=tamano]", "5");
-    d.click("#muestra button[type=submit]");
+    submit(&d, "#muestra button[type=submit]");
     assert!(d.text("#ronda").contains("Muestra de 5 respuestas"));
     let sample = code_blind(&d, &["1", "1", "1", "1", "1"]);
     choose_name(&d, &base, "Bruno Sintético");
