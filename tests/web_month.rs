@@ -438,6 +438,17 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     };
     let before = left(&d);
     check_and_shoot(&d, &shots, "revisar");
+    // Enter with nothing marked (a multi-code form's key unmarks its pre-marked suggestion):
+    // refused in Spanish, nothing stored, the answer still waits in the queue.
+    let first = value(&d, "#codificar input[name=clave]");
+    d.js("document.querySelectorAll('#codificar input[name=codigo]')\
+          .forEach(i => { i.checked = false; }); return null;");
+    d.keys(&["\u{E007}"]);
+    moved_on(&d, "#codificar", &first);
+    assert_eq!(d.text("h1"), "Ningún código marcado");
+    assert!(store.get(&first).unwrap().unwrap().codes.is_empty());
+    d.go(&format!("{base}/codificar?mes={MONTH}"));
+    assert_eq!(left(&d), before, "nothing left the queue");
     let mut reviewed = Vec::new();
     for _ in 0..3 {
         let key = value(&d, "#codificar input[name=clave]");
