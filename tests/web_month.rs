@@ -389,8 +389,9 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
         "the mapping is saved"
     );
 
-    // 2. Entrenar y clasificar: train, then classify November with automatic acceptance.
-    d.go(&format!("{base}/entrenar"));
+    // 2. Entrenar y clasificar (the next step the import page links to): train, then classify
+    // November with automatic acceptance.
+    submit(&d, "#siguiente");
     submit(
         &d,
         "form[action='/entrenar/iniciar'] input[value=entrenar] ~ button",
@@ -476,6 +477,12 @@ fn the_whole_month_in_chromium_from_the_spreadsheet_to_the_report() {
     // 4. Libro de códigos: rename a code's id; the answers holding it follow.
     let question = store.get(&reviewed[0]).unwrap().unwrap().question;
     d.go(&format!("{base}/libro?pregunta={question}"));
+    // Readable at 1280 px: the question's select is wide enough for its long names.
+    let select_width = d
+        .js("return document.querySelector('select[name=pregunta]').offsetWidth;")
+        .as_f64()
+        .unwrap();
+    assert!(select_width >= 250.0, "a {select_width} px question select");
     let old = d
         .js("return document.querySelector('#codigos tbody tr').id.replace('codigo-', '');")
         .as_str()

@@ -72,6 +72,7 @@ a{color:#0b5cad}
 .lateral{flex:0 0 260px}
 .filtros{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5rem .8rem;align-items:end}
 .filtros label{font-size:.8rem;color:#4a5868;display:flex;flex-direction:column;gap:.15rem}
+.filtros .ancho{grid-column:span 2}
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #b8c3cf;border-radius:5px;background:#fff}
 input[type=search]{width:100%;font-size:1.05rem;padding:.5rem .7rem}
 button{background:#12355b;color:#fff;border-color:#12355b;cursor:pointer}

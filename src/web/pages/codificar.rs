@@ -297,8 +297,8 @@ fn queue_form(app: &App, filter: &QueueFilter) -> crate::Result<String> {
     Ok(format!(
         "<form class=\"tarjeta filtros\" method=\"get\" action=\"/codificar\">\
          <label>Mes<select name=\"mes\">{}</select></label>\
-         <label>Pregunta<select name=\"pregunta\">{}</select></label>\
-         <label>Código sugerido<select name=\"codigo_filtro\">{}</select></label>\
+         <label class=\"ancho\">Pregunta<select name=\"pregunta\">{}</select></label>\
+         <label class=\"ancho\">Código sugerido<select name=\"codigo_filtro\">{}</select></label>\
          <label>Confianza<select name=\"banda\">{}</select></label>\
          <div><button type=\"submit\" class=\"sec\">Filtrar la cola</button></div></form>",
         options(&month_opts, &filter.mes),

@@ -748,7 +748,8 @@ fn done_page(asked: &Asked, r: &ImportReport) -> Response {
     };
     let body = format!(
         "<h1>Importación terminada</h1><div class=\"ok\">Se importó el archivo.</div>{}{saved}\
-         <p><a href=\"/codificar\">Ir a Codificar</a> · <a href=\"/tablero\">Ver el Tablero</a></p>",
+         <p>Siguiente paso: <a href=\"/entrenar\" id=\"siguiente\">Entrenar y clasificar</a> el mes \
+         · <a href=\"/codificar\">Ir a Codificar</a> · <a href=\"/tablero\">Ver el Tablero</a></p>",
         counts(r)
     );
     respond(StatusCode::OK, html::page("Importar", Tab::Importar, &body))

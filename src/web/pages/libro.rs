@@ -89,7 +89,7 @@ fn question_form(app: &App, question: &str) -> String {
         .collect();
     format!(
         "<form class=\"tarjeta filtros\" method=\"get\" action=\"/libro\">\
-         <label>Pregunta<select name=\"pregunta\">{}</select></label>\
+         <label class=\"ancho\">Pregunta<select name=\"pregunta\">{}</select></label>\
          <div><button type=\"submit\" class=\"sec\">Ver su libro de códigos</button></div></form>",
         options(&opts, question)
     )
