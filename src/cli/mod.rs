@@ -9,8 +9,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
-mod autocode_print;
 mod bar;
+mod autocode_print;
 mod classify;
 mod classify_file;
 mod classify_month;
