@@ -72,6 +72,7 @@ a{color:#0b5cad}
 .lateral{flex:0 0 260px}
 .filtros{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5rem .8rem;align-items:end}
 .filtros label{font-size:.8rem;color:#4a5868;display:flex;flex-direction:column;gap:.15rem}
+.filtros .ancho{grid-column:span 2}
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #b8c3cf;border-radius:5px;background:#fff}
 input[type=search]{width:100%;font-size:1.05rem;padding:.5rem .7rem}
 button{background:#12355b;color:#fff;border-color:#12355b;cursor:pointer}
@@ -100,6 +101,7 @@ mark,b.hl{background:#ffe58a;color:inherit;font-weight:600;padding:0 .1em}
 .codigos input{margin-top:.25rem}
 .sugerido{outline:2px solid #8e5bd0}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
+table.muestra th,table.muestra td{min-width:10rem;max-width:18rem}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e7ebf0;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}

@@ -12,6 +12,8 @@
 mod common;
 #[path = "../fixtures/trends/helpers.rs"]
 mod helpers;
+#[path = "../common/webdriver.rs"]
+mod webdriver;
 
 mod app_import;
 mod app_jobs;
@@ -32,4 +34,5 @@ mod web;
 mod web_browser;
 mod web_import;
 mod web_jobs;
+mod web_month;
 mod web_team;

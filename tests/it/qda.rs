@@ -1169,7 +1169,7 @@ fn qualcoder_style_project_imports_spans_coders_and_codebook_identity() {
     let dir = init();
     let ws = dir.path();
     let qdpx = ws.join("entrevistas.qdpx");
-    common::zip_dir(&fixture("qualcoder_style"), &qdpx);
+    crate::common::zip_dir(&fixture("qualcoder_style"), &qdpx);
     let guid_before = codebook_json(ws, Q)["codes"][0]["guid"].clone();
     let out = stdout_of(
         codifica(ws)
@@ -1286,7 +1286,7 @@ fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
     )
     .unwrap();
     let qdpx = ws.join("malo.qdpx");
-    common::zip_dir(src.path(), &qdpx);
+    crate::common::zip_dir(src.path(), &qdpx);
     let cb_before = std::fs::read(codebook_file(ws, Q)).unwrap();
     for dry in [true, false] {
         let mut c = codifica(ws);
@@ -1306,7 +1306,7 @@ fn a_bad_project_is_refused_whole_and_its_dry_run_says_so() {
     assert_eq!(std::fs::read(codebook_file(ws, Q)).unwrap(), cb_before);
     // Without a month (no variable, no mapping) the message says how to state one.
     let good = ws.join("bueno.qdpx");
-    common::zip_dir(&fixture("qualcoder_style"), &good);
+    crate::common::zip_dir(&fixture("qualcoder_style"), &good);
     let e = stderr_of(codifica(ws).arg("import").arg(&good));
     assert!(e.contains("fixed_month"), "{e}");
     assert!(stored(ws, Q).is_empty());

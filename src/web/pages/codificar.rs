@@ -297,8 +297,8 @@ fn queue_form(app: &App, filter: &QueueFilter) -> crate::Result<String> {
     Ok(format!(
         "<form class=\"tarjeta filtros\" method=\"get\" action=\"/codificar\">\
          <label>Mes<select name=\"mes\">{}</select></label>\
-         <label>Pregunta<select name=\"pregunta\">{}</select></label>\
-         <label>Código sugerido<select name=\"codigo_filtro\">{}</select></label>\
+         <label class=\"ancho\">Pregunta<select name=\"pregunta\">{}</select></label>\
+         <label class=\"ancho\">Código sugerido<select name=\"codigo_filtro\">{}</select></label>\
          <label>Confianza<select name=\"banda\">{}</select></label>\
          <div><button type=\"submit\" class=\"sec\">Filtrar la cola</button></div></form>",
         options(&month_opts, &filter.mes),
@@ -419,6 +419,19 @@ fn expired() -> Response {
     )
 }
 
+/// A save with no code marked on an answer no analyst had coded would change nothing, yet
+/// used to say "Código guardado" (a multi-label form's key toggles its pre-marked suggestion
+/// off): refused instead. With codes seen before, an empty save clears them, as asked.
+fn nothing_chosen() -> Response {
+    status_page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Ningún código marcado",
+        "No marcó ningún código, así que no se guardó nada. Vuelva atrás, marque al menos uno \
+         (teclas 1–9; en una pregunta de varios códigos la tecla marca o desmarca) y guarde de \
+         nuevo.",
+    )
+}
+
 /// GET /respuesta?clave=…
 pub async fn respuesta(
     State(app): State<Arc<App>>,
@@ -480,6 +493,9 @@ pub async fn guardar(
     let seen = params(&pairs, "visto");
     let back = Back::parse(param(&pairs, "volver"));
     let filter = QueueFilter::from_pairs(&pairs);
+    if codes.is_empty() && seen.is_empty() {
+        return nothing_chosen();
+    }
     blocking(app, move |app| match app.save_codes_as(&key, &codes, &seen, me.as_deref())? {
         SaveOutcome::Saved(_) => Ok(match back {
             Back::Queue => {
@@ -735,9 +751,9 @@ fn choice_order<'a>(cb: &'a Codebook, top: &[String]) -> Vec<&'a crate::codebook
     out
 }
 
-/// Keyboard shortcuts of the coding form: digits pick the n-th code, Enter saves. Ignored while
-/// typing in a text field.
-const SCRIPT: &str = r#"(function(){var f=document.getElementById('codificar');if(!f)return;
+/// Keyboard shortcuts of the coding forms (Codificar's `#codificar`, Equipo's blind `#ciega`):
+/// digits pick the n-th code, Enter saves. Ignored while typing in a text field.
+pub(super) const SCRIPT: &str = r#"(function(){var f=document.getElementById('codificar')||document.getElementById('ciega');if(!f)return;
 document.addEventListener('keydown',function(e){var t=e.target;
 if(t&&(t.tagName==='INPUT'&&(t.type==='text'||t.type==='search')||t.tagName==='TEXTAREA'||t.tagName==='SELECT'))return;
 if(e.ctrlKey||e.metaKey||e.altKey)return;

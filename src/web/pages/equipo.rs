@@ -181,12 +181,18 @@ fn blind_card(app: &App, key: &str, month: Month, session: &Session) -> crate::R
     };
     let kind = if cb.multi_label { "checkbox" } else { "radio" };
     let mut items = String::new();
-    for c in cb.codable() {
+    for (i, c) in cb.codable().enumerate() {
+        let key = if i < 9 {
+            format!("<kbd>{}</kbd>", i + 1)
+        } else {
+            "<kbd>&nbsp;</kbd>".to_string()
+        };
         let _ = write!(
             items,
-            "<label><input type=\"{kind}\" name=\"codigo\" value=\"{}\"><span><strong>{}</strong>\
-             <br><span class=\"meta\">{}</span></span></label>",
+            "<label>{key}<input type=\"{kind}\" name=\"codigo\" value=\"{}\" data-atajo=\"{}\">\
+             <span><strong>{}</strong><br><span class=\"meta\">{}</span></span></label>",
             esc(&c.id),
+            i + 1,
             esc(&c.label),
             esc(&c.description)
         );
@@ -196,16 +202,21 @@ fn blind_card(app: &App, key: &str, month: Month, session: &Session) -> crate::R
         "<form class=\"tarjeta codigos\" method=\"post\" action=\"/equipo/codificar\" id=\"ciega\">\
          <h2>Su parte de la muestra</h2><p class=\"meta\">{q}</p>\
          <div class=\"respuesta\" id=\"texto\">{text}</div>\
+         <p class=\"meta\">Teclas <kbd>1</kbd>–<kbd>9</kbd> eligen un código, <kbd>Enter</kbd> \
+         guarda y pasa a la siguiente.</p>\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <input type=\"hidden\" name=\"mes\" value=\"{month}\">\
          <input type=\"hidden\" name=\"clave\" value=\"{key}\">{items}\
-         <p><button type=\"submit\">Guardar y seguir</button></p></form>",
+         <p><button type=\"submit\">Guardar y seguir (Enter)</button></p></form>\
+         <script nonce=\"{nonce}\">{script}</script>",
         q = esc(&config
             .question(&a.question)
             .map_or(a.question.clone(), |q| q.text.clone())),
         text = esc(&a.text),
         csrf = esc(&session.csrf),
         key = esc(key),
+        nonce = esc(&session.nonce),
+        script = super::codificar::SCRIPT,
     ))
 }
 
@@ -232,6 +243,7 @@ fn agreement_view(app: &App, g: &RoundAgreement) -> crate::Result<String> {
     let mut rows = String::new();
     for p in &g.pairs {
         let q = esc(&question_label(config, &p.question));
+        let cb = app.codebook(&p.question)?;
         let pair = format!("{} y {}", esc(&p.first), esc(&p.second));
         let _ = write!(
             rows,
@@ -242,7 +254,7 @@ fn agreement_view(app: &App, g: &RoundAgreement) -> crate::Result<String> {
             let _ = write!(
                 rows,
                 "<tr><td>{q}</td><td>{pair}</td><td>{}</td>{}</tr>",
-                esc(code),
+                esc(&code_label(cb.as_ref(), code)),
                 stats_cells(s)
             );
         }

@@ -383,17 +383,25 @@ fn not_a_sheet(shown: &str, why: &str) -> Response {
     )
 }
 
+/// One cell of the first rows: long texts (a question as header, an open answer) are cut, whole
+/// in the tooltip, so that a wide sheet's rows stay a few lines high at 1280 px.
+fn preview_cell(tag: &str, text: &str, max_chars: usize) -> String {
+    let shown = crate::trends::clip(text, max_chars);
+    if shown == text {
+        format!("<{tag}>{}</{tag}>", esc(text))
+    } else {
+        format!("<{tag} title=\"{}\">{}</{tag}>", esc(text), esc(&shown))
+    }
+}
+
 fn sample_table(headers: &[String], rows: &[Vec<String>]) -> String {
-    let th: String = headers
-        .iter()
-        .map(|h| format!("<th>{}</th>", esc(h)))
-        .collect();
+    let th: String = headers.iter().map(|h| preview_cell("th", h, 60)).collect();
     let mut out = format!(
-        "<div class=\"tarjeta\"><h2>Primeras filas</h2><div style=\"overflow-x:auto\"><table>\
-         <tr>{th}</tr>"
+        "<div class=\"tarjeta\"><h2>Primeras filas</h2><div style=\"overflow-x:auto\">\
+         <table class=\"muestra\"><tr>{th}</tr>"
     );
     for r in rows {
-        let td: String = r.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
+        let td: String = r.iter().map(|c| preview_cell("td", c, 70)).collect();
         let _ = write!(out, "<tr>{td}</tr>");
     }
     out.push_str("</table></div></div>");
@@ -740,7 +748,8 @@ fn done_page(asked: &Asked, r: &ImportReport) -> Response {
     };
     let body = format!(
         "<h1>Importación terminada</h1><div class=\"ok\">Se importó el archivo.</div>{}{saved}\
-         <p><a href=\"/codificar\">Ir a Codificar</a> · <a href=\"/tablero\">Ver el Tablero</a></p>",
+         <p>Siguiente paso: <a href=\"/entrenar\" id=\"siguiente\">Entrenar y clasificar</a> el mes \
+         · <a href=\"/codificar\">Ir a Codificar</a> · <a href=\"/tablero\">Ver el Tablero</a></p>",
         counts(r)
     );
     respond(StatusCode::OK, html::page("Importar", Tab::Importar, &body))

@@ -89,7 +89,7 @@ fn question_form(app: &App, question: &str) -> String {
         .collect();
     format!(
         "<form class=\"tarjeta filtros\" method=\"get\" action=\"/libro\">\
-         <label>Pregunta<select name=\"pregunta\">{}</select></label>\
+         <label class=\"ancho\">Pregunta<select name=\"pregunta\">{}</select></label>\
          <div><button type=\"submit\" class=\"sec\">Ver su libro de códigos</button></div></form>",
         options(&opts, question)
     )
@@ -100,7 +100,8 @@ fn done_notice(what: &str) -> String {
     format!(
         "<div class=\"ok\" role=\"status\" id=\"hecho\">{}</div><div class=\"aviso\" \
          id=\"reentrenar\">El libro de códigos cambió: el modelo debe entrenarse de nuevo \
-         («codifica train») para que sus sugerencias usen los códigos actuales.</div>",
+         (<a href=\"/entrenar\">Entrenar y clasificar</a>) para que sus sugerencias usen los \
+         códigos actuales.</div>",
         esc(what)
     )
 }
