@@ -57,6 +57,26 @@ pub fn check_coder(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+/// Who codes on the command line: `given` (`--coder`), else `$CODIFICA_CODER`, else the OS
+/// user's name, else "desconocido" — so every stamp names someone. A given name (or the
+/// variable's) that is not a coder name is an error; an odd OS user name falls back.
+pub fn resolve_coder(given: Option<&str>) -> Result<String> {
+    if let Some(name) = given {
+        return check_coder(name);
+    }
+    if let Some(name) = std::env::var(CODER_ENV)
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+    {
+        return check_coder(&name).map_err(|e| Error::invalid(format!("${CODER_ENV}: {e}")));
+    }
+    Ok(["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find_map(|n| check_coder(&n).ok())
+        .unwrap_or_else(|| "desconocido".to_string()))
+}
+
 /// Now, as stamps write it.
 pub fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()

@@ -1,0 +1,161 @@
+//! Team coding on the command line: every command that writes human codes stamps them with the
+//! coder (`--coder`, else `$CODIFICA_CODER`, else the OS user), in the team log the web's answer
+//! page reads (`app::team::history`); exports carry the coder and re-import unchanged.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use codifica::app::team;
+use codifica::workspace::Workspace;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+fn codifica(ws: &Path) -> Command {
+    let mut c = Command::cargo_bin("codifica").unwrap();
+    c.arg("--workspace")
+        .arg(ws)
+        .env_remove("CODIFICA_WORKSPACE")
+        .env_remove(team::CODER_ENV);
+    c
+}
+
+/// A fresh workspace made by `codifica init`.
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    codifica(&ws).args(["--quiet", "init"]).assert().success();
+    (dir, ws)
+}
+
+/// Runs `codifica import FILE ARGS… --json` and returns its report.
+fn import(ws: &Path, file: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = codifica(ws)
+        .arg("import")
+        .arg(file)
+        .args(extra)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn stamps(ws: &Path) -> Vec<team::CodeStamp> {
+    team::stamps(&Workspace::open(ws).unwrap()).unwrap()
+}
+
+const MEDELLIN_ARTICULACION: &str = "05001|2020-07|articulacion_instrumentos|";
+
+#[test]
+fn import_with_coder_names_the_coder_in_the_answer_history() {
+    let (_dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &["--coder", "Ana María"]);
+    let ws_ = Workspace::open(&ws).unwrap();
+    let h = team::history(&ws_, MEDELLIN_ARTICULACION).unwrap();
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(h[0].coder.as_deref(), Some("Ana María"));
+    assert_eq!(h[0].codes, ["integralidad"]);
+    // Only answers with human codes are stamped (ratings and uncoded answers are not).
+    let all = stamps(&ws);
+    assert!(all.iter().all(|s| !s.codes.is_empty()), "{all:?}");
+    assert!(!all.iter().any(|s| s.key.contains("calificacion_general")));
+}
+
+#[test]
+fn a_reimport_of_unchanged_codes_records_nothing_and_a_change_records_one() {
+    let (dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &["--coder", "ana"]);
+    let before = stamps(&ws).len();
+    assert!(before > 0);
+    let r = import(&ws, &fixture("good.csv"), &["--coder", "luis"]);
+    assert_eq!(r["added"], 0);
+    assert_eq!(
+        stamps(&ws).len(),
+        before,
+        "an unchanged re-import stamps nothing"
+    );
+    // One answer recoded: only it is stamped, by the coder of the environment.
+    let text = std::fs::read_to_string(fixture("good.csv")).unwrap();
+    let changed = text.replacen(
+        "con el presupuesto\",,integralidad",
+        "con el presupuesto\",,apropiacion_temas",
+        1,
+    );
+    assert_ne!(changed, text, "the fixture changed: fix the test");
+    let file = dir.path().join("recoded.csv");
+    std::fs::write(&file, changed).unwrap();
+    let out = codifica(&ws)
+        .env(team::CODER_ENV, "Luis")
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = stamps(&ws);
+    assert_eq!(all.len(), before + 1, "{all:?}");
+    let last = all.last().unwrap();
+    assert_eq!(last.key, MEDELLIN_ARTICULACION);
+    assert_eq!(
+        (last.coder.as_deref(), last.codes.clone()),
+        (Some("Luis"), vec!["apropiacion_temas".to_string()])
+    );
+    // A dry run records nothing.
+    import(&ws, &fixture("good.csv"), &["--dry-run"]);
+    assert_eq!(stamps(&ws).len(), before + 1);
+}
+
+#[test]
+fn without_a_name_the_os_user_codes_and_a_bad_name_is_refused() {
+    let (_dir, ws) = workspace();
+    let out = codifica(&ws)
+        .args(["import", "--coder", "<script>"])
+        .arg(fixture("good.csv"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a coder name"));
+    assert!(stamps(&ws).is_empty(), "a refused coder writes nothing");
+    let out = codifica(&ws)
+        .env("USER", "pedro")
+        .env_remove("USERNAME")
+        .env_remove("LOGNAME")
+        .arg("import")
+        .arg(fixture("good.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stamps(&ws)
+            .iter()
+            .all(|s| s.coder.as_deref() == Some("pedro"))
+    );
+}
+
+#[test]
+fn an_old_workspace_without_the_log_still_imports_and_reads_its_history() {
+    let (_dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &[]);
+    std::fs::remove_dir_all(ws.join("team")).unwrap();
+    let w = Workspace::open(&ws).unwrap();
+    assert!(team::history(&w, MEDELLIN_ARTICULACION).unwrap().is_empty());
+    assert!(team::last_coders(&w).unwrap().is_empty());
+    let r = import(&ws, &fixture("good.csv"), &["--coder", "ana"]);
+    assert_eq!(
+        (r["added"].as_u64(), r["replaced"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(stamps(&ws).is_empty());
+}
