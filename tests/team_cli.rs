@@ -159,3 +159,106 @@ fn an_old_workspace_without_the_log_still_imports_and_reads_its_history() {
     );
     assert!(stamps(&ws).is_empty());
 }
+
+/// A stacked mapping that reads `codifica export --format csv|xlsx` back (its `text` column is
+/// the answer); columns it does not name — `coder`, `coded_at`, the machine's — are ignored.
+const EXPORT_MAPPING: &str = r#"
+[[mapping]]
+name = "export"
+entity_code = "entity_code"
+entity_name = "entity_name"
+department = "department"
+region = "region"
+month = "month"
+answer_id = "answer_id"
+question_column = "question"
+answer_column = "text"
+rating_column = "rating"
+codes_column = "codes"
+"#;
+
+/// Exports the workspace as `format` into `dir` and returns the file.
+fn export(ws: &Path, dir: &Path, format: &str) -> PathBuf {
+    let out = dir.join(format!("export.{format}"));
+    codifica(ws)
+        .args(["--quiet", "export", "-f", format, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// The rows of a CSV export as header → cell maps.
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// How many rows of an XLSX export name "Ana María" in its `coder` column.
+fn xlsx_coders(path: &Path) -> usize {
+    use calamine::Reader as _;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let mut rows = sheet.rows();
+    let header = rows.next().unwrap();
+    let col = header
+        .iter()
+        .position(|c| c.to_string() == "coder")
+        .unwrap();
+    rows.filter(|r| r[col].to_string() == "Ana María").count()
+}
+
+#[test]
+fn csv_and_xlsx_exports_carry_the_coder_and_reimport_unchanged() {
+    let (dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &["--coder", "Ana María"]);
+    let mut toml = std::fs::read_to_string(ws.join("codifica.toml")).unwrap();
+    toml.push_str(EXPORT_MAPPING);
+    std::fs::write(ws.join("codifica.toml"), toml).unwrap();
+    let csv_file = export(&ws, dir.path(), "csv");
+    let rows = csv_rows(&csv_file);
+    let coded: Vec<_> = rows.iter().filter(|r| !r["codes"].is_empty()).collect();
+    assert!(!coded.is_empty());
+    assert!(
+        coded
+            .iter()
+            .all(|r| r["coder"] == "Ana María" && r["coded_at"].ends_with('Z'))
+    );
+    assert!(
+        rows.iter()
+            .filter(|r| r["codes"].is_empty())
+            .all(|r| r["coder"].is_empty())
+    );
+    let xlsx_file = export(&ws, dir.path(), "xlsx");
+    assert_eq!(xlsx_coders(&xlsx_file), coded.len());
+    let before = stamps(&ws).len();
+    for file in [&csv_file, &xlsx_file] {
+        let r = import(&ws, file, &["--mapping", "export", "--coder", "luis"]);
+        let n = rows.len() as u64;
+        assert_eq!(
+            (
+                r["added"].as_u64(),
+                r["replaced"].as_u64(),
+                r["unchanged"].as_u64()
+            ),
+            (Some(0), Some(0), Some(n)),
+            "{}: {r}",
+            file.display()
+        );
+    }
+    assert_eq!(
+        stamps(&ws).len(),
+        before,
+        "an unchanged re-import stamps nothing"
+    );
+}
