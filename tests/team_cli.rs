@@ -262,3 +262,128 @@ fn csv_and_xlsx_exports_carry_the_coder_and_reimport_unchanged() {
         "an unchanged re-import stamps nothing"
     );
 }
+
+/// The `.qde` XML of a `.qdpx`.
+fn qde_of(qdpx: &Path) -> String {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(qdpx).unwrap()).unwrap();
+    let mut qde = String::new();
+    zip.by_name("project.qde")
+        .unwrap()
+        .read_to_string(&mut qde)
+        .unwrap();
+    qde
+}
+
+/// A CSV export's rows with text (a project's sources), without `coded_at` (an import stamps
+/// its own time).
+fn rows_without_time(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut rows = csv_rows(path);
+    rows.retain(|r| !r["text"].is_empty());
+    rows.iter_mut().for_each(|r| {
+        r.remove("coded_at");
+    });
+    rows
+}
+
+#[test]
+fn qdpx_export_credits_codings_to_the_coder_and_imports_them_back() {
+    let (dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &["--coder", "Ana María"]);
+    let qdpx = export(&ws, dir.path(), "qdpx");
+    let qde = qde_of(&qdpx);
+    let guid = codifica::qda::qdpx::coder_guid("Ana María");
+    assert!(
+        qde.contains(&format!(
+            "<User guid=\"{guid}\" name=\"Ana María\" id=\"coder:Ana María\"/>"
+        )),
+        "{qde}"
+    );
+    let coding = format!("<Coding guid=");
+    let by_ana = qde
+        .match_indices(&coding)
+        .filter(|(i, _)| {
+            qde[*i..]
+                .lines()
+                .next()
+                .unwrap()
+                .contains(&format!("creatingUser=\"{guid}\" creationDateTime="))
+        })
+        .count();
+    let coded = csv_rows(&export(&ws, dir.path(), "csv"))
+        .iter()
+        .map(|r| r["codes"].split(';').filter(|c| !c.is_empty()).count())
+        .sum::<usize>();
+    assert_eq!(by_ana, coded, "every human coding is Ana María's");
+
+    // Into an empty workspace: the same answers and the same coders.
+    let other = dir.path().join("other");
+    codifica(&other)
+        .args(["--quiet", "init"])
+        .assert()
+        .success();
+    import(&other, &qdpx, &["--coder", "luis"]);
+    let a = export(&ws, dir.path(), "csv");
+    let b_dir = dir.path().join("b");
+    std::fs::create_dir(&b_dir).unwrap();
+    let b = export(&other, &b_dir, "csv");
+    assert_eq!(rows_without_time(&a), rows_without_time(&b));
+    assert!(
+        stamps(&other)
+            .iter()
+            .all(|s| s.coder.as_deref() == Some("Ana María"))
+    );
+
+    // Back into the workspace it came from: unchanged, nothing stamped.
+    let before = stamps(&ws).len();
+    let r = import(&ws, &qdpx, &["--coder", "luis"]);
+    assert_eq!(
+        (r["added"].as_u64(), r["replaced"].as_u64()),
+        (Some(0), Some(0)),
+        "{r}"
+    );
+    assert_eq!(stamps(&ws).len(), before);
+}
+
+#[test]
+fn qdpx_import_stamps_other_tools_users_as_coders() {
+    let (dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &[]);
+    // Codes of no known coder are exported as codifica's "Analista".
+    std::fs::remove_dir_all(ws.join("team")).unwrap();
+    let qdpx = export(&ws, dir.path(), "qdpx");
+    // The same project as another tool writes it: its human user is "Marta".
+    let analyst = "<User guid=\"";
+    let qde = qde_of(&qdpx);
+    let start = qde.find(analyst).unwrap() + analyst.len();
+    let guid = &qde[start..start + 36];
+    let foreign = qde.replacen("name=\"Analista\"", "name=\"Marta\"", 1);
+    assert_ne!(foreign, qde);
+    let src = dir.path().join("proj");
+    std::fs::create_dir(&src).unwrap();
+    {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let path = src.join(f.name());
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    std::fs::write(src.join("project.qde"), &foreign).unwrap();
+    let other = dir.path().join("other");
+    codifica(&other)
+        .args(["--quiet", "init"])
+        .assert()
+        .success();
+    import(&other, &src.join("project.qde"), &[]);
+    let all = stamps(&other);
+    assert!(!all.is_empty());
+    assert!(
+        all.iter().all(|s| s.coder.as_deref() == Some("Marta")),
+        "{all:?} ({guid})"
+    );
+}

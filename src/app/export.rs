@@ -214,7 +214,7 @@ fn write_qdpx(
         .into_values()
         .filter(|cb| req.question.as_ref().is_none_or(|q| *q == cb.question))
         .collect();
-    let project = qdpx::build(ws.config(), &cbs, answers)?;
+    let project = qdpx::build_with_coders(ws.config(), &cbs, answers, &coders(ws)?)?;
     qdpx::write(&req.output, &project)?;
     let s = &project.summary;
     let what = format!(

@@ -125,6 +125,20 @@ pub fn record(
         .map_err(|e| Error::io(&path, e))
 }
 
+/// [`record`] with a coder per answer (key, codes, coder), as a project import brings them.
+pub fn record_each(ws: &Workspace, coded: &[(String, Vec<String>, Option<String>)]) -> Result<()> {
+    let mut by_coder: BTreeMap<Option<&str>, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for (key, codes, coder) in coded {
+        by_coder
+            .entry(coder.as_deref())
+            .or_default()
+            .push((key.clone(), codes.clone()));
+    }
+    by_coder
+        .into_iter()
+        .try_for_each(|(coder, updates)| record(ws, &updates, coder))
+}
+
 /// Every stamp of the log, oldest first. A line that does not parse (a write cut short by a
 /// crash) is skipped: it stamps nothing the store holds for sure.
 pub fn stamps(ws: &Workspace) -> Result<Vec<CodeStamp>> {
