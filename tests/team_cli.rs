@@ -275,14 +275,10 @@ fn qde_of(qdpx: &Path) -> String {
     qde
 }
 
-/// A CSV export's rows with text (a project's sources), without `coded_at` (an import stamps
-/// its own time).
-fn rows_without_time(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+/// A CSV export's rows with text (a project's sources; pure ratings are not).
+fn text_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut rows = csv_rows(path);
     rows.retain(|r| !r["text"].is_empty());
-    rows.iter_mut().for_each(|r| {
-        r.remove("coded_at");
-    });
     rows
 }
 
@@ -316,7 +312,7 @@ fn qdpx_export_credits_codings_to_the_coder_and_imports_them_back() {
         .sum::<usize>();
     assert_eq!(by_ana, coded, "every human coding is Ana María's");
 
-    // Into an empty workspace: the same answers and the same coders.
+    // Into an empty workspace: the same answers, the same coders and coding times.
     let other = dir.path().join("other");
     codifica(&other)
         .args(["--quiet", "init"])
@@ -327,7 +323,7 @@ fn qdpx_export_credits_codings_to_the_coder_and_imports_them_back() {
     let b_dir = dir.path().join("b");
     std::fs::create_dir(&b_dir).unwrap();
     let b = export(&other, &b_dir, "csv");
-    assert_eq!(rows_without_time(&a), rows_without_time(&b));
+    assert_eq!(text_rows(&a), text_rows(&b));
     assert!(
         stamps(&other)
             .iter()

@@ -99,18 +99,29 @@ pub fn record(
     if updates.is_empty() {
         return Ok(());
     }
-    let dir = team_dir(ws);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let at = now();
-    let mut text = String::new();
-    for (key, codes) in updates {
-        let stamp = CodeStamp {
+    let stamps: Vec<CodeStamp> = updates
+        .iter()
+        .map(|(key, codes)| CodeStamp {
             key: key.clone(),
             codes: codes.clone(),
             coder: coder.map(str::to_string),
             at: at.clone(),
-        };
-        let line = serde_json::to_string(&stamp).map_err(|e| Error::invalid(e.to_string()))?;
+        })
+        .collect();
+    append(ws, &stamps)
+}
+
+/// Appends stamps to the log, in one write.
+fn append(ws: &Workspace, stamps: &[CodeStamp]) -> Result<()> {
+    if stamps.is_empty() {
+        return Ok(());
+    }
+    let dir = team_dir(ws);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut text = String::new();
+    for stamp in stamps {
+        let line = serde_json::to_string(stamp).map_err(|e| Error::invalid(e.to_string()))?;
         text.push_str(&line);
         text.push('\n');
     }
@@ -125,18 +136,20 @@ pub fn record(
         .map_err(|e| Error::io(&path, e))
 }
 
-/// [`record`] with a coder per answer (key, codes, coder), as a project import brings them.
-pub fn record_each(ws: &Workspace, coded: &[(String, Vec<String>, Option<String>)]) -> Result<()> {
-    let mut by_coder: BTreeMap<Option<&str>, Vec<(String, Vec<String>)>> = BTreeMap::new();
-    for (key, codes, coder) in coded {
-        by_coder
-            .entry(coder.as_deref())
-            .or_default()
-            .push((key.clone(), codes.clone()));
-    }
-    by_coder
-        .into_iter()
-        .try_for_each(|(coder, updates)| record(ws, &updates, coder))
+/// Appends stamps for human codes a project import set, each with its own coder and time (as
+/// the project says; now when it does not). The caller holds the lock.
+pub fn record_each(ws: &Workspace, coded: &[crate::qda::import::CodedAnswer]) -> Result<()> {
+    let now = now();
+    let stamps: Vec<CodeStamp> = coded
+        .iter()
+        .map(|c| CodeStamp {
+            key: c.key.clone(),
+            codes: c.codes.clone(),
+            coder: c.coder.clone(),
+            at: c.at.clone().unwrap_or_else(|| now.clone()),
+        })
+        .collect();
+    append(ws, &stamps)
 }
 
 /// Every stamp of the log, oldest first. A line that does not parse (a write cut short by a

@@ -55,6 +55,8 @@ pub const CODIFICA_ANALYST: &str = "Analista";
 /// A private attribute carrying an answer's coders from its source to the plan, where it is
 /// taken out (answer keys are final only then): never stored.
 const CODERS_CARRIED: &str = "\u{0}coders";
+/// Separates the coders from the coding time in [`CODERS_CARRIED`].
+const CARRIED_AT: char = '\u{1}';
 /// Name of codifica's model user in its own exports.
 pub const CODIFICA_MODEL: &str = "codifica (modelo)";
 
@@ -296,15 +298,35 @@ fn coded_by(store: &Store, plan: &Plan) -> Result<Vec<CodedAnswer>> {
         let key = a.key();
         let old = store.get(&key)?.map(|o| o.codes).unwrap_or_default();
         if old != a.codes {
-            let coder = plan.coders.get(&key).cloned();
-            out.push((key, a.codes.clone(), coder));
+            let (coder, at) = match plan.coders.get(&key) {
+                None => (None, None),
+                Some(carried) => match carried.split_once(CARRIED_AT) {
+                    Some((c, t)) => (Some(c.to_string()), Some(t.to_string())),
+                    None => (Some(carried.clone()), None),
+                },
+            };
+            let codes = a.codes.clone();
+            out.push(CodedAnswer {
+                key,
+                codes,
+                coder,
+                at,
+            });
         }
     }
     Ok(out)
 }
 
-/// An answer whose human codes an import set: key, codes, coder (if known).
-pub type CodedAnswer = (String, Vec<String>, Option<String>);
+/// An answer whose human codes an import set, for the team log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodedAnswer {
+    pub key: String,
+    pub codes: Vec<String>,
+    /// Who coded it, if the project says (several users: names joined by "; ").
+    pub coder: Option<String>,
+    /// When, if the project says (the codings' `creationDateTime`).
+    pub at: Option<String>,
+}
 
 /// Several sources of one entity, month and question (an interview split into documents) with
 /// no answer id: each gets its source's name as answer id (before the span, if any), so that
@@ -776,6 +798,8 @@ struct Span {
     /// they go to the team log only, not to the attribute `coder`, so that a project codifica
     /// exported imports back identical.
     team: BTreeSet<String>,
+    /// The latest `creationDateTime` of the span's human codings, if any.
+    at: Option<String>,
     machine: Option<MachineCoding>,
 }
 
@@ -887,8 +911,12 @@ fn fill_codes(a: &mut Answer, span: Span, coders: &mut BTreeSet<String>) {
     let all: BTreeSet<&String> = named.iter().chain(&span.team).collect();
     if !all.is_empty() && !a.codes.is_empty() {
         let all: Vec<&str> = all.into_iter().map(String::as_str).collect();
-        a.attributes
-            .insert(CODERS_CARRIED.to_string(), all.join("; "));
+        let mut carried = all.join("; ");
+        if let Some(at) = &span.at {
+            carried.push(CARRIED_AT);
+            carried.push_str(at);
+        }
+        a.attributes.insert(CODERS_CARRIED.to_string(), carried);
     }
     if !named.is_empty() {
         a.attributes
@@ -935,6 +963,11 @@ fn add_coding(
     }
     out.human_codings += 1;
     let user = coding.attr("creatingUser").or(selection_user);
+    if let Some(at) = coding.attr("creationDateTime").map(str::trim)
+        && span.at.as_deref().is_none_or(|t| t < at)
+    {
+        span.at = Some(at.to_string());
+    }
     if let Some((guid, name)) = user
         .and_then(normalize_guid)
         .and_then(|g| Some((g.clone(), ctx.users.get(&g)?)))
