@@ -383,3 +383,48 @@ fn qdpx_import_stamps_other_tools_users_as_coders() {
         "{all:?} ({guid})"
     );
 }
+
+#[test]
+fn qdpx_round_trip_keeps_the_models_accepted_flag_and_alternatives() {
+    use codifica::answer::MachineCoding;
+    use codifica::store::{AnswerFilter, Store};
+    let (dir, ws) = workspace();
+    import(&ws, &fixture("good.csv"), &[]);
+    let key = "08001|2020-07|demanda_temas|".to_string();
+    let m = MachineCoding {
+        codes: vec!["regalias_sgr".into()],
+        confidence: 0.93,
+        margin: 1.0 / 3.0,
+        top_terms: vec!["regalías".into()],
+        model: "modelo-2020-07".into(),
+        accepted: true,
+        alternatives: vec![
+            ("regalias_sgr".into(), 0.7),
+            ("formulacion_proyectos".into(), 0.2),
+        ],
+    };
+    {
+        let w = Workspace::open(&ws).unwrap();
+        Store::open(&w)
+            .unwrap()
+            .set_machine_codings(&[(key.clone(), m.clone())])
+            .unwrap();
+    }
+    let qdpx = export(&ws, dir.path(), "qdpx");
+    assert!(qde_of(&qdpx).contains("aceptada: sí"));
+    let other = dir.path().join("other");
+    codifica(&other)
+        .args(["--quiet", "init"])
+        .assert()
+        .success();
+    import(&other, &qdpx, &[]);
+    let w = Workspace::open(&other).unwrap();
+    let back = Store::open(&w)
+        .unwrap()
+        .answers(&AnswerFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.key() == key)
+        .unwrap();
+    assert_eq!(back.machine, Some(m));
+}

@@ -1005,10 +1005,22 @@ fn machine_coding(sel: &Element) -> MachineCoding {
                     .map(str::to_string)
                     .collect()
             }
+            "aceptada" => m.accepted = v == "sí",
+            "alternativas" => m.alternatives = alternatives(v),
             _ => {}
         }
     }
     m
+}
+
+/// `id=probability; …` as the export writes a model's alternatives (malformed items skipped).
+fn alternatives(v: &str) -> Vec<(String, f64)> {
+    v.split(';')
+        .filter_map(|item| {
+            let (c, p) = item.trim().rsplit_once('=')?;
+            Some((c.trim().to_string(), p.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 impl SourceCtx<'_> {

@@ -369,13 +369,7 @@ fn write_sources(
             let refs = code_refs(a, &m.codes, code_guid, summary);
             if !refs.is_empty() {
                 let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
-                let description = format!(
-                    "modelo: {}\nconfianza: {}\nmargen: {}\ntérminos: {}",
-                    m.model,
-                    m.confidence,
-                    m.margin,
-                    m.top_terms.join("; ")
-                );
+                let description = machine_description(m);
                 let sel = Selection {
                     key: &key,
                     who: "machine",
@@ -417,6 +411,33 @@ fn write_sources(
     }
     out.push_str("  </Sources>\n");
     files
+}
+
+/// The model selection's `<Description>`, which the import reads back: model, confidence,
+/// margin and terms; then, only when set, "aceptada: sí" (accepted without review) and the
+/// alternatives as `id=probability` (REFI-QDA has no field for either; a note keeps them
+/// readable in other tools).
+fn machine_description(m: &crate::answer::MachineCoding) -> String {
+    let mut d = format!(
+        "modelo: {}\nconfianza: {}\nmargen: {}\ntérminos: {}",
+        m.model,
+        m.confidence,
+        m.margin,
+        m.top_terms.join("; ")
+    );
+    if m.accepted {
+        d.push_str("\naceptada: sí");
+    }
+    if !m.alternatives.is_empty() {
+        let alts: Vec<String> = m
+            .alternatives
+            .iter()
+            .map(|(c, p)| format!("{c}={p}"))
+            .collect();
+        d.push_str("\nalternativas: ");
+        d.push_str(&alts.join("; "));
+    }
+    d
 }
 
 /// `(code id, code GUID)` of `codes` on answer `a`; codes no codebook defines are recorded in
