@@ -211,11 +211,8 @@ fn xlsx_coders(path: &Path) -> usize {
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let mut rows = sheet.rows();
     let header = rows.next().unwrap();
-    let col = header
-        .iter()
-        .position(|c| c.to_string() == "coder")
-        .unwrap();
-    rows.filter(|r| r[col].to_string() == "Ana María").count()
+    let col = header.iter().position(|c| *c == "coder").unwrap();
+    rows.filter(|r| r[col] == "Ana María").count()
 }
 
 #[test]
@@ -295,9 +292,8 @@ fn qdpx_export_credits_codings_to_the_coder_and_imports_them_back() {
         )),
         "{qde}"
     );
-    let coding = format!("<Coding guid=");
     let by_ana = qde
-        .match_indices(&coding)
+        .match_indices("<Coding guid=")
         .filter(|(i, _)| {
             qde[*i..]
                 .lines()

@@ -147,7 +147,7 @@ fn finish(
     opts: &ImportOptions,
     mut pass: Validated,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(ImportReport, Vec<(String, Vec<String>)>)> {
+) -> Result<(ImportReport, Coded)> {
     let mut merge = Merge {
         attribute_columns: std::mem::take(&mut pass.attribute_columns),
         replace_codes: opts.replace_codes,
@@ -209,8 +209,11 @@ struct Merge {
     kept: usize,
     changed: usize,
     /// Stored answers whose human codes the file changed (key, new codes).
-    coded: Vec<(String, Vec<String>)>,
+    coded: Coded,
 }
+
+/// Answers whose human codes an import set: (key, codes), for the team log.
+type Coded = Vec<(String, Vec<String>)>;
 
 impl Merge {
     fn apply(&mut self, a: Answer, supplied: Supplied, old: &Answer) -> Answer {
@@ -244,7 +247,7 @@ fn write(
     total: usize,
     merge: &mut Merge,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(UpsertSummary, Vec<(String, Vec<String>)>)> {
+) -> Result<(UpsertSummary, Coded)> {
     let store = Store::open(ws)?;
     // Answers of the file that carry human codes and are never merged over a stored one: the
     // new answers, whose codes this import sets.
