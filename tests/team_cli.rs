@@ -424,3 +424,20 @@ fn qdpx_round_trip_keeps_the_models_accepted_flag_and_alternatives() {
         .unwrap();
     assert_eq!(back.machine, Some(m));
 }
+
+#[test]
+fn applying_a_review_file_stamps_the_reviewer() {
+    let (dir, ws) = workspace();
+    let good = std::fs::read_to_string(fixture("good.csv")).unwrap();
+    let uncoded = good.replace(",,integralidad", ",,");
+    let file = dir.path().join("uncoded.csv");
+    std::fs::write(&file, uncoded).unwrap();
+    import(&ws, &file, &["--coder", "ana"]);
+    assert!(stamps(&ws).iter().all(|s| s.key != MEDELLIN_ARTICULACION));
+    // The review export with `codes` filled, as the analyst sends it back.
+    import(&ws, &fixture("review_export.csv"), &["--coder", "Revisora"]);
+    let w = Workspace::open(&ws).unwrap();
+    let h = team::history(&w, MEDELLIN_ARTICULACION).unwrap();
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(h[0].coder.as_deref(), Some("Revisora"));
+}
