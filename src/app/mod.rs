@@ -26,6 +26,7 @@ pub mod themes;
 pub mod train;
 pub mod trends;
 
+
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
