@@ -96,11 +96,11 @@ pub fn export(ws: &Workspace, req: &ExportRequest) -> Result<ExportReport> {
     let mut unknown_codes = Vec::new();
     let (total, what) = match req.format {
         ExportFormat::Csv => {
-            let n = write_csv(&store, &filter, &codebooks, out)?;
+            let n = write_csv(&store, &filter, &codebooks, coders(ws)?, out)?;
             (n, format!("{n} answers"))
         }
         ExportFormat::Xlsx => {
-            let t = export::answers_table(&all()?, &codebooks);
+            let t = export::answers_table(&all()?, &codebooks, coders(ws)?);
             write_xlsx(out, "respuestas", &t)?;
             (t.rows.len(), format!("{} answers", t.rows.len()))
         }
@@ -173,6 +173,7 @@ fn write_csv(
     store: &Store,
     filter: &AnswerFilter,
     codebooks: &Codebooks,
+    coders: export::Coders,
     out: &Path,
 ) -> Result<usize> {
     let mut names = BTreeSet::new();
@@ -181,7 +182,7 @@ fn write_csv(
             names.extend(a.attributes.into_keys());
         }
     }
-    let columns = export::AnswerColumns::new(&names);
+    let columns = export::AnswerColumns::new(&names).with_coders(coders);
     let rows = store
         .answers_by_month(filter)?
         .flat_map(|month| match month {
@@ -192,6 +193,14 @@ fn write_csv(
             Err(e) => vec![Err(e)],
         });
     tabular::write_csv_stream(out, &columns.headers(), rows)
+}
+
+/// Who set each answer's human codes (the team log's last stamps; unknown coders left out).
+fn coders(ws: &Workspace) -> Result<export::Coders> {
+    Ok(super::team::last_coders(ws)?
+        .into_iter()
+        .filter_map(|(k, s)| s.coder.map(|c| (k, (c, s.at))))
+        .collect())
 }
 
 /// A REFI-QDA project of the asked question's codebooks (all when none was asked).
@@ -205,7 +214,7 @@ fn write_qdpx(
         .into_values()
         .filter(|cb| req.question.as_ref().is_none_or(|q| *q == cb.question))
         .collect();
-    let project = qdpx::build(ws.config(), &cbs, answers)?;
+    let project = qdpx::build_with_coders(ws.config(), &cbs, answers, &coders(ws)?)?;
     qdpx::write(&req.output, &project)?;
     let s = &project.summary;
     let what = format!(

@@ -3,7 +3,8 @@
 //! workspace lock and, only if no problem was found, upserts every answer in one commit (pass 2).
 //! A dry run stops after counting what would be added, replaced or left unchanged.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::answer::{Answer, CodesOutcome, Supplied};
@@ -27,15 +28,19 @@ pub fn import_with_progress(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
-    let mapping = match &opts.mapping {
-        None => None,
-        Some(name) => Some(find_mapping(ws, name)?.clone()),
-    };
-    let shape = mapping.map(|m| Shape {
-        mapping: m,
-        save: false,
-    });
+    let shape = named_shape(ws, opts)?;
     import_shaped(ws, path, opts, shape.as_ref(), progress)
+}
+
+/// The shape `opts.mapping` names (`None`: the canonical long format).
+pub fn named_shape(ws: &Workspace, opts: &ImportOptions) -> Result<Option<Shape>> {
+    let Some(name) = &opts.mapping else {
+        return Ok(None);
+    };
+    Ok(Some(Shape {
+        mapping: find_mapping(ws, name)?.clone(),
+        save: false,
+    }))
 }
 
 /// A wide mapping given whole (the web's proposed mapping, corrected by the analyst) rather than
@@ -56,6 +61,21 @@ pub fn import_shaped(
     shape: Option<&Shape>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
+    import_as(ws, path, opts, shape, None, progress)
+}
+
+/// [`import_shaped`] by a named coder: the answers whose human codes the file sets or changes
+/// are stamped with `coder` in the team log (`app::team`), after the commit and under the same
+/// lock (`None`: an unknown coder). A dry run, and answers whose codes did not change, record
+/// nothing, so re-importing an export is silent.
+pub fn import_as(
+    ws: &Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    shape: Option<&Shape>,
+    coder: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
     // A dry run writes nothing, so it does not need (nor wait for) the lock.
     let _lock = if opts.dry_run { None } else { Some(ws.lock()?) };
     let mapping = shape.map(|s| &s.mapping);
@@ -66,7 +86,11 @@ pub fn import_shaped(
     if !opts.dry_run {
         save_config(ws, &pass.added, save)?;
     }
-    finish(ws, path, opts, pass, progress)
+    let (report, coded) = finish(ws, path, opts, pass, progress)?;
+    if !opts.dry_run {
+        super::team::record(ws, &coded, coder)?;
+    }
+    Ok(report)
 }
 
 /// Pass 1 (the ingest stage), refusing a file that changed while it was read.
@@ -115,26 +139,28 @@ fn save_config(ws: &Workspace, added: &[String], mapping: Option<&WideMapping>) 
     ws.clone().save_config(config)
 }
 
-/// Pass 2: counts (dry run) or writes the spooled answers, and the report.
+/// Pass 2: counts (dry run) or writes the spooled answers; the report, and the answers whose
+/// human codes were set or changed (key, codes) for the team log.
 fn finish(
     ws: &Workspace,
     path: &Path,
     opts: &ImportOptions,
     mut pass: Validated,
     progress: &mut dyn FnMut(Progress),
-) -> Result<ImportReport> {
+) -> Result<(ImportReport, Coded)> {
     let mut merge = Merge {
         attribute_columns: std::mem::take(&mut pass.attribute_columns),
         replace_codes: opts.replace_codes,
         kept: 0,
         changed: 0,
+        coded: Vec::new(),
     };
-    let summary = if opts.dry_run {
-        plan(ws, &mut pass.spool, &mut merge)?
+    let (summary, fresh) = if opts.dry_run {
+        (plan(ws, &mut pass.spool, &mut merge)?, Vec::new())
     } else {
         write(ws, &mut pass.spool, pass.answers, &mut merge, progress)?
     };
-    Ok(ImportReport {
+    let report = ImportReport {
         file: path.to_path_buf(),
         format: pass.format,
         rows: pass.rows,
@@ -149,7 +175,10 @@ fn finish(
         new_questions: pass.added,
         dry_run: opts.dry_run,
         entities: check_entities(&pass.entities),
-    })
+    };
+    let mut coded = merge.coded;
+    coded.extend(fresh);
+    Ok((report, coded))
 }
 
 /// The wide mapping `name` of the workspace's config; unknown, an error listing the known ones.
@@ -179,15 +208,24 @@ struct Merge {
     replace_codes: bool,
     kept: usize,
     changed: usize,
+    /// Stored answers whose human codes the file changed (key, new codes).
+    coded: Coded,
 }
+
+/// Answers whose human codes an import set: (key, codes), for the team log.
+type Coded = Vec<(String, Vec<String>)>;
 
 impl Merge {
     fn apply(&mut self, a: Answer, supplied: Supplied, old: &Answer) -> Answer {
+        let key = old.key();
         let (a, outcome) =
             a.merged_over(old, supplied, &self.attribute_columns, self.replace_codes);
         match outcome {
             CodesOutcome::Kept => self.kept += 1,
-            CodesOutcome::Changed => self.changed += 1,
+            CodesOutcome::Changed => {
+                self.changed += 1;
+                self.coded.push((key, a.codes.clone()));
+            }
             CodesOutcome::Same => {}
         }
         a
@@ -209,18 +247,29 @@ fn write(
     total: usize,
     merge: &mut Merge,
     progress: &mut dyn FnMut(Progress),
-) -> Result<UpsertSummary> {
+) -> Result<(UpsertSummary, Coded)> {
     let store = Store::open(ws)?;
+    // Answers of the file that carry human codes and are never merged over a stored one: the
+    // new answers, whose codes this import sets.
+    let fresh = RefCell::new(BTreeMap::new());
     let mut answers = spool.read()?;
     // The spool is our own file, written moments ago: failing to read it back means the disk
     // failed under us. The error reaches the store before its commit, so nothing is written.
     let items = std::iter::from_fn(|| match answers.next() {
-        Some(a) => Some(Ok(a)),
+        Some(a) => {
+            if !a.0.codes.is_empty() {
+                fresh.borrow_mut().insert(a.0.key(), a.0.codes.clone());
+            }
+            Some(Ok(a))
+        }
         None => answers.error.take().map(Err),
     });
     let summary = store.try_upsert_with(
         items,
-        |a, supplied, old| merge.apply(a, supplied, old),
+        |a, supplied, old| {
+            fresh.borrow_mut().remove(&old.key());
+            merge.apply(a, supplied, old)
+        },
         |done| {
             if done % 1024 == 0 || done == total {
                 progress(Progress::Writing { done, total });
@@ -228,7 +277,7 @@ fn write(
         },
     )?;
     progress(Progress::Writing { done: total, total });
-    Ok(summary)
+    Ok((summary, fresh.into_inner().into_iter().collect()))
 }
 
 /// The import's summary as the command line prints it (English, one line each): the counts,

@@ -31,7 +31,9 @@ pub fn import_project(
         r.dry_run = true;
         return Ok(r);
     }
-    apply(ws, &store, plan)
+    let report = apply(ws, &store, plan)?;
+    super::team::record_each(ws, &report.coded)?;
+    Ok(report)
 }
 
 /// The project import's summary as the command line prints it (English, one line each).

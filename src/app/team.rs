@@ -57,6 +57,26 @@ pub fn check_coder(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+/// Who codes on the command line: `given` (`--coder`), else `$CODIFICA_CODER`, else the OS
+/// user's name, else "desconocido" — so every stamp names someone. A given name (or the
+/// variable's) that is not a coder name is an error; an odd OS user name falls back.
+pub fn resolve_coder(given: Option<&str>) -> Result<String> {
+    if let Some(name) = given {
+        return check_coder(name);
+    }
+    if let Some(name) = std::env::var(CODER_ENV)
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+    {
+        return check_coder(&name).map_err(|e| Error::invalid(format!("${CODER_ENV}: {e}")));
+    }
+    Ok(["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find_map(|n| check_coder(&n).ok())
+        .unwrap_or_else(|| "desconocido".to_string()))
+}
+
 /// Now, as stamps write it.
 pub fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -79,18 +99,29 @@ pub fn record(
     if updates.is_empty() {
         return Ok(());
     }
-    let dir = team_dir(ws);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let at = now();
-    let mut text = String::new();
-    for (key, codes) in updates {
-        let stamp = CodeStamp {
+    let stamps: Vec<CodeStamp> = updates
+        .iter()
+        .map(|(key, codes)| CodeStamp {
             key: key.clone(),
             codes: codes.clone(),
             coder: coder.map(str::to_string),
             at: at.clone(),
-        };
-        let line = serde_json::to_string(&stamp).map_err(|e| Error::invalid(e.to_string()))?;
+        })
+        .collect();
+    append(ws, &stamps)
+}
+
+/// Appends stamps to the log, in one write.
+fn append(ws: &Workspace, stamps: &[CodeStamp]) -> Result<()> {
+    if stamps.is_empty() {
+        return Ok(());
+    }
+    let dir = team_dir(ws);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut text = String::new();
+    for stamp in stamps {
+        let line = serde_json::to_string(stamp).map_err(|e| Error::invalid(e.to_string()))?;
         text.push_str(&line);
         text.push('\n');
     }
@@ -103,6 +134,22 @@ pub fn record(
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_data())
         .map_err(|e| Error::io(&path, e))
+}
+
+/// Appends stamps for human codes a project import set, each with its own coder and time (as
+/// the project says; now when it does not). The caller holds the lock.
+pub fn record_each(ws: &Workspace, coded: &[crate::qda::import::CodedAnswer]) -> Result<()> {
+    let now = now();
+    let stamps: Vec<CodeStamp> = coded
+        .iter()
+        .map(|c| CodeStamp {
+            key: c.key.clone(),
+            codes: c.codes.clone(),
+            coder: c.coder.clone(),
+            at: c.at.clone().unwrap_or_else(|| now.clone()),
+        })
+        .collect();
+    append(ws, &stamps)
 }
 
 /// Every stamp of the log, oldest first. A line that does not parse (a write cut short by a

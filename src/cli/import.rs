@@ -5,7 +5,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use codifica::app::import::{ImportOptions, Progress, import_with_progress, summary};
+use codifica::app::import::{ImportOptions, Progress, import_as, named_shape, summary};
+use codifica::app::team::resolve_coder;
 
 use super::{Global, open_workspace};
 
@@ -44,6 +45,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         let mapping = args.mapping.as_deref().map(Path::new);
         return super::qda_import::run(&ws, &args.file, mapping, args.dry_run, args.json, g);
     }
+    let coder = resolve_coder(g.coder.as_deref())?;
     let opts = ImportOptions {
         mapping: args.mapping,
         sheet: args.sheet,
@@ -51,9 +53,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         new_questions: args.new_questions,
         replace_codes: args.replace_codes,
     };
+    let shape = named_shape(&ws, &opts)?;
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(super::bar::Bar::new);
     let mut on_progress = |p: Progress| bar.iter().for_each(|b| b.show(p));
-    let result = import_with_progress(&ws, &args.file, &opts, &mut on_progress);
+    let result = import_as(
+        &ws,
+        &args.file,
+        &opts,
+        shape.as_ref(),
+        Some(&coder),
+        &mut on_progress,
+    );
     drop(bar);
     let report = result?;
     if args.json {

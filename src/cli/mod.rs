@@ -54,6 +54,10 @@ pub struct Global {
     /// Print only results and errors (no progress bars or notes).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Who is coding: stamped on every human code a command writes (default: $CODIFICA_CODER,
+    /// else the OS user name, else "desconocido").
+    #[arg(long, global = true, value_name = "NAME")]
+    pub coder: Option<String>,
 }
 
 /// codifica: qualitative coding of Spanish interview answers (Monitoreo 360, DNP).

@@ -52,6 +52,11 @@ pub const MAX_TOTAL_BYTES: u64 = 2 << 30;
 pub const CODER_ATTRIBUTE: &str = "coder";
 /// Name of codifica's human user in its own exports (not kept as a coder).
 pub const CODIFICA_ANALYST: &str = "Analista";
+/// A private attribute carrying an answer's coders from its source to the plan, where it is
+/// taken out (answer keys are final only then): never stored.
+const CODERS_CARRIED: &str = "\u{0}coders";
+/// Separates the coders from the coding time in [`CODERS_CARRIED`].
+const CARRIED_AT: char = '\u{1}';
 /// Name of codifica's model user in its own exports.
 pub const CODIFICA_MODEL: &str = "codifica (modelo)";
 
@@ -155,6 +160,9 @@ pub struct ProjectReport {
     /// Per question: how the project's codes met the workspace codebook.
     pub codebooks: Vec<CodebookReport>,
     pub dry_run: bool,
+    /// The answers whose human codes the import set (for the team log; empty in a dry run).
+    #[serde(skip)]
+    pub coded: Vec<CodedAnswer>,
 }
 
 /// How one question's codebook was merged.
@@ -171,6 +179,9 @@ pub struct CodebookReport {
 /// A checked import, ready to write.
 pub struct Plan {
     pub answers: Vec<Answer>,
+    /// Who coded each answer (answer key → user names joined by "; "), for the team log:
+    /// codifica's own coders (exported as `<User id="coder:NAME">`) and other tools' users.
+    pub coders: BTreeMap<String, String>,
     /// `(old, new)` codebook per question the project touches.
     pub codebooks: Vec<(Option<Codebook>, Codebook)>,
     pub report: ProjectReport,
@@ -232,8 +243,12 @@ pub fn plan(ws: &Workspace, store: &Store, path: &Path, mapping: &QdaMapping) ->
         let name = src.attr("name").unwrap_or("").to_string();
         answers.extend(read.answers.into_iter().map(|a| (name.clone(), a)));
     }
-    let answers = name_colliding_sources(answers);
+    let mut answers = name_colliding_sources(answers);
     check_unique_keys(&answers, &files.qde_name)?;
+    let answer_coders = answers
+        .iter_mut()
+        .filter_map(|a| Some((a.key(), a.attributes.remove(CODERS_CARRIED)?)))
+        .collect();
     let summary = store.plan_upsert(&answers)?;
     report.answers = answers.len();
     report.added = summary.added;
@@ -247,6 +262,7 @@ pub fn plan(ws: &Workspace, store: &Store, path: &Path, mapping: &QdaMapping) ->
     }
     Ok(Plan {
         answers,
+        coders: answer_coders,
         codebooks,
         report,
     })
@@ -264,12 +280,52 @@ pub fn apply(ws: &Workspace, store: &Store, plan: Plan) -> Result<ProjectReport>
             codebook::edit::commit(ws, store, old.as_ref(), new, &recode)?;
         }
     }
+    let coded = coded_by(store, &plan)?;
     let summary: UpsertSummary = store.upsert(plan.answers, |_| {})?;
     let mut report = plan.report;
+    report.coded = coded;
     report.added = summary.added;
     report.replaced = summary.replaced;
     report.unchanged = summary.unchanged;
     Ok(report)
+}
+
+/// The answers of the plan whose human codes differ from the stored ones (new answers with
+/// codes included): (key, codes, who coded them if the project says).
+fn coded_by(store: &Store, plan: &Plan) -> Result<Vec<CodedAnswer>> {
+    let mut out = Vec::new();
+    for a in plan.answers.iter().filter(|a| a.is_coded()) {
+        let key = a.key();
+        let old = store.get(&key)?.map(|o| o.codes).unwrap_or_default();
+        if old != a.codes {
+            let (coder, at) = match plan.coders.get(&key) {
+                None => (None, None),
+                Some(carried) => match carried.split_once(CARRIED_AT) {
+                    Some((c, t)) => (Some(c.to_string()), Some(t.to_string())),
+                    None => (Some(carried.clone()), None),
+                },
+            };
+            let codes = a.codes.clone();
+            out.push(CodedAnswer {
+                key,
+                codes,
+                coder,
+                at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An answer whose human codes an import set, for the team log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodedAnswer {
+    pub key: String,
+    pub codes: Vec<String>,
+    /// Who coded it, if the project says (several users: names joined by "; ").
+    pub coder: Option<String>,
+    /// When, if the project says (the codings' `creationDateTime`).
+    pub at: Option<String>,
 }
 
 /// Several sources of one entity, month and question (an interview split into documents) with
@@ -738,6 +794,12 @@ struct SourceRead {
 struct Span {
     human: Vec<String>,
     coders: BTreeSet<String>,
+    /// codifica's own team coders (their `<User>` GUID is `qdpx::coder_guid` of the name):
+    /// they go to the team log only, not to the attribute `coder`, so that a project codifica
+    /// exported imports back identical.
+    team: BTreeSet<String>,
+    /// The latest `creationDateTime` of the span's human codings, if any.
+    at: Option<String>,
     machine: Option<MachineCoding>,
 }
 
@@ -846,6 +908,16 @@ fn fill_codes(a: &mut Answer, span: Span, coders: &mut BTreeSet<String>) {
         .filter(|c| c != CODIFICA_ANALYST && !c.is_empty())
         .collect();
     coders.extend(named.iter().cloned());
+    let all: BTreeSet<&String> = named.iter().chain(&span.team).collect();
+    if !all.is_empty() && !a.codes.is_empty() {
+        let all: Vec<&str> = all.into_iter().map(String::as_str).collect();
+        let mut carried = all.join("; ");
+        if let Some(at) = &span.at {
+            carried.push(CARRIED_AT);
+            carried.push_str(at);
+        }
+        a.attributes.insert(CODERS_CARRIED.to_string(), carried);
+    }
     if !named.is_empty() {
         a.attributes
             .insert(CODER_ATTRIBUTE.to_string(), named.join("; "));
@@ -891,11 +963,20 @@ fn add_coding(
     }
     out.human_codings += 1;
     let user = coding.attr("creatingUser").or(selection_user);
-    if let Some(name) = user
-        .and_then(normalize_guid)
-        .and_then(|g| ctx.users.get(&g))
+    if let Some(at) = coding.attr("creationDateTime").map(str::trim)
+        && span.at.as_deref().is_none_or(|t| t < at)
     {
-        span.coders.insert(name.clone());
+        span.at = Some(at.to_string());
+    }
+    if let Some((guid, name)) = user
+        .and_then(normalize_guid)
+        .and_then(|g| Some((g.clone(), ctx.users.get(&g)?)))
+    {
+        if guid == super::qdpx::coder_guid(name) {
+            span.team.insert(name.clone());
+        } else {
+            span.coders.insert(name.clone());
+        }
     }
     Ok(())
 }
@@ -924,10 +1005,22 @@ fn machine_coding(sel: &Element) -> MachineCoding {
                     .map(str::to_string)
                     .collect()
             }
+            "aceptada" => m.accepted = v == "sí",
+            "alternativas" => m.alternatives = alternatives(v),
             _ => {}
         }
     }
     m
+}
+
+/// `id=probability; …` as the export writes a model's alternatives (malformed items skipped).
+fn alternatives(v: &str) -> Vec<(String, f64)> {
+    v.split(';')
+        .filter_map(|item| {
+            let (c, p) = item.trim().rsplit_once('=')?;
+            Some((c.trim().to_string(), p.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 impl SourceCtx<'_> {

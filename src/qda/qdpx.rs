@@ -132,20 +132,52 @@ impl<'a> Variables<'a> {
     }
 }
 
-/// The two users codings are credited to.
+/// The users codings are credited to: codifica's "Analista" (human codes of unknown coder),
+/// its model, and each named coder of the team log (name → GUID, see [`coder_guid`]).
 struct Users {
     human: String,
     machine: String,
+    team: BTreeMap<String, String>,
+}
+
+/// Who set each answer's human codes and when (UTC, `YYYY-MM-DDTHH:MM:SSZ`), by answer key:
+/// the team log's last stamps (`app::team::last_coders`).
+pub type Coders = BTreeMap<String, (String, String)>;
+
+/// The GUID of a named team coder's `<User>`: derived from the name, so the same coder has the
+/// same GUID in every export and the import tells codifica's coders from other tools' users.
+pub fn coder_guid(name: &str) -> String {
+    guid_for("user", &format!("coder:{name}"))
 }
 
 /// Code GUID by (question, code id).
 type CodeGuids<'a> = BTreeMap<(&'a str, &'a str), String>;
 
-/// Builds the project of `answers` with the questions' `codebooks`.
+/// Builds the project of `answers` with the questions' `codebooks` (every human coding by
+/// "Analista").
 pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Result<Project> {
+    build_with_coders(config, codebooks, answers, &Coders::new())
+}
+
+/// [`build`], crediting each answer's human codings to its coder in `coders` (a `<User>` per
+/// coder, `creatingUser` and `creationDateTime` on the selection and its codings); answers
+/// `coders` does not name stay with "Analista".
+pub fn build_with_coders(
+    config: &Config,
+    codebooks: &[Codebook],
+    answers: &[Answer],
+    coders: &Coders,
+) -> Result<Project> {
+    let team = answers
+        .iter()
+        .filter(|a| a.is_coded())
+        .filter_map(|a| coders.get(&a.key()))
+        .map(|(name, _)| (name.clone(), coder_guid(name)))
+        .collect();
     let users = Users {
         human: guid_for("user", "analista"),
         machine: guid_for("user", "codifica-modelo"),
+        team,
     };
     let renamed = unique_names(config, codebooks);
     let mut code_guid: CodeGuids<'_> = BTreeMap::new();
@@ -172,7 +204,11 @@ pub fn build(config: &Config, codebooks: &[Codebook], answers: &[Answer]) -> Res
         cases: write_cases(&mut out, answers, &texts, &vars),
         ..QdpxSummary::default()
     };
-    let sources = write_sources(&mut out, texts, &code_guid, &vars, &users, &mut summary);
+    let credit = Credit {
+        users: &users,
+        coders,
+    };
+    let sources = write_sources(&mut out, texts, &code_guid, &vars, &credit, &mut summary);
     out.push_str("</Project>\n");
     Ok(Project {
         qde: out,
@@ -202,6 +238,13 @@ fn write_head(out: &mut String, config: &Config, users: &Users) {
         "    <User guid=\"{}\" name=\"codifica (modelo)\" id=\"codifica\"/>",
         users.machine
     );
+    for (name, guid) in &users.team {
+        let name = xml_escape(name);
+        let _ = writeln!(
+            out,
+            "    <User guid=\"{guid}\" name=\"{name}\" id=\"coder:{name}\"/>"
+        );
+    }
     out.push_str("  </Users>\n");
 }
 
@@ -287,9 +330,10 @@ fn write_sources(
     texts: Vec<(&Answer, String)>,
     code_guid: &CodeGuids<'_>,
     vars: &Variables<'_>,
-    users: &Users,
+    credit: &Credit<'_>,
     summary: &mut QdpxSummary,
 ) -> Vec<(String, String)> {
+    let users = credit.users;
     let mut files = Vec::with_capacity(texts.len());
     if texts.is_empty() {
         return files;
@@ -308,13 +352,15 @@ fn write_sources(
         let human_refs = code_refs(a, &a.codes, code_guid, summary);
         if !human_refs.is_empty() {
             let name = "Codificación del analista";
+            let (user, at) = credit.of(&key);
             let sel = Selection {
                 key: &key,
                 who: "human",
                 name,
                 description: None,
                 len,
-                user: &users.human,
+                user,
+                at,
             };
             write_selection(out, &sel, &human_refs);
             summary.human_codings += human_refs.len();
@@ -323,13 +369,7 @@ fn write_sources(
             let refs = code_refs(a, &m.codes, code_guid, summary);
             if !refs.is_empty() {
                 let name = format!("Modelo {} (confianza {:.2})", m.model, m.confidence);
-                let description = format!(
-                    "modelo: {}\nconfianza: {}\nmargen: {}\ntérminos: {}",
-                    m.model,
-                    m.confidence,
-                    m.margin,
-                    m.top_terms.join("; ")
-                );
+                let description = machine_description(m);
                 let sel = Selection {
                     key: &key,
                     who: "machine",
@@ -337,6 +377,7 @@ fn write_sources(
                     description: Some(&description),
                     len,
                     user: &users.machine,
+                    at: None,
                 };
                 write_selection(out, &sel, &refs);
                 summary.machine_codings += refs.len();
@@ -370,6 +411,33 @@ fn write_sources(
     }
     out.push_str("  </Sources>\n");
     files
+}
+
+/// The model selection's `<Description>`, which the import reads back: model, confidence,
+/// margin and terms; then, only when set, "aceptada: sí" (accepted without review) and the
+/// alternatives as `id=probability` (REFI-QDA has no field for either; a note keeps them
+/// readable in other tools).
+fn machine_description(m: &crate::answer::MachineCoding) -> String {
+    let mut d = format!(
+        "modelo: {}\nconfianza: {}\nmargen: {}\ntérminos: {}",
+        m.model,
+        m.confidence,
+        m.margin,
+        m.top_terms.join("; ")
+    );
+    if m.accepted {
+        d.push_str("\naceptada: sí");
+    }
+    if !m.alternatives.is_empty() {
+        let alts: Vec<String> = m
+            .alternatives
+            .iter()
+            .map(|(c, p)| format!("{c}={p}"))
+            .collect();
+        d.push_str("\nalternativas: ");
+        d.push_str(&alts.join("; "));
+    }
+    d
 }
 
 /// `(code id, code GUID)` of `codes` on answer `a`; codes no codebook defines are recorded in
@@ -442,13 +510,35 @@ struct Selection<'a> {
     description: Option<&'a str>,
     len: usize,
     user: &'a str,
+    /// When the coder set the codes (`creationDateTime`), if the team log says.
+    at: Option<&'a str>,
+}
+
+/// Whom an answer's human codings are credited to.
+struct Credit<'a> {
+    users: &'a Users,
+    coders: &'a Coders,
+}
+
+impl<'a> Credit<'a> {
+    /// The user GUID and time of answer `key`'s human codes ("Analista", no time, if unknown).
+    fn of(&self, key: &str) -> (&'a str, Option<&'a str>) {
+        let named = self.coders.get(key).and_then(|(name, at)| {
+            let guid = self.users.team.get(name)?;
+            Some((guid.as_str(), Some(at.as_str())))
+        });
+        named.unwrap_or((self.users.human.as_str(), None))
+    }
 }
 
 fn write_selection(out: &mut String, sel: &Selection<'_>, refs: &[(&str, &str)]) {
     let (key, who, user) = (sel.key, sel.who, sel.user);
+    let at = sel.at.map_or(String::new(), |t| {
+        format!(" creationDateTime=\"{}\"", xml_escape(t))
+    });
     let _ = writeln!(
         out,
-        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"0\" endPosition=\"{}\" creatingUser=\"{user}\">",
+        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"0\" endPosition=\"{}\" creatingUser=\"{user}\"{at}>",
         guid_for("selection", &format!("{key}:{who}")),
         xml_escape(sel.name),
         sel.len
@@ -459,7 +549,7 @@ fn write_selection(out: &mut String, sel: &Selection<'_>, refs: &[(&str, &str)])
     for (id, g) in refs {
         let _ = writeln!(
             out,
-            "        <Coding guid=\"{}\" creatingUser=\"{user}\">\n          <CodeRef targetGUID=\"{g}\"/>\n        </Coding>",
+            "        <Coding guid=\"{}\" creatingUser=\"{user}\"{at}>\n          <CodeRef targetGUID=\"{g}\"/>\n        </Coding>",
             guid_for("coding", &format!("{key}:{who}:{id}"))
         );
     }

@@ -73,6 +73,8 @@ const FIXED: &[&str] = &[
     "text",
     "codes",
     "code_labels",
+    "coder",
+    "coded_at",
     "machine_codes",
     "machine_confidence",
     "machine_margin",
@@ -81,8 +83,14 @@ const FIXED: &[&str] = &[
 
 /// One row per answer. Extra imported columns follow the fixed ones (sorted; prefixed `attr_`
 /// if a name clashes with a fixed column). Codes are `;`-separated, as `import` reads them.
-pub fn answers_table(answers: &[Answer], codebooks: &BTreeMap<String, Codebook>) -> Table {
-    let columns = AnswerColumns::new(answers.iter().flat_map(|a| a.attributes.keys()));
+/// `coders` names who set each answer's human codes (see [`Coders`]).
+pub fn answers_table(
+    answers: &[Answer],
+    codebooks: &BTreeMap<String, Codebook>,
+    coders: Coders,
+) -> Table {
+    let columns =
+        AnswerColumns::new(answers.iter().flat_map(|a| a.attributes.keys())).with_coders(coders);
     Table {
         headers: columns.headers(),
         rows: answers.iter().map(|a| columns.row(a, codebooks)).collect(),
@@ -95,7 +103,13 @@ pub fn answers_table(answers: &[Answer], codebooks: &BTreeMap<String, Codebook>)
 pub struct AnswerColumns {
     /// Names of the extra imported columns, sorted.
     extra: Vec<String>,
+    coders: Coders,
 }
+
+/// Who set each answer's current human codes and when (UTC), by answer key: the team log's
+/// last stamp (`app::team::last_coders`). The `coder` and `coded_at` columns are empty for an
+/// answer without human codes or without a stamp (coded before the log existed).
+pub type Coders = BTreeMap<String, (String, String)>;
 
 impl AnswerColumns {
     /// The columns for answers carrying these extra attribute names (repeats allowed).
@@ -103,7 +117,13 @@ impl AnswerColumns {
         let extra: BTreeSet<&String> = attribute_names.into_iter().collect();
         AnswerColumns {
             extra: extra.into_iter().cloned().collect(),
+            coders: Coders::new(),
         }
+    }
+
+    /// The same columns, filling `coder` and `coded_at` from `coders`.
+    pub fn with_coders(self, coders: Coders) -> AnswerColumns {
+        AnswerColumns { coders, ..self }
     }
 
     /// Header row.
@@ -127,8 +147,13 @@ impl AnswerColumns {
             .map(|c| codebook::label_of(codebooks.get(&a.question), c).to_string())
             .collect();
         let m = a.machine.as_ref();
+        let key = a.key();
+        let (coder, at) = match self.coders.get(&key) {
+            Some((c, t)) if a.is_coded() => (c.clone(), t.clone()),
+            _ => Default::default(),
+        };
         let mut row = vec![
-            a.key(),
+            key,
             a.entity_code.clone(),
             a.entity_name.clone(),
             a.department.clone(),
@@ -143,6 +168,8 @@ impl AnswerColumns {
             a.text.clone(),
             a.codes.join(";"),
             labels.join(";"),
+            coder,
+            at,
             m.map(|m| m.codes.join(";")).unwrap_or_default(),
             m.map(|m| format!("{:.3}", m.confidence))
                 .unwrap_or_default(),
@@ -399,9 +426,16 @@ mod tests {
             &["sin_contribucion"],
         );
         a.attributes.insert("text".into(), "x".into());
-        let t = answers_table(&[a], &books());
+        let b = ans("2", "Caribe", "2024-01", &[], &["sin_contribucion"]);
+        let stamp = ("Ana".to_string(), "2024-02-01T10:00:00Z".to_string());
+        let coders = Coders::from([(a.key(), stamp.clone()), (b.key(), stamp)]);
+        let t = answers_table(&[a, b], &books(), coders);
         let col = |h: &str| t.headers.iter().position(|x| x == h).unwrap();
         assert_eq!(t.rows[0][col("codes")], "integralidad");
+        assert_eq!(t.rows[0][col("coder")], "Ana");
+        assert_eq!(t.rows[0][col("coded_at")], "2024-02-01T10:00:00Z");
+        // No human codes, no coder (the stamp was of codes since cleared).
+        assert_eq!(t.rows[1][col("coder")], "");
         assert_eq!(
             t.rows[0][col("code_labels")],
             "Comprensión de la integralidad del proceso"

@@ -29,6 +29,7 @@ mod qda;
 mod report;
 mod rules;
 mod search;
+mod team_cli;
 mod trends;
 mod web;
 mod web_browser;
