@@ -51,7 +51,7 @@ pub struct Evidence {
 const PRECISION_PRIOR: f64 = 10.0;
 
 /// Per code, the share of its out-of-fold predictions that were right, shrunk towards the
-/// overall accuracy (`(right + m·acc) / (predicted + m)`, m = [`PRECISION_PRIOR`]).
+/// overall accuracy (`(right + m·acc) / (predicted + m)`, m = `PRECISION_PRIOR`).
 pub fn code_precision(pred: &[usize], truth: &[usize], k: usize) -> Vec<f32> {
     let mut right = vec![0f64; k];
     let mut made = vec![0f64; k];
