@@ -26,7 +26,6 @@ pub mod themes;
 pub mod train;
 pub mod trends;
 
-
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};

@@ -5,7 +5,7 @@ use codifica::app::autocode::AutocodeReport;
 use codifica::autocode;
 use codifica::model::metrics::Report;
 
-use super::plural;
+use super::output::plural;
 
 /// What the dictionary coded, per code.
 pub fn print_summary(cb: &codifica::codebook::Codebook, out: &autocode::Outcome) {

@@ -9,8 +9,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod agreement;
 mod autocode;
-mod bar;
 mod autocode_print;
+mod bar;
 mod classify;
 mod classify_file;
 mod classify_month;
@@ -22,21 +22,27 @@ mod evaluate;
 mod evaluate_print;
 mod export;
 mod flags;
+mod flags_print;
 mod import;
 mod init;
 mod learn;
+mod output;
 mod qda_import;
 mod reindex;
 mod report;
 mod review;
 mod sample;
 mod search;
+mod search_filters;
+mod search_print;
+mod search_query;
 mod serve;
 mod status;
 mod themes;
 mod train;
 mod train_print;
 mod trends;
+mod trends_print;
 
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
@@ -250,11 +256,6 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "codifica", &mut std::io::stdout());
     Ok(())
-}
-
-/// `n` and the noun in the number it takes: "1 non-answer", "0 non-answers", "2 non-answers".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `codifica manpage [COMMAND]`: the page of codifica, or of one subcommand as `codifica-NAME`.

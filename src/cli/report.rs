@@ -14,13 +14,13 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month, YYYY-MM (or --from/--to for the consolidated report of a period).
-    #[arg(long, value_parser = super::trends::parse_month, required_unless_present = "from", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_parser = Month::parse_arg, required_unless_present = "from", conflicts_with_all = ["from", "to"])]
     month: Option<Month>,
     /// First month of a consolidated period report, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "to")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "to")]
     from: Option<Month>,
     /// Last month of a consolidated period report, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "from")]
     to: Option<Month>,
     /// Output folder (created if needed).
     #[arg(long, short = 'o')]

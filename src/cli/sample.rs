@@ -16,7 +16,7 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month the sample is for, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Month,
     /// Number of entities to draw.
     #[arg(long, short = 'n', default_value_t = 52)]

@@ -13,13 +13,13 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// One month, YYYY-MM (or give --from and --to).
-    #[arg(long, value_parser = super::trends::parse_month, conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_parser = Month::parse_arg, conflicts_with_all = ["from", "to"])]
     month: Option<Month>,
     /// First month of the period, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "to")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "to")]
     from: Option<Month>,
     /// Last month of the period, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "from")]
     to: Option<Month>,
     /// Only this question.
     #[arg(long)]
@@ -72,5 +72,5 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     text.iter()
         .try_for_each(|l| writeln!(out, "{l}"))
-        .or_else(super::trends::quiet_broken_pipe)
+        .or_else(super::output::quiet_broken_pipe)
 }
