@@ -11,6 +11,7 @@ pub mod agreement;
 pub mod autocode;
 pub mod classify;
 pub mod codebook;
+pub mod demo;
 pub mod evaluate;
 pub mod export;
 pub mod flags;

@@ -20,6 +20,7 @@ mod classify_print;
 mod codebook;
 mod command;
 mod demo;
+mod demo_hint;
 mod demo_steps;
 mod evaluate;
 mod evaluate_print;
