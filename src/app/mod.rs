@@ -14,6 +14,7 @@ pub mod codebook;
 pub mod demo;
 pub mod evaluate;
 pub mod export;
+pub mod files;
 pub mod flags;
 pub mod import;
 pub mod qda_import;

@@ -10,9 +10,9 @@ use super::learn::workspace;
 use super::{Global, classify_file, classify_print};
 use codifica::app::Unmonitored;
 use codifica::app::classify::{self, HEADERS, MonthRequest};
+use codifica::app::files::write_table;
 use codifica::month::Month;
 use codifica::store::Store;
-use codifica::tabular::write_table;
 
 /// Runs workspace mode.
 pub fn run_workspace(args: &Args, month: &str, g: &Global) -> anyhow::Result<()> {

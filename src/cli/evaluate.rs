@@ -11,8 +11,8 @@ use super::learn::{ExampleArgs, LearnerArgs, analyzer_settings, workspace};
 use codifica::analyze::AnalyzerSettings;
 use codifica::app::Unmonitored;
 use codifica::app::evaluate::{self, EvaluateRequest};
+use codifica::app::files::{load_models, model_files};
 use codifica::model::ModelSet;
-use codifica::model::examples::{load_models, model_files};
 
 /// Options of `codifica evaluate`.
 #[derive(Debug, clap::Args)]

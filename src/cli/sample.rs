@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use codifica::app::files::write_file;
 use codifica::app::sample::{SampleParams, draw_sample, population};
-use codifica::fsutil::atomic_write;
 use codifica::month::Month;
 
 use super::{Global, open_workspace};
@@ -55,7 +55,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     };
     let drawn = draw_sample(&ws, &params, &population)?;
     if let Some(path) = &args.output {
-        atomic_write(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
+        write_file(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&drawn.json(&params))?);

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use codifica::app::trends::{es_num, es_opt_num, es_signed};
 use codifica::config::Config;
-use codifica::trends::spanish::{es_num, es_opt_num, es_signed};
 use codifica::trends::{EntitySeries, Interview};
 
 use super::output::quiet_broken_pipe;
