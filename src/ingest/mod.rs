@@ -10,7 +10,7 @@
 pub mod canonical;
 pub mod limits;
 pub mod reader;
-pub mod table;
+pub(crate) mod table;
 pub mod validate;
 pub mod wide;
 
