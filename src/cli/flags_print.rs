@@ -28,14 +28,11 @@ pub fn print_text(report: &FlagReport, month: Month) -> std::io::Result<()> {
 /// The flagged entities, most severe first, each with its reasons.
 fn print_flagged(out: &mut impl Write, report: &FlagReport) -> std::io::Result<()> {
     for (i, f) in report.flagged.iter().enumerate() {
+        let (code, name, dept, region) = (&f.entity_code, &f.entity_name, &f.department, &f.region);
+        let n = i + 1;
         writeln!(
             out,
-            "\n{}. {} {} — {}, {} (severity {:.2})",
-            i + 1,
-            f.entity_code,
-            f.entity_name,
-            f.department,
-            f.region,
+            "\n{n}. {code} {name} — {dept}, {region} (severity {:.2})",
             f.severity
         )?;
         for line in f.reasons.iter().flat_map(|r| r.text_lines()) {

@@ -13,22 +13,25 @@ pub fn print_results(
     json: bool,
     quiet: bool,
 ) -> anyhow::Result<()> {
-    let out = std::io::stdout();
-    let mut out = out.lock();
-    if json {
-        print_json(&mut out, results)?;
-        if !quiet {
-            eprintln!("{} matching answers", results.total);
-        }
-    } else {
-        let (open, close) = if std::io::stdout().is_terminal() {
-            ("\x1b[1m", "\x1b[0m")
-        } else {
-            ("«", "»")
-        };
-        print_text(&mut out, req, results, open, close)?;
+    let mut out = std::io::stdout().lock();
+    if !json {
+        let (open, close) = marks();
+        return print_text(&mut out, req, results, open, close);
+    }
+    print_json(&mut out, results)?;
+    if !quiet {
+        eprintln!("{} matching answers", results.total);
     }
     Ok(())
+}
+
+/// How matched words are marked: bold on a terminal, else «quoted».
+fn marks() -> (&'static str, &'static str) {
+    if std::io::stdout().is_terminal() {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    }
 }
 
 fn print_json(out: &mut impl Write, r: &SearchResults) -> anyhow::Result<()> {
@@ -66,14 +69,10 @@ fn print_text(
 
 /// "3 answers match agua (showing 1–3)".
 fn summary_line(req: &SearchRequest, r: &SearchResults) -> String {
-    let shown = if r.hits.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (showing {}–{})",
-            req.offset + 1,
-            req.offset + r.hits.len()
-        )
+    let (first, last) = (req.offset + 1, req.offset + r.hits.len());
+    let shown = match r.hits.is_empty() {
+        true => String::new(),
+        false => format!(" (showing {first}–{last})"),
     };
     let noun = if r.total == 1 {
         "answer matches"
@@ -90,23 +89,28 @@ fn print_hit(
     open: &str,
     close: &str,
 ) -> anyhow::Result<()> {
-    let mut head = format!(
-        "{n:>3}. {} {} ({}, {}) · {} · {}",
-        h.entity_code, h.entity_name, h.department, h.region, h.month, h.question
-    );
-    if let Some(r) = h.rating {
-        head.push_str(&format!(" · rating {r}"));
-    }
-    if !h.codes.is_empty() {
-        head.push_str(&format!(" · codes {}", h.codes.join(";")));
-    }
-    if !h.machine_codes.is_empty() {
-        head.push_str(&format!(" · model {}", h.machine_codes.join(";")));
-    }
+    let head = format!("{n:>3}. {}", hit_head(h));
     // Data is shown, never obeyed: an answer's escape sequences must not drive the terminal.
     writeln!(out, "{} · score {:.2}", terminal(&head), h.score)?;
     writeln!(out, "     {}", h.snippet.terminal(open, close))?;
     Ok(())
+}
+
+/// "05001 Medellín (Antioquia, Andina) · 2020-07 · demanda_temas · rating 4 · codes A · model B".
+fn hit_head(h: &Hit) -> String {
+    let (code, name, dept, region) = (&h.entity_code, &h.entity_name, &h.department, &h.region);
+    let mut head = format!(
+        "{code} {name} ({dept}, {region}) · {} · {}",
+        h.month, h.question
+    );
+    if let Some(r) = h.rating {
+        head.push_str(&format!(" · rating {r}"));
+    }
+    let joined = |label: &str, codes: &[String]| match codes.is_empty() {
+        true => String::new(),
+        false => format!(" · {label} {}", codes.join(";")),
+    };
+    head + &joined("codes", &h.codes) + &joined("model", &h.machine_codes)
 }
 
 fn print_facet(out: &mut impl Write, f: &Facet) -> anyhow::Result<()> {

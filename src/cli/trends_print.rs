@@ -31,18 +31,12 @@ fn print_series(
     s: &EntitySeries,
     topics: &[(String, String)],
 ) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{} {} — {}, región {}",
-        s.entity_code, s.entity_name, s.department, s.region
-    )?;
+    let (code, name, dept, region) = (&s.entity_code, &s.entity_name, &s.department, &s.region);
+    writeln!(out, "{code} {name} — {dept}, región {region}")?;
     if s.region_changed() {
-        writeln!(
-            out,
-            "  (region changed across interviews: {}; grouped under the latest, {})",
-            s.regions.join(" → "),
-            s.region
-        )?;
+        let regions = s.regions.join(" → ");
+        let note = format!("region changed across interviews: {regions}");
+        writeln!(out, "  ({note}; grouped under the latest, {region})")?;
     }
     for iv in &s.interviews {
         print_interview(out, iv, topics)?;
@@ -58,20 +52,26 @@ fn print_interview(
 ) -> std::io::Result<()> {
     let overall = es_opt_num(iv.overall, 1);
     let delta = overall_change(iv);
-    let sat = match iv.satisfied {
-        Some(true) => "satisfied",
-        Some(false) => "NOT satisfied",
-        None => "no rating",
-    };
-    writeln!(
-        out,
-        "  {}  general {overall:>4}  ({delta})  {sat}",
-        iv.month
-    )?;
+    let (month, sat) = (iv.month, satisfaction(iv));
+    writeln!(out, "  {month}  general {overall:>4}  ({delta})  {sat}")?;
     let t = topic_changes(iv, topics);
     if !t.is_empty() {
         writeln!(out, "      topics: {}", t.join("; "))?;
     }
+    print_codes(out, iv)
+}
+
+/// "satisfied", "NOT satisfied" or "no rating".
+fn satisfaction(iv: &Interview) -> &'static str {
+    match iv.satisfied {
+        Some(true) => "satisfied",
+        Some(false) => "NOT satisfied",
+        None => "no rating",
+    }
+}
+
+/// One line per coded question: "demanda_temas: A×2, B×1".
+fn print_codes(out: &mut impl Write, iv: &Interview) -> std::io::Result<()> {
     for (q, codes) in &iv.codes {
         let c: Vec<String> = codes.iter().map(|(c, n)| format!("{c}×{n}")).collect();
         writeln!(out, "      {q}: {}", c.join(", "))?;
