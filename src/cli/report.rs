@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use codifica::app::report::{Period, ReportRequest, write};
+use codifica::app::report::{Period, ReportRequest, Written, write};
 use codifica::month::Month;
 use codifica::report::MapInput;
 
@@ -58,9 +58,15 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let written = write(&ws, &req)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&written)?);
-        return Ok(());
+    } else {
+        print_text(&written, g.quiet);
     }
-    if let (false, Some(headline)) = (g.quiet, written.headline()) {
+    Ok(())
+}
+
+/// The notes and headline (unless `--quiet`), then the files written, one a line.
+fn print_text(written: &Written, quiet: bool) {
+    if let (false, Some(headline)) = (quiet, written.headline()) {
         written.notes().iter().for_each(|n| eprintln!("note: {n}"));
         println!("{headline}");
     }
@@ -68,5 +74,4 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     [&f.html, &f.xlsx, &f.geojson]
         .iter()
         .for_each(|p| println!("{}", p.display()));
-    Ok(())
 }
