@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use codifica::app::files::write_file;
-use codifica::app::sample::{SampleParams, draw_sample, population};
+use codifica::app::sample::{Drawn, SampleParams, draw_sample, population};
 use codifica::month::Month;
 
 use super::{Global, open_workspace};
@@ -47,22 +47,35 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let population = population(args.population.as_deref())?;
-    let params = SampleParams {
-        month: args.month,
-        size: args.size,
-        seed: args.seed,
-        only_rating_flags: args.only_rating_flags,
-    };
+    let params = args.params();
     let drawn = draw_sample(&ws, &params, &population)?;
     if let Some(path) = &args.output {
         write_file(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
     }
+    print(&args, &params, &drawn, g.quiet)
+}
+
+impl Args {
+    fn params(&self) -> SampleParams {
+        let (month, size, seed) = (self.month, self.size, self.seed);
+        let only_rating_flags = self.only_rating_flags;
+        SampleParams {
+            month,
+            size,
+            seed,
+            only_rating_flags,
+        }
+    }
+}
+
+/// The sample as JSON, or as CSV when not written to a file; the notes on stderr.
+fn print(args: &Args, params: &SampleParams, drawn: &Drawn, quiet: bool) -> anyhow::Result<()> {
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&drawn.json(&params))?);
+        println!("{}", serde_json::to_string_pretty(&drawn.json(params))?);
     } else if args.output.is_none() {
         print!("{}", String::from_utf8_lossy(&drawn.csv));
     }
-    if !g.quiet && !args.json {
+    if !quiet && !args.json {
         let messages = drawn.messages(args.seed, args.output.as_deref());
         messages.iter().for_each(|m| eprintln!("{m}"));
     }

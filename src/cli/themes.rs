@@ -50,15 +50,7 @@ pub struct Args {
 
 /// Runs `codifica themes`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let (from, to) = Period::from_flags(args.month, args.from, args.to)?.bounds();
-    let params = ThemeParams {
-        from,
-        to,
-        question: args.question,
-        max_themes: usize::from(args.max_themes),
-        min_confidence: args.min_confidence,
-        seed: args.seed,
-    };
+    let params = args.params()?;
     let ws = open_workspace(g)?;
     if let (Some(n), Some(id), Some(label)) = (args.adopt, &args.code_id, &args.code_label) {
         println!("{}", adopt(&ws, &params, n, id, label)?);
@@ -69,6 +61,27 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         true => vec![serde_json::to_string_pretty(&report)?],
         false => listing(&report, args.min_confidence),
     };
+    print_lines(&text)
+}
+
+impl Args {
+    fn params(&self) -> anyhow::Result<ThemeParams> {
+        let (from, to) = Period::from_flags(self.month, self.from, self.to)?.bounds();
+        let (question, seed) = (self.question.clone(), self.seed);
+        let (max_themes, min_confidence) = (usize::from(self.max_themes), self.min_confidence);
+        Ok(ThemeParams {
+            from,
+            to,
+            question,
+            max_themes,
+            min_confidence,
+            seed,
+        })
+    }
+}
+
+/// One line each on stdout; a closed pipe stops quietly.
+fn print_lines(text: &[String]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     text.iter()
         .try_for_each(|l| writeln!(out, "{l}"))
