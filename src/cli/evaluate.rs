@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use super::Global;
 use super::evaluate_print;
-use super::learn::{ExampleArgs, LearnerArgs, analyzer_settings, workspace};
+use super::examples::ExampleArgs;
+use super::learn::{LearnerArgs, analyzer_settings, workspace};
 use codifica::analyze::AnalyzerSettings;
 use codifica::app::Unmonitored;
 use codifica::app::evaluate::{self, EvaluateRequest};

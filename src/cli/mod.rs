@@ -24,6 +24,7 @@ mod demo_hint;
 mod demo_steps;
 mod evaluate;
 mod evaluate_print;
+mod examples;
 mod exit;
 mod export;
 mod flags;
