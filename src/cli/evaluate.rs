@@ -5,10 +5,9 @@
 
 use std::path::PathBuf;
 
-use super::Global;
-use super::evaluate_print;
 use super::examples::ExampleArgs;
 use super::learn::{LearnerArgs, analyzer_settings, workspace};
+use super::{Global, evaluate_print};
 use codifica::analyze::AnalyzerSettings;
 use codifica::app::Unmonitored;
 use codifica::app::evaluate::{self, EvaluateRequest};

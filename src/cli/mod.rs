@@ -39,6 +39,7 @@ mod reindex;
 mod report;
 mod review;
 mod sample;
+mod sample_print;
 mod search;
 mod search_filters;
 mod search_print;

@@ -35,3 +35,12 @@ pub fn write_json_array<T: Serialize>(
     out.flush()?;
     Ok(())
 }
+
+/// Each of `lines` on stdout; a closed pipe stops quietly.
+pub fn print_lines(lines: &[String]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    lines
+        .iter()
+        .try_for_each(|l| writeln!(out, "{l}"))
+        .or_else(quiet_broken_pipe)
+}

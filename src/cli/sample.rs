@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use codifica::app::files::write_file;
-use codifica::app::sample::{Drawn, SampleParams, draw_sample, population};
+use codifica::app::sample::{SampleParams, draw_sample, population};
 use codifica::month::Month;
 
 use super::{Global, open_workspace};
@@ -28,19 +28,19 @@ pub struct Args {
     population: Option<PathBuf>,
     /// Seed of the random draw (same seed, same data → same sample).
     #[arg(long, default_value_t = 360)]
-    seed: u64,
+    pub seed: u64,
     /// Force in only the flagged entities with a reason about the overall rating (below the
     /// threshold, a drop, declines), not those flagged only for topic drops or negative codes.
     #[arg(long)]
     only_rating_flags: bool,
     /// Write the CSV here instead of standard output.
     #[arg(long, short = 'o')]
-    output: Option<PathBuf>,
+    pub output: Option<PathBuf>,
     /// Print the sample as one JSON document on standard output ({"month", "seed", "total",
     /// "flagged_included", "rows", "quotas", "notes"}) instead of the CSV (`--output` still
     /// writes the CSV).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// Runs `codifica sample`.
@@ -52,7 +52,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     if let Some(path) = &args.output {
         write_file(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
     }
-    print(&args, &params, &drawn, g.quiet)
+    super::sample_print::print(&args, &params, &drawn, g.quiet)
 }
 
 impl Args {
@@ -66,18 +66,4 @@ impl Args {
             only_rating_flags,
         }
     }
-}
-
-/// The sample as JSON, or as CSV when not written to a file; the notes on stderr.
-fn print(args: &Args, params: &SampleParams, drawn: &Drawn, quiet: bool) -> anyhow::Result<()> {
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&drawn.json(params))?);
-    } else if args.output.is_none() {
-        print!("{}", String::from_utf8_lossy(&drawn.csv));
-    }
-    if !quiet && !args.json {
-        let messages = drawn.messages(args.seed, args.output.as_deref());
-        messages.iter().for_each(|m| eprintln!("{m}"));
-    }
-    Ok(())
 }

@@ -1,12 +1,11 @@
 //! `codifica themes`: the answers no code captures well, grouped into candidate themes, and the
 //! terms whose share rose most (the job is `codifica::app::themes`).
 
-use std::io::Write;
-
 use codifica::app::report::Period;
 use codifica::app::themes::{ThemeParams, adopt, listing, themes};
 use codifica::month::Month;
 
+use super::output::print_lines;
 use super::{Global, open_workspace};
 
 /// Options of `codifica themes`.
@@ -78,12 +77,4 @@ impl Args {
             seed,
         })
     }
-}
-
-/// One line each on stdout; a closed pipe stops quietly.
-fn print_lines(text: &[String]) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    text.iter()
-        .try_for_each(|l| writeln!(out, "{l}"))
-        .or_else(super::output::quiet_broken_pipe)
 }

@@ -41,21 +41,16 @@ pub fn import(ws: &Workspace, g: &Global, a: ImportArgs) -> anyhow::Result<()> {
     };
     let store = codifica::store::Store::open(ws)?;
     for p in import_qdc(ws, &store, &req)? {
-        print_part(ws, g, &p);
+        if !g.quiet {
+            p.part.warnings.iter().for_each(|w| eprintln!("note: {w}"));
+        }
+        match p.written {
+            false => println!("{} — dry run, nothing written", summary(&p)),
+            true if !g.quiet => println!("{}\n  codebook: {}", summary(&p), edit_path(ws, &p)),
+            true => {}
+        }
     }
     Ok(())
-}
-
-/// One imported part: its notes (unless `--quiet`), what it holds and where it went.
-fn print_part(ws: &Workspace, g: &Global, p: &ImportedPart) {
-    if !g.quiet {
-        p.part.warnings.iter().for_each(|w| eprintln!("note: {w}"));
-    }
-    match p.written {
-        false => println!("{} — dry run, nothing written", summary(p)),
-        true if !g.quiet => println!("{}\n  codebook: {}", summary(p), edit_path(ws, p)),
-        true => {}
-    }
 }
 
 fn edit_path(ws: &Workspace, p: &ImportedPart) -> String {
