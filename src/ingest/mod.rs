@@ -10,7 +10,7 @@
 pub mod canonical;
 pub mod limits;
 pub mod reader;
-pub(crate) mod table;
+pub mod table;
 pub mod validate;
 pub mod wide;
 
