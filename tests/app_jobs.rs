@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use codifica::answer::{Answer, MachineCoding};
 use codifica::app::classify::{self, MonthRequest};
-use codifica::app::import::import;
 use codifica::app::train::{self, TrainRequest};
 use codifica::app::{Monitor, Unmonitored};
 use codifica::config::Config;
+use codifica::app::import::import;
 use codifica::ingest::ImportOptions;
 use codifica::month::Month;
 use codifica::store::{AnswerFilter, Store};

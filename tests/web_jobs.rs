@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use codifica::app::import::import;
 use codifica::config::Config;
+use codifica::app::import::import;
 use codifica::ingest::ImportOptions;
 use codifica::model::examples::model_file_name;
 use codifica::month::Month;

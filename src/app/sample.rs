@@ -61,17 +61,15 @@ pub fn draw_sample(
         Some(m) => flagged_in(ws, &store, m, params.only_rating_flags)?,
         None => BTreeSet::new(),
     };
-    let sample = draw(
-        &SampleRequest {
-            month: params.month,
-            size: params.size,
-            seed: params.seed,
-            population,
-            last_interview: &last,
-            flagged: &flagged,
-        }
-        .check()?,
-    )?;
+    let sample = draw(&SampleRequest {
+        month: params.month,
+        size: params.size,
+        seed: params.seed,
+        population,
+        last_interview: &last,
+        flagged: &flagged,
+    }
+    .check()?)?;
     let csv =
         to_csv(&sample).map_err(|e| Error::invalid(format!("writing the sample CSV: {e}")))?;
     Ok(Drawn {

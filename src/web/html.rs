@@ -182,7 +182,9 @@ pub fn month_param(asked: &str) -> crate::Result<Option<Month>> {
     Month::parse_lenient(asked).map(Some).ok_or_else(|| {
         crate::Error::argument(
             "mes",
-            format!("«{asked}» no es un mes (use AAAA-MM, p. ej. 2020-11, o «noviembre 2020»)"),
+            format!(
+                "«{asked}» no es un mes (use AAAA-MM, p. ej. 2020-11, o «noviembre 2020»)"
+            ),
         )
     })
 }

@@ -7,11 +7,11 @@
 mod buscar;
 mod codificar;
 mod entidad;
-mod entrenar;
-mod equipo;
 mod importar;
 mod informe;
+mod equipo;
 mod libro;
+mod entrenar;
 mod tablero;
 mod temas;
 
@@ -31,11 +31,11 @@ use super::state::App;
 pub use buscar::buscar;
 pub use codificar::{aceptar, codificar, guardar, respuesta};
 pub use entidad::entidad;
-pub use entrenar::{cancelar, entrenar, iniciar};
-pub use equipo::{codificar_muestra, equipo, muestra as equipo_muestra, nombre};
 pub use importar::{UploadLimit, escribir, importar, is_upload, probar, subir, too_large_message};
 pub use informe::{descargar, informe, muestra};
+pub use equipo::{codificar_muestra, equipo, muestra as equipo_muestra, nombre};
 pub use libro::{editar, libro};
+pub use entrenar::{cancelar, entrenar, iniciar};
 pub use tablero::{reporte, tablero};
 pub use temas::{adoptar, temas};
 
