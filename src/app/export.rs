@@ -246,3 +246,11 @@ fn write_any(path: &Path, sheet: &str, t: &Table) -> Result<()> {
     }
     tabular::write_table(path, &t.header_refs(), &t.rows)
 }
+/// Writes the workspace's codebook of `question` to `output` as a REFI-QDA codebook (`.qdc`),
+/// for other QDA tools. Returns how many codes it holds. A question without a codebook file is
+/// an error naming it.
+pub fn export_codebook(ws: &Workspace, question: &str, output: &Path) -> Result<usize> {
+    let cb = crate::codebook::edit::load_required(ws, question)?;
+    crate::fsutil::atomic_write(output, crate::qda::qdc::to_qdc(&cb)?.as_bytes())?;
+    Ok(cb.codes.len())
+}

@@ -6,6 +6,10 @@ use crate::error::{Error, Result};
 use crate::store::{AnswerFilter, Store};
 use crate::trends::{EntitySeries, stream_series};
 
+/// Spanish numbers (decimal comma: "4,0", "+0,5", "—" for none), the one formatter the report and
+/// the web app use, for ratings printed beside them.
+pub use crate::trends::spanish::{es_num, es_opt_num, es_signed};
+
 /// The series of every entity (`entity: None`) or of one. One entity is read whole first, so
 /// that an entity without interviews is an error before anything is shown.
 pub fn series<'a>(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::Global;
 use codifica::app::agreement::{FileRequest, from_file};
-use codifica::model::agreement::AgreementStats;
+use codifica::model::agreement::{AgreementReport, AgreementStats};
 use codifica::model::examples::RowFilter;
 
 /// Options of `codifica agreement`.
@@ -44,8 +44,14 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
     })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
-        return Ok(());
+    } else {
+        print_table(&r);
     }
+    Ok(())
+}
+
+/// Overall then per code, and a note on skipped rows.
+fn print_table(r: &AgreementReport) {
     let widest = r.per_code.iter().map(|(c, _)| c.chars().count()).max();
     let w = widest.unwrap_or(7).clamp(7, 40);
     println!("{:w$}  units  agreement   kappa   alpha", "code");
@@ -56,5 +62,4 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<()> {
     if r.skipped > 0 {
         eprintln!("note: {} rows skipped (a coder left them empty)", r.skipped);
     }
-    Ok(())
 }

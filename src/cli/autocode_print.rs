@@ -5,27 +5,19 @@ use codifica::app::autocode::AutocodeReport;
 use codifica::autocode;
 use codifica::model::metrics::Report;
 
-use super::plural;
+use super::output::plural;
 
 /// What the dictionary coded, per code.
 pub fn print_summary(cb: &codifica::codebook::Codebook, out: &autocode::Outcome) {
     let n = out.codings.len();
-    let real = n - out.non_answers;
-    let pct = |k: usize| {
-        if real == 0 {
-            0.0
-        } else {
-            100.0 * k as f64 / real as f64
-        }
-    };
+    let pct = |k: usize| share(k, n - out.non_answers);
+    let answers = plural(n, "answer", "answers");
+    let non = plural(out.non_answers, "non-answer", "non-answers");
+    let (coded, ties) = (out.coded, plural(out.ties, "tie", "ties"));
+    let share_coded = pct(coded);
     println!(
-        "autocode {}: {}, {}, {} coded ({:.1}% of real answers), {}",
-        cb.question,
-        plural(n, "answer", "answers"),
-        plural(out.non_answers, "non-answer", "non-answers"),
-        out.coded,
-        pct(out.coded),
-        plural(out.ties, "tie", "ties")
+        "autocode {}: {answers}, {non}, {coded} coded ({share_coded:.1}% of real answers), {ties}",
+        cb.question
     );
     for c in cb.codable() {
         let k = out
@@ -34,6 +26,15 @@ pub fn print_summary(cb: &codifica::codebook::Codebook, out: &autocode::Outcome)
             .filter(|x| x.codes.contains(&c.id))
             .count();
         println!("  {:<30} {:>6} {:>6.1}%", c.id, k, pct(k));
+    }
+}
+
+/// `k` as a percentage of `real` answers (0 when there are none).
+fn share(k: usize, real: usize) -> f64 {
+    if real == 0 {
+        0.0
+    } else {
+        100.0 * k as f64 / real as f64
     }
 }
 

@@ -7,9 +7,8 @@ use super::Global;
 use super::classify::Args;
 use super::learn::{analyzer_settings, workspace};
 use codifica::app::classify::{self, HEADERS, TableReport, TableRequest};
+use codifica::app::files::{load_models, read_table, write_table};
 use codifica::model::ModelSet;
-use codifica::model::examples::load_models;
-use codifica::tabular::write_table;
 use codifica::workspace::Workspace;
 
 /// `--model PATH`, or every model of the workspace.
@@ -33,7 +32,7 @@ pub fn run_file(args: &Args, g: &Global) -> anyhow::Result<()> {
     let config = config.and_then(|w| w.config().accept_at);
     let accept_at = classify::check_accept_at(args.accept_at.or(config))?;
     // The input first: a bad or hostile file is refused before any model is loaded.
-    let table = codifica::ingest::table::read_table(input)?;
+    let table = read_table(input)?;
     let req = request(args, accept_at);
     let r = classify::classify_table(&table, &models_for(args, g)?, &req)?;
     write_table(output, &HEADERS, &r.rows)?;

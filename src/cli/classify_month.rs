@@ -10,9 +10,9 @@ use super::learn::workspace;
 use super::{Global, classify_file, classify_print};
 use codifica::app::Unmonitored;
 use codifica::app::classify::{self, HEADERS, MonthRequest};
+use codifica::app::files::write_table;
 use codifica::month::Month;
 use codifica::store::Store;
-use codifica::tabular::write_table;
 
 /// Runs workspace mode.
 pub fn run_workspace(args: &Args, month: &str, g: &Global) -> anyhow::Result<()> {
@@ -22,9 +22,8 @@ pub fn run_workspace(args: &Args, month: &str, g: &Global) -> anyhow::Result<()>
     let ws = workspace(g, "")?;
     let accept_at = classify::check_accept_at(args.accept_at.or(ws.config().accept_at))?;
     let set = classify_file::models_for(args, g)?;
-    let name = args.model.as_deref().and_then(Path::file_name);
-    let model_tag = name.map_or("models/".to_string(), |f| f.to_string_lossy().to_string());
     let (question, store) = (args.question.clone(), Store::open(&ws)?);
+    let model_tag = model_tag(args);
     let req = MonthRequest {
         month,
         question,
@@ -39,4 +38,10 @@ pub fn run_workspace(args: &Args, month: &str, g: &Global) -> anyhow::Result<()>
         classify_print::print_month(&r);
     }
     Ok(())
+}
+
+/// What the stored codings name as their model: the `--model` file's name, or "models/".
+fn model_tag(args: &Args) -> String {
+    let name = args.model.as_deref().and_then(Path::file_name);
+    name.map_or("models/".to_string(), |f| f.to_string_lossy().to_string())
 }

@@ -14,9 +14,20 @@ const NEW_MONTH: &str = "2020-11";
 pub fn after_search(ws: &Workspace) -> anyhow::Result<()> {
     let dir = ws.root().to_string_lossy().into_owned();
     let out = ws.root().join("informe").to_string_lossy().into_owned();
+    for (title, args) in steps(&out) {
+        println!("\n== {title}\n$ codifica -w {dir} {}", args.join(" "));
+        let mut argv = vec!["codifica", "--workspace", &dir];
+        argv.extend(args);
+        super::run(Cli::try_parse_from(argv)?)?;
+    }
+    Ok(())
+}
+
+/// Each step's title and subcommand line; the report is written to `out`.
+fn steps(out: &str) -> Vec<(&'static str, Vec<&str>)> {
     // The map comes from the boundaries and gazetteer built into the binary.
-    let report = vec!["report", "--month", NEW_MONTH, "--out", &out];
-    let steps: Vec<(&str, Vec<&str>)> = vec![
+    let report = vec!["report", "--month", NEW_MONTH, "--out", out];
+    vec![
         ("Train on the coded months (July–October)", vec!["train"]),
         ("Evaluate (5-fold cross-validation)", vec!["evaluate"]),
         ("Classify November", vec!["classify", "--month", NEW_MONTH]),
@@ -29,12 +40,5 @@ pub fn after_search(ws: &Workspace) -> anyhow::Result<()> {
             vec!["flags", "--month", NEW_MONTH],
         ),
         ("November's report", report),
-    ];
-    for (title, args) in steps {
-        println!("\n== {title}\n$ codifica -w {dir} {}", args.join(" "));
-        let mut argv = vec!["codifica", "--workspace", &dir];
-        argv.extend(args);
-        super::run(Cli::try_parse_from(argv)?)?;
-    }
-    Ok(())
+    ]
 }

@@ -5,14 +5,14 @@
 
 use std::path::PathBuf;
 
-use super::Global;
-use super::evaluate_print;
-use super::learn::{ExampleArgs, LearnerArgs, analyzer_settings, workspace};
+use super::examples::ExampleArgs;
+use super::learn::{LearnerArgs, analyzer_settings, workspace};
+use super::{Global, evaluate_print};
 use codifica::analyze::AnalyzerSettings;
 use codifica::app::Unmonitored;
 use codifica::app::evaluate::{self, EvaluateRequest};
+use codifica::app::files::{load_models, model_files};
 use codifica::model::ModelSet;
-use codifica::model::examples::{load_models, model_files};
 
 /// Options of `codifica evaluate`.
 #[derive(Debug, clap::Args)]

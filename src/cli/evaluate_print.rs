@@ -9,13 +9,7 @@ use codifica::model::validation::MonthResult;
 /// Every question's evaluation: tables and warnings, or JSON.
 pub fn print_all(results: &[Outcome], json: bool) -> anyhow::Result<()> {
     if json {
-        let v: Vec<_> = results
-            .iter()
-            .map(|o| {
-                serde_json::json!({"question": o.question,
-            "report": o.report, "months": o.months, "warnings": o.warnings})
-            })
-            .collect();
+        let v: Vec<_> = results.iter().map(outcome_json).collect();
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
@@ -26,6 +20,12 @@ pub fn print_all(results: &[Outcome], json: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// One question's evaluation as JSON: `{question, report, months, warnings}`.
+fn outcome_json(o: &Outcome) -> serde_json::Value {
+    let (question, report, months, warnings) = (&o.question, &o.report, &o.months, &o.warnings);
+    serde_json::json!({"question": question, "report": report, "months": months, "warnings": warnings})
 }
 
 /// One question's evaluation, as tables.
@@ -57,12 +57,8 @@ fn print_report(q: &str, r: &Report) {
         None => ", multi-label: accuracy = exact code set",
         Some(_) => "",
     };
-    println!(
-        "== {} ({}, {} answers{multi})",
-        display_q(q),
-        r.protocol,
-        r.n
-    );
+    let (q, protocol, n) = (display_q(q), &r.protocol, r.n);
+    println!("== {q} ({protocol}, {n} answers{multi})");
     let kappa = r.kappa.map_or("-".to_string(), |k| format!("{k:.3}"));
     println!(
         "accuracy {:.3}  macro-F1 {:.3}  micro-F1 {:.3}  weighted-F1 {:.3}  kappa {kappa}",
@@ -106,15 +102,14 @@ fn print_ranking(r: &Ranking) {
     println!("top-3 accuracy {:.3}", r.top3_accuracy);
     for c in &r.coverage {
         let at = c.target * 100.0;
-        match c.threshold {
-            Some(t) => println!(
-                "accept at {at:.0} % accuracy: {:.1} % of the answers (confidence >= {t:.3})",
+        let what = match c.threshold {
+            Some(t) => format!(
+                "{:.1} % of the answers (confidence >= {t:.3})",
                 c.share * 100.0
             ),
-            None => println!(
-                "accept at {at:.0} % accuracy: none (no confidence level keeps that accuracy)"
-            ),
-        }
+            None => "none (no confidence level keeps that accuracy)".to_string(),
+        };
+        println!("accept at {at:.0} % accuracy: {what}");
     }
     println!("reliability: confidence bin -> answers, mean confidence, accuracy");
     for b in &r.reliability {

@@ -37,25 +37,31 @@ pub struct Args {
 /// Runs `codifica export`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = super::open_workspace(g)?;
-    let req = ExportRequest {
-        format: args.format,
-        output: args.output,
-        month: args.month,
-        question: args.question,
-        by: args.by,
-        codes: args.codes,
-    };
-    let r = export(&ws, &req)?;
-    if args.json {
+    let json = args.json;
+    let r = export(&ws, &args.into())?;
+    if json {
         println!("{:#}", serde_json::to_value(&r)?);
     } else if !g.quiet {
         println!("Wrote {} to {}", r.what, r.output.display());
     }
     if !r.unknown_codes.is_empty() && !g.quiet {
-        eprintln!(
-            "note: codes without a codebook entry were left out: {}",
-            r.unknown_codes.join(", ")
-        );
+        let codes = r.unknown_codes.join(", ");
+        eprintln!("note: codes without a codebook entry were left out: {codes}");
     }
     Ok(())
+}
+
+impl From<Args> for ExportRequest {
+    fn from(a: Args) -> ExportRequest {
+        let (format, output, month, question) = (a.format, a.output, a.month, a.question);
+        let (by, codes) = (a.by, a.codes);
+        ExportRequest {
+            format,
+            output,
+            month,
+            question,
+            by,
+            codes,
+        }
+    }
 }

@@ -6,6 +6,8 @@ use std::io::Write;
 use anyhow::Context;
 use codifica::month::Month;
 
+use super::flags_print::print_text;
+use super::output::quiet_broken_pipe;
 use super::{Global, open_workspace};
 
 /// Options of `codifica flags`.
@@ -30,62 +32,5 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         writeln!(std::io::stdout().lock(), "{text}")?;
         return Ok(());
     }
-    print_text(&report, args.month).or_else(super::trends::quiet_broken_pipe)
-}
-
-fn print_text(report: &codifica::trends::FlagReport, month: Month) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if report.interviewed == 0 {
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{}: {} interviewed, {} priority attention (most severe first).",
-        month,
-        super::plural(report.interviewed, "entity", "entities"),
-        super::plural(report.flagged.len(), "needs", "need")
-    )?;
-    print_flagged(&mut out, report)?;
-    print_improved(&mut out, report)
-}
-
-/// The flagged entities, most severe first, each with its reasons.
-fn print_flagged(
-    out: &mut impl Write,
-    report: &codifica::trends::FlagReport,
-) -> std::io::Result<()> {
-    for (i, f) in report.flagged.iter().enumerate() {
-        writeln!(
-            out,
-            "\n{}. {} {} — {}, {} (severity {:.2})",
-            i + 1,
-            f.entity_code,
-            f.entity_name,
-            f.department,
-            f.region,
-            f.severity
-        )?;
-        for line in f.reasons.iter().flat_map(|r| r.text_lines()) {
-            writeln!(out, "   {line}")?;
-        }
-    }
-    Ok(())
-}
-
-/// The entities that improved most, if any.
-fn print_improved(
-    out: &mut impl Write,
-    report: &codifica::trends::FlagReport,
-) -> std::io::Result<()> {
-    if !report.improved.is_empty() {
-        writeln!(out, "\nImproved most:")?;
-        for m in &report.improved {
-            writeln!(
-                out,
-                "  {} {} ({}): {}",
-                m.entity_code, m.entity_name, m.region, m.message
-            )?;
-        }
-    }
-    Ok(())
+    print_text(&report, args.month).or_else(quiet_broken_pipe)
 }

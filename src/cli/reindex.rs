@@ -1,7 +1,7 @@
 //! `codifica reindex`: rebuild the search index from the answers stored in it, under the
 //! workspace's current analyzer (after an upgrade of codifica, or a change of `[analyzer]`).
 
-use codifica::store::Store;
+use codifica::store::{ReindexReport, Store};
 use codifica::workspace::Workspace;
 
 use super::Global;
@@ -22,19 +22,17 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else if !g.quiet {
-        match &report.built_with {
-            Some(old) => println!(
-                "Rebuilt the index: {} answers, analyzer {old} -> {}",
-                report.answers, report.now
-            ),
-            None => println!(
-                "Rebuilt the index: {} answers, analyzer {} (unchanged)",
-                report.answers, report.now
-            ),
-        }
-        if report.built_with.is_some() {
-            println!("  models trained under the old analyzer are refused: run codifica train");
-        }
+        print_text(&report);
     }
     Ok(())
+}
+
+fn print_text(report: &ReindexReport) {
+    let (answers, now) = (report.answers, &report.now);
+    let Some(old) = &report.built_with else {
+        println!("Rebuilt the index: {answers} answers, analyzer {now} (unchanged)");
+        return;
+    };
+    println!("Rebuilt the index: {answers} answers, analyzer {old} -> {now}");
+    println!("  models trained under the old analyzer are refused: run codifica train");
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use codifica::app::report::{Period, ReportRequest, write};
+use codifica::app::report::{Period, ReportRequest, Written, write};
 use codifica::month::Month;
 use codifica::report::MapInput;
 
@@ -14,13 +14,13 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month, YYYY-MM (or --from/--to for the consolidated report of a period).
-    #[arg(long, value_parser = super::trends::parse_month, required_unless_present = "from", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_parser = Month::parse_arg, required_unless_present = "from", conflicts_with_all = ["from", "to"])]
     month: Option<Month>,
     /// First month of a consolidated period report, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "to")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "to")]
     from: Option<Month>,
     /// Last month of a consolidated period report, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "from")]
     to: Option<Month>,
     /// Output folder (created if needed).
     #[arg(long, short = 'o')]
@@ -58,9 +58,15 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let written = write(&ws, &req)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&written)?);
-        return Ok(());
+    } else {
+        print_text(&written, g.quiet);
     }
-    if let (false, Some(headline)) = (g.quiet, written.headline()) {
+    Ok(())
+}
+
+/// The notes and headline (unless `--quiet`), then the files written, one a line.
+fn print_text(written: &Written, quiet: bool) {
+    if let (false, Some(headline)) = (quiet, written.headline()) {
         written.notes().iter().for_each(|n| eprintln!("note: {n}"));
         println!("{headline}");
     }
@@ -68,5 +74,4 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     [&f.html, &f.xlsx, &f.geojson]
         .iter()
         .for_each(|p| println!("{}", p.display()));
-    Ok(())
 }

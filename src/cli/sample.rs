@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use codifica::app::files::write_file;
 use codifica::app::sample::{SampleParams, draw_sample, population};
-use codifica::fsutil::atomic_write;
 use codifica::month::Month;
 
 use super::{Global, open_workspace};
@@ -16,7 +16,7 @@ use super::{Global, open_workspace};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The month the sample is for, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month)]
+    #[arg(long, value_parser = Month::parse_arg)]
     month: Month,
     /// Number of entities to draw.
     #[arg(long, short = 'n', default_value_t = 52)]
@@ -28,43 +28,42 @@ pub struct Args {
     population: Option<PathBuf>,
     /// Seed of the random draw (same seed, same data → same sample).
     #[arg(long, default_value_t = 360)]
-    seed: u64,
+    pub seed: u64,
     /// Force in only the flagged entities with a reason about the overall rating (below the
     /// threshold, a drop, declines), not those flagged only for topic drops or negative codes.
     #[arg(long)]
     only_rating_flags: bool,
     /// Write the CSV here instead of standard output.
     #[arg(long, short = 'o')]
-    output: Option<PathBuf>,
+    pub output: Option<PathBuf>,
     /// Print the sample as one JSON document on standard output ({"month", "seed", "total",
     /// "flagged_included", "rows", "quotas", "notes"}) instead of the CSV (`--output` still
     /// writes the CSV).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// Runs `codifica sample`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
     let population = population(args.population.as_deref())?;
-    let params = SampleParams {
-        month: args.month,
-        size: args.size,
-        seed: args.seed,
-        only_rating_flags: args.only_rating_flags,
-    };
+    let params = args.params();
     let drawn = draw_sample(&ws, &params, &population)?;
     if let Some(path) = &args.output {
-        atomic_write(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
+        write_file(path, &drawn.csv).with_context(|| format!("writing {}", path.display()))?;
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&drawn.json(&params))?);
-    } else if args.output.is_none() {
-        print!("{}", String::from_utf8_lossy(&drawn.csv));
+    super::sample_print::print(&args, &params, &drawn, g.quiet)
+}
+
+impl Args {
+    fn params(&self) -> SampleParams {
+        let (month, size, seed) = (self.month, self.size, self.seed);
+        let only_rating_flags = self.only_rating_flags;
+        SampleParams {
+            month,
+            size,
+            seed,
+            only_rating_flags,
+        }
     }
-    if !g.quiet && !args.json {
-        let messages = drawn.messages(args.seed, args.output.as_deref());
-        messages.iter().for_each(|m| eprintln!("{m}"));
-    }
-    Ok(())
 }

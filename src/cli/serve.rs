@@ -28,25 +28,36 @@ pub struct Args {
     pub gazetteer: Option<PathBuf>,
 }
 
+impl Args {
+    fn options(self) -> ServeOptions {
+        let (host, port, boundaries, gazetteer) =
+            (self.host, self.port, self.boundaries, self.gazetteer);
+        ServeOptions {
+            host,
+            port,
+            boundaries,
+            gazetteer,
+            ..ServeOptions::default()
+        }
+    }
+}
+
+/// The address, and the access code when other machines can reach the app.
+fn announce(server: &Server) {
+    println!("codifica serving on {} (Ctrl-C to stop)", server.url());
+    if server.requires_token() {
+        let (addr, token) = (server.addr(), server.access_token());
+        println!(
+            "Warning: listening on {addr} (reachable from other machines). Access code: {token}"
+        );
+    }
+}
+
 /// Runs `codifica serve` until Ctrl-C.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
     let ws = open_workspace(g)?;
-    let opts = ServeOptions {
-        host: args.host,
-        port: args.port,
-        boundaries: args.boundaries,
-        gazetteer: args.gazetteer,
-        ..ServeOptions::default()
-    };
-    let server = Server::bind(ws, &opts).context("cannot start the web app")?;
-    println!("codifica serving on {} (Ctrl-C to stop)", server.url());
-    if server.requires_token() {
-        println!(
-            "Warning: listening on {} (reachable from other machines). Access code: {}",
-            server.addr(),
-            server.access_token()
-        );
-    }
+    let server = Server::bind(ws, &args.options()).context("cannot start the web app")?;
+    announce(&server);
     server.run(true)?;
     if !g.quiet {
         eprintln!("codifica serve: stopped");

@@ -1,25 +1,24 @@
 //! `codifica themes`: the answers no code captures well, grouped into candidate themes, and the
 //! terms whose share rose most (the job is `codifica::app::themes`).
 
-use std::io::Write;
-
 use codifica::app::report::Period;
 use codifica::app::themes::{ThemeParams, adopt, listing, themes};
 use codifica::month::Month;
 
+use super::output::print_lines;
 use super::{Global, open_workspace};
 
 /// Options of `codifica themes`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// One month, YYYY-MM (or give --from and --to).
-    #[arg(long, value_parser = super::trends::parse_month, conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_parser = Month::parse_arg, conflicts_with_all = ["from", "to"])]
     month: Option<Month>,
     /// First month of the period, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "to")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "to")]
     from: Option<Month>,
     /// Last month of the period, YYYY-MM.
-    #[arg(long, value_parser = super::trends::parse_month, requires = "from")]
+    #[arg(long, value_parser = Month::parse_arg, requires = "from")]
     to: Option<Month>,
     /// Only this question.
     #[arg(long)]
@@ -50,15 +49,7 @@ pub struct Args {
 
 /// Runs `codifica themes`.
 pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
-    let (from, to) = Period::from_flags(args.month, args.from, args.to)?.bounds();
-    let params = ThemeParams {
-        from,
-        to,
-        question: args.question,
-        max_themes: usize::from(args.max_themes),
-        min_confidence: args.min_confidence,
-        seed: args.seed,
-    };
+    let params = args.params()?;
     let ws = open_workspace(g)?;
     if let (Some(n), Some(id), Some(label)) = (args.adopt, &args.code_id, &args.code_label) {
         println!("{}", adopt(&ws, &params, n, id, label)?);
@@ -69,8 +60,21 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<()> {
         true => vec![serde_json::to_string_pretty(&report)?],
         false => listing(&report, args.min_confidence),
     };
-    let mut out = std::io::stdout().lock();
-    text.iter()
-        .try_for_each(|l| writeln!(out, "{l}"))
-        .or_else(super::trends::quiet_broken_pipe)
+    print_lines(&text)
+}
+
+impl Args {
+    fn params(&self) -> anyhow::Result<ThemeParams> {
+        let (from, to) = Period::from_flags(self.month, self.from, self.to)?.bounds();
+        let (question, seed) = (self.question.clone(), self.seed);
+        let (max_themes, min_confidence) = (usize::from(self.max_themes), self.min_confidence);
+        Ok(ThemeParams {
+            from,
+            to,
+            question,
+            max_themes,
+            min_confidence,
+            seed,
+        })
+    }
 }

@@ -8,7 +8,8 @@
 
 use std::path::PathBuf;
 
-use super::learn::{ExampleArgs, LearnerArgs, analyzer_settings, workspace};
+use super::examples::ExampleArgs;
+use super::learn::{LearnerArgs, analyzer_settings, workspace};
 use super::{Global, train_print};
 use codifica::app::Unmonitored;
 use codifica::app::train::{self, Destination, TrainReport, TrainRequest};

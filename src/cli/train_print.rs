@@ -4,6 +4,7 @@
 use codifica::app::display_q;
 use codifica::app::train::TrainReport;
 use codifica::model::QuestionModel;
+use codifica::model::metrics::Report;
 
 /// The report as text, or as JSON.
 pub fn print(r: &TrainReport, json: bool, quiet: bool) -> anyhow::Result<()> {
@@ -16,23 +17,25 @@ pub fn print(r: &TrainReport, json: bool, quiet: bool) -> anyhow::Result<()> {
 
 /// The summary `--json` prints.
 fn json(r: &TrainReport) -> serde_json::Value {
-    let summary: Vec<_> = r
-        .models
-        .iter()
-        .map(|m| {
-            let cv = m.meta.cv.as_ref().map(|r| {
-                serde_json::json!({
-            "rows": r.n, "accuracy": r.accuracy, "macro_f1": r.macro_f1, "micro_f1": r.micro_f1,
-            "weighted_f1": r.weighted_f1, "kappa": r.kappa })
-            });
-            serde_json::json!({
-                "question": m.question, "rows": m.meta.rows, "non_answers": m.meta.non_answers,
-                "codes": m.codes.len(), "rows_per_code": m.meta.rows_per_code,
-                "cv": cv, "warnings": m.meta.warnings,
-            })
-        })
-        .collect();
+    let summary: Vec<_> = r.models.iter().map(model_json).collect();
     serde_json::json!({ "models": summary, "files": r.files })
+}
+
+/// One model: its rows, codes and warnings, and the cross-validation's scores if any.
+fn model_json(m: &QuestionModel) -> serde_json::Value {
+    let cv = m.meta.cv.as_ref().map(cv_json);
+    serde_json::json!({
+        "question": m.question, "rows": m.meta.rows, "non_answers": m.meta.non_answers,
+        "codes": m.codes.len(), "rows_per_code": m.meta.rows_per_code,
+        "cv": cv, "warnings": m.meta.warnings,
+    })
+}
+
+/// The cross-validation's scores.
+fn cv_json(r: &Report) -> serde_json::Value {
+    serde_json::json!({
+        "rows": r.n, "accuracy": r.accuracy, "macro_f1": r.macro_f1, "micro_f1": r.micro_f1,
+        "weighted_f1": r.weighted_f1, "kappa": r.kappa })
 }
 
 /// One line per trained question, its warnings, and the files written.

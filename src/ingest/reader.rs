@@ -128,7 +128,7 @@ impl Iterator for Source {
 /// Undoes what a spreadsheet or codifica's own writers add to a cell's text, in place: every
 /// U+FEFF (a byte-order mark pasted into a data line when files are concatenated; it is never
 /// data, and in an `entity_code` it would make a second entity), then the apostrophe
-/// [`crate::tabular::safe_cell`] put before a formula-like text (so an exported or reviewed file
+/// `crate::tabular::safe_cell` put before a formula-like text (so an exported or reviewed file
 /// imports back to the original bytes).
 pub fn clean_cell(cell: &mut String) {
     if cell.contains('\u{feff}') {

@@ -1,7 +1,7 @@
 //! Stage: report (renderer). The report's tables as an XLSX workbook, one sheet per table.
 //!
 //! In: [`ReportData`]. Out: the workbook bytes. Text cells are formula-safe
-//! ([`crate::tabular::safe_cell`]); numbers are numeric cells. The file is byte-identical for the
+//! (`crate::tabular::safe_cell`); numbers are numeric cells. The file is byte-identical for the
 //! same data: the document's creation date is fixed (given by the caller, e.g. from
 //! `SOURCE_DATE_EPOCH`, else 1980-01-01) and the zip entries carry no clock time.
 

@@ -12,7 +12,7 @@
 //! grouped under its **latest** region and says so ([`EntitySeries::regions`]).
 
 pub mod flags;
-pub mod spanish;
+pub(crate) mod spanish;
 
 use std::collections::BTreeMap;
 

@@ -76,7 +76,7 @@ fn a_malformed_source_date_epoch_is_refused_by_the_workbook_writer_too() {
     let path = dir.path().join("t.xlsx");
     // SAFETY: no other test in this binary reads or writes the environment.
     unsafe { std::env::set_var("SOURCE_DATE_EPOCH", "ayer") };
-    let err = codifica::tabular::write_table(&path, &["a"], &[vec!["1".into()]]);
+    let err = codifica::app::files::write_table(&path, &["a"], &[vec!["1".into()]]);
     unsafe { std::env::remove_var("SOURCE_DATE_EPOCH") };
     let err = err.unwrap_err().to_string();
     assert!(err.contains("SOURCE_DATE_EPOCH='ayer'"), "{err}");

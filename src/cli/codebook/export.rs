@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use codifica::codebook::edit;
-use codifica::qda::qdc::to_qdc;
+use codifica::app::export::export_codebook;
 use codifica::workspace::Workspace;
 
 use super::super::Global;
@@ -24,10 +23,9 @@ pub struct ExportArgs {
 
 /// Runs `codebook export`.
 pub fn export(ws: &Workspace, g: &Global, a: ExportArgs) -> anyhow::Result<()> {
-    let cb = edit::load_required(ws, &a.question)?;
-    codifica::fsutil::atomic_write(&a.output, to_qdc(&cb)?.as_bytes())?;
+    let n = export_codebook(ws, &a.question, &a.output)?;
     if !g.quiet {
-        let (n, out) = (cb.codes.len(), a.output.display());
+        let out = a.output.display();
         println!("Wrote {n} codes of {} to {out}", a.question);
     }
     Ok(())

@@ -1,26 +1,30 @@
 //! `codifica codebook show`.
 
-use codifica::codebook::{Code, edit};
+use codifica::codebook::{Code, Codebook, edit};
 use codifica::workspace::Workspace;
 
 /// Runs `codebook show`.
+/// "demanda_temas (multi-label): Temas de demanda".
+fn heading(cb: &Codebook) -> String {
+    let kind = if cb.multi_label {
+        "multi-label"
+    } else {
+        "single-label"
+    };
+    let title = match cb.title.is_empty() {
+        true => String::new(),
+        false => format!(": {}", cb.title),
+    };
+    format!("{} ({kind}){title}", cb.question)
+}
+
 pub fn show(ws: &Workspace, question: &str, json: bool) -> anyhow::Result<()> {
     let cb = edit::load_required(ws, question)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&cb)?);
         return Ok(());
     }
-    let kind = if cb.multi_label {
-        "multi-label"
-    } else {
-        "single-label"
-    };
-    let title = if cb.title.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", cb.title)
-    };
-    println!("{} ({kind}){title}", cb.question);
+    println!("{}", heading(&cb));
     let (id, pol, parent, seeds, guid) = ("id", "polarity", "parent", "seeds", "guid");
     println!("{id:<28} {pol:<9} {parent:<20} {seeds:>5} {guid:<36} label");
     for c in &cb.codes {
